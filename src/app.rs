@@ -1,0 +1,123 @@
+//! The application: shared state, the listener and the serve loop with graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::auth::password::Passwords;
+use crate::auth::ratelimit::RateLimiter;
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// State shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Pool connected as the application role.
+    pub db: PgPool,
+    /// Configuration read at start-up.
+    pub config: Arc<Config>,
+    /// Source of "now" for sessions and lockouts.
+    pub clock: Clock,
+    /// Password hashing off the async executor.
+    pub passwords: Arc<Passwords>,
+    /// Per-IP limit on login attempts.
+    pub login_limiter: Arc<RateLimiter>,
+}
+
+/// A bound, not yet running server.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl App {
+    /// Binds `config.bind` and builds the router.
+    pub async fn build(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {} (TECZKA_BIND)", config.bind))?;
+        Self::with_listener(config, db, listener)
+    }
+
+    /// Builds the app on an already bound listener.
+    pub fn with_listener(config: Config, db: PgPool, listener: TcpListener) -> anyhow::Result<Self> {
+        let passwords = Passwords::new(config.hash_concurrency)?;
+        let state = AppState {
+            db,
+            login_limiter: Arc::new(RateLimiter::new(config.login_rate_burst, config.login_rate_period)),
+            config: Arc::new(config),
+            clock: Clock::default(),
+            passwords: Arc::new(passwords),
+        };
+        let router = crate::web::router(state.clone());
+        Ok(Self { listener, router, state })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (tests move its clock).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        housekeeping.abort();
+        result
+    }
+}
+
+/// Periodic clean-up: expired sessions, stale login counters, idle rate-limit buckets.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        state.login_limiter.prune();
+        let now = state.clock.now();
+        let idle_cutoff = now - state.config.session_idle;
+        let absolute_cutoff = now - state.config.session_absolute;
+        if let Err(e) = crate::auth::session::delete_expired(&state.db, idle_cutoff, absolute_cutoff).await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = crate::auth::forget_old_failures(&state.db, now).await {
+            tracing::warn!(error = %e, "could not prune login counters");
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,129 @@
+//! The append-only audit log (`audit_event`).
+//!
+//! Rows are written with the same executor as the change they describe, so a rolled-back change
+//! leaves no audit row and a failed audit insert rolls the change back. The application role may
+//! only insert and read; a trigger refuses UPDATE, DELETE and TRUNCATE for everyone.
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::auth::policy::Role;
+use crate::web::meta::RequestMeta;
+
+/// How an audited attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Success,
+    /// Tried and failed (wrong password, validation).
+    Failure,
+    /// Refused by the policy, the rate limit or the CSRF check.
+    Denied,
+}
+
+impl Outcome {
+    fn code(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// Who acted, when someone is signed in.
+#[derive(Clone, Copy, Debug)]
+pub struct AuditActor {
+    /// Staff account id.
+    pub user_id: Uuid,
+    /// Role at the time of the event.
+    pub role: Role,
+    /// The actor's centre.
+    pub centre_id: Uuid,
+}
+
+/// One audit row.
+#[derive(Clone, Debug)]
+pub struct AuditEvent<'a> {
+    /// Stable dotted name, e.g. `login.failure`, `staff.create`.
+    pub action: &'a str,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The signed-in actor, if any.
+    pub actor: Option<AuditActor>,
+    /// The kind of object acted on, e.g. `staff_user`.
+    pub object_type: Option<&'a str>,
+    /// The object's id.
+    pub object_id: Option<Uuid>,
+    /// The participant whose file was touched, when there is one.
+    pub participant_id: Option<Uuid>,
+    /// Short machine-readable detail (never personal data beyond ids).
+    pub detail: Option<String>,
+}
+
+impl<'a> AuditEvent<'a> {
+    /// An event with only the action and outcome set.
+    pub fn new(action: &'a str, outcome: Outcome) -> Self {
+        Self {
+            action,
+            outcome,
+            actor: None,
+            object_type: None,
+            object_id: None,
+            participant_id: None,
+            detail: None,
+        }
+    }
+
+    /// Sets the actor.
+    pub fn by(mut self, actor: AuditActor) -> Self {
+        self.actor = Some(actor);
+        self
+    }
+
+    /// Sets the object.
+    pub fn on(mut self, object_type: &'a str, object_id: Uuid) -> Self {
+        self.object_type = Some(object_type);
+        self.object_id = Some(object_id);
+        self
+    }
+
+    /// Sets the participant.
+    pub fn participant(mut self, participant_id: Uuid) -> Self {
+        self.participant_id = Some(participant_id);
+        self
+    }
+
+    /// Sets the detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Appends one row.
+pub async fn record(db: impl PgExecutor<'_>, meta: &RequestMeta, event: AuditEvent<'_>) -> sqlx::Result<()> {
+    let client_ip = meta.client_ip.map(ipnet::IpNet::from);
+    sqlx::query!(
+        r#"
+        insert into audit_event
+            (actor_id, actor_role, centre_id, action, object_type, object_id, participant_id,
+             request_id, client_ip, outcome, detail)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        "#,
+        event.actor.map(|a| a.user_id),
+        event.actor.map(|a| a.role) as Option<Role>,
+        event.actor.map(|a| a.centre_id),
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.participant_id,
+        meta.request_id.as_str(),
+        client_ip,
+        event.outcome.code(),
+        event.detail,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,336 @@
+//! Command line: `teczka [serve] [--demo]`, `teczka migrate`, `teczka create-admin`.
+//!
+//! Without `DATABASE_URL` every command works on the embedded cluster in `TECZKA_DATA_DIR`,
+//! which is demo mode. With `DATABASE_URL` the server never migrates or seeds on its own.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use tokio::net::TcpListener;
+
+use crate::app::{App, shutdown_signal};
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::auth::policy::Role;
+use crate::auth::{normalize_login, password, valid_login};
+use crate::config::Config;
+use crate::db::embedded::{ClusterOptions, EmbeddedCluster, OWNER_ROLE, Tuning};
+use crate::db::{self, APP_ROLE, EMBEDDED_DATABASE};
+use crate::web::meta::RequestMeta;
+
+const HELP: &str = "\
+Teczka – dokumentacja uczestników Centrum Integracji Społecznej
+
+Użycie:
+  teczka [serve] [--demo]      uruchamia serwer (bez DATABASE_URL: wbudowany PostgreSQL z danymi demo)
+  teczka migrate               stosuje migracje schematu (TECZKA_MIGRATION_DATABASE_URL lub DATABASE_URL)
+  teczka create-admin --login LOGIN [--name \"Imię Nazwisko\"] [--centre \"Nazwa ośrodka\"] [--city Miasto]
+                               tworzy administratora z jednorazowym hasłem (wypisanym raz)
+  teczka --help                ta pomoc
+
+Zmienne środowiskowe: patrz README.md.";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Serve { demo: bool },
+    Migrate,
+    CreateAdmin { login: String, name: Option<String>, centre: Option<String>, city: Option<String> },
+    Help,
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let mut rest = args.iter().map(String::as_str);
+    let first = rest.next();
+    let mut options = |allowed: &[&str]| -> Result<Vec<(String, Option<String>)>, String> {
+        let mut out = Vec::new();
+        while let Some(arg) = rest.next() {
+            if !allowed.contains(&arg) {
+                return Err(format!("nieznany argument `{arg}`"));
+            }
+            let takes_value = arg != "--demo";
+            let value = if takes_value {
+                Some(rest.next().ok_or_else(|| format!("`{arg}` wymaga wartości"))?.to_owned())
+            } else {
+                None
+            };
+            out.push((arg.to_owned(), value));
+        }
+        Ok(out)
+    };
+    match first {
+        None => Ok(Command::Serve { demo: false }),
+        Some("--demo") => Ok(Command::Serve { demo: true }),
+        Some("serve") => Ok(Command::Serve { demo: !options(&["--demo"])?.is_empty() }),
+        Some("migrate") => options(&[]).map(|_| Command::Migrate),
+        Some("create-admin") => {
+            let opts = options(&["--login", "--name", "--centre", "--city"])?;
+            let get = |name: &str| opts.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.clone());
+            let login = get("--login").ok_or("create-admin wymaga --login LOGIN")?;
+            Ok(Command::CreateAdmin { login, name: get("--name"), centre: get("--centre"), city: get("--city") })
+        }
+        Some("--help" | "-h" | "help") => Ok(Command::Help),
+        Some(other) => Err(format!("nieznane polecenie `{other}` (zobacz `teczka --help`)")),
+    }
+}
+
+/// Runs the command line; errors become one line on stderr and exit code 1.
+pub async fn main(args: Vec<String>) -> ExitCode {
+    let command = match parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("teczka: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if command == Command::Help {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let result = match Config::from_env() {
+        Ok(config) => {
+            crate::telemetry::init(config.log_format);
+            match command {
+                Command::Serve { demo } => serve(config, demo).await,
+                Command::Migrate => migrate(config).await,
+                Command::CreateAdmin { login, name, centre, city } => create_admin(config, &login, name, centre, city).await,
+                Command::Help => Ok(()),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("teczka: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The embedded cluster with the Teczka database migrated.
+fn start_embedded(config: &Config) -> anyhow::Result<EmbeddedCluster> {
+    EmbeddedCluster::start(&ClusterOptions {
+        base_dir: config.data_dir.clone(),
+        bin_dir: config.pg_bin_dir.clone(),
+        tuning: Tuning::Durable,
+        kill_with_parent: false,
+    })
+}
+
+async fn embedded_pools(config: &Config, cluster: &EmbeddedCluster) -> anyhow::Result<(PgPool, PgPool)> {
+    db::prepare_embedded(cluster, EMBEDDED_DATABASE).await?;
+    let owner = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(cluster.connect_options(OWNER_ROLE, EMBEDDED_DATABASE))
+        .await?;
+    let app = db::app_pool(config, cluster.connect_options(APP_ROLE, EMBEDDED_DATABASE));
+    Ok((owner, app))
+}
+
+async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
+    // Bind first: a busy port should fail before anything else starts.
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (TECZKA_BIND)", config.bind))?;
+    let mut cluster = None;
+    let pool = match &config.database_url {
+        Some(url) => {
+            let pool = db::app_pool(&config, db::options_from_url(url.expose())?);
+            match tokio::time::timeout(Duration::from_secs(5), db::pending_migrations(&pool)).await {
+                Ok(Ok(pending)) if !pending.is_empty() => {
+                    bail!("the database schema is out of date ({} migrations pending); run `teczka migrate`", pending.len())
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "database not reachable at start-up; /readyz will answer 503 until it is"),
+                Err(_) => tracing::warn!("database did not answer at start-up; /readyz will answer 503 until it does"),
+            }
+            if demo {
+                config.demo = true;
+                crate::demo::seed(&pool).await?;
+            }
+            pool
+        }
+        None => {
+            let started = start_embedded(&config)?;
+            let (owner, app_pool) = embedded_pools(&config, &started).await?;
+            config.demo = true;
+            crate::demo::seed(&owner).await?;
+            owner.close().await;
+            cluster = Some(started);
+            app_pool
+        }
+    };
+
+    let app = App::with_listener(config.clone(), pool.clone(), listener)?;
+    let address = app.local_addr()?;
+    println!("Teczka działa: http://{address}/");
+    if config.demo {
+        println!("Tryb DEMO – konta (hasło dla wszystkich: {}):", crate::demo::DEMO_PASSWORD);
+        for (login, name, role, centre) in crate::demo::ACCOUNTS {
+            println!("  {login:<11} {:<20} {name} – {}", role.label(), crate::demo::CENTRES[centre].0);
+        }
+    }
+    println!("Zatrzymanie: Ctrl-C.");
+    let served = app.run_until_stopped(shutdown_signal()).await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop()?;
+    }
+    tracing::info!("stopped");
+    served.context("server error")
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    match &config.migration_database_url {
+        Some(url) => {
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(db::options_from_url(url.expose())?)
+                .await
+                .context("cannot connect to the database")?;
+            db::migrate(&pool).await?;
+            pool.close().await;
+        }
+        None => {
+            let cluster = start_embedded(&config)?;
+            db::prepare_embedded(&cluster, EMBEDDED_DATABASE).await?;
+            cluster.stop()?;
+        }
+    }
+    println!("Migracje zastosowane.");
+    Ok(())
+}
+
+async fn create_admin(
+    config: Config,
+    login: &str,
+    name: Option<String>,
+    centre: Option<String>,
+    city: Option<String>,
+) -> anyhow::Result<()> {
+    let login = normalize_login(login);
+    if !valid_login(&login) {
+        bail!("login must be 3–40 characters: lower-case letters, digits, `.`, `-` or `_`");
+    }
+    let (pool, cluster) = match &config.database_url {
+        Some(url) => (
+            PgPoolOptions::new().max_connections(1).connect_with(db::options_from_url(url.expose())?).await?,
+            None,
+        ),
+        None => {
+            let cluster = start_embedded(&config)?;
+            let (owner, app) = embedded_pools(&config, &cluster).await?;
+            app.close().await;
+            (owner, Some(cluster))
+        }
+    };
+    let result = insert_admin(&config, &pool, &login, name, centre, city).await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop()?;
+    }
+    let one_time = result?;
+    println!("Utworzono administratora `{login}`.");
+    println!("Hasło jednorazowe (wyświetlane tylko teraz, ważne {} h): {one_time}", config.one_time_password_ttl.as_secs() / 3600);
+    println!("Przy pierwszym logowaniu trzeba ustalić własne hasło.");
+    Ok(())
+}
+
+async fn insert_admin(
+    config: &Config,
+    pool: &PgPool,
+    login: &str,
+    name: Option<String>,
+    centre: Option<String>,
+    city: Option<String>,
+) -> anyhow::Result<String> {
+    let mut tx = pool.begin().await?;
+    let centre_id = match centre {
+        Some(centre) => {
+            let centre = crate::validate::required_line(&centre, 200).map_err(|e| anyhow::anyhow!("--centre: {e}"))?;
+            sqlx::query_scalar!(
+                "insert into centre (name, city) values ($1, $2) on conflict (name) do update set name = excluded.name returning centre_id",
+                centre,
+                city.unwrap_or_default()
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        None => {
+            let ids = sqlx::query_scalar!("select centre_id from centre order by name").fetch_all(&mut *tx).await?;
+            match ids.as_slice() {
+                [only] => *only,
+                [] => bail!("there is no centre yet; add --centre \"Name of the centre\""),
+                _ => bail!("there are several centres; say which one with --centre \"Name of the centre\""),
+            }
+        }
+    };
+    let one_time = password::one_time_password();
+    let hash = {
+        let one_time = one_time.clone();
+        tokio::task::spawn_blocking(move || {
+            use argon2::password_hash::PasswordHasher;
+            argon2::Argon2::default()
+                .hash_password(one_time.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .await??
+    };
+    let full_name = name.unwrap_or_else(|| "Administrator".to_owned());
+    let expires_at = time::OffsetDateTime::now_utc() + config.one_time_password_ttl;
+    let inserted = sqlx::query_scalar!(
+        r#"insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
+           values ($1, $2, $3, 'admin', $4, true, $5) returning staff_user_id"#,
+        centre_id,
+        login,
+        full_name,
+        hash,
+        expires_at
+    )
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("staff_user_login_key") => {
+            bail!("the login `{login}` is already taken")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let meta = RequestMeta { request_id: "cli".into(), client_ip: None };
+    audit::record(
+        &mut *tx,
+        &meta,
+        AuditEvent::new("staff.create", Outcome::Success).on("staff_user", id).detail(format!("{} via create-admin", Role::Admin)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(one_time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn parses_the_documented_commands() {
+        assert_eq!(parse(&args(&[])), Ok(Command::Serve { demo: false }));
+        assert_eq!(parse(&args(&["--demo"])), Ok(Command::Serve { demo: true }));
+        assert_eq!(parse(&args(&["serve", "--demo"])), Ok(Command::Serve { demo: true }));
+        assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(
+            parse(&args(&["create-admin", "--login", "ala", "--centre", "CIS X"])),
+            Ok(Command::CreateAdmin { login: "ala".into(), name: None, centre: Some("CIS X".into()), city: None })
+        );
+        assert!(parse(&args(&["create-admin"])).is_err());
+        assert!(parse(&args(&["migrate", "--force"])).is_err());
+        assert!(parse(&args(&["bogus"])).is_err());
+    }
+}

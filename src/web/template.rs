@@ -1,0 +1,123 @@
+//! Rendering pages: the shared `Layout` every page template embeds, and `render`, which turns a
+//! template into a response that the error-page layer leaves alone.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::auth::policy::Role;
+use crate::auth::session::{CurrentUser, Flash};
+use crate::error::Result;
+
+/// Marks a response whose body is final (a rendered page, or plain text such as `/healthz`).
+#[derive(Clone, Copy, Debug)]
+pub struct Rendered;
+
+/// Renders `template` with status 200.
+pub fn render<T: Template>(template: &T) -> Result<Response> {
+    render_with_status(StatusCode::OK, template)
+}
+
+/// Renders `template` with `status` (422 for a form with errors, 409 for a conflict page).
+pub fn render_with_status<T: Template>(status: StatusCode, template: &T) -> Result<Response> {
+    let body = template.render()?;
+    let mut response = (status, Html(body)).into_response();
+    response.extensions_mut().insert(Rendered);
+    Ok(response)
+}
+
+/// A link in the main navigation.
+#[derive(Clone, Debug)]
+pub struct NavLink {
+    /// Target path.
+    pub href: &'static str,
+    /// Polish label.
+    pub label: &'static str,
+    /// The current page is under this link (`aria-current`).
+    pub current: bool,
+}
+
+/// Who is signed in, as the header shows it.
+#[derive(Clone, Debug)]
+pub struct LayoutUser {
+    /// Display name.
+    pub full_name: String,
+    /// Polish role label.
+    pub role_label: &'static str,
+    /// Centre name.
+    pub centre_name: String,
+}
+
+/// Everything `base.html` needs.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Page title (also the `<h1>` unless the page says otherwise).
+    pub title: String,
+    /// Demo installation: show the DEMO marker.
+    pub demo: bool,
+    /// The signed-in user, if any.
+    pub user: Option<LayoutUser>,
+    /// Navigation for the user's role.
+    pub nav: Vec<NavLink>,
+    /// One-time message from the previous request.
+    pub flash: Option<Flash>,
+    /// Synchronizer token for the logout form and the session script.
+    pub csrf_token: String,
+    /// Seconds until the session times out.
+    pub session_seconds_left: i64,
+    /// Seconds before the timeout at which the warning appears.
+    pub session_warning_seconds: u64,
+}
+
+impl Layout {
+    /// Layout for a signed-in page; `path` marks the current navigation entry.
+    pub fn for_user(state: &AppState, user: &CurrentUser, title: impl Into<String>, path: &str) -> Self {
+        Self {
+            title: title.into(),
+            demo: state.config.demo,
+            user: Some(LayoutUser {
+                full_name: user.full_name.clone(),
+                role_label: user.role.label(),
+                centre_name: user.centre_name.clone(),
+            }),
+            nav: navigation(user.role, path),
+            flash: user.flash.clone(),
+            csrf_token: user.csrf_token.clone(),
+            session_seconds_left: user.seconds_left(state.clock.now()),
+            session_warning_seconds: state.config.session_warning.as_secs(),
+        }
+    }
+
+    /// Layout for a page shown without a session (login, error pages).
+    pub fn public(demo: bool, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            demo,
+            user: None,
+            nav: Vec::new(),
+            flash: None,
+            csrf_token: String::new(),
+            session_seconds_left: 0,
+            session_warning_seconds: 0,
+        }
+    }
+}
+
+/// The navigation a role sees. Links only help; every handler checks the policy itself.
+fn navigation(role: Role, path: &str) -> Vec<NavLink> {
+    let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Start")];
+    match role {
+        Role::Admin => links.push(("/admin/users", "Pracownicy")),
+        Role::Manager | Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor | Role::Instructor => {}
+    }
+    links.push(("/account/password", "Zmiana hasła"));
+    links
+        .into_iter()
+        .map(|(href, label)| NavLink {
+            href,
+            label,
+            current: if href == "/" { path == "/" } else { path.starts_with(href) },
+        })
+        .collect()
+}
