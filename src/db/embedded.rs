@@ -147,6 +147,11 @@ impl EmbeddedCluster {
             .database(database)
     }
 
+    /// Path of the Unix socket file.
+    pub fn socket_path(&self) -> PathBuf {
+        self.socket_dir.join(format!(".s.PGSQL.{PORT}"))
+    }
+
     /// The postmaster's process id.
     pub fn pid(&self) -> u32 {
         self.pid

@@ -1,0 +1,408 @@
+//! Test harness: one PostgreSQL cluster per test run, a database per test, the real app on an
+//! ephemeral port, and an HTTP client that handles the `Secure` session cookie explicitly.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use argon2::password_hash::PasswordHasher;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Client, Response, StatusCode, redirect};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+use teczka::app::{App, AppState};
+use teczka::auth::policy::Role;
+use teczka::config::Config;
+use teczka::db::embedded::{ClusterOptions, EmbeddedCluster, OWNER_ROLE, Tuning};
+use teczka::db::{APP_ROLE, MIGRATOR};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// Password of every fixture account.
+pub const PASSWORD: &str = "testowe hasło do testów";
+const TEMPLATE_DB: &str = "teczka_template";
+
+/// Fixture centres.
+pub const CENTRE_A: &str = "CIS Testowo";
+pub const CENTRE_B: &str = "CIS Innowo";
+
+/// Fixture accounts: (login, full name, role, centre name). Every role exists in both centres.
+pub const USERS: &[(&str, &str, Role, &str)] = &[
+    ("admin", "Adam Admin", Role::Admin, CENTRE_A),
+    ("kierownik", "Kinga Kierownik", Role::Manager, CENTRE_A),
+    ("socjalny1", "Sylwia Socjalna", Role::SocialWorker, CENTRE_A),
+    ("socjalny2", "Sebastian Socjalny", Role::SocialWorker, CENTRE_A),
+    ("psycholog", "Piotr Psycholog", Role::Psychologist, CENTRE_A),
+    ("doradca", "Dorota Doradca", Role::CareerAdvisor, CENTRE_A),
+    ("instruktor", "Igor Instruktor", Role::Instructor, CENTRE_A),
+    ("admin2", "Alicja Admin", Role::Admin, CENTRE_B),
+    ("kierownik2", "Karol Kierownik", Role::Manager, CENTRE_B),
+    ("socjalny3", "Sara Socjalna", Role::SocialWorker, CENTRE_B),
+    ("psycholog2", "Paweł Psycholog", Role::Psychologist, CENTRE_B),
+    ("doradca2", "Daria Doradca", Role::CareerAdvisor, CENTRE_B),
+    ("instruktor2", "Iwona Instruktor", Role::Instructor, CENTRE_B),
+];
+
+/// The login of the fixture account with `role` in centre A.
+pub fn login_for(role: Role) -> &'static str {
+    USERS.iter().find(|(_, _, r, c)| *r == role && *c == CENTRE_A).map(|(l, ..)| *l).unwrap()
+}
+
+struct Cluster {
+    owner: PgConnectOptions,
+    socket: PathBuf,
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+
+/// Starts the shared cluster once per test process, on a thread that lives as long as the
+/// process: PostgreSQL is told to quit when that thread's process dies.
+fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("test-postgres".into())
+            .spawn(move || {
+                let result = start_cluster();
+                let keep = match result {
+                    Ok((cluster, info)) => {
+                        tx.send(Ok(info)).unwrap();
+                        cluster
+                    }
+                    Err(e) => {
+                        tx.send(Err(format!("{e:#}"))).unwrap();
+                        return;
+                    }
+                };
+                loop {
+                    std::thread::park();
+                    let _ = &keep;
+                }
+            })
+            .unwrap();
+        rx.recv().unwrap().unwrap_or_else(|e| panic!("test cluster: {e}"))
+    })
+}
+
+fn start_cluster() -> anyhow::Result<(EmbeddedCluster, Cluster)> {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    // Clusters of earlier runs whose process is gone are removed.
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("pg-").and_then(|p| p.parse::<u32>().ok()) {
+                if !PathBuf::from(format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    }
+    let base_dir = root.join(format!("pg-{}", std::process::id()));
+    let cluster = EmbeddedCluster::start(&ClusterOptions {
+        base_dir,
+        bin_dir: None,
+        tuning: Tuning::Throwaway,
+        kill_with_parent: true,
+    })?;
+    let owner = cluster.connect_options(OWNER_ROLE, "postgres");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(prepare_template(&cluster))?;
+    let socket = cluster.socket_path();
+    Ok((cluster, Cluster { owner, socket }))
+}
+
+/// The migrated template every test database is cloned from, with the fixture accounts.
+async fn prepare_template(cluster: &EmbeddedCluster) -> anyhow::Result<()> {
+    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster.connect_options(OWNER_ROLE, "postgres")).await?;
+    admin.execute(format!("create database {TEMPLATE_DB}").as_str()).await?;
+    admin.close().await;
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(cluster.connect_options(OWNER_ROLE, TEMPLATE_DB)).await?;
+    MIGRATOR.run(&pool).await?;
+    pool.execute(format!("alter role {APP_ROLE} login").as_str()).await?;
+    // A deliberately cheap hash keeps fixture logins fast; the first login upgrades it to the
+    // production parameters, as it would for an old hash.
+    let cheap = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(64, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    for (name, city) in [(CENTRE_A, "Testowo"), (CENTRE_B, "Innowo")] {
+        sqlx::query("insert into centre (name, city) values ($1, $2)").bind(name).bind(city).execute(&pool).await?;
+    }
+    for (login, full_name, role, centre) in USERS {
+        sqlx::query(
+            "insert into staff_user (centre_id, login, full_name, role, password_hash)
+             select centre_id, $1, $2, $3, $4 from centre where name = $5",
+        )
+        .bind(login)
+        .bind(full_name)
+        .bind(role)
+        .bind(&cheap)
+        .bind(centre)
+        .execute(&pool)
+        .await?;
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// Configuration for a test app: ephemeral port, generous rate limit.
+pub fn test_config() -> Config {
+    Config {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        login_rate_burst: 10_000,
+        ..Config::default()
+    }
+}
+
+/// A fresh database cloned from the template; returns its name.
+pub async fn fresh_database() -> String {
+    let name = format!("t_{}", Uuid::new_v4().simple());
+    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster().owner.clone()).await.unwrap();
+    admin
+        .execute(format!("create database {name} template {TEMPLATE_DB}").as_str())
+        .await
+        .unwrap();
+    admin.close().await;
+    name
+}
+
+/// Connection options for `database` as `user` over the cluster socket.
+pub fn connect_options(user: &str, database: &str) -> PgConnectOptions {
+    cluster().owner.clone().username(user).database(database)
+}
+
+/// The cluster's socket file (for the outage proxy).
+pub fn socket_path() -> PathBuf {
+    cluster().socket.clone()
+}
+
+/// A `postgres://` URL for `database` (used by the CLI tests).
+pub fn database_url(user: &str, database: &str) -> String {
+    let dir = cluster().socket.parent().unwrap().display().to_string();
+    format!("postgres://{user}@localhost/{database}?host={dir}")
+}
+
+/// A running app with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:port`.
+    pub address: String,
+    /// Superuser pool on the test database, for arranging and asserting.
+    pub db: PgPool,
+    /// Name of the test database.
+    pub database: String,
+    /// The app's state (its clock can be moved).
+    pub state: AppState,
+    client: Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A signed-in browser: its session cookie and the synchronizer token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// Value of `__Host-teczka_sid`.
+    pub token: String,
+    /// The `csrf_token` forms carry.
+    pub csrf: String,
+}
+
+/// Starts the app with the test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app after `configure` adjusts the configuration.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let database = fresh_database().await;
+    let mut config = test_config();
+    configure(&mut config);
+    let app_pool = teczka::db::app_pool(&config, connect_options(APP_ROLE, &database));
+    spawn_with_pool(config, app_pool, database).await
+}
+
+/// Starts the app on a given pool (the outage tests route it through a proxy).
+pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String) -> TestApp {
+    let db = PgPoolOptions::new().max_connections(4).connect_with(connect_options(OWNER_ROLE, &database)).await.unwrap();
+    let app = App::build(config, app_pool).await.unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    let state = app.state().clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    let client = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    TestApp { address, db, database, state, client, shutdown: Some(tx), server: Some(server) }
+}
+
+impl TestApp {
+    /// Starts graceful shutdown; returns the server task.
+    pub fn begin_shutdown(&mut self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.server.take().unwrap()
+    }
+
+    /// The `host:port` the app listens on.
+    pub fn socket_addr(&self) -> SocketAddr {
+        self.address.trim_start_matches("http://").parse().unwrap()
+    }
+
+    fn headers(session: Option<&Session>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(s) = session {
+            headers.insert("cookie", HeaderValue::from_str(&format!("__Host-teczka_sid={}", s.token)).unwrap());
+        }
+        headers
+    }
+
+    /// GET as `session` (or anonymous).
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> Response {
+        self.client.get(format!("{}{path}", self.address)).headers(Self::headers(session)).send().await.unwrap()
+    }
+
+    /// A request builder with the session cookie, for unusual requests.
+    pub fn request(&self, method: reqwest::Method, path: &str, session: Option<&Session>) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.address)).headers(Self::headers(session))
+    }
+
+    /// POSTs a form; the session's synchronizer token is added automatically.
+    pub async fn post(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> Response {
+        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(s) = session {
+            pairs.push(("csrf_token", s.csrf.as_str()));
+        }
+        self.post_raw(path, session, &pairs).await
+    }
+
+    /// POSTs exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> Response {
+        let body = form_body(fields);
+        self.request(reqwest::Method::POST, path, session)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs the login form.
+    pub async fn post_login(&self, login: &str, password: &str) -> Response {
+        self.post_raw("/login", None, &[("login", login), ("password", password)]).await
+    }
+
+    /// Logs in as a fixture account and returns the session (panics on failure).
+    pub async fn login(&self, login: &str) -> Session {
+        self.login_with(login, PASSWORD).await
+    }
+
+    /// Logs in with a given password and returns the session (panics on failure).
+    pub async fn login_with(&self, login: &str, password: &str) -> Session {
+        let response = self.post_login(login, password).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login as {login} failed");
+        let token = session_cookie(&response).expect("login sets the session cookie");
+        let mut session = Session { token, csrf: String::new() };
+        session.csrf = self.csrf_token(&session).await;
+        session
+    }
+
+    /// Reads the synchronizer token from a page.
+    pub async fn csrf_token(&self, session: &Session) -> String {
+        let page = self.get("/account/password", Some(session)).await.text().await.unwrap();
+        extract_csrf(&page).expect("page carries a csrf token")
+    }
+
+    /// Id of a fixture account.
+    pub async fn user_id(&self, login: &str) -> Uuid {
+        sqlx::query_scalar("select staff_user_id from staff_user where login = $1")
+            .bind(login)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// Number of audit rows with this action (and outcome, if given).
+    pub async fn audit_count(&self, action: &str, outcome: Option<&str>) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_event where action = $1 and ($2::text is null or outcome = $2)")
+            .bind(action)
+            .bind(outcome)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// Number of stored sessions of an account.
+    pub async fn session_count(&self, login: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from session s join staff_user u on u.staff_user_id = s.user_id where u.login = $1")
+            .bind(login)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// Moves the app's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
+}
+
+/// The session token from a response's `Set-Cookie`, if it sets one.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("__Host-teczka_sid="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The first `csrf_token` hidden field of a page.
+pub fn extract_csrf(page: &str) -> Option<String> {
+    let start = page.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    Some(page[start..].split('"').next()?.to_owned())
+}
+
+/// `application/x-www-form-urlencoded` body.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded_pairs(fields);
+    s.shrink_to_fit();
+    s
+}
+
+fn form_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `Location` header of a redirect.
+pub fn location(response: &Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// Asserts a 303 to `to`.
+pub fn assert_redirect(response: &Response, to: &str) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "expected a redirect to {to}");
+    assert_eq!(location(response), to);
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real router against a real PostgreSQL (one private cluster per test
+//! run, a fresh database per test cloned from a migrated template).
+
+mod helpers;
+
+mod admin;
+mod auth;
+mod authz_matrix;
+mod binary;
+mod browser;
+mod csrf;
+mod errors;
+mod health;
+mod password;
+mod resilience;
