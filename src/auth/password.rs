@@ -102,11 +102,16 @@ pub fn check_policy(password: &str, context: &[&str]) -> Result<(), &'static str
         inputs.extend(item.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_owned));
         inputs.push(item);
     }
-    // A password that is a context word with a few characters around it is refused outright,
-    // whatever its length; zxcvbn covers the subtler cases.
-    let stripped: String = lowered.chars().filter(|c| c.is_alphabetic()).collect();
-    if inputs.iter().any(|w| w.chars().count() >= 3 && stripped == w.chars().filter(|c| c.is_alphabetic()).collect::<String>()) {
-        return Err("Hasło nie może być nazwą użytkownika, imieniem, nazwą ośrodka ani podobnym słowem.");
+    // A password made only of context words (ignoring digits, spaces and punctuation) is
+    // refused outright, whatever its length; zxcvbn covers the subtler cases.
+    let letters: String = lowered.chars().filter(|c| c.is_alphabetic()).collect();
+    let words: Vec<String> = inputs
+        .iter()
+        .map(|w| w.chars().filter(|c| c.is_alphabetic()).collect::<String>())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    if composed_of(&letters, &words) {
+        return Err("Hasło nie może składać się z loginu, imienia, nazwy ośrodka ani podobnych słów.");
     }
     let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(password, &refs);
@@ -114,6 +119,27 @@ pub fn check_policy(password: &str, context: &[&str]) -> Result<(), &'static str
         return Err("To hasło jest zbyt łatwe do odgadnięcia (popularne hasło, wzór z klawiatury albo słowa związane z Tobą lub ośrodkiem). Wybierz dłuższe hasło, np. kilka niepowiązanych słów.");
     }
     Ok(())
+}
+
+/// True when `text` (non-empty) is a concatenation of `words` (repetitions allowed).
+fn composed_of(text: &str, words: &[String]) -> bool {
+    if text.is_empty() {
+        return false;
+    }
+    // reachable[i]: the first i bytes are a concatenation of words.
+    let mut reachable = vec![false; text.len() + 1];
+    reachable[0] = true;
+    for i in 0..text.len() {
+        if !reachable[i] || !text.is_char_boundary(i) {
+            continue;
+        }
+        for w in words {
+            if text[i..].starts_with(w.as_str()) {
+                reachable[i + w.len()] = true;
+            }
+        }
+    }
+    reachable[text.len()]
 }
 
 /// A random one-time password such as `k7mq-4tzx-9pwa-r2hd` (about 78 bits), without
@@ -153,6 +179,8 @@ mod tests {
         }
         assert!(check_policy("CIS Zielona Góra 2026", &["CIS Zielona Góra", "Zielona Góra"]).is_err());
         assert!(check_policy("socjalny1socjalny1", &["socjalny1"]).is_err());
+        assert!(check_policy("Testowo Kierownik Teczka", &["Testowo"]).is_err());
+        assert!(check_policy("anna.nowak anna.nowak", &["anna.nowak", "Anna Nowak"]).is_err());
     }
 
     #[test]

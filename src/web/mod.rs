@@ -40,6 +40,12 @@ pub fn router(state: AppState) -> Router {
     for route in routes::all() {
         app = app.route(route.path, route.handler);
     }
+    with_layers(app, state)
+}
+
+/// Wraps `app` in the layer stack (public so tests can check it on routes of their own, e.g.
+/// that a panicking handler yields the 500 page).
+pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
     // Listed outermost first. Security headers wrap the error-page layer so that error pages get
     // them too; the error-page layer wraps panics, timeouts, body limits and CSRF rejections so
