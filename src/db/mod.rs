@@ -96,7 +96,13 @@ pub async fn prepare_embedded(cluster: &embedded::EmbeddedCluster, name: &str) -
 /// opposed to a bug in a query (answer 500).
 pub fn is_unavailable(error: &sqlx::Error) -> bool {
     match error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // A connection cut in the middle of the protocol (server shutting down, network).
+        sqlx::Error::Protocol(_) => true,
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now;
             // 53300: too many connections.

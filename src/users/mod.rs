@@ -231,22 +231,19 @@ async fn change_role(
     user.authorize(&state, Action::ChangeStaffRole).await?;
     let mut tx = state.db.begin().await?;
     let (_, old_role, _, version) = db::lock(&mut tx, user.centre_id, id).await?.ok_or(AppError::NotFound)?;
-    let problem = match Role::from_code(&form.role) {
-        None => Some("Wybierz rolę z listy."),
-        Some(_) if id == user.user_id => Some("Nie możesz zmienić własnej roli – poproś o to innego administratora."),
-        Some(_) => None,
-    };
-    if let Some(problem) = problem {
+    if id == user.user_id {
+        return Err(AppError::conflict("Nie możesz zmienić własnej roli – poproś o to innego administratora."));
+    }
+    let Some(role) = Role::from_code(&form.role) else {
         drop(tx);
         let account = db::find(&state.db, user.centre_id, id, state.clock.now()).await?.ok_or(AppError::NotFound)?;
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &user, account, Some(problem.into())));
-    }
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &user, account, Some("Wybierz rolę z listy.".into())));
+    };
     if validate::version(&form.version) != version {
         return Err(AppError::conflict(
             "Ktoś inny zmienił to konto, gdy formularz był otwarty. Otwórz konto ponownie, sprawdź jego aktualny stan i powtórz zmianę.",
         ));
     }
-    let role = Role::from_code(&form.role).ok_or(AppError::NotFound)?;
     sqlx::query!(
         "update staff_user set role = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
         user.centre_id,

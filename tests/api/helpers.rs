@@ -229,6 +229,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 
 /// Starts the app on a given pool (the outage tests route it through a proxy).
 pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        teczka::telemetry::init(teczka::config::LogFormat::Pretty);
+    }
     let db = PgPoolOptions::new().max_connections(4).connect_with(connect_options(OWNER_ROLE, &database)).await.unwrap();
     let app = App::build(config, app_pool).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
@@ -405,4 +408,74 @@ pub fn location(response: &Response) -> String {
 pub fn assert_redirect(response: &Response, to: &str) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "expected a redirect to {to}");
     assert_eq!(location(response), to);
+}
+
+/// A TCP proxy in front of the cluster's socket that a test can switch off and on, to play a
+/// database outage (toxiproxy-style) without touching the shared cluster. While down, the port
+/// refuses connections and every open connection is cut.
+pub struct PgProxy {
+    /// Local port the app's pool connects to.
+    pub port: u16,
+    state: tokio::sync::watch::Sender<bool>,
+}
+
+impl PgProxy {
+    /// Starts the proxy (up).
+    pub async fn start() -> Self {
+        let first = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = first.local_addr().unwrap().port();
+        let (state, mut watch) = tokio::sync::watch::channel(true);
+        let socket = socket_path();
+        tokio::spawn(async move {
+            let mut listener = Some(first);
+            let mut connections: Vec<tokio::task::AbortHandle> = Vec::new();
+            loop {
+                match &listener {
+                    Some(l) => tokio::select! {
+                        accepted = l.accept() => {
+                            let Ok((mut inbound, _)) = accepted else { continue };
+                            let socket = socket.clone();
+                            let task = tokio::spawn(async move {
+                                if let Ok(mut outbound) = tokio::net::UnixStream::connect(socket).await {
+                                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                                }
+                            });
+                            connections.push(task.abort_handle());
+                        }
+                        changed = watch.changed() => {
+                            if changed.is_err() { return; }
+                            if !*watch.borrow() {
+                                listener = None;
+                                connections.drain(..).for_each(|c| c.abort());
+                            }
+                        }
+                    },
+                    None => {
+                        if watch.changed().await.is_err() { return; }
+                        if *watch.borrow() {
+                            listener = Some(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap());
+                        }
+                    }
+                }
+            }
+        });
+        Self { port, state }
+    }
+
+    /// Cuts every connection and refuses new ones.
+    pub async fn down(&self) {
+        self.state.send_replace(false);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// Lets connections through again.
+    pub async fn up(&self) {
+        self.state.send_replace(true);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// Connection options through the proxy.
+    pub fn connect_options(&self, user: &str, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new().host("127.0.0.1").port(self.port).username(user).database(database)
+    }
 }
