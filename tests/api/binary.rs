@@ -1,1 +1,244 @@
+//! The built `teczka` binary, run the way the README says.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sqlx::postgres::PgPoolOptions;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, Command};
+
 use crate::helpers::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_teczka");
+
+fn teczka() -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("TECZKA_MIGRATION_DATABASE_URL")
+        .env("TECZKA_BIND", "127.0.0.1:0")
+        .env("TECZKA_LOG_FORMAT", "json")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+fn data_dir() -> PathBuf {
+    // Short: the Unix socket path inside must stay under ~100 bytes.
+    let id = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bin-{id}"))
+}
+
+/// Waits for the "Teczka działa: http://…/" line and returns the base URL.
+async fn wait_for_url(child: &mut Child) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let found = tokio::time::timeout(Duration::from_secs(120), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("Teczka działa: ") {
+                return url.trim_end_matches('/').to_owned();
+            }
+        }
+        panic!("the binary exited before printing its URL");
+    })
+    .await
+    .expect("the binary printed its URL in time");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    found
+}
+
+fn signal(child: &Child, sig: i32) {
+    let pid = child.id().unwrap() as i32;
+    assert_eq!(std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap().code(), Some(0));
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn demo_login(base: &str, login: &str) -> reqwest::Response {
+    client()
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[("login", login), ("password", teczka::demo::DEMO_PASSWORD)]))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn postmaster_pid(dir: &Path) -> Option<u32> {
+    std::fs::read_to_string(dir.join("pgdata/postmaster.pid")).ok()?.lines().next()?.trim().parse().ok()
+}
+
+#[tokio::test]
+async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_everything() {
+    let dir = data_dir();
+    let mut child = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let base = wait_for_url(&mut child).await;
+
+    assert_eq!(client().get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    let login = demo_login(&base, "socjalny1").await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let token = session_cookie(&login).unwrap();
+    let home = client()
+        .get(format!("{base}/"))
+        .header("cookie", format!("__Host-teczka_sid={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("DEMO"), "demo marker on every page");
+    assert!(home.contains("Sylwia Socjalska"));
+    // A failed login with a recognisable password, to check it never reaches the logs.
+    let secret = "tajne-haslo-ktore-nie-moze-wyciec";
+    client()
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[("login", "kierownik"), ("password", secret)]))
+        .send()
+        .await
+        .unwrap();
+    assert!(postmaster_pid(&dir).is_some(), "the private cluster is running");
+
+    signal(&child, libc::SIGTERM);
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(postmaster_pid(&dir).is_none(), "the cluster was shut down cleanly");
+    let mut logs = String::new();
+    stderr.read_to_string(&mut logs).await.unwrap();
+    assert!(logs.contains("\"request_id\""), "structured JSON logs: {logs}");
+    for forbidden in [secret, teczka::demo::DEMO_PASSWORD, token.as_str(), "Sylwia", "Socjalska"] {
+        assert!(!logs.contains(forbidden), "the log contains {forbidden}");
+    }
+
+    // A second start reuses the cluster and its data.
+    let mut again = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
+    let base = wait_for_url(&mut again).await;
+    assert_eq!(demo_login(&base, "kierownik2").await.status(), StatusCode::SEE_OTHER);
+    let accounts: Vec<String> = {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                sqlx::postgres::PgConnectOptions::new().socket(dir.join("run")).username("teczka").database("teczka"),
+            )
+            .await
+            .unwrap();
+        let rows = sqlx::query_scalar("select login from staff_user").fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    };
+    assert_eq!(accounts.len(), teczka::demo::ACCOUNTS.len(), "demo data seeded once, not twice");
+
+    // A crash: the app and PostgreSQL die without cleaning up, and the stale pid file names a
+    // process that is not PostgreSQL. The next start copes.
+    signal(&again, libc::SIGKILL);
+    let _ = again.wait().await;
+    let pg = postmaster_pid(&dir).unwrap();
+    std::process::Command::new("kill").arg("-9").arg(pg.to_string()).status().unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid_file = dir.join("pgdata/postmaster.pid");
+    let text = std::fs::read_to_string(&pid_file).unwrap();
+    let rest: Vec<&str> = text.lines().skip(1).collect();
+    std::fs::write(&pid_file, format!("{}\n{}\n", std::process::id(), rest.join("\n"))).unwrap();
+    let mut third = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
+    let base = wait_for_url(&mut third).await;
+    assert_eq!(demo_login(&base, "admin").await.status(), StatusCode::SEE_OTHER);
+    signal(&third, libc::SIGINT);
+    let status = tokio::time::timeout(Duration::from_secs(60), third.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn missing_postgresql_binaries_give_one_clear_line_naming_the_package() {
+    let dir = data_dir();
+    let output = teczka()
+        .env("TECZKA_DATA_DIR", &dir)
+        .env("TECZKA_PG_BINDIR", "/nonexistent/bin")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("postgresql-15"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_login() {
+    let database = fresh_database().await;
+    let url = database_url(teczka::db::APP_ROLE, &database);
+    // Two centres exist: the command asks which one.
+    let ambiguous = teczka().env("DATABASE_URL", &url).args(["create-admin", "--login", "nowy.admin"]).output().await.unwrap();
+    assert_eq!(ambiguous.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ambiguous.stderr).contains("--centre"));
+
+    let output = teczka()
+        .env("DATABASE_URL", &url)
+        .args(["create-admin", "--login", "nowy.admin", "--name", "Nowy Administrator", "--centre", CENTRE_A])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let one_time = stdout.split("): ").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
+    assert_eq!(one_time.len(), 19, "{stdout}");
+
+    let duplicate = teczka()
+        .env("DATABASE_URL", &url)
+        .args(["create-admin", "--login", "nowy.admin", "--centre", CENTRE_A])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(duplicate.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already taken"));
+
+    let app = spawn_app_on(database).await;
+    let response = app.post_login("nowy.admin", &one_time).await;
+    assert_redirect(&response, "/account/password");
+    assert_eq!(app.audit_count("staff.create", Some("success")).await, 1);
+    let role: String = sqlx::query_scalar("select role::text from staff_user where login = 'nowy.admin'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(role, "admin");
+}
+
+#[tokio::test]
+async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
+    let database = empty_database().await;
+    let app_url = database_url(teczka::db::APP_ROLE, &database);
+    let owner_url = database_url(teczka::db::embedded::OWNER_ROLE, &database);
+    let mut unmigrated = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(30), unmigrated.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    unmigrated.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    assert!(stderr.contains("teczka migrate"), "{stderr}");
+
+    let migrate = teczka()
+        .env("DATABASE_URL", &app_url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
+        .arg("migrate")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(migrate.status.code(), Some(0), "{}", String::from_utf8_lossy(&migrate.stderr));
+
+    let mut server = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
+    let base = wait_for_url(&mut server).await;
+    assert_eq!(client().get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(demo_login(&base, "admin").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let login_page = client().get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    assert!(!login_page.contains("DEMO"));
+    signal(&server, libc::SIGTERM);
+    assert_eq!(server.wait().await.unwrap().code(), Some(0));
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(connect_options("teczka", &database)).await.unwrap();
+    let accounts: i64 = sqlx::query_scalar("select count(*) from staff_user").fetch_one(&pool).await.unwrap();
+    assert_eq!(accounts, 0, "no default accounts outside demo mode");
+}

@@ -227,6 +227,22 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     spawn_with_pool(config, app_pool, database).await
 }
 
+/// Starts the app on an existing database.
+pub async fn spawn_app_on(database: String) -> TestApp {
+    let config = test_config();
+    let app_pool = teczka::db::app_pool(&config, connect_options(APP_ROLE, &database));
+    spawn_with_pool(config, app_pool, database).await
+}
+
+/// An empty database (no schema, no fixtures); returns its name.
+pub async fn empty_database() -> String {
+    let name = format!("e_{}", Uuid::new_v4().simple());
+    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster().owner.clone()).await.unwrap();
+    admin.execute(format!("create database {name}").as_str()).await.unwrap();
+    admin.close().await;
+    name
+}
+
 /// Starts the app on a given pool (the outage tests route it through a proxy).
 pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
