@@ -1,1 +1,161 @@
+//! The authorization matrix: every route of the registry × every principal × own/other centre.
+//! A route without an entry in `expected` fails the test, so new routes must declare who may
+//! use them.
+
+use reqwest::{Method, StatusCode};
+use teczka::auth::policy::Role;
+
 use crate::helpers::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Principal {
+    Anonymous,
+    Staff(Role),
+    /// Signed in, then deactivated (the session row is left in place on purpose).
+    Deactivated,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// The object belongs to the principal's centre.
+    Own,
+    /// The object belongs to another centre.
+    Other,
+}
+
+/// What a principal gets from a route. `None`: the route is missing from the matrix.
+fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option<u16> {
+    const TO_LOGIN: u16 = 303;
+    let signed_in = matches!(who, Principal::Staff(_));
+    let any_staff = |ok: u16| if signed_in { ok } else { TO_LOGIN };
+    let admin_only = |ok: u16| match who {
+        Principal::Staff(Role::Admin) => ok,
+        Principal::Staff(_) => 403,
+        _ => TO_LOGIN,
+    };
+    let admin_in_scope = |ok: u16| match (who, scope) {
+        (Principal::Staff(Role::Admin), Scope::Own) => ok,
+        (Principal::Staff(Role::Admin), Scope::Other) => 404,
+        (Principal::Staff(_), _) => 403,
+        _ => TO_LOGIN,
+    };
+    Some(match (method.as_str(), path) {
+        ("GET", "/healthz" | "/readyz" | "/static/{*path}") => 200,
+        ("GET", "/login") => if signed_in { 303 } else { 200 },
+        ("POST", "/login") => 422,
+        ("POST", "/logout") => 303,
+        ("POST", "/session/extend") => any_staff(204),
+        ("GET", "/" | "/account/password") => any_staff(200),
+        ("POST", "/account/password") => any_staff(422),
+        ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),
+        ("POST", "/admin/users") => admin_only(303),
+        ("GET", "/admin/users/{id}") => admin_in_scope(200),
+        ("POST", "/admin/users/{id}/role" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/reactivate"
+            | "/admin/users/{id}/reset-password" | "/admin/users/{id}/unlock") => admin_in_scope(303),
+        _ => return None,
+    })
+}
+
+/// Form fields a route needs (besides the token) to succeed for an allowed principal.
+async fn body_for(app: &TestApp, path: &str, target_login: &str, n: usize) -> Vec<(String, String)> {
+    match path {
+        "/login" => vec![("login".into(), "admin".into()), ("password".into(), "nie to hasło".into())],
+        "/admin/users" => vec![
+            ("login".into(), format!("matrix.{n}")),
+            ("full_name".into(), "Konto Z Macierzy".into()),
+            ("role".into(), "instructor".into()),
+        ],
+        "/admin/users/{id}/role" => {
+            let version: i32 = sqlx::query_scalar("select version from staff_user where login = $1")
+                .bind(target_login)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+            vec![("role".into(), "career_advisor".into()), ("version".into(), version.to_string())]
+        }
+        "/account/password" => vec![
+            ("current_password".into(), String::new()),
+            ("new_password".into(), String::new()),
+            ("new_password_confirm".into(), String::new()),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+async fn sign_in(app: &TestApp, who: Principal) -> Option<Session> {
+    match who {
+        Principal::Anonymous => None,
+        Principal::Staff(role) => Some(app.login(login_for(role)).await),
+        Principal::Deactivated => {
+            let session = app.login("doradca").await;
+            sqlx::query("update staff_user set active = false where login = 'doradca'").execute(&app.db).await.unwrap();
+            Some(session)
+        }
+    }
+}
+
+async fn denied_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from audit_event where outcome = 'denied'").fetch_one(&app.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_route_answers_every_principal_as_the_matrix_says() {
+    let routes = teczka::web::routes::table();
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|(m, p)| expected(m, p, Principal::Anonymous, Scope::Own).is_none())
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(missing.is_empty(), "routes without a matrix entry: {missing:?}");
+
+    let mut principals = vec![Principal::Anonymous, Principal::Deactivated];
+    principals.extend(Role::ALL.map(Principal::Staff));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for who in principals {
+        let app = spawn_app().await;
+        let mut session = sign_in(&app, who).await;
+        for (n, (method, pattern)) in routes.iter().enumerate() {
+            let scopes: &[Scope] = if pattern.contains("{id}") { &[Scope::Own, Scope::Other] } else { &[Scope::Own] };
+            for &scope in scopes {
+                // Targets: a social worker of the principal's centre and one of the other centre.
+                let target_login = if scope == Scope::Own { "socjalny2" } else { "socjalny3" };
+                let target = app.user_id(target_login).await;
+                let path = pattern.replace("{id}", &target.to_string()).replace("{*path}", "css/app.css");
+                let fields = body_for(&app, pattern, target_login, n).await;
+                let denied_before = denied_count(&app).await;
+                let response = if *method == Method::GET {
+                    app.get(&path, session.as_ref()).await
+                } else {
+                    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    if *pattern == "/login" {
+                        // The login form carries no synchronizer token (there is no session yet).
+                        app.post_raw(&path, session.as_ref(), &refs).await
+                    } else {
+                        app.post(&path, session.as_ref(), &refs).await
+                    }
+                };
+                let want = expected(method, pattern, who, scope).unwrap();
+                let got = response.status().as_u16();
+                checked += 1;
+                if got != want {
+                    failures.push(format!("{who:?} {scope:?} {method} {pattern}: expected {want}, got {got}"));
+                }
+                if got == 303 && want == 303 && !matches!(who, Principal::Staff(_)) && *pattern != "/login" {
+                    let to = location(&response);
+                    if !to.starts_with("/login") {
+                        failures.push(format!("{who:?} {method} {pattern}: redirected to {to}, not /login"));
+                    }
+                }
+                if got == StatusCode::FORBIDDEN.as_u16() && denied_count(&app).await != denied_before + 1 {
+                    failures.push(format!("{who:?} {method} {pattern}: the denial was not audited"));
+                }
+                if *pattern == "/logout" && matches!(who, Principal::Staff(_)) {
+                    // Logging out ended the session; sign in again for the remaining routes.
+                    session = sign_in(&app, who).await;
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+}
