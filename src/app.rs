@@ -47,17 +47,28 @@ impl App {
     }
 
     /// Builds the app on an already bound listener.
-    pub fn with_listener(config: Config, db: PgPool, listener: TcpListener) -> anyhow::Result<Self> {
+    pub fn with_listener(
+        config: Config,
+        db: PgPool,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
         let passwords = Passwords::new(config.hash_concurrency)?;
         let state = AppState {
             db,
-            login_limiter: Arc::new(RateLimiter::new(config.login_rate_burst, config.login_rate_period)),
+            login_limiter: Arc::new(RateLimiter::new(
+                config.login_rate_burst,
+                config.login_rate_period,
+            )),
             config: Arc::new(config),
             clock: Clock::default(),
             passwords: Arc::new(passwords),
         };
         let router = crate::web::router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The address actually bound (useful with port 0).
@@ -71,9 +82,14 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
@@ -91,7 +107,9 @@ async fn housekeeping(state: AppState) {
         let now = state.clock.now();
         let idle_cutoff = now - state.config.session_idle;
         let absolute_cutoff = now - state.config.session_absolute;
-        if let Err(e) = crate::auth::session::delete_expired(&state.db, idle_cutoff, absolute_cutoff).await {
+        if let Err(e) =
+            crate::auth::session::delete_expired(&state.db, idle_cutoff, absolute_cutoff).await
+        {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
         if let Err(e) = crate::auth::forget_old_failures(&state.db, now).await {

@@ -102,7 +102,11 @@ impl<'a> AuditEvent<'a> {
 }
 
 /// Appends one row.
-pub async fn record(db: impl PgExecutor<'_>, meta: &RequestMeta, event: AuditEvent<'_>) -> sqlx::Result<()> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
     let client_ip = meta.client_ip.map(ipnet::IpNet::from);
     sqlx::query!(
         r#"

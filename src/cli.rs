@@ -34,9 +34,16 @@ Zmienne środowiskowe: patrz README.md.";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
-    Serve { demo: bool },
+    Serve {
+        demo: bool,
+    },
     Migrate,
-    CreateAdmin { login: String, name: Option<String>, centre: Option<String>, city: Option<String> },
+    CreateAdmin {
+        login: String,
+        name: Option<String>,
+        centre: Option<String>,
+        city: Option<String>,
+    },
     Help,
 }
 
@@ -51,7 +58,11 @@ fn parse(args: &[String]) -> Result<Command, String> {
             }
             let takes_value = arg != "--demo";
             let value = if takes_value {
-                Some(rest.next().ok_or_else(|| format!("`{arg}` wymaga wartości"))?.to_owned())
+                Some(
+                    rest.next()
+                        .ok_or_else(|| format!("`{arg}` wymaga wartości"))?
+                        .to_owned(),
+                )
             } else {
                 None
             };
@@ -62,16 +73,29 @@ fn parse(args: &[String]) -> Result<Command, String> {
     match first {
         None => Ok(Command::Serve { demo: false }),
         Some("--demo") => Ok(Command::Serve { demo: true }),
-        Some("serve") => Ok(Command::Serve { demo: !options(&["--demo"])?.is_empty() }),
+        Some("serve") => Ok(Command::Serve {
+            demo: !options(&["--demo"])?.is_empty(),
+        }),
         Some("migrate") => options(&[]).map(|_| Command::Migrate),
         Some("create-admin") => {
             let opts = options(&["--login", "--name", "--centre", "--city"])?;
-            let get = |name: &str| opts.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.clone());
+            let get = |name: &str| {
+                opts.iter()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.clone())
+            };
             let login = get("--login").ok_or("create-admin wymaga --login LOGIN")?;
-            Ok(Command::CreateAdmin { login, name: get("--name"), centre: get("--centre"), city: get("--city") })
+            Ok(Command::CreateAdmin {
+                login,
+                name: get("--name"),
+                centre: get("--centre"),
+                city: get("--city"),
+            })
         }
         Some("--help" | "-h" | "help") => Ok(Command::Help),
-        Some(other) => Err(format!("nieznane polecenie `{other}` (zobacz `teczka --help`)")),
+        Some(other) => Err(format!(
+            "nieznane polecenie `{other}` (zobacz `teczka --help`)"
+        )),
     }
 }
 
@@ -94,7 +118,12 @@ pub async fn main(args: Vec<String>) -> ExitCode {
             match command {
                 Command::Serve { demo } => serve(config, demo).await,
                 Command::Migrate => migrate(config).await,
-                Command::CreateAdmin { login, name, centre, city } => create_admin(config, &login, name, centre, city).await,
+                Command::CreateAdmin {
+                    login,
+                    name,
+                    centre,
+                    city,
+                } => create_admin(config, &login, name, centre, city).await,
                 Command::Help => Ok(()),
             }
         }
@@ -119,7 +148,10 @@ fn start_embedded(config: &Config) -> anyhow::Result<EmbeddedCluster> {
     })
 }
 
-async fn embedded_pools(config: &Config, cluster: &EmbeddedCluster) -> anyhow::Result<(PgPool, PgPool)> {
+async fn embedded_pools(
+    config: &Config,
+    cluster: &EmbeddedCluster,
+) -> anyhow::Result<(PgPool, PgPool)> {
     db::prepare_embedded(cluster, EMBEDDED_DATABASE).await?;
     let owner = PgPoolOptions::new()
         .max_connections(2)
@@ -138,13 +170,21 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     let pool = match &config.database_url {
         Some(url) => {
             let pool = db::app_pool(&config, db::options_from_url(url.expose())?);
-            match tokio::time::timeout(Duration::from_secs(5), db::pending_migrations(&pool)).await {
+            match tokio::time::timeout(Duration::from_secs(5), db::pending_migrations(&pool)).await
+            {
                 Ok(Ok(pending)) if !pending.is_empty() => {
-                    bail!("the database schema is out of date ({} migrations pending); run `teczka migrate`", pending.len())
+                    bail!(
+                        "the database schema is out of date ({} migrations pending); run `teczka migrate`",
+                        pending.len()
+                    )
                 }
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "database not reachable at start-up; /readyz will answer 503 until it is"),
-                Err(_) => tracing::warn!("database did not answer at start-up; /readyz will answer 503 until it does"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "database not reachable at start-up; /readyz will answer 503 until it is")
+                }
+                Err(_) => tracing::warn!(
+                    "database did not answer at start-up; /readyz will answer 503 until it does"
+                ),
             }
             if demo {
                 config.demo = true;
@@ -167,9 +207,16 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     let address = app.local_addr()?;
     println!("Teczka działa: http://{address}/");
     if config.demo {
-        println!("Tryb DEMO – konta (hasło dla wszystkich: {}):", crate::demo::DEMO_PASSWORD);
+        println!(
+            "Tryb DEMO – konta (hasło dla wszystkich: {}):",
+            crate::demo::DEMO_PASSWORD
+        );
         for (login, name, role, centre) in crate::demo::ACCOUNTS {
-            println!("  {login:<11} {:<20} {name} – {}", role.label(), crate::demo::CENTRES[centre].0);
+            println!(
+                "  {login:<11} {:<20} {name} – {}",
+                role.label(),
+                crate::demo::CENTRES[centre].0
+            );
         }
     }
     println!("Zatrzymanie: Ctrl-C.");
@@ -217,7 +264,10 @@ async fn create_admin(
     }
     let (pool, cluster) = match &config.database_url {
         Some(url) => (
-            PgPoolOptions::new().max_connections(1).connect_with(db::options_from_url(url.expose())?).await?,
+            PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(db::options_from_url(url.expose())?)
+                .await?,
             None,
         ),
         None => {
@@ -234,7 +284,10 @@ async fn create_admin(
     }
     let one_time = result?;
     println!("Utworzono administratora `{login}`.");
-    println!("Hasło jednorazowe (wyświetlane tylko teraz, ważne {} h): {one_time}", config.one_time_password_ttl.as_secs() / 3600);
+    println!(
+        "Hasło jednorazowe (wyświetlane tylko teraz, ważne {} h): {one_time}",
+        config.one_time_password_ttl.as_secs() / 3600
+    );
     println!("Przy pierwszym logowaniu trzeba ustalić własne hasło.");
     Ok(())
 }
@@ -250,7 +303,8 @@ async fn insert_admin(
     let mut tx = pool.begin().await?;
     let centre_id = match centre {
         Some(centre) => {
-            let centre = crate::validate::required_line(&centre, 200).map_err(|e| anyhow::anyhow!("--centre: {e}"))?;
+            let centre = crate::validate::required_line(&centre, 200)
+                .map_err(|e| anyhow::anyhow!("--centre: {e}"))?;
             sqlx::query_scalar!(
                 "insert into centre (name, city) values ($1, $2) on conflict (name) do update set name = excluded.name returning centre_id",
                 centre,
@@ -260,11 +314,15 @@ async fn insert_admin(
             .await?
         }
         None => {
-            let ids = sqlx::query_scalar!("select centre_id from centre order by name").fetch_all(&mut *tx).await?;
+            let ids = sqlx::query_scalar!("select centre_id from centre order by name")
+                .fetch_all(&mut *tx)
+                .await?;
             match ids.as_slice() {
                 [only] => *only,
                 [] => bail!("there is no centre yet; add --centre \"Name of the centre\""),
-                _ => bail!("there are several centres; say which one with --centre \"Name of the centre\""),
+                _ => bail!(
+                    "there are several centres; say which one with --centre \"Name of the centre\""
+                ),
             }
         }
     };
@@ -300,11 +358,16 @@ async fn insert_admin(
         }
         Err(e) => return Err(e.into()),
     };
-    let meta = RequestMeta { request_id: "cli".into(), client_ip: None };
+    let meta = RequestMeta {
+        request_id: "cli".into(),
+        client_ip: None,
+    };
     audit::record(
         &mut *tx,
         &meta,
-        AuditEvent::new("staff.create", Outcome::Success).on("staff_user", id).detail(format!("{} via create-admin", Role::Admin)),
+        AuditEvent::new("staff.create", Outcome::Success)
+            .on("staff_user", id)
+            .detail(format!("{} via create-admin", Role::Admin)),
     )
     .await?;
     tx.commit().await?;
@@ -323,11 +386,25 @@ mod tests {
     fn parses_the_documented_commands() {
         assert_eq!(parse(&args(&[])), Ok(Command::Serve { demo: false }));
         assert_eq!(parse(&args(&["--demo"])), Ok(Command::Serve { demo: true }));
-        assert_eq!(parse(&args(&["serve", "--demo"])), Ok(Command::Serve { demo: true }));
+        assert_eq!(
+            parse(&args(&["serve", "--demo"])),
+            Ok(Command::Serve { demo: true })
+        );
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(
-            parse(&args(&["create-admin", "--login", "ala", "--centre", "CIS X"])),
-            Ok(Command::CreateAdmin { login: "ala".into(), name: None, centre: Some("CIS X".into()), city: None })
+            parse(&args(&[
+                "create-admin",
+                "--login",
+                "ala",
+                "--centre",
+                "CIS X"
+            ])),
+            Ok(Command::CreateAdmin {
+                login: "ala".into(),
+                name: None,
+                centre: Some("CIS X".into()),
+                city: None
+            })
         );
         assert!(parse(&args(&["create-admin"])).is_err());
         assert!(parse(&args(&["migrate", "--force"])).is_err());

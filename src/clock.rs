@@ -15,7 +15,8 @@ pub struct Clock {
 impl Clock {
     /// The current UTC time.
     pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + time::Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))
+        OffsetDateTime::now_utc()
+            + time::Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))
     }
 
     /// Moves this clock (and every clone of it) forward.

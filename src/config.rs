@@ -145,13 +145,21 @@ impl Config {
             login_rate_burst: parsed("TECZKA_LOGIN_RATE_BURST", d.login_rate_burst)?,
             login_rate_period: Duration::from_secs(parsed("TECZKA_LOGIN_RATE_PERIOD_SECONDS", 6)?),
             trusted_proxy: optional("TECZKA_TRUSTED_PROXY")
-                .map(|v| v.parse().context("TECZKA_TRUSTED_PROXY must be an IP address"))
+                .map(|v| {
+                    v.parse()
+                        .context("TECZKA_TRUSTED_PROXY must be an IP address")
+                })
                 .transpose()?,
             db_max_connections: parsed("TECZKA_DB_MAX_CONNECTIONS", d.db_max_connections)?,
-            db_acquire_timeout: Duration::from_secs(parsed("TECZKA_DB_ACQUIRE_TIMEOUT_SECONDS", 3)?),
+            db_acquire_timeout: Duration::from_secs(parsed(
+                "TECZKA_DB_ACQUIRE_TIMEOUT_SECONDS",
+                3,
+            )?),
             request_timeout: Duration::from_secs(parsed("TECZKA_REQUEST_TIMEOUT_SECONDS", 30)?),
             hash_concurrency: parsed("TECZKA_HASH_CONCURRENCY", d.hash_concurrency)?,
-            one_time_password_ttl: minutes(60 * parsed::<u64>("TECZKA_ONE_TIME_PASSWORD_HOURS", 24)?),
+            one_time_password_ttl: minutes(
+                60 * parsed::<u64>("TECZKA_ONE_TIME_PASSWORD_HOURS", 24)?,
+            ),
             log_format,
         };
         config.check()?;
@@ -161,10 +169,15 @@ impl Config {
     /// Rejects combinations that cannot work.
     pub fn check(&self) -> anyhow::Result<()> {
         if self.session_idle.is_zero() || self.session_absolute < self.session_idle {
-            bail!("TECZKA_SESSION_IDLE_MINUTES must be > 0 and not longer than the absolute timeout");
+            bail!(
+                "TECZKA_SESSION_IDLE_MINUTES must be > 0 and not longer than the absolute timeout"
+            );
         }
-        if self.login_rate_burst == 0 || self.hash_concurrency == 0 || self.db_max_connections == 0 {
-            bail!("TECZKA_LOGIN_RATE_BURST, TECZKA_HASH_CONCURRENCY and TECZKA_DB_MAX_CONNECTIONS must be > 0");
+        if self.login_rate_burst == 0 || self.hash_concurrency == 0 || self.db_max_connections == 0
+        {
+            bail!(
+                "TECZKA_LOGIN_RATE_BURST, TECZKA_HASH_CONCURRENCY and TECZKA_DB_MAX_CONNECTIONS must be > 0"
+            );
         }
         Ok(())
     }

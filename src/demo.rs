@@ -33,9 +33,10 @@ pub const ACCOUNTS: [(&str, &str, Role, usize); 9] = [
 /// Inserts whatever demo data is missing; returns true when anything was added.
 pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     let mut added = false;
-    let has_staff: bool = sqlx::query_scalar!(r#"select exists (select 1 from staff_user) as "e!""#)
-        .fetch_one(db)
-        .await?;
+    let has_staff: bool =
+        sqlx::query_scalar!(r#"select exists (select 1 from staff_user) as "e!""#)
+            .fetch_one(db)
+            .await?;
     if !has_staff {
         let hash = tokio::task::spawn_blocking(|| {
             use argon2::password_hash::PasswordHasher;

@@ -83,10 +83,16 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
             Self::Unauthorized { expired } => {
-                let to = if *expired { "/login?wygasla=1" } else { "/login" };
+                let to = if *expired {
+                    "/login?wygasla=1"
+                } else {
+                    "/login"
+                };
                 return Redirect::to(to).into_response();
             }
-            Self::PasswordChangeRequired => return Redirect::to("/account/password").into_response(),
+            Self::PasswordChangeRequired => {
+                return Redirect::to("/account/password").into_response();
+            }
             Self::Forbidden => (StatusCode::FORBIDDEN, None),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Conflict(m) => (StatusCode::CONFLICT, Some(m.clone())),

@@ -14,7 +14,10 @@ pub fn required_line(value: &str, max: usize) -> Result<String, String> {
 pub fn optional_line(value: &str, max: usize) -> Result<Option<String>, String> {
     let value = value.trim();
     if value.chars().count() > max {
-        return Err(format!("Najwyżej {max} znaków (wpisano {}).", value.chars().count()));
+        return Err(format!(
+            "Najwyżej {max} znaków (wpisano {}).",
+            value.chars().count()
+        ));
     }
     if value.chars().any(char::is_control) {
         return Err("Pole zawiera niedozwolone znaki sterujące.".into());
@@ -26,9 +29,15 @@ pub fn optional_line(value: &str, max: usize) -> Result<Option<String>, String> 
 pub fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> {
     let value = value.trim();
     if value.chars().count() > max {
-        return Err(format!("Najwyżej {max} znaków (wpisano {}).", value.chars().count()));
+        return Err(format!(
+            "Najwyżej {max} znaków (wpisano {}).",
+            value.chars().count()
+        ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err("Pole zawiera niedozwolone znaki sterujące.".into());
     }
     Ok((!value.is_empty()).then(|| value.replace("\r\n", "\n")))

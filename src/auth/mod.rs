@@ -64,7 +64,9 @@ pub fn normalize_login(login: &str) -> String {
 /// (the same rule as the database constraint).
 pub fn valid_login(login: &str) -> bool {
     (3..=40).contains(&login.len())
-        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 /// Accepts only a local path (`/x`), never `//host`, `/\host` or an absolute URL.
@@ -127,7 +129,11 @@ async fn login_form(
     render(&LoginPage {
         layout: Layout::public(state.config.demo, "Logowanie"),
         login: String::new(),
-        next: query.next.as_deref().and_then(safe_next).unwrap_or_default(),
+        next: query
+            .next
+            .as_deref()
+            .and_then(safe_next)
+            .unwrap_or_default(),
         error: None,
         notice,
     })
@@ -163,15 +169,23 @@ async fn login(
         )
     };
 
-    if let Some(ip) = meta.client_ip {
-        if let Err(retry_after) = state.login_limiter.check(ip) {
-            audit::record(&state.db, &meta, AuditEvent::new("login.rate_limited", Outcome::Denied)).await?;
-            return Err(AppError::TooManyRequests { retry_after });
-        }
+    if let Some(ip) = meta.client_ip
+        && let Err(retry_after) = state.login_limiter.check(ip)
+    {
+        audit::record(
+            &state.db,
+            &meta,
+            AuditEvent::new("login.rate_limited", Outcome::Denied),
+        )
+        .await?;
+        return Err(AppError::TooManyRequests { retry_after });
     }
     let key = normalize_login(&form.login);
     if key.is_empty() || form.password.is_empty() {
-        return page(StatusCode::UNPROCESSABLE_ENTITY, "Podaj login i hasło.".into());
+        return page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Podaj login i hasło.".into(),
+        );
     }
     if key.chars().count() > 100 || form.password.chars().count() > password::MAX_LENGTH {
         return page(StatusCode::UNPROCESSABLE_ENTITY, BAD_CREDENTIALS.into());
@@ -180,15 +194,28 @@ async fn login(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if let Gate::Wait(seconds) = throttle::gate(&mut tx, &key, now).await? {
-        audit::record(&mut *tx, &meta, AuditEvent::new("login.throttled", Outcome::Denied)).await?;
+        audit::record(
+            &mut *tx,
+            &meta,
+            AuditEvent::new("login.throttled", Outcome::Denied),
+        )
+        .await?;
         tx.commit().await?;
         let minutes = (seconds + 59) / 60;
-        let wait = if seconds < 60 { format!("{seconds} s") } else { format!("{minutes} min") };
+        let wait = if seconds < 60 {
+            format!("{seconds} s")
+        } else {
+            format!("{minutes} min")
+        };
         let mut response = page(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."),
+            format!(
+                "Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."
+            ),
         )?;
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(response);
     }
 
@@ -204,7 +231,10 @@ async fn login(
     .await?;
     let matches = state
         .passwords
-        .verify(form.password.clone(), account.as_ref().map(|a| a.password_hash.clone()))
+        .verify(
+            form.password.clone(),
+            account.as_ref().map(|a| a.password_hash.clone()),
+        )
         .await?;
 
     let account = match account {
@@ -216,21 +246,42 @@ async fn login(
                 Some(_) => "wrong_password",
             };
             let locked = throttle::record_failure(&mut tx, &key, now).await?;
-            let mut event = AuditEvent::new("login.failure", Outcome::Failure).detail(if locked { format!("{detail},locked") } else { detail.to_owned() });
+            let mut event = AuditEvent::new("login.failure", Outcome::Failure).detail(if locked {
+                format!("{detail},locked")
+            } else {
+                detail.to_owned()
+            });
             if let Some(a) = &other {
-                event = event.by(AuditActor { user_id: a.staff_user_id, role: a.role, centre_id: a.centre_id }).on("staff_user", a.staff_user_id);
+                event = event
+                    .by(AuditActor {
+                        user_id: a.staff_user_id,
+                        role: a.role,
+                        centre_id: a.centre_id,
+                    })
+                    .on("staff_user", a.staff_user_id);
             }
             audit::record(&mut *tx, &meta, event).await?;
             tx.commit().await?;
             return page(StatusCode::UNPROCESSABLE_ENTITY, BAD_CREDENTIALS.into());
         }
     };
-    let actor = AuditActor { user_id: account.staff_user_id, role: account.role, centre_id: account.centre_id };
-    if account.must_change_password && account.one_time_password_expires_at.is_some_and(|t| t < now) {
+    let actor = AuditActor {
+        user_id: account.staff_user_id,
+        role: account.role,
+        centre_id: account.centre_id,
+    };
+    if account.must_change_password
+        && account
+            .one_time_password_expires_at
+            .is_some_and(|t| t < now)
+    {
         audit::record(
             &mut *tx,
             &meta,
-            AuditEvent::new("login.failure", Outcome::Failure).by(actor).on("staff_user", actor.user_id).detail("one_time_password_expired"),
+            AuditEvent::new("login.failure", Outcome::Failure)
+                .by(actor)
+                .on("staff_user", actor.user_id)
+                .detail("one_time_password_expired"),
         )
         .await?;
         tx.commit().await?;
@@ -246,14 +297,25 @@ async fn login(
         session::delete(&mut *tx, &token_hash(&old)).await?;
     }
     let new_session = session::create(&mut *tx, account.staff_user_id, now).await?;
-    audit::record(&mut *tx, &meta, AuditEvent::new("login.success", Outcome::Success).by(actor).on("staff_user", actor.user_id)).await?;
+    audit::record(
+        &mut *tx,
+        &meta,
+        AuditEvent::new("login.success", Outcome::Success)
+            .by(actor)
+            .on("staff_user", actor.user_id),
+    )
+    .await?;
     tx.commit().await?;
 
     if password::needs_rehash(&account.password_hash) {
         let fresh = state.passwords.hash(form.password.clone()).await?;
-        sqlx::query!("update staff_user set password_hash = $2 where staff_user_id = $1", account.staff_user_id, fresh)
-            .execute(&state.db)
-            .await?;
+        sqlx::query!(
+            "update staff_user set password_hash = $2 where staff_user_id = $1",
+            account.staff_user_id,
+            fresh
+        )
+        .execute(&state.db)
+        .await?;
     }
 
     let target = if account.must_change_password {
@@ -261,18 +323,34 @@ async fn login(
     } else {
         safe_next(&form.next).unwrap_or_else(|| "/".to_owned())
     };
-    Ok(([(header::SET_COOKIE, session::cookie(&new_session.token))], Redirect::to(&target)).into_response())
+    Ok((
+        [(header::SET_COOKIE, session::cookie(&new_session.token))],
+        Redirect::to(&target),
+    )
+        .into_response())
 }
 
-async fn logout(State(state): State<AppState>, user: CurrentUser, SecureForm(_): SecureForm<NoFields>) -> Result<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    SecureForm(_): SecureForm<NoFields>,
+) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     session::delete(&mut *tx, &user.session_hash).await?;
-    audit::record(&mut *tx, &user.meta, AuditEvent::new("logout", Outcome::Success).by(user.audit_actor())).await?;
+    audit::record(
+        &mut *tx,
+        &user.meta,
+        AuditEvent::new("logout", Outcome::Success).by(user.audit_actor()),
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         [
             (header::SET_COOKIE, session::removal_cookie()),
-            (header::HeaderName::from_static("clear-site-data"), HeaderValue::from_static("\"cache\", \"cookies\", \"storage\"")),
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+            ),
         ],
         Redirect::to("/login?wylogowano=1"),
     )
@@ -280,19 +358,29 @@ async fn logout(State(state): State<AppState>, user: CurrentUser, SecureForm(_):
 }
 
 /// The "extend session" button of the timeout warning (called by `static/js/session.js`).
-async fn extend_session(State(state): State<AppState>, user: CurrentUser, SecureForm(_): SecureForm<NoFields>) -> Result<Response> {
+async fn extend_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    SecureForm(_): SecureForm<NoFields>,
+) -> Result<Response> {
     let now = state.clock.now();
     session::touch(&state.db, &user.session_hash, now).await?;
     let mut refreshed = user.clone();
     refreshed.expires_at = now + state.config.session_idle;
-    let absolute = sqlx::query_scalar!("select created_at from session where session_hash = $1", &user.session_hash)
-        .fetch_one(&state.db)
-        .await?
+    let absolute = sqlx::query_scalar!(
+        "select created_at from session where session_hash = $1",
+        &user.session_hash
+    )
+    .fetch_one(&state.db)
+    .await?
         + state.config.session_absolute;
     let left = refreshed.expires_at.min(absolute) - now;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::HeaderName::from_static("x-session-seconds-left"), HeaderValue::from(left.whole_seconds().max(0)))],
+        [(
+            header::HeaderName::from_static("x-session-seconds-left"),
+            HeaderValue::from(left.whole_seconds().max(0)),
+        )],
     )
         .into_response())
 }
@@ -320,9 +408,12 @@ async fn password_form(State(state): State<AppState>, user: CurrentUser) -> Resu
 }
 
 async fn must_change(state: &AppState, user: &CurrentUser) -> Result<bool> {
-    Ok(sqlx::query_scalar!("select must_change_password from staff_user where staff_user_id = $1", user.user_id)
-        .fetch_one(&state.db)
-        .await?)
+    Ok(sqlx::query_scalar!(
+        "select must_change_password from staff_user where staff_user_id = $1",
+        user.user_id
+    )
+    .fetch_one(&state.db)
+    .await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -355,11 +446,22 @@ async fn change_password(
         confirm_error: None,
     };
     let current_ok = form.current_password.chars().count() <= password::MAX_LENGTH
-        && state.passwords.verify(form.current_password.clone(), Some(account.password_hash.clone())).await?;
+        && state
+            .passwords
+            .verify(
+                form.current_password.clone(),
+                Some(account.password_hash.clone()),
+            )
+            .await?;
     if !current_ok {
         page.current_error = Some("Obecne hasło jest nieprawidłowe.".into());
     }
-    let context = [user.login.as_str(), user.full_name.as_str(), account.centre_name.as_str(), account.city.as_str()];
+    let context = [
+        user.login.as_str(),
+        user.full_name.as_str(),
+        account.centre_name.as_str(),
+        account.city.as_str(),
+    ];
     if let Err(message) = password::check_policy(&form.new_password, &context) {
         page.new_error = Some(message.into());
     } else if form.new_password == form.current_password {
@@ -373,7 +475,9 @@ async fn change_password(
             audit::record(
                 &state.db,
                 &user.meta,
-                AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Failure).by(user.audit_actor()).detail("wrong_current_password"),
+                AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Failure)
+                    .by(user.audit_actor())
+                    .detail("wrong_current_password"),
             )
             .await?;
         }
@@ -395,15 +499,27 @@ async fn change_password(
     // Re-authentication: every session of this user ends, this one continues under a new id.
     session::delete_for_user(&mut *tx, user.user_id, None).await?;
     let fresh = session::create(&mut *tx, user.user_id, now).await?;
-    session::set_flash(&mut *tx, &fresh.hash, "success", "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.").await?;
+    session::set_flash(
+        &mut *tx,
+        &fresh.hash,
+        "success",
+        "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.",
+    )
+    .await?;
     audit::record(
         &mut *tx,
         &user.meta,
-        AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Success).by(user.audit_actor()).on("staff_user", user.user_id),
+        AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("staff_user", user.user_id),
     )
     .await?;
     tx.commit().await?;
-    Ok(([(header::SET_COOKIE, session::cookie(&fresh.token))], Redirect::to("/")).into_response())
+    Ok((
+        [(header::SET_COOKIE, session::cookie(&fresh.token))],
+        Redirect::to("/"),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -413,7 +529,14 @@ mod tests {
     #[test]
     fn next_must_be_a_local_path() {
         assert_eq!(safe_next("/admin/users").as_deref(), Some("/admin/users"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "admin", "/a\nb"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "admin",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }
     }

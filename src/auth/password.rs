@@ -19,9 +19,28 @@ pub const MAX_LENGTH: usize = 128;
 /// Words that make a password guessable in a CIS; the user's own login, name and centre are
 /// added per check.
 const CONTEXT_WORDS: &[&str] = &[
-    "teczka", "cis", "centrum", "integracja", "integracji", "spoleczna", "społeczna", "społecznej",
-    "socjalny", "socjalna", "pracownik", "kierownik", "administrator", "admin", "psycholog",
-    "doradca", "instruktor", "uczestnik", "haslo", "hasło", "password", "polska",
+    "teczka",
+    "cis",
+    "centrum",
+    "integracja",
+    "integracji",
+    "spoleczna",
+    "społeczna",
+    "społecznej",
+    "socjalny",
+    "socjalna",
+    "pracownik",
+    "kierownik",
+    "administrator",
+    "admin",
+    "psycholog",
+    "doradca",
+    "instruktor",
+    "uczestnik",
+    "haslo",
+    "hasło",
+    "password",
+    "polska",
 ];
 
 /// Hashes and verifies passwords off the async executor.
@@ -37,7 +56,10 @@ impl Passwords {
     /// Prepares the service; computes the dummy hash once (about as long as one login).
     pub fn new(concurrency: usize) -> anyhow::Result<Self> {
         let dummy_hash = hash_now(&random_password_material())?;
-        Ok(Self { permits: Semaphore::new(concurrency), dummy_hash })
+        Ok(Self {
+            permits: Semaphore::new(concurrency),
+            dummy_hash,
+        })
     }
 
     /// Hashes a new password into a PHC string.
@@ -57,7 +79,11 @@ impl Passwords {
         let matches = tokio::task::spawn_blocking(move || {
             span.in_scope(|| {
                 PasswordHash::new(&hash)
-                    .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+                    .map(|parsed| {
+                        Argon2::default()
+                            .verify_password(password.as_bytes(), &parsed)
+                            .is_ok()
+                    })
                     .unwrap_or(false)
             })
         })
@@ -76,8 +102,12 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
 /// True when a stored hash was made with other (older, weaker) parameters than today's
 /// defaults, so the login should store a fresh hash.
 pub fn needs_rehash(stored: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(stored) else { return true };
-    let Ok(params) = Params::try_from(&parsed) else { return true };
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
     let current = Params::default();
     parsed.algorithm.as_str() != "argon2id"
         || params.m_cost() != current.m_cost()
@@ -90,7 +120,9 @@ pub fn needs_rehash(stored: &str) -> bool {
 pub fn check_policy(password: &str, context: &[&str]) -> Result<(), &'static str> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err("Hasło musi mieć co najmniej 12 znaków (zalecamy 15 lub więcej, np. kilka niepowiązanych słów).");
+        return Err(
+            "Hasło musi mieć co najmniej 12 znaków (zalecamy 15 lub więcej, np. kilka niepowiązanych słów).",
+        );
     }
     if length > MAX_LENGTH {
         return Err("Hasło może mieć najwyżej 128 znaków.");
@@ -99,7 +131,11 @@ pub fn check_policy(password: &str, context: &[&str]) -> Result<(), &'static str
     let mut inputs: Vec<String> = CONTEXT_WORDS.iter().map(|w| (*w).to_owned()).collect();
     for item in context {
         let item = item.to_lowercase();
-        inputs.extend(item.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_owned));
+        inputs.extend(
+            item.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3)
+                .map(str::to_owned),
+        );
         inputs.push(item);
     }
     // A password made only of context words (ignoring digits, spaces and punctuation) is
@@ -111,12 +147,16 @@ pub fn check_policy(password: &str, context: &[&str]) -> Result<(), &'static str
         .filter(|w| w.chars().count() >= 3)
         .collect();
     if composed_of(&letters, &words) {
-        return Err("Hasło nie może składać się z loginu, imienia, nazwy ośrodka ani podobnych słów.");
+        return Err(
+            "Hasło nie może składać się z loginu, imienia, nazwy ośrodka ani podobnych słów.",
+        );
     }
     let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(password, &refs);
     if (estimate.score() as u8) < 3 {
-        return Err("To hasło jest zbyt łatwe do odgadnięcia (popularne hasło, wzór z klawiatury albo słowa związane z Tobą lub ośrodkiem). Wybierz dłuższe hasło, np. kilka niepowiązanych słów.");
+        return Err(
+            "To hasło jest zbyt łatwe do odgadnięcia (popularne hasło, wzór z klawiatury albo słowa związane z Tobą lub ośrodkiem). Wybierz dłuższe hasło, np. kilka niepowiązanych słów.",
+        );
     }
     Ok(())
 }
@@ -174,10 +214,21 @@ mod tests {
 
     #[test]
     fn common_and_context_passwords_are_refused() {
-        for weak in ["password1234", "qwertyuiop12", "123456789012", "aaaaaaaaaaaa"] {
+        for weak in [
+            "password1234",
+            "qwertyuiop12",
+            "123456789012",
+            "aaaaaaaaaaaa",
+        ] {
             assert!(check_policy(weak, &[]).is_err(), "{weak} accepted");
         }
-        assert!(check_policy("CIS Zielona Góra 2026", &["CIS Zielona Góra", "Zielona Góra"]).is_err());
+        assert!(
+            check_policy(
+                "CIS Zielona Góra 2026",
+                &["CIS Zielona Góra", "Zielona Góra"]
+            )
+            .is_err()
+        );
         assert!(check_policy("socjalny1socjalny1", &["socjalny1"]).is_err());
         assert!(check_policy("Testowo Kierownik Teczka", &["Testowo"]).is_err());
         assert!(check_policy("anna.nowak anna.nowak", &["anna.nowak", "Anna Nowak"]).is_err());
@@ -202,10 +253,14 @@ mod tests {
         let strong = hash_now("jakieś długie hasło testowe").expect("hash");
         assert!(strong.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(!needs_rehash(&strong));
-        let weak = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, Params::new(1024, 1, 1, None).expect("params"))
-            .hash_password(b"x")
-            .expect("hash")
-            .to_string();
+        let weak = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            Params::new(1024, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"x")
+        .expect("hash")
+        .to_string();
         assert!(needs_rehash(&weak));
     }
 }

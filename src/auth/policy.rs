@@ -159,7 +159,14 @@ mod tests {
     fn expected(action: Action) -> &'static [Role] {
         use Role::*;
         match action {
-            Action::ViewHome | Action::ChangeOwnPassword => &[Admin, Manager, SocialWorker, Psychologist, CareerAdvisor, Instructor],
+            Action::ViewHome | Action::ChangeOwnPassword => &[
+                Admin,
+                Manager,
+                SocialWorker,
+                Psychologist,
+                CareerAdvisor,
+                Instructor,
+            ],
             Action::ViewStaff
             | Action::CreateStaff
             | Action::ChangeStaffRole
@@ -174,7 +181,11 @@ mod tests {
         for action in Action::ALL {
             for role in Role::ALL {
                 let allowed = authorize(Actor { role }, action).is_ok();
-                assert_eq!(allowed, expected(action).contains(&role), "{role:?} × {action:?}");
+                assert_eq!(
+                    allowed,
+                    expected(action).contains(&role),
+                    "{role:?} × {action:?}"
+                );
             }
         }
     }

@@ -25,14 +25,24 @@ struct Bucket {
 impl RateLimiter {
     /// `burst` requests at once, then one more every `period`.
     pub fn new(burst: u32, period: Duration) -> Self {
-        Self { burst: f64::from(burst), period, buckets: Mutex::new(HashMap::new()) }
+        Self {
+            burst: f64::from(burst),
+            period,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes one token for `ip`; `Err(seconds)` says how long to wait when none is left.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let bucket = buckets.entry(ip).or_insert(Bucket { tokens: self.burst, updated: now });
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bucket = buckets.entry(ip).or_insert(Bucket {
+            tokens: self.burst,
+            updated: now,
+        });
         let refill = now.duration_since(bucket.updated).as_secs_f64() / self.period.as_secs_f64();
         bucket.tokens = (bucket.tokens + refill).min(self.burst);
         bucket.updated = now;
@@ -49,7 +59,10 @@ impl RateLimiter {
     pub fn prune(&self) {
         let now = Instant::now();
         let full_after = self.period.mul_f64(self.burst);
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         buckets.retain(|_, b| now.duration_since(b.updated) < full_after);
     }
 }

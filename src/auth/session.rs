@@ -71,7 +71,11 @@ impl CurrentUser {
 
     /// The actor as written into audit rows.
     pub fn audit_actor(&self) -> AuditActor {
-        AuditActor { user_id: self.user_id, role: self.role, centre_id: self.centre_id }
+        AuditActor {
+            user_id: self.user_id,
+            role: self.role,
+            centre_id: self.centre_id,
+        }
     }
 
     /// Asks the policy; a denial is audited and answers 403.
@@ -110,13 +114,17 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
 
 /// `Set-Cookie` value that installs a session token.
 pub fn cookie(token: &str) -> HeaderValue {
-    HeaderValue::try_from(format!("{COOKIE_NAME}={token}; Path=/; Secure; HttpOnly; SameSite=Strict"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::try_from(format!(
+        "{COOKIE_NAME}={token}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` value that removes the session cookie.
 pub fn removal_cookie() -> HeaderValue {
-    HeaderValue::from_static("__Host-teczka_sid=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+    HeaderValue::from_static(
+        "__Host-teczka_sid=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+    )
 }
 
 /// A newly created session: the cookie token (never stored) and its key.
@@ -129,7 +137,11 @@ pub struct NewSession {
 }
 
 /// Creates a session for `user_id` starting at `now`.
-pub async fn create(db: impl PgExecutor<'_>, user_id: Uuid, now: OffsetDateTime) -> sqlx::Result<NewSession> {
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    now: OffsetDateTime,
+) -> sqlx::Result<NewSession> {
     let token = random_token();
     let hash = token_hash(&token);
     sqlx::query!(
@@ -146,12 +158,18 @@ pub async fn create(db: impl PgExecutor<'_>, user_id: Uuid, now: OffsetDateTime)
 
 /// Ends one session.
 pub async fn delete(db: impl PgExecutor<'_>, hash: &[u8]) -> sqlx::Result<()> {
-    sqlx::query!("delete from session where session_hash = $1", hash).execute(db).await?;
+    sqlx::query!("delete from session where session_hash = $1", hash)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user except `keep` (pass `None` to end them all).
-pub async fn delete_for_user(db: impl PgExecutor<'_>, user_id: Uuid, keep: Option<&[u8]>) -> sqlx::Result<u64> {
+pub async fn delete_for_user(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<u64> {
     let done = sqlx::query!(
         "delete from session where user_id = $1 and ($2::bytea is null or session_hash <> $2)",
         user_id,
@@ -163,7 +181,12 @@ pub async fn delete_for_user(db: impl PgExecutor<'_>, user_id: Uuid, keep: Optio
 }
 
 /// Leaves a message for the next page this session loads.
-pub async fn set_flash(db: impl PgExecutor<'_>, hash: &[u8], kind: &str, message: &str) -> sqlx::Result<()> {
+pub async fn set_flash(
+    db: impl PgExecutor<'_>,
+    hash: &[u8],
+    kind: &str,
+    message: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update session set flash_kind = $2, flash_message = $3 where session_hash = $1",
         hash,
@@ -177,14 +200,22 @@ pub async fn set_flash(db: impl PgExecutor<'_>, hash: &[u8], kind: &str, message
 
 /// Marks the session as active now (the "extend session" button).
 pub async fn touch(db: impl PgExecutor<'_>, hash: &[u8], now: OffsetDateTime) -> sqlx::Result<()> {
-    sqlx::query!("update session set last_seen_at = $2 where session_hash = $1", hash, now)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "update session set last_seen_at = $2 where session_hash = $1",
+        hash,
+        now
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// Deletes sessions idle for longer than the idle timeout (run periodically).
-pub async fn delete_expired(db: impl PgExecutor<'_>, idle_cutoff: OffsetDateTime, absolute_cutoff: OffsetDateTime) -> sqlx::Result<u64> {
+pub async fn delete_expired(
+    db: impl PgExecutor<'_>,
+    idle_cutoff: OffsetDateTime,
+    absolute_cutoff: OffsetDateTime,
+) -> sqlx::Result<u64> {
     let done = sqlx::query!(
         "delete from session where last_seen_at < $1 or created_at < $2",
         idle_cutoff,
@@ -198,11 +229,15 @@ pub async fn delete_expired(db: impl PgExecutor<'_>, idle_cutoff: OffsetDateTime
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
-        let token = token_from_headers(&parts.headers).ok_or(AppError::Unauthorized { expired: false })?;
+        let token =
+            token_from_headers(&parts.headers).ok_or(AppError::Unauthorized { expired: false })?;
         let hash = token_hash(&token);
         let row = sqlx::query!(
             r#"
@@ -274,7 +309,10 @@ impl FromRequestParts<AppState> for CurrentUser {
 impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
         match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(user) => Ok(Some(user)),
             Err(AppError::Unauthorized { .. } | AppError::PasswordChangeRequired) => Ok(None),

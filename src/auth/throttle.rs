@@ -28,34 +28,41 @@ pub enum Gate {
 /// Locks the counter row for `key` for the rest of the transaction (creating it if needed),
 /// so concurrent attempts on one login are decided one at a time, and says whether to proceed.
 pub async fn gate(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> sqlx::Result<Gate> {
-    sqlx::query!("insert into login_throttle (login_key) values ($1) on conflict do nothing", key)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "insert into login_throttle (login_key) values ($1) on conflict do nothing",
+        key
+    )
+    .execute(&mut *conn)
+    .await?;
     let row = sqlx::query!(
         "select failed_count, last_failed_at, locked_until from login_throttle where login_key = $1 for update",
         key
     )
     .fetch_one(&mut *conn)
     .await?;
-    if let Some(until) = row.locked_until {
-        if until > now {
-            return Ok(Gate::Wait(seconds_until(now, until)));
-        }
+    if let Some(until) = row.locked_until
+        && until > now
+    {
+        return Ok(Gate::Wait(seconds_until(now, until)));
     }
-    if row.failed_count >= DELAY_AFTER {
-        if let Some(last) = row.last_failed_at {
-            let exponent = u32::try_from((row.failed_count - DELAY_AFTER).min(6)).unwrap_or(6);
-            let next = last + time::Duration::seconds(1 << exponent);
-            if next > now {
-                return Ok(Gate::Wait(seconds_until(now, next)));
-            }
+    if row.failed_count >= DELAY_AFTER
+        && let Some(last) = row.last_failed_at
+    {
+        let exponent = u32::try_from((row.failed_count - DELAY_AFTER).min(6)).unwrap_or(6);
+        let next = last + time::Duration::seconds(1 << exponent);
+        if next > now {
+            return Ok(Gate::Wait(seconds_until(now, next)));
         }
     }
     Ok(Gate::Open)
 }
 
 /// Counts one failure; returns true when this failure locked the login.
-pub async fn record_failure(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> sqlx::Result<bool> {
+pub async fn record_failure(
+    conn: &mut PgConnection,
+    key: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
     let lock_until = now + time::Duration::minutes(LOCK_MINUTES);
     let row = sqlx::query!(
         r#"
@@ -85,11 +92,20 @@ pub async fn reset(conn: &mut PgConnection, key: &str) -> sqlx::Result<()> {
 }
 
 /// Whether the login is locked or delayed right now (for the staff list).
-pub async fn is_blocked(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> sqlx::Result<bool> {
-    let row = sqlx::query!("select locked_until from login_throttle where login_key = $1", key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.and_then(|r| r.locked_until).is_some_and(|until| until > now))
+pub async fn is_blocked(
+    conn: &mut PgConnection,
+    key: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query!(
+        "select locked_until from login_throttle where login_key = $1",
+        key
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row
+        .and_then(|r| r.locked_until)
+        .is_some_and(|until| until > now))
 }
 
 fn seconds_until(now: OffsetDateTime, then: OffsetDateTime) -> i64 {

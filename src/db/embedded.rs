@@ -81,7 +81,12 @@ impl EmbeddedCluster {
         let socket_dir = base_dir.join("run");
         let log_file = base_dir.join("postgres.log");
         fs::create_dir_all(&socket_dir)?;
-        if socket_dir.join(format!(".s.PGSQL.{PORT}")).as_os_str().len() > 100 {
+        if socket_dir
+            .join(format!(".s.PGSQL.{PORT}"))
+            .as_os_str()
+            .len()
+            > 100
+        {
             bail!(
                 "the cluster folder path {} is too long for a Unix socket; set TECZKA_DATA_DIR to a shorter path",
                 base_dir.display()
@@ -107,13 +112,23 @@ impl EmbeddedCluster {
         write_settings(&data_dir, &socket_dir, options.tuning, run_as)?;
 
         if let Some(pid) = running_postmaster(&data_dir) {
-            tracing::info!(pid, "adopting a PostgreSQL cluster left running by an earlier process");
+            tracing::info!(
+                pid,
+                "adopting a PostgreSQL cluster left running by an earlier process"
+            );
             wait_until_ready(&data_dir, None, &log_file)?;
-            return Ok(Self { child: None, pid, socket_dir });
+            return Ok(Self {
+                child: None,
+                pid,
+                socket_dir,
+            });
         }
         remove_stale_locks(&data_dir, &socket_dir);
 
-        let log = fs::OpenOptions::new().create(true).append(true).open(&log_file)?;
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_file)?;
         let mut command = Command::new(bin_dir.join("postgres"));
         command
             .arg("-D")
@@ -135,7 +150,11 @@ impl EmbeddedCluster {
             .with_context(|| format!("cannot start {}", bin_dir.join("postgres").display()))?;
         let pid = child.id();
         wait_until_ready(&data_dir, Some(&mut child), &log_file)?;
-        Ok(Self { child: Some(child), pid, socket_dir })
+        Ok(Self {
+            child: Some(child),
+            pid,
+            socket_dir,
+        })
     }
 
     /// Connection options for `user` on `database` over the cluster's socket.
@@ -216,8 +235,21 @@ fn init_cluster(bin_dir: &Path, data_dir: &Path, run_as: Option<RunAs>) -> anyho
     command
         .arg("-D")
         .arg(data_dir)
-        .args(["-U", OWNER_ROLE, "--auth=trust", "--encoding=UTF8", "--no-instructions"])
-        .arg(format!("--locale={}", if utf8_c_locale_available() { "C.UTF-8" } else { "C" }));
+        .args([
+            "-U",
+            OWNER_ROLE,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-instructions",
+        ])
+        .arg(format!(
+            "--locale={}",
+            if utf8_c_locale_available() {
+                "C.UTF-8"
+            } else {
+                "C"
+            }
+        ));
     if let Some(user) = run_as {
         command.uid(user.uid).gid(user.gid);
     }
@@ -240,7 +272,12 @@ fn utf8_c_locale_available() -> bool {
     Path::new("/usr/lib/locale/C.utf8").exists() || Path::new("/usr/lib/locale/C.UTF-8").exists()
 }
 
-fn write_settings(data_dir: &Path, socket_dir: &Path, tuning: Tuning, run_as: Option<RunAs>) -> anyhow::Result<()> {
+fn write_settings(
+    data_dir: &Path,
+    socket_dir: &Path,
+    tuning: Tuning,
+    run_as: Option<RunAs>,
+) -> anyhow::Result<()> {
     let mut settings = format!(
         "# Written by Teczka at every start; edit Config instead.\n\
          listen_addresses = ''\n\
@@ -280,7 +317,10 @@ fn running_postmaster(data_dir: &Path) -> Option<u32> {
 /// After a crash the lock files may name a pid that is gone or now belongs to another program;
 /// PostgreSQL would refuse to start in the second case, so we clear them ourselves.
 fn remove_stale_locks(data_dir: &Path, socket_dir: &Path) {
-    for path in [data_dir.join("postmaster.pid"), socket_dir.join(format!(".s.PGSQL.{PORT}.lock"))] {
+    for path in [
+        data_dir.join("postmaster.pid"),
+        socket_dir.join(format!(".s.PGSQL.{PORT}.lock")),
+    ] {
         if path.exists() {
             tracing::warn!(path = %path.display(), "removing a stale PostgreSQL lock file");
             let _ = fs::remove_file(path);
@@ -288,7 +328,11 @@ fn remove_stale_locks(data_dir: &Path, socket_dir: &Path) {
     }
 }
 
-fn wait_until_ready(data_dir: &Path, mut child: Option<&mut Child>, log_file: &Path) -> anyhow::Result<()> {
+fn wait_until_ready(
+    data_dir: &Path,
+    mut child: Option<&mut Child>,
+    log_file: &Path,
+) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         // Line 8 of postmaster.pid is the postmaster's state; "ready" means it accepts connections.
@@ -298,13 +342,19 @@ fn wait_until_ready(data_dir: &Path, mut child: Option<&mut Child>, log_file: &P
         if ready {
             return Ok(());
         }
-        if let Some(child) = child.as_deref_mut() {
-            if let Some(status) = child.try_wait()? {
-                bail!("PostgreSQL exited during start-up ({status}); last log lines:\n{}", tail(log_file));
-            }
+        if let Some(child) = child.as_deref_mut()
+            && let Some(status) = child.try_wait()?
+        {
+            bail!(
+                "PostgreSQL exited during start-up ({status}); last log lines:\n{}",
+                tail(log_file)
+            );
         }
         if Instant::now() > deadline {
-            bail!("PostgreSQL did not become ready within 60 s; last log lines:\n{}", tail(log_file));
+            bail!(
+                "PostgreSQL did not become ready within 60 s; last log lines:\n{}",
+                tail(log_file)
+            );
         }
         std::thread::sleep(Duration::from_millis(25));
     }

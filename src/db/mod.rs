@@ -27,16 +27,16 @@ pub fn app_pool(config: &Config, options: PgConnectOptions) -> PgPool {
         .max_connections(config.db_max_connections)
         .acquire_timeout(config.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(600))
-        .connect_lazy_with(
-            options
-                .application_name("teczka")
-                .options([("statement_timeout", "15s"), ("idle_in_transaction_session_timeout", "30s")]),
-        )
+        .connect_lazy_with(options.application_name("teczka").options([
+            ("statement_timeout", "15s"),
+            ("idle_in_transaction_session_timeout", "30s"),
+        ]))
 }
 
 /// Options parsed from a `postgres://` URL.
 pub fn options_from_url(url: &str) -> anyhow::Result<PgConnectOptions> {
-    url.parse().context("DATABASE_URL is not a valid PostgreSQL URL")
+    url.parse()
+        .context("DATABASE_URL is not a valid PostgreSQL URL")
 }
 
 /// Applies every pending migration (run as the schema owner).
@@ -65,18 +65,24 @@ pub async fn pending_migrations(pool: &PgPool) -> anyhow::Result<Vec<i64>> {
 
 /// Creates the database `name` in the embedded cluster if it is missing, migrates it as the
 /// owner, and lets the application role log in over the (owner-only) socket.
-pub async fn prepare_embedded(cluster: &embedded::EmbeddedCluster, name: &str) -> anyhow::Result<()> {
+pub async fn prepare_embedded(
+    cluster: &embedded::EmbeddedCluster,
+    name: &str,
+) -> anyhow::Result<()> {
     let admin = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(cluster.connect_options(embedded::OWNER_ROLE, "postgres"))
         .await
         .context("cannot connect to the embedded cluster")?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(name)
-        .fetch_one(&admin)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&admin)
+            .await?;
     if !exists {
-        admin.execute(format!("create database \"{name}\"").as_str()).await?;
+        admin
+            .execute(format!("create database \"{name}\"").as_str())
+            .await?;
     }
     admin.close().await;
 

@@ -49,7 +49,12 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
     };
     render(&HomePage {
         layout: Layout::for_user(&state, &user, "Start", "/"),
-        first_name: user.full_name.split_whitespace().next().unwrap_or_default().to_owned(),
+        first_name: user
+            .full_name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
         is_admin,
         staff_active,
         staff_locked,

@@ -29,7 +29,11 @@ pub struct StaffAccount {
 }
 
 /// Every account of the centre, by name.
-pub async fn list(db: impl PgExecutor<'_>, centre_id: Uuid, now: OffsetDateTime) -> sqlx::Result<Vec<StaffAccount>> {
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<StaffAccount>> {
     sqlx::query_as!(
         StaffAccount,
         r#"
@@ -48,7 +52,12 @@ pub async fn list(db: impl PgExecutor<'_>, centre_id: Uuid, now: OffsetDateTime)
 }
 
 /// One account of the centre.
-pub async fn find(db: impl PgExecutor<'_>, centre_id: Uuid, id: Uuid, now: OffsetDateTime) -> sqlx::Result<Option<StaffAccount>> {
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<StaffAccount>> {
     sqlx::query_as!(
         StaffAccount,
         r#"
@@ -67,7 +76,11 @@ pub async fn find(db: impl PgExecutor<'_>, centre_id: Uuid, id: Uuid, now: Offse
 }
 
 /// Locks one account of the centre for the rest of the transaction.
-pub async fn lock(conn: &mut PgConnection, centre_id: Uuid, id: Uuid) -> sqlx::Result<Option<(String, Role, bool, i32)>> {
+pub async fn lock(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<(String, Role, bool, i32)>> {
     let row = sqlx::query!(
         r#"select login, role as "role: Role", active, version from staff_user
            where centre_id = $1 and staff_user_id = $2 for update"#,

@@ -52,7 +52,11 @@ struct RoleOption {
 fn role_options(selected: &str) -> Vec<RoleOption> {
     Role::ALL
         .into_iter()
-        .map(|r| RoleOption { code: r.code(), label: r.label(), selected: r.code() == selected })
+        .map(|r| RoleOption {
+            code: r.code(),
+            label: r.label(),
+            selected: r.code() == selected,
+        })
         .collect()
 }
 
@@ -84,9 +88,16 @@ async fn list_staff(State(state): State<AppState>, user: CurrentUser) -> Result<
     let rows = db::list(&state.db, user.centre_id, state.clock.now())
         .await?
         .into_iter()
-        .map(|account| StaffRow { role_label: account.role.label(), status: status_label(&account), account })
+        .map(|account| StaffRow {
+            role_label: account.role.label(),
+            status: status_label(&account),
+            account,
+        })
         .collect();
-    render(&ListPage { layout: Layout::for_user(&state, &user, "Pracownicy", "/admin/users"), rows })
+    render(&ListPage {
+        layout: Layout::for_user(&state, &user, "Pracownicy", "/admin/users"),
+        rows,
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,14 +134,20 @@ async fn new_staff_form(State(state): State<AppState>, user: CurrentUser) -> Res
     })
 }
 
-async fn create_staff(State(state): State<AppState>, user: CurrentUser, SecureForm(form): SecureForm<StaffForm>) -> Result<Response> {
+async fn create_staff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    SecureForm(form): SecureForm<StaffForm>,
+) -> Result<Response> {
     user.authorize(&state, Action::CreateStaff).await?;
     let mut errors = StaffFormErrors::default();
     let login = normalize_login(&form.login);
     if !valid_login(&login) {
         errors.login = Some("Login: 3–40 znaków – małe litery bez polskich znaków, cyfry, kropka, myślnik lub podkreślenie.".into());
     }
-    let full_name = validate::required_line(&form.full_name, 200).map_err(|e| errors.full_name = Some(e)).ok();
+    let full_name = validate::required_line(&form.full_name, 200)
+        .map_err(|e| errors.full_name = Some(e))
+        .ok();
     let role = Role::from_code(&form.role);
     if role.is_none() {
         errors.role = Some("Wybierz rolę z listy.".into());
@@ -156,7 +173,14 @@ async fn create_staff(State(state): State<AppState>, user: CurrentUser, SecureFo
     let mut tx = state.db.begin().await?;
     let inserted = db::insert(
         &mut *tx,
-        &db::NewStaff { centre_id: user.centre_id, login: &login, full_name: &full_name, role, password_hash: &hash, expires_at },
+        &db::NewStaff {
+            centre_id: user.centre_id,
+            login: &login,
+            full_name: &full_name,
+            role,
+            password_hash: &hash,
+            expires_at,
+        },
     )
     .await;
     let id = match inserted {
@@ -170,10 +194,19 @@ async fn create_staff(State(state): State<AppState>, user: CurrentUser, SecureFo
     audit::record(
         &mut *tx,
         &user.meta,
-        AuditEvent::new(Action::CreateStaff.code(), Outcome::Success).by(user.audit_actor()).on("staff_user", id).detail(role.code()),
+        AuditEvent::new(Action::CreateStaff.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("staff_user", id)
+            .detail(role.code()),
     )
     .await?;
-    session::set_flash(&mut *tx, &user.session_hash, "success", &one_time_message(&login, &one_time, &state)).await?;
+    session::set_flash(
+        &mut *tx,
+        &user.session_hash,
+        "success",
+        &one_time_message(&login, &one_time, &state),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -197,15 +230,31 @@ struct ShowPage {
     role_error: Option<String>,
 }
 
-async fn show_staff(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> Result<Response> {
+async fn show_staff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> Result<Response> {
     user.authorize(&state, Action::ViewStaff).await?;
-    let account = db::find(&state.db, user.centre_id, id, state.clock.now()).await?.ok_or(AppError::NotFound)?;
+    let account = db::find(&state.db, user.centre_id, id, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)?;
     render(&show_page(&state, &user, account, None))
 }
 
-fn show_page(state: &AppState, user: &CurrentUser, account: StaffAccount, role_error: Option<String>) -> ShowPage {
+fn show_page(
+    state: &AppState,
+    user: &CurrentUser,
+    account: StaffAccount,
+    role_error: Option<String>,
+) -> ShowPage {
     ShowPage {
-        layout: Layout::for_user(state, user, format!("Konto: {}", account.full_name), "/admin/users"),
+        layout: Layout::for_user(
+            state,
+            user,
+            format!("Konto: {}", account.full_name),
+            "/admin/users",
+        ),
         role_label: account.role.label(),
         status: status_label(&account),
         is_self: account.staff_user_id == user.user_id,
@@ -230,14 +279,23 @@ async fn change_role(
 ) -> Result<Response> {
     user.authorize(&state, Action::ChangeStaffRole).await?;
     let mut tx = state.db.begin().await?;
-    let (_, old_role, _, version) = db::lock(&mut tx, user.centre_id, id).await?.ok_or(AppError::NotFound)?;
+    let (_, old_role, _, version) = db::lock(&mut tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if id == user.user_id {
-        return Err(AppError::conflict("Nie możesz zmienić własnej roli – poproś o to innego administratora."));
+        return Err(AppError::conflict(
+            "Nie możesz zmienić własnej roli – poproś o to innego administratora.",
+        ));
     }
     let Some(role) = Role::from_code(&form.role) else {
         drop(tx);
-        let account = db::find(&state.db, user.centre_id, id, state.clock.now()).await?.ok_or(AppError::NotFound)?;
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &user, account, Some("Wybierz rolę z listy.".into())));
+        let account = db::find(&state.db, user.centre_id, id, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &show_page(&state, &user, account, Some("Wybierz rolę z listy.".into())),
+        );
     };
     if validate::version(&form.version) != version {
         return Err(AppError::conflict(
@@ -261,7 +319,13 @@ async fn change_role(
             .detail(format!("{old_role}->{role}")),
     )
     .await?;
-    session::set_flash(&mut *tx, &user.session_hash, "success", &format!("Zmieniono rolę na: {}.", role.label())).await?;
+    session::set_flash(
+        &mut *tx,
+        &user.session_hash,
+        "success",
+        &format!("Zmieniono rolę na: {}.", role.label()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -284,15 +348,28 @@ async fn reactivate_staff(
     set_active(state, user, id, true).await
 }
 
-async fn set_active(state: AppState, user: CurrentUser, id: uuid::Uuid, active: bool) -> Result<Response> {
+async fn set_active(
+    state: AppState,
+    user: CurrentUser,
+    id: uuid::Uuid,
+    active: bool,
+) -> Result<Response> {
     user.authorize(&state, Action::SetStaffActive).await?;
     let mut tx = state.db.begin().await?;
-    let (_, _, was_active, _) = db::lock(&mut tx, user.centre_id, id).await?.ok_or(AppError::NotFound)?;
+    let (_, _, was_active, _) = db::lock(&mut tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if id == user.user_id {
-        return Err(AppError::conflict("Nie możesz dezaktywować własnego konta."));
+        return Err(AppError::conflict(
+            "Nie możesz dezaktywować własnego konta.",
+        ));
     }
     if was_active == active {
-        let message = if active { "To konto jest już aktywne." } else { "To konto jest już nieaktywne." };
+        let message = if active {
+            "To konto jest już aktywne."
+        } else {
+            "To konto jest już nieaktywne."
+        };
         return Err(AppError::conflict(message));
     }
     sqlx::query!(
@@ -306,8 +383,19 @@ async fn set_active(state: AppState, user: CurrentUser, id: uuid::Uuid, active: 
     if !active {
         session::delete_for_user(&mut *tx, id, None).await?;
     }
-    let action = if active { "staff.reactivate" } else { "staff.deactivate" };
-    audit::record(&mut *tx, &user.meta, AuditEvent::new(action, Outcome::Success).by(user.audit_actor()).on("staff_user", id)).await?;
+    let action = if active {
+        "staff.reactivate"
+    } else {
+        "staff.deactivate"
+    };
+    audit::record(
+        &mut *tx,
+        &user.meta,
+        AuditEvent::new(action, Outcome::Success)
+            .by(user.audit_actor())
+            .on("staff_user", id),
+    )
+    .await?;
     let message = if active {
         "Konto zostało ponownie aktywowane."
     } else {
@@ -326,13 +414,17 @@ async fn reset_password(
 ) -> Result<Response> {
     user.authorize(&state, Action::ResetStaffPassword).await?;
     if id == user.user_id {
-        return Err(AppError::conflict("Własne hasło zmienisz na stronie „Zmiana hasła”."));
+        return Err(AppError::conflict(
+            "Własne hasło zmienisz na stronie „Zmiana hasła”.",
+        ));
     }
     let one_time = password::one_time_password();
     let hash = state.passwords.hash(one_time.clone()).await?;
     let expires_at = state.clock.now() + state.config.one_time_password_ttl;
     let mut tx = state.db.begin().await?;
-    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id).await?.ok_or(AppError::NotFound)?;
+    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     sqlx::query!(
         r#"update staff_user
            set password_hash = $3, must_change_password = true, one_time_password_expires_at = $4, version = version + 1
@@ -349,10 +441,18 @@ async fn reset_password(
     audit::record(
         &mut *tx,
         &user.meta,
-        AuditEvent::new(Action::ResetStaffPassword.code(), Outcome::Success).by(user.audit_actor()).on("staff_user", id),
+        AuditEvent::new(Action::ResetStaffPassword.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("staff_user", id),
     )
     .await?;
-    session::set_flash(&mut *tx, &user.session_hash, "success", &one_time_message(&login, &one_time, &state)).await?;
+    session::set_flash(
+        &mut *tx,
+        &user.session_hash,
+        "success",
+        &one_time_message(&login, &one_time, &state),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -365,16 +465,25 @@ async fn unlock_staff(
 ) -> Result<Response> {
     user.authorize(&state, Action::UnlockStaff).await?;
     let mut tx = state.db.begin().await?;
-    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id).await?.ok_or(AppError::NotFound)?;
+    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     throttle::reset(&mut tx, &login).await?;
     audit::record(
         &mut *tx,
         &user.meta,
-        AuditEvent::new(Action::UnlockStaff.code(), Outcome::Success).by(user.audit_actor()).on("staff_user", id),
+        AuditEvent::new(Action::UnlockStaff.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("staff_user", id),
     )
     .await?;
-    session::set_flash(&mut *tx, &user.session_hash, "success", "Blokada logowania została zdjęta.").await?;
+    session::set_flash(
+        &mut *tx,
+        &user.session_hash,
+        "success",
+        "Blokada logowania została zdjęta.",
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
-

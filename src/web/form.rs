@@ -47,7 +47,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SecureForm<T> {
         let mut pairs = read_pairs(&parts, body).await?;
         let position = pairs.iter().position(|(k, _)| k == CSRF_FIELD);
         let token = position.map(|i| pairs.remove(i).1).unwrap_or_default();
-        let valid = !token.is_empty() && bool::from(token.as_bytes().ct_eq(user.csrf_token.as_bytes()));
+        let valid =
+            !token.is_empty() && bool::from(token.as_bytes().ct_eq(user.csrf_token.as_bytes()));
         if !valid {
             tracing::warn!(user_id = %user.user_id, path = parts.uri.path(), "missing or wrong CSRF token");
             audit::record(
@@ -108,18 +109,25 @@ pub fn parse_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
 }
 
 fn decode_component(raw: &[u8]) -> Result<String, AppError> {
-    let spaced: Vec<u8> = raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
     let text = String::from_utf8(bytes)
         .map_err(|_| AppError::bad_request("Dane formularza nie są poprawnym tekstem (UTF-8)."))?;
     if text.contains('\0') {
-        return Err(AppError::bad_request("Formularz zawiera niedozwolony znak."));
+        return Err(AppError::bad_request(
+            "Formularz zawiera niedozwolony znak.",
+        ));
     }
     Ok(text)
 }
 
 fn decode<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, AppError> {
-    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
     serde_urlencoded::from_str(&encoded).map_err(|e| {
         tracing::info!(error = %e, "form with unknown or missing fields");
         AppError::bad_request("Formularz zawiera nieznane lub brakujące pola.")
@@ -133,11 +141,14 @@ mod tests {
     #[test]
     fn decodes_plus_and_percent_and_polish_letters() {
         let pairs = parse_pairs("a=Zo%C5%9Bka+Nowak&b=&c".as_bytes()).expect("valid");
-        assert_eq!(pairs, vec![
-            ("a".into(), "Zośka Nowak".into()),
-            ("b".into(), String::new()),
-            ("c".into(), String::new())
-        ]);
+        assert_eq!(
+            pairs,
+            vec![
+                ("a".into(), "Zośka Nowak".into()),
+                ("b".into(), String::new()),
+                ("c".into(), String::new())
+            ]
+        );
     }
 
     #[test]

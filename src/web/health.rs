@@ -13,7 +13,10 @@ use crate::app::AppState;
 
 /// `/healthz` and `/readyz`.
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/healthz", healthz), Route::get("/readyz", readyz)]
+    vec![
+        Route::get("/healthz", healthz),
+        Route::get("/readyz", readyz),
+    ]
 }
 
 /// The process is alive; never touches the database.

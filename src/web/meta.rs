@@ -33,7 +33,10 @@ impl RequestMeta {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
-        Self { request_id, client_ip: client_ip(parts, peer, state.config.trusted_proxy) }
+        Self {
+            request_id,
+            client_ip: client_ip(parts, peer, state.config.trusted_proxy),
+        }
     }
 }
 
@@ -57,7 +60,10 @@ fn client_ip(parts: &Parts, peer: Option<IpAddr>, trusted_proxy: Option<IpAddr>)
 impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Self::from_parts(parts, state))
     }
 }

@@ -90,13 +90,25 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &'static str); 8] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"),
+        (
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
@@ -123,19 +135,43 @@ struct ErrorTemplate {
 
 fn describe(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
-        400 => ("Nieprawidłowe żądanie", "Przesłane dane są niepoprawne. Wróć do formularza i spróbuj ponownie."),
+        400 => (
+            "Nieprawidłowe żądanie",
+            "Przesłane dane są niepoprawne. Wróć do formularza i spróbuj ponownie.",
+        ),
         403 => (
             "Brak dostępu",
             "Nie masz uprawnień do tej strony lub czynności. Jeśli to błąd, skontaktuj się z kierownikiem lub administratorem.",
         ),
-        404 => ("Nie znaleziono", "Ta strona lub dokument nie istnieje albo nie masz do niego dostępu."),
-        405 => ("Niedozwolona metoda", "Ta strona nie obsługuje takiego żądania."),
-        408 => ("Przekroczono czas", "Przesyłanie danych trwało zbyt długo. Spróbuj ponownie."),
-        409 => ("Konflikt", "Tej czynności nie można teraz wykonać, bo stan danych się zmienił."),
-        413 => ("Za dużo danych", "Przesłane dane przekraczają dopuszczalny rozmiar."),
-        415 => ("Nieobsługiwany format", "Dane zostały przesłane w formacie, którego serwer nie przyjmuje."),
+        404 => (
+            "Nie znaleziono",
+            "Ta strona lub dokument nie istnieje albo nie masz do niego dostępu.",
+        ),
+        405 => (
+            "Niedozwolona metoda",
+            "Ta strona nie obsługuje takiego żądania.",
+        ),
+        408 => (
+            "Przekroczono czas",
+            "Przesyłanie danych trwało zbyt długo. Spróbuj ponownie.",
+        ),
+        409 => (
+            "Konflikt",
+            "Tej czynności nie można teraz wykonać, bo stan danych się zmienił.",
+        ),
+        413 => (
+            "Za dużo danych",
+            "Przesłane dane przekraczają dopuszczalny rozmiar.",
+        ),
+        415 => (
+            "Nieobsługiwany format",
+            "Dane zostały przesłane w formacie, którego serwer nie przyjmuje.",
+        ),
         422 => ("Niepoprawne dane", "Formularz zawiera błędy."),
-        429 => ("Zbyt wiele prób", "Wykonano zbyt wiele prób w krótkim czasie. Odczekaj chwilę i spróbuj ponownie."),
+        429 => (
+            "Zbyt wiele prób",
+            "Wykonano zbyt wiele prób w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+        ),
         503 => (
             "Serwis chwilowo niedostępny",
             "Nie udało się połączyć z bazą danych albo serwer jest przeciążony. Spróbuj ponownie za kilka minut; wprowadzone dane nie zostały zapisane.",
@@ -159,7 +195,9 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         .to_owned();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<Rendered>().is_some() {
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Rendered>().is_some()
+    {
         return response;
     }
     if let Some(error) = response.extensions().get::<ProtectionError>() {
@@ -168,7 +206,10 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
     if status.is_server_error() {
         tracing::warn!(status = status.as_u16(), "error response");
     }
-    let message = response.extensions().get::<ErrorPage>().and_then(|e| e.message.clone());
+    let message = response
+        .extensions()
+        .get::<ErrorPage>()
+        .and_then(|e| e.message.clone());
     let (heading, explanation) = describe(status);
     let page = ErrorTemplate {
         layout: Layout::public(state.config.demo, heading),
@@ -179,8 +220,13 @@ async fn error_pages(State(state): State<AppState>, request: Request, next: Next
         request_id,
     };
     let (mut parts, _) = response.into_parts();
-    let body = page.render().unwrap_or_else(|_| format!("{} {heading}", status.as_u16()));
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("{} {heading}", status.as_u16()));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }

@@ -17,6 +17,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        Uuid::parse_str(&raw).map(IdPath).map_err(|_| AppError::NotFound)
+        Uuid::parse_str(&raw)
+            .map(IdPath)
+            .map_err(|_| AppError::NotFound)
     }
 }

@@ -25,7 +25,11 @@ impl Route {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        Self { method: Method::GET, path, handler: get(handler) }
+        Self {
+            method: Method::GET,
+            path,
+            handler: get(handler),
+        }
     }
 
     /// A POST route.
@@ -34,7 +38,11 @@ impl Route {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        Self { method: Method::POST, path, handler: post(handler) }
+        Self {
+            method: Method::POST,
+            path,
+            handler: post(handler),
+        }
     }
 }
 

@@ -10,8 +10,16 @@ use super::template::Rendered;
 use crate::error::AppError;
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("css/app.css", "text/css; charset=utf-8", include_str!("../../static/css/app.css")),
-    ("js/session.js", "text/javascript; charset=utf-8", include_str!("../../static/js/session.js")),
+    (
+        "css/app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/app.css"),
+    ),
+    (
+        "js/session.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/session.js"),
+    ),
 ];
 
 /// `GET /static/{*path}`.
@@ -20,11 +28,17 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn static_file(Path(path): Path<String>) -> Result<Response, AppError> {
-    let (_, content_type, body) = FILES.iter().find(|(p, _, _)| *p == path).ok_or(AppError::NotFound)?;
+    let (_, content_type, body) = FILES
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .ok_or(AppError::NotFound)?;
     let mut response = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
         ],
         *body,
     )

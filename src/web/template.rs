@@ -72,7 +72,12 @@ pub struct Layout {
 
 impl Layout {
     /// Layout for a signed-in page; `path` marks the current navigation entry.
-    pub fn for_user(state: &AppState, user: &CurrentUser, title: impl Into<String>, path: &str) -> Self {
+    pub fn for_user(
+        state: &AppState,
+        user: &CurrentUser,
+        title: impl Into<String>,
+        path: &str,
+    ) -> Self {
         Self {
             title: title.into(),
             demo: state.config.demo,
@@ -109,7 +114,11 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
     let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Start")];
     match role {
         Role::Admin => links.push(("/admin/users", "Pracownicy")),
-        Role::Manager | Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor | Role::Instructor => {}
+        Role::Manager
+        | Role::SocialWorker
+        | Role::Psychologist
+        | Role::CareerAdvisor
+        | Role::Instructor => {}
     }
     links.push(("/account/password", "Zmiana hasła"));
     links
@@ -117,7 +126,11 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
         .map(|(href, label)| NavLink {
             href,
             label,
-            current: if href == "/" { path == "/" } else { path.starts_with(href) },
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            },
         })
         .collect()
 }

@@ -10,14 +10,26 @@ async fn login_sets_a_host_prefixed_secure_strict_cookie_and_redirects_home() {
     let app = spawn_app().await;
     let response = app.post_login("socjalny1", PASSWORD).await;
     assert_redirect(&response, "/");
-    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("__Host-teczka_sid="), "{cookie}");
     for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
-        assert!(cookie.split("; ").any(|a| a == attribute), "missing {attribute} in {cookie}");
+        assert!(
+            cookie.split("; ").any(|a| a == attribute),
+            "missing {attribute} in {cookie}"
+        );
     }
     assert!(!cookie.to_lowercase().contains("domain="), "{cookie}");
     let token = session_cookie(&response).unwrap();
-    let session = Session { token, csrf: String::new() };
+    let session = Session {
+        token,
+        csrf: String::new(),
+    };
     let home = app.get("/", Some(&session)).await;
     assert_eq!(home.status(), StatusCode::OK);
     let page = home.text().await.unwrap();
@@ -39,10 +51,12 @@ async fn wrong_password_and_unknown_login_get_the_same_answer_and_are_audited() 
     // The pages differ only in the echoed login.
     assert_eq!(a.replace("socjalny1", "X"), b.replace("nikt-taki", "X"));
     assert_eq!(app.audit_count("login.failure", Some("failure")).await, 2);
-    let unknown_detail: String = sqlx::query_scalar("select detail from audit_event where action = 'login.failure' and actor_id is null")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let unknown_detail: String = sqlx::query_scalar(
+        "select detail from audit_event where action = 'login.failure' and actor_id is null",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(unknown_detail, "unknown_login");
 }
 
@@ -72,8 +86,14 @@ async fn login_issues_a_new_session_id_and_discards_the_one_the_browser_brought(
     let second = session_cookie(&response).unwrap();
     assert_ne!(second, first.token);
     assert_redirect(&app.get("/", Some(&first)).await, "/login");
-    let new_session = Session { token: second, csrf: String::new() };
-    assert_eq!(app.get("/", Some(&new_session)).await.status(), StatusCode::OK);
+    let new_session = Session {
+        token: second,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        app.get("/", Some(&new_session)).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(app.session_count("socjalny1").await, 1);
 }
 
@@ -83,15 +103,34 @@ async fn logout_deletes_the_session_clears_site_data_and_the_old_cookie_no_longe
     let session = app.login("kierownik").await;
     let response = app.post("/logout", Some(&session), &[]).await;
     assert_redirect(&response, "/login?wylogowano=1");
-    let clear = response.headers().get("clear-site-data").unwrap().to_str().unwrap();
-    assert!(clear.contains("\"cookies\"") && clear.contains("\"cache\"") && clear.contains("\"storage\""));
-    let removal = response.headers().get("set-cookie").unwrap().to_str().unwrap();
+    let clear = response
+        .headers()
+        .get("clear-site-data")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        clear.contains("\"cookies\"")
+            && clear.contains("\"cache\"")
+            && clear.contains("\"storage\"")
+    );
+    let removal = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(removal.contains("Max-Age=0"));
     assert_eq!(app.session_count("kierownik").await, 0);
     // Replaying the old cookie leads to the login page.
     assert_redirect(&app.get("/", Some(&session)).await, "/login");
     assert_eq!(app.audit_count("logout", Some("success")).await, 1);
-    let page = app.get("/login?wylogowano=1", None).await.text().await.unwrap();
+    let page = app
+        .get("/login?wylogowano=1", None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Wylogowano"));
 }
 
@@ -100,7 +139,10 @@ async fn anonymous_requests_are_sent_to_the_login_page() {
     let app = spawn_app().await;
     assert_redirect(&app.get("/", None).await, "/login");
     assert_redirect(&app.get("/admin/users", None).await, "/login");
-    let forged = Session { token: "ab".repeat(32), csrf: String::new() };
+    let forged = Session {
+        token: "ab".repeat(32),
+        csrf: String::new(),
+    };
     assert_redirect(&app.get("/", Some(&forged)).await, "/login");
 }
 
@@ -109,14 +151,27 @@ async fn idle_timeout_ends_the_session_after_fifteen_minutes_without_requests() 
     let app = spawn_app().await;
     let session = app.login("psycholog").await;
     app.advance(Duration::from_secs(14 * 60));
-    assert_eq!(app.get("/", Some(&session)).await.status(), StatusCode::OK, "activity within 15 min keeps the session");
+    assert_eq!(
+        app.get("/", Some(&session)).await.status(),
+        StatusCode::OK,
+        "activity within 15 min keeps the session"
+    );
     app.advance(Duration::from_secs(14 * 60));
-    assert_eq!(app.get("/", Some(&session)).await.status(), StatusCode::OK, "the previous request counted as activity");
+    assert_eq!(
+        app.get("/", Some(&session)).await.status(),
+        StatusCode::OK,
+        "the previous request counted as activity"
+    );
     app.advance(Duration::from_secs(15 * 60 + 1));
     let response = app.get("/", Some(&session)).await;
     assert_redirect(&response, "/login?wygasla=1");
     assert_eq!(app.session_count("psycholog").await, 0);
-    let page = app.get("/login?wygasla=1", None).await.text().await.unwrap();
+    let page = app
+        .get("/login?wygasla=1", None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Sesja wygasła"));
 }
 
@@ -139,13 +194,23 @@ async fn pages_carry_the_timeout_warning_and_the_extend_button_restarts_the_idle
     let session = app.login("instruktor").await;
     let page = app.get("/", Some(&session)).await.text().await.unwrap();
     assert!(page.contains("id=\"session-warning\""));
-    assert!(page.contains("data-seconds-left=\"900\"") || page.contains("data-seconds-left=\"899\""), "{page}");
+    assert!(
+        page.contains("data-seconds-left=\"900\"") || page.contains("data-seconds-left=\"899\""),
+        "{page}"
+    );
     assert!(page.contains("data-warning-seconds=\"120\""));
     assert!(page.contains("<script src=\"/static/js/session.js\" defer>"));
     app.advance(Duration::from_secs(14 * 60));
     let extended = app.post("/session/extend", Some(&session), &[]).await;
     assert_eq!(extended.status(), StatusCode::NO_CONTENT);
-    let left: i64 = extended.headers().get("x-session-seconds-left").unwrap().to_str().unwrap().parse().unwrap();
+    let left: i64 = extended
+        .headers()
+        .get("x-session-seconds-left")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((890..=900).contains(&left), "{left}");
     app.advance(Duration::from_secs(14 * 60));
     assert_eq!(app.get("/", Some(&session)).await.status(), StatusCode::OK);
@@ -174,27 +239,59 @@ async fn reading_pages_writes_last_seen_at_most_once_a_minute() {
 async fn repeated_failures_delay_then_lock_the_login_even_for_the_right_password() {
     let app = spawn_app().await;
     for _ in 0..5 {
-        assert_eq!(app.post_login("socjalny2", "to nie jest hasło").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.post_login("socjalny2", "to nie jest hasło")
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
     // Sixth attempt right away: refused without checking the password (progressive delay).
     let delayed = app.post_login("socjalny2", PASSWORD).await;
     assert_eq!(delayed.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(delayed.headers().contains_key("retry-after"));
-    assert!(delayed.text().await.unwrap().contains("Zbyt wiele nieudanych prób"));
+    assert!(
+        delayed
+            .text()
+            .await
+            .unwrap()
+            .contains("Zbyt wiele nieudanych prób")
+    );
     // Keep failing, waiting out each delay, until the lock.
     for _ in 0..5 {
         app.advance(Duration::from_secs(65));
-        assert_eq!(app.post_login("socjalny2", "to nie jest hasło").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.post_login("socjalny2", "to nie jest hasło")
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
     app.advance(Duration::from_secs(65));
-    assert_eq!(app.post_login("socjalny2", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS, "locked: right password refused");
+    assert_eq!(
+        app.post_login("socjalny2", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked: right password refused"
+    );
     // An administrator sees the lock and lifts it.
     let admin = app.login("admin").await;
     let id = app.user_id("socjalny2").await;
-    let page = app.get(&format!("/admin/users/{id}"), Some(&admin)).await.text().await.unwrap();
+    let page = app
+        .get(&format!("/admin/users/{id}"), Some(&admin))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Zablokowane"));
-    assert_redirect(&app.post(&format!("/admin/users/{id}/unlock"), Some(&admin), &[]).await, &format!("/admin/users/{id}"));
-    assert_eq!(app.post_login("socjalny2", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_redirect(
+        &app.post(&format!("/admin/users/{id}/unlock"), Some(&admin), &[])
+            .await,
+        &format!("/admin/users/{id}"),
+    );
+    assert_eq!(
+        app.post_login("socjalny2", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(app.audit_count("staff.unlock", Some("success")).await, 1);
     assert!(app.audit_count("login.throttled", Some("denied")).await >= 2);
     assert_eq!(app.audit_count("login.failure", Some("failure")).await, 10);
@@ -214,7 +311,10 @@ async fn the_lock_expires_after_fifteen_minutes_and_unknown_logins_are_throttled
         assert!(text.contains("15 min"), "{text}");
     }
     app.advance(Duration::from_secs(15 * 60 + 5));
-    assert_eq!(app.post_login("socjalny1", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post_login("socjalny1", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -226,7 +326,10 @@ async fn at_most_a_hundred_failures_per_hour_are_ever_checked() {
         app.post_login("kierownik", "ciągle złe hasło").await;
     }
     let checked = app.audit_count("login.failure", None).await;
-    assert!(checked <= 100, "{checked} failures were checked within an hour");
+    assert!(
+        checked <= 100,
+        "{checked} failures were checked within an hour"
+    );
     let response = app.post_login("kierownik", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
@@ -246,20 +349,38 @@ async fn the_login_rate_limit_answers_429_with_retry_after_per_client_ip() {
             .send()
     };
     for _ in 0..3 {
-        assert_eq!(attempt("203.0.113.7").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            attempt("203.0.113.7").await.unwrap().status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
     let limited = attempt("203.0.113.7").await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = limited.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    let retry: u64 = limited
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry >= 1);
     assert!(limited.text().await.unwrap().contains("Zbyt wiele prób"));
     // Another client is not affected.
-    assert_eq!(attempt("198.51.100.20").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.audit_count("login.rate_limited", Some("denied")).await, 1);
-    let ip: String = sqlx::query_scalar("select host(client_ip) from audit_event where action = 'login.rate_limited'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    assert_eq!(
+        attempt("198.51.100.20").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.audit_count("login.rate_limited", Some("denied")).await,
+        1
+    );
+    let ip: String = sqlx::query_scalar(
+        "select host(client_ip) from audit_event where action = 'login.rate_limited'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(ip, "203.0.113.7");
 }
 
@@ -297,7 +418,13 @@ async fn open_redirects_through_next_are_refused() {
         ("/\\evil.example", "/"),
         ("/admin/users", "/admin/users"),
     ] {
-        let response = app.post_raw("/login", None, &[("login", "admin"), ("password", PASSWORD), ("next", next)]).await;
+        let response = app
+            .post_raw(
+                "/login",
+                None,
+                &[("login", "admin"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
         assert_redirect(&response, expected);
     }
 }

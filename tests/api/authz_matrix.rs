@@ -41,7 +41,13 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
     };
     Some(match (method.as_str(), path) {
         ("GET", "/healthz" | "/readyz" | "/static/{*path}") => 200,
-        ("GET", "/login") => if signed_in { 303 } else { 200 },
+        ("GET", "/login") => {
+            if signed_in {
+                303
+            } else {
+                200
+            }
+        }
         ("POST", "/login") => 422,
         ("POST", "/logout") => 303,
         ("POST", "/session/extend") => any_staff(204),
@@ -50,28 +56,46 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),
         ("POST", "/admin/users") => admin_only(303),
         ("GET", "/admin/users/{id}") => admin_in_scope(200),
-        ("POST", "/admin/users/{id}/role" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/reactivate"
-            | "/admin/users/{id}/reset-password" | "/admin/users/{id}/unlock") => admin_in_scope(303),
+        (
+            "POST",
+            "/admin/users/{id}/role"
+            | "/admin/users/{id}/deactivate"
+            | "/admin/users/{id}/reactivate"
+            | "/admin/users/{id}/reset-password"
+            | "/admin/users/{id}/unlock",
+        ) => admin_in_scope(303),
         _ => return None,
     })
 }
 
 /// Form fields a route needs (besides the token) to succeed for an allowed principal.
-async fn body_for(app: &TestApp, path: &str, target_login: &str, n: usize) -> Vec<(String, String)> {
+async fn body_for(
+    app: &TestApp,
+    path: &str,
+    target_login: &str,
+    n: usize,
+) -> Vec<(String, String)> {
     match path {
-        "/login" => vec![("login".into(), "admin".into()), ("password".into(), "nie to hasło".into())],
+        "/login" => vec![
+            ("login".into(), "admin".into()),
+            ("password".into(), "nie to hasło".into()),
+        ],
         "/admin/users" => vec![
             ("login".into(), format!("matrix.{n}")),
             ("full_name".into(), "Konto Z Macierzy".into()),
             ("role".into(), "instructor".into()),
         ],
         "/admin/users/{id}/role" => {
-            let version: i32 = sqlx::query_scalar("select version from staff_user where login = $1")
-                .bind(target_login)
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
-            vec![("role".into(), "career_advisor".into()), ("version".into(), version.to_string())]
+            let version: i32 =
+                sqlx::query_scalar("select version from staff_user where login = $1")
+                    .bind(target_login)
+                    .fetch_one(&app.db)
+                    .await
+                    .unwrap();
+            vec![
+                ("role".into(), "career_advisor".into()),
+                ("version".into(), version.to_string()),
+            ]
         }
         "/account/password" => vec![
             ("current_password".into(), String::new()),
@@ -88,14 +112,20 @@ async fn sign_in(app: &TestApp, who: Principal) -> Option<Session> {
         Principal::Staff(role) => Some(app.login(login_for(role)).await),
         Principal::Deactivated => {
             let session = app.login("doradca").await;
-            sqlx::query("update staff_user set active = false where login = 'doradca'").execute(&app.db).await.unwrap();
+            sqlx::query("update staff_user set active = false where login = 'doradca'")
+                .execute(&app.db)
+                .await
+                .unwrap();
             Some(session)
         }
     }
 }
 
 async fn denied_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from audit_event where outcome = 'denied'").fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("select count(*) from audit_event where outcome = 'denied'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -106,7 +136,10 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         .filter(|(m, p)| expected(m, p, Principal::Anonymous, Scope::Own).is_none())
         .map(|(m, p)| format!("{m} {p}"))
         .collect();
-    assert!(missing.is_empty(), "routes without a matrix entry: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a matrix entry: {missing:?}"
+    );
 
     let mut principals = vec![Principal::Anonymous, Principal::Deactivated];
     principals.extend(Role::ALL.map(Principal::Staff));
@@ -116,18 +149,31 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         let app = spawn_app().await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
-            let scopes: &[Scope] = if pattern.contains("{id}") { &[Scope::Own, Scope::Other] } else { &[Scope::Own] };
+            let scopes: &[Scope] = if pattern.contains("{id}") {
+                &[Scope::Own, Scope::Other]
+            } else {
+                &[Scope::Own]
+            };
             for &scope in scopes {
                 // Targets: a social worker of the principal's centre and one of the other centre.
-                let target_login = if scope == Scope::Own { "socjalny2" } else { "socjalny3" };
+                let target_login = if scope == Scope::Own {
+                    "socjalny2"
+                } else {
+                    "socjalny3"
+                };
                 let target = app.user_id(target_login).await;
-                let path = pattern.replace("{id}", &target.to_string()).replace("{*path}", "css/app.css");
+                let path = pattern
+                    .replace("{id}", &target.to_string())
+                    .replace("{*path}", "css/app.css");
                 let fields = body_for(&app, pattern, target_login, n).await;
                 let denied_before = denied_count(&app).await;
                 let response = if *method == Method::GET {
                     app.get(&path, session.as_ref()).await
                 } else {
-                    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let refs: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
                     if *pattern == "/login" {
                         // The login form carries no synchronizer token (there is no session yet).
                         app.post_raw(&path, session.as_ref(), &refs).await
@@ -139,16 +185,28 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 let got = response.status().as_u16();
                 checked += 1;
                 if got != want {
-                    failures.push(format!("{who:?} {scope:?} {method} {pattern}: expected {want}, got {got}"));
+                    failures.push(format!(
+                        "{who:?} {scope:?} {method} {pattern}: expected {want}, got {got}"
+                    ));
                 }
-                if got == 303 && want == 303 && !matches!(who, Principal::Staff(_)) && *pattern != "/login" {
+                if got == 303
+                    && want == 303
+                    && !matches!(who, Principal::Staff(_))
+                    && *pattern != "/login"
+                {
                     let to = location(&response);
                     if !to.starts_with("/login") {
-                        failures.push(format!("{who:?} {method} {pattern}: redirected to {to}, not /login"));
+                        failures.push(format!(
+                            "{who:?} {method} {pattern}: redirected to {to}, not /login"
+                        ));
                     }
                 }
-                if got == StatusCode::FORBIDDEN.as_u16() && denied_count(&app).await != denied_before + 1 {
-                    failures.push(format!("{who:?} {method} {pattern}: the denial was not audited"));
+                if got == StatusCode::FORBIDDEN.as_u16()
+                    && denied_count(&app).await != denied_before + 1
+                {
+                    failures.push(format!(
+                        "{who:?} {method} {pattern}: the denial was not audited"
+                    ));
                 }
                 if *pattern == "/logout" && matches!(who, Principal::Staff(_)) {
                     // Logging out ended the session; sign in again for the remaining routes.
@@ -157,5 +215,10 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

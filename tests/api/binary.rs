@@ -53,25 +53,45 @@ async fn wait_for_url(child: &mut Child) -> String {
 
 fn signal(child: &Child, sig: i32) {
     let pid = child.id().unwrap() as i32;
-    assert_eq!(std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap().code(), Some(0));
+    assert_eq!(
+        std::process::Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 async fn demo_login(base: &str, login: &str) -> reqwest::Response {
     client()
         .post(format!("{base}/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_body(&[("login", login), ("password", teczka::demo::DEMO_PASSWORD)]))
+        .body(form_body(&[
+            ("login", login),
+            ("password", teczka::demo::DEMO_PASSWORD),
+        ]))
         .send()
         .await
         .unwrap()
 }
 
 fn postmaster_pid(dir: &Path) -> Option<u32> {
-    std::fs::read_to_string(dir.join("pgdata/postmaster.pid")).ok()?.lines().next()?.trim().parse().ok()
+    std::fs::read_to_string(dir.join("pgdata/postmaster.pid"))
+        .ok()?
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[tokio::test]
@@ -81,7 +101,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
     let mut stderr = child.stderr.take().unwrap();
     let base = wait_for_url(&mut child).await;
 
-    assert_eq!(client().get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        client()
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     let login = demo_login(&base, "socjalny1").await;
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     let token = session_cookie(&login).unwrap();
@@ -105,53 +133,98 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .send()
         .await
         .unwrap();
-    assert!(postmaster_pid(&dir).is_some(), "the private cluster is running");
+    assert!(
+        postmaster_pid(&dir).is_some(),
+        "the private cluster is running"
+    );
 
     signal(&child, libc::SIGTERM);
-    let status = tokio::time::timeout(Duration::from_secs(60), child.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
-    assert!(postmaster_pid(&dir).is_none(), "the cluster was shut down cleanly");
+    assert!(
+        postmaster_pid(&dir).is_none(),
+        "the cluster was shut down cleanly"
+    );
     let mut logs = String::new();
     stderr.read_to_string(&mut logs).await.unwrap();
-    assert!(logs.contains("\"request_id\""), "structured JSON logs: {logs}");
-    for forbidden in [secret, teczka::demo::DEMO_PASSWORD, token.as_str(), "Sylwia", "Socjalska"] {
+    assert!(
+        logs.contains("\"request_id\""),
+        "structured JSON logs: {logs}"
+    );
+    for forbidden in [
+        secret,
+        teczka::demo::DEMO_PASSWORD,
+        token.as_str(),
+        "Sylwia",
+        "Socjalska",
+    ] {
         assert!(!logs.contains(forbidden), "the log contains {forbidden}");
     }
 
     // A second start reuses the cluster and its data.
     let mut again = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
     let base = wait_for_url(&mut again).await;
-    assert_eq!(demo_login(&base, "kierownik2").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        demo_login(&base, "kierownik2").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let accounts: Vec<String> = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
-                sqlx::postgres::PgConnectOptions::new().socket(dir.join("run")).username("teczka").database("teczka"),
+                sqlx::postgres::PgConnectOptions::new()
+                    .socket(dir.join("run"))
+                    .username("teczka")
+                    .database("teczka"),
             )
             .await
             .unwrap();
-        let rows = sqlx::query_scalar("select login from staff_user").fetch_all(&pool).await.unwrap();
+        let rows = sqlx::query_scalar("select login from staff_user")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
         pool.close().await;
         rows
     };
-    assert_eq!(accounts.len(), teczka::demo::ACCOUNTS.len(), "demo data seeded once, not twice");
+    assert_eq!(
+        accounts.len(),
+        teczka::demo::ACCOUNTS.len(),
+        "demo data seeded once, not twice"
+    );
 
     // A crash: the app and PostgreSQL die without cleaning up, and the stale pid file names a
     // process that is not PostgreSQL. The next start copes.
     signal(&again, libc::SIGKILL);
     let _ = again.wait().await;
     let pg = postmaster_pid(&dir).unwrap();
-    std::process::Command::new("kill").arg("-9").arg(pg.to_string()).status().unwrap();
+    std::process::Command::new("kill")
+        .arg("-9")
+        .arg(pg.to_string())
+        .status()
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pid_file = dir.join("pgdata/postmaster.pid");
     let text = std::fs::read_to_string(&pid_file).unwrap();
     let rest: Vec<&str> = text.lines().skip(1).collect();
-    std::fs::write(&pid_file, format!("{}\n{}\n", std::process::id(), rest.join("\n"))).unwrap();
+    std::fs::write(
+        &pid_file,
+        format!("{}\n{}\n", std::process::id(), rest.join("\n")),
+    )
+    .unwrap();
     let mut third = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
     let base = wait_for_url(&mut third).await;
-    assert_eq!(demo_login(&base, "admin").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        demo_login(&base, "admin").await.status(),
+        StatusCode::SEE_OTHER
+    );
     signal(&third, libc::SIGINT);
-    let status = tokio::time::timeout(Duration::from_secs(60), third.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), third.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -177,24 +250,56 @@ async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_l
     let database = fresh_database().await;
     let url = database_url(teczka::db::APP_ROLE, &database);
     // Two centres exist: the command asks which one.
-    let ambiguous = teczka().env("DATABASE_URL", &url).args(["create-admin", "--login", "nowy.admin"]).output().await.unwrap();
+    let ambiguous = teczka()
+        .env("DATABASE_URL", &url)
+        .args(["create-admin", "--login", "nowy.admin"])
+        .output()
+        .await
+        .unwrap();
     assert_eq!(ambiguous.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&ambiguous.stderr).contains("--centre"));
 
     let output = teczka()
         .env("DATABASE_URL", &url)
-        .args(["create-admin", "--login", "nowy.admin", "--name", "Nowy Administrator", "--centre", CENTRE_A])
+        .args([
+            "create-admin",
+            "--login",
+            "nowy.admin",
+            "--name",
+            "Nowy Administrator",
+            "--centre",
+            CENTRE_A,
+        ])
         .output()
         .await
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let one_time = stdout.split("): ").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
+    let one_time = stdout
+        .split("): ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
     assert_eq!(one_time.len(), 19, "{stdout}");
 
     let duplicate = teczka()
         .env("DATABASE_URL", &url)
-        .args(["create-admin", "--login", "nowy.admin", "--centre", CENTRE_A])
+        .args([
+            "create-admin",
+            "--login",
+            "nowy.admin",
+            "--centre",
+            CENTRE_A,
+        ])
         .output()
         .await
         .unwrap();
@@ -205,7 +310,11 @@ async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_l
     let response = app.post_login("nowy.admin", &one_time).await;
     assert_redirect(&response, "/account/password");
     assert_eq!(app.audit_count("staff.create", Some("success")).await, 1);
-    let role: String = sqlx::query_scalar("select role::text from staff_user where login = 'nowy.admin'").fetch_one(&app.db).await.unwrap();
+    let role: String =
+        sqlx::query_scalar("select role::text from staff_user where login = 'nowy.admin'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(role, "admin");
 }
 
@@ -215,10 +324,19 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
     let app_url = database_url(teczka::db::APP_ROLE, &database);
     let owner_url = database_url(teczka::db::embedded::OWNER_ROLE, &database);
     let mut unmigrated = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), unmigrated.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(30), unmigrated.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(1));
     let mut stderr = String::new();
-    unmigrated.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    unmigrated
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
     assert!(stderr.contains("teczka migrate"), "{stderr}");
 
     let migrate = teczka()
@@ -228,17 +346,47 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
         .output()
         .await
         .unwrap();
-    assert_eq!(migrate.status.code(), Some(0), "{}", String::from_utf8_lossy(&migrate.stderr));
+    assert_eq!(
+        migrate.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
 
     let mut server = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
     let base = wait_for_url(&mut server).await;
-    assert_eq!(client().get(format!("{base}/readyz")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(demo_login(&base, "admin").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let login_page = client().get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        client()
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        demo_login(&base, "admin").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let login_page = client()
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!login_page.contains("DEMO"));
     signal(&server, libc::SIGTERM);
     assert_eq!(server.wait().await.unwrap().code(), Some(0));
-    let pool = PgPoolOptions::new().max_connections(1).connect_with(connect_options("teczka", &database)).await.unwrap();
-    let accounts: i64 = sqlx::query_scalar("select count(*) from staff_user").fetch_one(&pool).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options("teczka", &database))
+        .await
+        .unwrap();
+    let accounts: i64 = sqlx::query_scalar("select count(*) from staff_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(accounts, 0, "no default accounts outside demo mode");
 }

@@ -4,11 +4,19 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 
 async fn staff_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from staff_user").fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("select count(*) from staff_user")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
 }
 
 fn new_account(csrf: &str) -> String {
-    form_body(&[("login", "nowy.pracownik"), ("full_name", "Nowy Pracownik"), ("role", "instructor"), ("csrf_token", csrf)])
+    form_body(&[
+        ("login", "nowy.pracownik"),
+        ("full_name", "Nowy Pracownik"),
+        ("role", "instructor"),
+        ("csrf_token", csrf),
+    ])
 }
 
 #[tokio::test]
@@ -52,19 +60,39 @@ async fn a_missing_or_wrong_synchronizer_token_is_refused_audited_and_changes_no
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let before = staff_count(&app).await;
-    let fields = [("login", "nowy.pracownik"), ("full_name", "Nowy Pracownik"), ("role", "instructor")];
+    let fields = [
+        ("login", "nowy.pracownik"),
+        ("full_name", "Nowy Pracownik"),
+        ("role", "instructor"),
+    ];
     let missing = app.post_raw("/admin/users", Some(&admin), &fields).await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
     let mut wrong = fields.to_vec();
-    wrong.push(("csrf_token", "0000000000000000000000000000000000000000000000000000000000000000"));
-    assert_eq!(app.post_raw("/admin/users", Some(&admin), &wrong).await.status(), StatusCode::FORBIDDEN);
+    wrong.push((
+        "csrf_token",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ));
+    assert_eq!(
+        app.post_raw("/admin/users", Some(&admin), &wrong)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     // Another user's valid token does not work either.
     let other = app.login("admin2").await;
     let mut borrowed = fields.to_vec();
     borrowed.push(("csrf_token", other.csrf.as_str()));
-    assert_eq!(app.post_raw("/admin/users", Some(&admin), &borrowed).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_raw("/admin/users", Some(&admin), &borrowed)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     // Logout without a token does not end the session.
-    assert_eq!(app.post_raw("/logout", Some(&admin), &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_raw("/logout", Some(&admin), &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.get("/", Some(&admin)).await.status(), StatusCode::OK);
     assert_eq!(staff_count(&app).await, before);
     assert_eq!(app.audit_count("csrf.rejected", Some("denied")).await, 4);
@@ -91,10 +119,20 @@ async fn state_never_changes_on_get() {
         app.get(path, Some(&admin)).await;
     }
     for action in ["deactivate", "reset-password", "unlock", "role"] {
-        let r = app.get(&format!("/admin/users/{id}/{action}"), Some(&admin)).await;
+        let r = app
+            .get(&format!("/admin/users/{id}/{action}"), Some(&admin))
+            .await;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{action}");
     }
-    assert_eq!(app.get("/", Some(&admin)).await.status(), StatusCode::OK, "GET /logout did not log out");
-    let active: bool = sqlx::query_scalar("select active from staff_user where login = 'socjalny1'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(
+        app.get("/", Some(&admin)).await.status(),
+        StatusCode::OK,
+        "GET /logout did not log out"
+    );
+    let active: bool =
+        sqlx::query_scalar("select active from staff_user where login = 'socjalny1'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert!(active);
 }

@@ -1,7 +1,7 @@
 //! Test harness: one PostgreSQL cluster per test run, a database per test, the real app on an
 //! ephemeral port, and an HTTP client that handles the `Secure` session cookie explicitly.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,21 +34,40 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
     ("admin", "Adam Admin", Role::Admin, CENTRE_A),
     ("kierownik", "Kinga Kierownik", Role::Manager, CENTRE_A),
     ("socjalny1", "Sylwia Socjalna", Role::SocialWorker, CENTRE_A),
-    ("socjalny2", "Sebastian Socjalny", Role::SocialWorker, CENTRE_A),
+    (
+        "socjalny2",
+        "Sebastian Socjalny",
+        Role::SocialWorker,
+        CENTRE_A,
+    ),
     ("psycholog", "Piotr Psycholog", Role::Psychologist, CENTRE_A),
     ("doradca", "Dorota Doradca", Role::CareerAdvisor, CENTRE_A),
     ("instruktor", "Igor Instruktor", Role::Instructor, CENTRE_A),
     ("admin2", "Alicja Admin", Role::Admin, CENTRE_B),
     ("kierownik2", "Karol Kierownik", Role::Manager, CENTRE_B),
     ("socjalny3", "Sara Socjalna", Role::SocialWorker, CENTRE_B),
-    ("psycholog2", "Paweł Psycholog", Role::Psychologist, CENTRE_B),
+    (
+        "psycholog2",
+        "Paweł Psycholog",
+        Role::Psychologist,
+        CENTRE_B,
+    ),
     ("doradca2", "Daria Doradca", Role::CareerAdvisor, CENTRE_B),
-    ("instruktor2", "Iwona Instruktor", Role::Instructor, CENTRE_B),
+    (
+        "instruktor2",
+        "Iwona Instruktor",
+        Role::Instructor,
+        CENTRE_B,
+    ),
 ];
 
 /// The login of the fixture account with `role` in centre A.
 pub fn login_for(role: Role) -> &'static str {
-    USERS.iter().find(|(_, _, r, c)| *r == role && *c == CENTRE_A).map(|(l, ..)| *l).unwrap()
+    USERS
+        .iter()
+        .find(|(_, _, r, c)| *r == role && *c == CENTRE_A)
+        .map(|(l, ..)| *l)
+        .unwrap()
 }
 
 struct Cluster {
@@ -83,7 +102,9 @@ fn cluster() -> &'static Cluster {
                 }
             })
             .unwrap();
-        rx.recv().unwrap().unwrap_or_else(|e| panic!("test cluster: {e}"))
+        rx.recv()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("test cluster: {e}"))
     })
 }
 
@@ -93,10 +114,10 @@ fn start_cluster() -> anyhow::Result<(EmbeddedCluster, Cluster)> {
     if let Ok(entries) = std::fs::read_dir(&root) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix("pg-").and_then(|p| p.parse::<u32>().ok()) {
-                if !PathBuf::from(format!("/proc/{pid}")).exists() {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
+            if let Some(pid) = name.strip_prefix("pg-").and_then(|p| p.parse::<u32>().ok())
+                && !PathBuf::from(format!("/proc/{pid}")).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
             }
         }
     }
@@ -108,7 +129,9 @@ fn start_cluster() -> anyhow::Result<(EmbeddedCluster, Cluster)> {
         kill_with_parent: true,
     })?;
     let owner = cluster.connect_options(OWNER_ROLE, "postgres");
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(prepare_template(&cluster))?;
     let socket = cluster.socket_path();
     Ok((cluster, Cluster { owner, socket }))
@@ -116,12 +139,21 @@ fn start_cluster() -> anyhow::Result<(EmbeddedCluster, Cluster)> {
 
 /// The migrated template every test database is cloned from, with the fixture accounts.
 async fn prepare_template(cluster: &EmbeddedCluster) -> anyhow::Result<()> {
-    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster.connect_options(OWNER_ROLE, "postgres")).await?;
-    admin.execute(format!("create database {TEMPLATE_DB}").as_str()).await?;
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(cluster.connect_options(OWNER_ROLE, "postgres"))
+        .await?;
+    admin
+        .execute(format!("create database {TEMPLATE_DB}").as_str())
+        .await?;
     admin.close().await;
-    let pool = PgPoolOptions::new().max_connections(1).connect_with(cluster.connect_options(OWNER_ROLE, TEMPLATE_DB)).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(cluster.connect_options(OWNER_ROLE, TEMPLATE_DB))
+        .await?;
     MIGRATOR.run(&pool).await?;
-    pool.execute(format!("alter role {APP_ROLE} login").as_str()).await?;
+    pool.execute(format!("alter role {APP_ROLE} login").as_str())
+        .await?;
     // A deliberately cheap hash keeps fixture logins fast; the first login upgrades it to the
     // production parameters, as it would for an old hash.
     let cheap = argon2::Argon2::new(
@@ -133,7 +165,11 @@ async fn prepare_template(cluster: &EmbeddedCluster) -> anyhow::Result<()> {
     .unwrap()
     .to_string();
     for (name, city) in [(CENTRE_A, "Testowo"), (CENTRE_B, "Innowo")] {
-        sqlx::query("insert into centre (name, city) values ($1, $2)").bind(name).bind(city).execute(&pool).await?;
+        sqlx::query("insert into centre (name, city) values ($1, $2)")
+            .bind(name)
+            .bind(city)
+            .execute(&pool)
+            .await?;
     }
     for (login, full_name, role, centre) in USERS {
         sqlx::query(
@@ -164,7 +200,11 @@ pub fn test_config() -> Config {
 /// A fresh database cloned from the template; returns its name.
 pub async fn fresh_database() -> String {
     let name = format!("t_{}", Uuid::new_v4().simple());
-    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster().owner.clone()).await.unwrap();
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(cluster().owner.clone())
+        .await
+        .unwrap();
     admin
         .execute(format!("create database {name} template {TEMPLATE_DB}").as_str())
         .await
@@ -237,8 +277,15 @@ pub async fn spawn_app_on(database: String) -> TestApp {
 /// An empty database (no schema, no fixtures); returns its name.
 pub async fn empty_database() -> String {
     let name = format!("e_{}", Uuid::new_v4().simple());
-    let admin = PgPoolOptions::new().max_connections(1).connect_with(cluster().owner.clone()).await.unwrap();
-    admin.execute(format!("create database {name}").as_str()).await.unwrap();
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(cluster().owner.clone())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("create database {name}").as_str())
+        .await
+        .unwrap();
     admin.close().await;
     name
 }
@@ -248,7 +295,11 @@ pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String)
     if std::env::var_os("TEST_LOG").is_some() {
         teczka::telemetry::init(teczka::config::LogFormat::Pretty);
     }
-    let db = PgPoolOptions::new().max_connections(4).connect_with(connect_options(OWNER_ROLE, &database)).await.unwrap();
+    let db = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(connect_options(OWNER_ROLE, &database))
+        .await
+        .unwrap();
     let app = App::build(config, app_pool).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let state = app.state().clone();
@@ -256,8 +307,19 @@ pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String)
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = rx.await;
     }));
-    let client = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    TestApp { address, db, database, state, client, shutdown: Some(tx), server: Some(server) }
+    let client = Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        db,
+        database,
+        state,
+        client,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
 }
 
 impl TestApp {
@@ -277,23 +339,43 @@ impl TestApp {
     fn headers(session: Option<&Session>) -> HeaderMap {
         let mut headers = HeaderMap::new();
         if let Some(s) = session {
-            headers.insert("cookie", HeaderValue::from_str(&format!("__Host-teczka_sid={}", s.token)).unwrap());
+            headers.insert(
+                "cookie",
+                HeaderValue::from_str(&format!("__Host-teczka_sid={}", s.token)).unwrap(),
+            );
         }
         headers
     }
 
     /// GET as `session` (or anonymous).
     pub async fn get(&self, path: &str, session: Option<&Session>) -> Response {
-        self.client.get(format!("{}{path}", self.address)).headers(Self::headers(session)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.address))
+            .headers(Self::headers(session))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A request builder with the session cookie, for unusual requests.
-    pub fn request(&self, method: reqwest::Method, path: &str, session: Option<&Session>) -> reqwest::RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.address)).headers(Self::headers(session))
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        session: Option<&Session>,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .headers(Self::headers(session))
     }
 
     /// POSTs a form; the session's synchronizer token is added automatically.
-    pub async fn post(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> Response {
+    pub async fn post(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();
         if let Some(s) = session {
             pairs.push(("csrf_token", s.csrf.as_str()));
@@ -302,7 +384,12 @@ impl TestApp {
     }
 
     /// POSTs exactly these fields (no token added).
-    pub async fn post_raw(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let body = form_body(fields);
         self.request(reqwest::Method::POST, path, session)
             .header("content-type", "application/x-www-form-urlencoded")
@@ -314,7 +401,8 @@ impl TestApp {
 
     /// POSTs the login form.
     pub async fn post_login(&self, login: &str, password: &str) -> Response {
-        self.post_raw("/login", None, &[("login", login), ("password", password)]).await
+        self.post_raw("/login", None, &[("login", login), ("password", password)])
+            .await
     }
 
     /// Logs in as a fixture account and returns the session (panics on failure).
@@ -325,16 +413,28 @@ impl TestApp {
     /// Logs in with a given password and returns the session (panics on failure).
     pub async fn login_with(&self, login: &str, password: &str) -> Session {
         let response = self.post_login(login, password).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login as {login} failed");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login as {login} failed"
+        );
         let token = session_cookie(&response).expect("login sets the session cookie");
-        let mut session = Session { token, csrf: String::new() };
+        let mut session = Session {
+            token,
+            csrf: String::new(),
+        };
         session.csrf = self.csrf_token(&session).await;
         session
     }
 
     /// Reads the synchronizer token from a page.
     pub async fn csrf_token(&self, session: &Session) -> String {
-        let page = self.get("/account/password", Some(session)).await.text().await.unwrap();
+        let page = self
+            .get("/account/password", Some(session))
+            .await
+            .text()
+            .await
+            .unwrap();
         extract_csrf(&page).expect("page carries a csrf token")
     }
 
@@ -408,7 +508,9 @@ fn form_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_owned(),
             _ => format!("%{b:02X}"),
         })
@@ -417,12 +519,21 @@ fn encode(s: &str) -> String {
 
 /// `Location` header of a redirect.
 pub fn location(response: &Response) -> String {
-    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Asserts a 303 to `to`.
 pub fn assert_redirect(response: &Response, to: &str) {
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "expected a redirect to {to}");
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "expected a redirect to {to}"
+    );
     assert_eq!(location(response), to);
 }
 
@@ -467,9 +578,15 @@ impl PgProxy {
                         }
                     },
                     None => {
-                        if watch.changed().await.is_err() { return; }
+                        if watch.changed().await.is_err() {
+                            return;
+                        }
                         if *watch.borrow() {
-                            listener = Some(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap());
+                            listener = Some(
+                                tokio::net::TcpListener::bind(("127.0.0.1", port))
+                                    .await
+                                    .unwrap(),
+                            );
                         }
                     }
                 }
@@ -492,6 +609,10 @@ impl PgProxy {
 
     /// Connection options through the proxy.
     pub fn connect_options(&self, user: &str, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().host("127.0.0.1").port(self.port).username(user).database(database)
+        PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(self.port)
+            .username(user)
+            .database(database)
     }
 }

@@ -1,7 +1,9 @@
+#![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 //! Integration tests: the real router against a real PostgreSQL (one private cluster per test
 //! run, a fresh database per test cloned from a migrated template).
 
 mod helpers;
+mod webdriver;
 
 mod admin;
 mod auth;
