@@ -28,6 +28,8 @@ Użycie:
   teczka migrate               stosuje migracje schematu (TECZKA_MIGRATION_DATABASE_URL lub DATABASE_URL)
   teczka create-admin --login LOGIN [--name \"Imię Nazwisko\"] [--centre \"Nazwa ośrodka\"] [--city Miasto]
                                tworzy administratora z jednorazowym hasłem (wypisanym raz)
+  teczka seed --participants N --centre \"Nazwa ośrodka\"
+                               dodaje N fikcyjnych uczestników z historią (do testów wydajności)
   teczka --help                ta pomoc
 
 Zmienne środowiskowe: patrz README.md.";
@@ -43,6 +45,10 @@ enum Command {
         name: Option<String>,
         centre: Option<String>,
         city: Option<String>,
+    },
+    Seed {
+        participants: usize,
+        centre: String,
     },
     Help,
 }
@@ -92,6 +98,25 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 city: get("--city"),
             })
         }
+        Some("seed") => {
+            let opts = options(&["--participants", "--centre"])?;
+            let get = |name: &str| {
+                opts.iter()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.clone())
+            };
+            let participants = get("--participants")
+                .ok_or("seed wymaga --participants N")?
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=2_000_000).contains(n))
+                .ok_or("--participants: liczba od 1 do 2000000")?;
+            let centre = get("--centre").ok_or("seed wymaga --centre \"Nazwa ośrodka\"")?;
+            Ok(Command::Seed {
+                participants,
+                centre,
+            })
+        }
         Some("--help" | "-h" | "help") => Ok(Command::Help),
         Some(other) => Err(format!(
             "nieznane polecenie `{other}` (zobacz `teczka --help`)"
@@ -124,6 +149,10 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                     centre,
                     city,
                 } => create_admin(config, &login, name, centre, city).await,
+                Command::Seed {
+                    participants,
+                    centre,
+                } => seed(config, participants, &centre).await,
                 Command::Help => Ok(()),
             }
         }
@@ -248,6 +277,38 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
         }
     }
     println!("Migracje zastosowane.");
+    Ok(())
+}
+
+async fn seed(config: Config, participants: usize, centre: &str) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let (pool, cluster) = match &config.database_url {
+        Some(url) => (
+            PgPoolOptions::new()
+                .max_connections(2)
+                .connect_with(db::options_from_url(url.expose())?)
+                .await?,
+            None,
+        ),
+        None => {
+            let cluster = start_embedded(&config)?;
+            let (owner, app) = embedded_pools(&config, &cluster).await?;
+            app.close().await;
+            crate::demo::seed(&owner).await?;
+            (owner, Some(cluster))
+        }
+    };
+    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    let result = crate::participants::seed::bulk(&pool, centre, participants, today).await;
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop()?;
+    }
+    let centre_id = result?;
+    println!(
+        "Dodano {participants} uczestników do ośrodka {centre_id} w {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -407,6 +468,20 @@ mod tests {
             })
         );
         assert!(parse(&args(&["create-admin"])).is_err());
+        assert_eq!(
+            parse(&args(&[
+                "seed",
+                "--participants",
+                "1000",
+                "--centre",
+                "CIS X"
+            ])),
+            Ok(Command::Seed {
+                participants: 1000,
+                centre: "CIS X".into()
+            })
+        );
+        assert!(parse(&args(&["seed", "--participants", "zero", "--centre", "X"])).is_err());
         assert!(parse(&args(&["migrate", "--force"])).is_err());
         assert!(parse(&args(&["bogus"])).is_err());
     }

@@ -74,5 +74,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
         tx.commit().await?;
         added = true;
     }
+    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    crate::participants::seed::demo(db, today).await?;
     Ok(added)
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod home;
+pub mod participants;
 pub mod telemetry;
 pub mod users;
 pub mod validate;

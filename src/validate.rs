@@ -74,3 +74,147 @@ mod tests {
         assert_eq!(optional_text("a\r\nb", 10), Ok(Some("a\nb".into())));
     }
 }
+
+/// Dates: forms send `YYYY-MM-DD` (a date input) or `DD.MM.YYYY` (typed by hand); pages show
+/// `DD.MM.YYYY`; "today" is the date in Poland.
+pub mod dates {
+    use time::{Date, Month, OffsetDateTime, UtcOffset};
+
+    /// Parses a form date; the message is shown next to the field.
+    pub fn parse(value: &str) -> Result<Date, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err("Podaj datę.".into());
+        }
+        let parts: Vec<&str> = if value.contains('-') {
+            value.split('-').collect()
+        } else {
+            value.split('.').rev().collect()
+        };
+        let invalid = || "Nieprawidłowa data – wpisz np. 15.03.2026.".to_owned();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(invalid());
+        };
+        let year: i32 = y.parse().map_err(|_| invalid())?;
+        let month: u8 = m.parse().map_err(|_| invalid())?;
+        let day: u8 = d.parse().map_err(|_| invalid())?;
+        if !(1900..=2200).contains(&year) {
+            return Err(invalid());
+        }
+        let month = Month::try_from(month).map_err(|_| invalid())?;
+        Date::from_calendar_date(year, month, day).map_err(|_| invalid())
+    }
+
+    /// `DD.MM.YYYY`.
+    pub fn format(date: Date) -> String {
+        format!(
+            "{:02}.{:02}.{}",
+            date.day(),
+            u8::from(date.month()),
+            date.year()
+        )
+    }
+
+    /// `YYYY-MM-DD`, the value of a date input.
+    pub fn iso(date: Date) -> String {
+        format!(
+            "{}-{:02}-{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )
+    }
+
+    /// The calendar date in Poland (CET, CEST from the last Sunday of March to the last
+    /// Sunday of October, switching at 01:00 UTC) at the instant `now`.
+    pub fn polish_today(now: OffsetDateTime) -> Date {
+        let utc = now.to_offset(UtcOffset::UTC);
+        let year = utc.year();
+        let switch = |month: Month| {
+            let last = Date::from_calendar_date(year, month, 31).unwrap_or(Date::MIN);
+            let back = last.weekday().number_days_from_sunday();
+            (last - time::Duration::days(i64::from(back)))
+                .with_hms(1, 0, 0)
+                .map(|t| t.assume_utc())
+        };
+        let summer = match (switch(Month::March), switch(Month::October)) {
+            (Ok(start), Ok(end)) => utc >= start && utc < end,
+            _ => false,
+        };
+        let offset = if summer { 2 } else { 1 };
+        (utc + time::Duration::hours(offset)).date()
+    }
+
+    /// `date` plus whole months, clamped to the last day of the target month
+    /// (31 January + 1 month = 28/29 February). A trial from 1 January ends 1 February.
+    pub fn add_months(date: Date, months: i32) -> Date {
+        let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
+        let year = total.div_euclid(12);
+        let month = Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1))
+            .unwrap_or(Month::January);
+        let last_day = time::util::days_in_month(month, year);
+        Date::from_calendar_date(year, month, date.day().min(last_day)).unwrap_or(date)
+    }
+
+    /// Whole years between `birth` and `on`.
+    pub fn age(birth: Date, on: Date) -> i32 {
+        let mut years = on.year() - birth.year();
+        if (u8::from(on.month()), on.day()) < (u8::from(birth.month()), birth.day()) {
+            years -= 1;
+        }
+        years
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use time::macros::{date, datetime};
+
+        use super::*;
+
+        #[test]
+        fn parses_both_input_styles_and_refuses_nonsense() {
+            assert_eq!(parse("2026-03-15"), Ok(date!(2026 - 03 - 15)));
+            assert_eq!(parse("15.03.2026"), Ok(date!(2026 - 03 - 15)));
+            for bad in [
+                "",
+                "2026-02-30",
+                "jutro",
+                "15/03/2026",
+                "0015-03-15",
+                "99999-01-01",
+            ] {
+                assert!(parse(bad).is_err(), "{bad}");
+            }
+            assert_eq!(format(date!(2026 - 03 - 05)), "05.03.2026");
+        }
+
+        #[test]
+        fn months_are_added_the_way_the_act_counts_them() {
+            assert_eq!(add_months(date!(2026 - 01 - 01), 1), date!(2026 - 02 - 01));
+            assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+            assert_eq!(add_months(date!(2026 - 11 - 15), 14), date!(2028 - 01 - 15));
+        }
+
+        #[test]
+        fn today_follows_polish_time() {
+            assert_eq!(
+                polish_today(datetime!(2026-01-10 23:30 UTC)),
+                date!(2026 - 01 - 11)
+            );
+            assert_eq!(
+                polish_today(datetime!(2026-07-10 21:30 UTC)),
+                date!(2026 - 07 - 10)
+            );
+            assert_eq!(
+                polish_today(datetime!(2026-07-10 22:30 UTC)),
+                date!(2026 - 07 - 11)
+            );
+        }
+
+        #[test]
+        fn age_counts_completed_years() {
+            assert_eq!(age(date!(2000 - 06 - 15), date!(2018 - 06 - 14)), 17);
+            assert_eq!(age(date!(2000 - 06 - 15), date!(2018 - 06 - 15)), 18);
+        }
+    }
+}

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::audit::{self, AuditActor, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, Actor, Role};
+use crate::auth::policy::{self, Action, Actor, Role, Target};
 use crate::auth::{random_token, token_hash};
 use crate::error::{AppError, Result};
 use crate::web::meta::RequestMeta;
@@ -66,7 +66,10 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// The facts the policy needs.
     pub fn actor(&self) -> Actor {
-        Actor { role: self.role }
+        Actor {
+            user_id: self.user_id,
+            role: self.role,
+        }
     }
 
     /// The actor as written into audit rows.
@@ -78,18 +81,30 @@ impl CurrentUser {
         }
     }
 
-    /// Asks the policy; a denial is audited and answers 403.
+    /// Asks the policy about an action that concerns no particular object; a denial is
+    /// audited and answers 403.
     pub async fn authorize(&self, state: &AppState, action: Action) -> Result<()> {
-        if policy::authorize(self.actor(), action).is_ok() {
+        self.authorize_on(state, action, Target::Centre, None).await
+    }
+
+    /// Asks the policy about an action on `target`; a denial is audited (with the participant,
+    /// if any) and answers 403.
+    pub async fn authorize_on(
+        &self,
+        state: &AppState,
+        action: Action,
+        target: Target<'_>,
+        participant_id: Option<Uuid>,
+    ) -> Result<()> {
+        if policy::authorize(self.actor(), action, target).is_ok() {
             return Ok(());
         }
         tracing::warn!(user_id = %self.user_id, action = action.code(), "access denied");
-        audit::record(
-            &state.db,
-            &self.meta,
-            AuditEvent::new(action.code(), Outcome::Denied).by(self.audit_actor()),
-        )
-        .await?;
+        let mut event = AuditEvent::new(action.code(), Outcome::Denied).by(self.audit_actor());
+        if let Some(id) = participant_id {
+            event = event.participant(id).on("participant", id);
+        }
+        audit::record(&state.db, &self.meta, event).await?;
         Err(AppError::Forbidden)
     }
 

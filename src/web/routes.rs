@@ -54,6 +54,7 @@ pub fn all() -> Vec<Route> {
     routes.extend(crate::auth::routes());
     routes.extend(crate::home::routes());
     routes.extend(crate::users::routes());
+    routes.extend(crate::participants::routes());
     routes
 }
 
