@@ -175,8 +175,9 @@ pub async fn find(
     .await
 }
 
-/// Inserts a candidate and the first status-history row; returns the id, or the id of the
-/// participant already registered in the centre with the same PESEL.
+/// Inserts a candidate and the first status-history row (dated `registered_on`, the referral
+/// date: the person is a candidate from then on); returns the id, or the id of the participant
+/// already registered in the centre with the same PESEL.
 pub async fn insert(
     conn: &mut PgConnection,
     centre_id: Uuid,

@@ -690,7 +690,7 @@ async fn create_participant(
         &data,
         social_worker,
         user.user_id,
-        today,
+        data.referral_date,
     )
     .await?
     {

@@ -33,6 +33,12 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         Principal::Staff(_) => 403,
         _ => TO_LOGIN,
     };
+    let participant_staff = |ok: u16| participant_staff_roles(who, ok);
+    let keepers = |ok: u16| match who {
+        Principal::Staff(Role::Manager | Role::SocialWorker) => ok,
+        Principal::Staff(_) => 403,
+        _ => TO_LOGIN,
+    };
     let admin_in_scope = |ok: u16| match (who, scope) {
         (Principal::Staff(Role::Admin), Scope::Own) => ok,
         (Principal::Staff(Role::Admin), Scope::Other) => 404,
@@ -64,8 +70,71 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
             | "/admin/users/{id}/reset-password"
             | "/admin/users/{id}/unlock",
         ) => admin_in_scope(303),
+        ("GET", "/participants") | ("POST", "/participants/search") => participant_staff(200),
+        ("GET", "/participants/new") => keepers(200),
+        ("POST", "/participants") => keepers(303),
+        // The file: open to everyone whose scope includes the participant (the fixture is the
+        // social worker's own, active and in the instructor's workshop), 404 elsewhere.
+        ("GET", "/participants/{id}") => participant_in_scope(
+            who,
+            scope,
+            &[
+                Role::Manager,
+                Role::SocialWorker,
+                Role::Psychologist,
+                Role::CareerAdvisor,
+                Role::Instructor,
+            ],
+            200,
+        ),
+        (
+            "GET",
+            "/participants/{id}/edit"
+            | "/participants/{id}/workshop"
+            | "/participants/{id}/documents/new",
+        ) => participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 200),
+        ("POST", "/participants/{id}" | "/participants/{id}/documents") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 303)
+        }
+        // Re-posting the current workshop is refused with a message (nothing changes).
+        ("POST", "/participants/{id}/workshop") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 422)
+        }
+        (
+            "GET",
+            "/participants/{id}/status/{target}"
+            | "/participants/{id}/extension"
+            | "/participants/{id}/social-worker",
+        ) => participant_in_scope(who, scope, &[Role::Manager], 200),
+        // Termination and extension are posted without the required fields: 422, nothing changes.
+        ("POST", "/participants/{id}/status/{target}" | "/participants/{id}/extension") => {
+            participant_in_scope(who, scope, &[Role::Manager], 422)
+        }
+        ("POST", "/participants/{id}/social-worker") => {
+            participant_in_scope(who, scope, &[Role::Manager], 303)
+        }
         _ => return None,
     })
+}
+
+/// Roles that work with participants (everyone but the administrator).
+fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
+    match who {
+        Principal::Staff(Role::Admin) => 403,
+        Principal::Staff(_) => ok,
+        _ => 303,
+    }
+}
+
+/// Inside the participant's centre and scope: the allowed roles get `ok`, the others 403, and
+/// whoever cannot see the file at all (the administrator, anyone of another centre) 404.
+fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
+    match (who, scope) {
+        (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
+        (Principal::Staff(role), Scope::Own) if allowed.contains(&role) => ok,
+        (Principal::Staff(_), Scope::Own) => 403,
+        _ => 303,
+    }
 }
 
 /// Form fields a route needs (besides the token) to succeed for an allowed principal.
@@ -73,8 +142,14 @@ async fn body_for(
     app: &TestApp,
     path: &str,
     target_login: &str,
+    participant: uuid::Uuid,
     n: usize,
 ) -> Vec<(String, String)> {
+    let scalar = |sql: &'static str| {
+        sqlx::query_scalar::<_, Option<String>>(sql)
+            .bind(participant)
+            .fetch_one(&app.db)
+    };
     match path {
         "/login" => vec![
             ("login".into(), "admin".into()),
@@ -101,6 +176,62 @@ async fn body_for(
             ("current_password".into(), String::new()),
             ("new_password".into(), String::new()),
             ("new_password_confirm".into(), String::new()),
+        ],
+        "/participants/search" => vec![("q".into(), "Macierz".into())],
+        "/participants" => registration(
+            "Rejestrowana",
+            "Ewa",
+            &pesel(1985, 3, 1, n as u32, true),
+            &[],
+        ),
+        "/participants/{id}" => {
+            let version = scalar("select version::text from participant where participant_id = $1")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            let current = scalar("select pesel from participant where participant_id = $1")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            let mut fields = registration("Macierzowa", "Jan", &current, &[]);
+            fields.push(("version".into(), version));
+            fields
+        }
+        "/participants/{id}/status/{target}" => {
+            vec![
+                ("date".into(), String::new()),
+                ("reason".into(), String::new()),
+            ]
+        }
+        "/participants/{id}/extension" => vec![
+            ("decided_on".into(), String::new()),
+            ("new_end".into(), String::new()),
+            ("reason".into(), String::new()),
+        ],
+        "/participants/{id}/social-worker" => vec![(
+            "social_worker".into(),
+            app.user_id("socjalny1").await.to_string(),
+        )],
+        "/participants/{id}/workshop" => {
+            let current = scalar(
+                "select workshop_id::text from workshop_membership \
+                 where participant_id = $1 and member_until is null",
+            )
+            .await
+            .unwrap()
+            .unwrap_or_default();
+            vec![
+                ("workshop".into(), current),
+                ("from".into(), "2026-11-01".into()),
+            ]
+        }
+        "/participants/{id}/documents" => vec![
+            ("kind".into(), "environmental_interview".into()),
+            ("document_date".into(), "2026-11-02".into()),
+            (
+                "content".into(),
+                "Wywiad przeprowadzony w miejscu zamieszkania.".into(),
+            ),
         ],
         _ => Vec::new(),
     }
@@ -147,6 +278,23 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
     let mut checked = 0;
     for who in principals {
         let app = spawn_app().await;
+        let workshop = app
+            .workshop(CENTRE_A, "Gastronomiczna", Some("instruktor"))
+            .await;
+        let own_participant = app
+            .fixture_participant(CENTRE_A, "Macierzowa", Some("socjalny1"), Some(workshop))
+            .await;
+        let other_workshop = app
+            .workshop(CENTRE_B, "Gastronomiczna", Some("instruktor2"))
+            .await;
+        let other_participant = app
+            .fixture_participant(
+                CENTRE_B,
+                "Obcowska",
+                Some("socjalny3"),
+                Some(other_workshop),
+            )
+            .await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
             let scopes: &[Scope] = if pattern.contains("{id}") {
@@ -161,11 +309,21 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 } else {
                     "socjalny3"
                 };
-                let target = app.user_id(target_login).await;
+                let participant = if scope == Scope::Own {
+                    own_participant
+                } else {
+                    other_participant
+                };
+                let target = if pattern.starts_with("/participants/") {
+                    participant
+                } else {
+                    app.user_id(target_login).await
+                };
                 let path = pattern
                     .replace("{id}", &target.to_string())
-                    .replace("{*path}", "css/app.css");
-                let fields = body_for(&app, pattern, target_login, n).await;
+                    .replace("{*path}", "css/app.css")
+                    .replace("{target}", "terminated");
+                let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
                 let response = if *method == Method::GET {
                     app.get(&path, session.as_ref()).await

@@ -14,12 +14,9 @@ async fn a_social_worker_logs_in_sees_the_home_page_and_logs_out() {
     browser.fill("#login", "socjalny1").await;
     browser.fill("#password", "to nie jest moje hasło").await;
     browser.click("button[type=submit]").await;
-    assert!(
-        browser
-            .text()
-            .await
-            .contains("Nieprawidłowy login lub hasło.")
-    );
+    browser
+        .wait_for_text("Nieprawidłowy login lub hasło.")
+        .await;
     assert_eq!(browser.value("#login").await, "socjalny1");
     browser.assert_accessible("login with an error").await;
 
@@ -51,7 +48,7 @@ async fn a_social_worker_logs_in_sees_the_home_page_and_logs_out() {
 
     browser.click("form[action='/logout'] button").await;
     browser.wait_for_path("/login?wylogowano=1").await;
-    assert!(browser.text().await.contains("Wylogowano"));
+    browser.wait_for_text("Wylogowano").await;
     browser.assert_accessible("logged out").await;
     assert_eq!(app.session_count("socjalny1").await, 0);
     browser.quit().await;
@@ -77,7 +74,7 @@ async fn the_admin_screens_and_error_pages_pass_axe() {
     browser.fill("#full_name", "Nowa Osoba").await;
     browser.fill("#login", "Zły Login!").await;
     browser.click("main form button[type=submit]").await;
-    assert!(browser.text().await.contains("Login: 3–40 znaków"));
+    browser.wait_for_text("Login: 3–40 znaków").await;
     assert_eq!(browser.value("#full_name").await, "Nowa Osoba");
     browser.assert_accessible("new account with errors").await;
     browser.fill("#login", "nowa.osoba").await;
@@ -88,12 +85,9 @@ async fn the_admin_screens_and_error_pages_pass_axe() {
         )
         .await;
     browser.click("main form button[type=submit]").await;
-    assert!(
-        browser
-            .text()
-            .await
-            .contains("Hasło jednorazowe dla „nowa.osoba”")
-    );
+    browser
+        .wait_for_text("Hasło jednorazowe dla „nowa.osoba”")
+        .await;
     browser.assert_accessible("account page").await;
     browser
         .goto(&format!("{}/nie-ma-takiej-strony", app.address))
@@ -117,5 +111,156 @@ async fn the_accessibility_check_does_catch_a_violation() {
     let violations = browser.axe_violations("planted").await;
     let ids: Vec<&str> = violations.iter().filter_map(|v| v["id"].as_str()).collect();
     assert!(ids.contains(&"label"), "{ids:?}");
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn a_social_worker_registers_finds_and_opens_a_candidate_that_a_colleague_cannot_open() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+    let sign_in = |login: &'static str| {
+        let browser = &browser;
+        let address = app.address.clone();
+        async move {
+            browser.goto(&format!("{address}/login")).await;
+            browser.fill("#login", login).await;
+            browser.fill("#password", PASSWORD).await;
+            browser
+                .click("form[action='/login'] button[type=submit]")
+                .await;
+            browser.wait_for_path("/").await;
+        }
+    };
+    sign_in("socjalny1").await;
+    browser
+        .goto(&format!("{}/participants/new", app.address))
+        .await;
+    browser.assert_accessible("registration form").await;
+    browser.fill("#surname", "Przeglądarkowa").await;
+    browser.fill("#first_names", "Zofia").await;
+    let valid = pesel(1987, 11, 23, 456, true);
+    let mut typo = valid.clone();
+    typo.replace_range(10..11, if valid.ends_with('0') { "1" } else { "0" });
+    browser.fill("#pesel", &typo).await;
+    browser.fill("#address_city", "Lesznowola").await;
+    browser.click("#cat_long_term_unemployed").await;
+    browser.click("#cat_homeless").await;
+    browser.click("#no_exclusion").await;
+    browser.choose("#applicant", "person").await;
+    browser.choose("#referrer", "ops").await;
+    browser
+        .fill("#referrer_institution", "GOPS Lesznowola")
+        .await;
+    browser.click("main form button[type=submit]").await;
+
+    browser
+        .wait_for_text("cyfra kontrolna się nie zgadza")
+        .await;
+    assert_eq!(
+        browser.value("#surname").await,
+        "Przeglądarkowa",
+        "input kept"
+    );
+    assert_eq!(browser.value("#pesel").await, typo);
+    assert_eq!(
+        browser.value("#referrer_institution").await,
+        "GOPS Lesznowola"
+    );
+    browser
+        .assert_accessible("registration form with an error")
+        .await;
+
+    browser.fill("#pesel", &valid).await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("Kandydat został zarejestrowany.")
+        .await;
+    let file_url = browser.url().await;
+    browser.assert_accessible("the new file").await;
+
+    browser.goto(&format!("{}/participants", app.address)).await;
+    browser.assert_accessible("participant list").await;
+    browser.fill("#q", "Przeglądark").await;
+    browser
+        .click("form[action='/participants/search'] button[type=submit]")
+        .await;
+    browser.wait_for_text("Znalezione osoby: 1").await;
+    assert!(
+        !browser.url().await.contains("Przegl"),
+        "the search term stays out of the URL"
+    );
+    browser.assert_accessible("search results").await;
+    browser.click("main table a").await;
+    browser
+        .wait_for_path(file_url.trim_start_matches(&app.address))
+        .await;
+    let file = browser.text().await;
+    assert!(file.contains("Przeglądarkowa Zofia") && file.contains("Kandydat"));
+    assert!(
+        file.contains("Osoba bezdomna"),
+        "the caseworker sees special-category data"
+    );
+
+    // A colleague from the same centre gets 404 for the same address.
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_path("/login?wylogowano=1").await;
+    sign_in("socjalny2").await;
+    browser.goto(&file_url).await;
+    browser.wait_for_text("Nie znaleziono").await;
+    assert!(!browser.text().await.contains("Przeglądarkowa"));
+    browser.assert_accessible("404 for a colleague").await;
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn the_managers_file_and_lifecycle_forms_pass_axe() {
+    let app = spawn_app().await;
+    let workshop = app
+        .workshop(CENTRE_A, "Gastronomiczna", Some("instruktor"))
+        .await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Dostępna", Some("socjalny1"), Some(workshop))
+        .await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#login", "kierownik").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for_path("/").await;
+    browser.assert_accessible("manager home").await;
+    for path in [
+        format!("/participants/{id}"),
+        format!("/participants/{id}/edit"),
+        format!("/participants/{id}/status/graduate"),
+        format!("/participants/{id}/status/terminated"),
+        format!("/participants/{id}/extension"),
+        format!("/participants/{id}/social-worker"),
+        format!("/participants/{id}/workshop"),
+        format!("/participants/{id}/documents/new"),
+        "/participants?sort=ending".to_owned(),
+    ] {
+        browser.goto(&format!("{}{path}", app.address)).await;
+        browser.assert_accessible(&path).await;
+    }
+    // A form with errors, then the file with the viewers panel filled.
+    browser
+        .goto(&format!(
+            "{}/participants/{id}/status/terminated",
+            app.address
+        ))
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("jedną z trzech przyczyn").await;
+    browser.assert_accessible("termination with an error").await;
+    browser.resize(320, 700).await;
+    browser
+        .goto(&format!("{}/participants/{id}", app.address))
+        .await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the file scrolls sideways at 320 px"
+    );
     browser.quit().await;
 }

@@ -616,3 +616,172 @@ impl PgProxy {
             .database(database)
     }
 }
+
+/// A valid PESEL for a fictional person.
+pub fn pesel(year: i32, month: u8, day: u8, serial: u32, female: bool) -> String {
+    use teczka::participants::pesel::{Pesel, Sex};
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(month).unwrap(), day).unwrap();
+    Pesel::generate(date, serial, if female { Sex::Female } else { Sex::Male })
+}
+
+/// A complete, valid registration form (override fields by name).
+pub fn registration(
+    surname: &str,
+    first_names: &str,
+    pesel: &str,
+    overrides: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("surname", surname),
+        ("first_names", first_names),
+        ("pesel", pesel),
+        ("birth_date", ""),
+        ("sex", ""),
+        ("id_document", ""),
+        ("address_street", "ul. Lipowa 5"),
+        ("address_postal_code", "05-506"),
+        ("address_city", "Lesznowola"),
+        ("responsible_ops", "GOPS Lesznowola"),
+        ("phone", "601 234 567"),
+        ("cat_long_term_unemployed", "on"),
+        ("cat_alcohol", "on"),
+        ("category_other", ""),
+        ("no_exclusion", "on"),
+        ("no_exclusion_date", "2026-11-02"),
+        ("applicant", "ops"),
+        ("applicant_institution", "GOPS Lesznowola"),
+        ("referrer", "pup"),
+        ("referrer_institution", "PUP w Piasecznie"),
+        ("referral_date", "2026-11-02"),
+        ("consent_date", "2026-11-02"),
+        ("consent_scope", "Rekrutacja i udział w CIS"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    for (k, v) in overrides {
+        match fields.iter_mut().find(|(name, _)| name == k) {
+            Some(field) => field.1 = (*v).to_owned(),
+            None => fields.push(((*k).to_owned(), (*v).to_owned())),
+        }
+    }
+    fields.retain(|(_, v)| v != "<absent>");
+    fields
+}
+
+impl TestApp {
+    /// POSTs owned fields.
+    pub async fn post_fields(
+        &self,
+        path: &str,
+        session: &Session,
+        fields: &[(String, String)],
+    ) -> Response {
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(path, Some(session), &refs).await
+    }
+
+    /// Registers a candidate and returns its id (panics unless the answer is a redirect).
+    pub async fn register(
+        &self,
+        session: &Session,
+        surname: &str,
+        first_names: &str,
+        pesel: &str,
+    ) -> Uuid {
+        let response = self
+            .post_fields(
+                "/participants",
+                session,
+                &registration(surname, first_names, pesel, &[]),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "registration failed: {}",
+            response.text().await.unwrap()
+        );
+        let to = location(&response);
+        to.trim_start_matches("/participants/").parse().unwrap()
+    }
+
+    /// The centre id of a fixture centre.
+    pub async fn centre_id(&self, name: &str) -> Uuid {
+        sqlx::query_scalar("select centre_id from centre where name = $1")
+            .bind(name)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// A workshop run by `instructor` (workshop screens come in a later issue).
+    pub async fn workshop(&self, centre: &str, name: &str, instructor: Option<&str>) -> Uuid {
+        let centre_id = self.centre_id(centre).await;
+        let instructor_id = match instructor {
+            Some(login) => Some(self.user_id(login).await),
+            None => None,
+        };
+        sqlx::query_scalar("insert into workshop (centre_id, name, instructor_id) values ($1, $2, $3) returning workshop_id")
+            .bind(centre_id)
+            .bind(name)
+            .bind(instructor_id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// A participant already in the programme (admitted 3 months ago), arranged directly in
+    /// the database: `worker` is the social worker's login, `workshop` an optional workshop.
+    pub async fn fixture_participant(
+        &self,
+        centre: &str,
+        surname: &str,
+        worker: Option<&str>,
+        workshop: Option<Uuid>,
+    ) -> Uuid {
+        let centre_id = self.centre_id(centre).await;
+        let worker_id = match worker {
+            Some(login) => Some(self.user_id(login).await),
+            None => None,
+        };
+        let serial: u32 = rand_serial();
+        let id: Uuid = sqlx::query_scalar(
+            "insert into participant (centre_id, surname, first_names, pesel, birth_date, sex, address_city, responsible_ops,
+                 categories, no_exclusion_declared_on, applicant, referrer, referrer_institution, referral_date, consent_date,
+                 consent_scope, social_worker_id, status, admitted_on, ops_agreement_name, ops_agreement_date, trial_ends_on,
+                 planned_end_on, cap_end_on)
+             values ($1, $2, 'Jan', $3, '1980-01-01', 'M', 'Testowo', 'GOPS Testowo',
+                 '{long_term_unemployed,prison,alcohol}', current_date - 100, 'person', 'ops', 'GOPS Testowo', current_date - 100,
+                 current_date - 100, 'Rekrutacja', $4, 'participant', current_date - 90, 'Anna Nowak', current_date - 91,
+                 current_date - 60, current_date + 270, current_date + 630)
+             returning participant_id",
+        )
+        .bind(centre_id)
+        .bind(surname)
+        .bind(pesel(1980, 1, 1, serial, false))
+        .bind(worker_id)
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        if let Some(workshop) = workshop {
+            sqlx::query("insert into workshop_membership (workshop_id, participant_id, centre_id, member_from) values ($1, $2, $3, current_date - 90)")
+                .bind(workshop)
+                .bind(id)
+                .bind(centre_id)
+                .execute(&self.db)
+                .await
+                .unwrap();
+        }
+        id
+    }
+}
+
+fn rand_serial() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1000
+}

@@ -13,5 +13,6 @@ mod browser;
 mod csrf;
 mod errors;
 mod health;
+mod participants;
 mod password;
 mod resilience;

@@ -191,6 +191,17 @@ impl Browser {
         .await;
     }
 
+    /// Chooses an option of the `<select>` matching `css` by its value.
+    pub async fn choose(&self, css: &str, value: &str) {
+        let done = self
+            .execute(
+                "const s = document.querySelector(arguments[0]); s.value = arguments[1]; return s.value === arguments[1];",
+                json!([css, value]),
+            )
+            .await;
+        assert_eq!(done, json!(true), "no option {value} in {css}");
+    }
+
     /// The value of the field matching `css`.
     pub async fn value(&self, css: &str) -> String {
         self.execute(
@@ -224,6 +235,22 @@ impl Browser {
             assert!(
                 Instant::now() < deadline,
                 "expected to reach …{suffix}, still at {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the page's text contains `needle` (after a click that navigates).
+    pub async fn wait_for_text(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.text().await.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page never showed «{needle}»:\n{}",
+                self.text().await
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
