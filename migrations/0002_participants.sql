@@ -19,7 +19,7 @@
 --     both refuses a second registration in the centre and serves PESEL-prefix search.
 --   * The file page reads by primary key; its history, documents, extensions and follow-ups by
 --     (participant_id, ...) indexes; the "who viewed this file" panel by
---     audit_event_participant_idx.
+--     audit_event_file_view_idx.
 
 create type participant_status as enum ('candidate', 'reserve', 'trial', 'participant', 'graduate', 'terminated');
 create type eligibility_category as enum (
@@ -186,4 +186,7 @@ create table follow_up (
 );
 create index follow_up_due_idx on follow_up (centre_id, due_on) where contacted_on is null;
 
-create index audit_event_participant_idx on audit_event (participant_id, occurred_at desc) where participant_id is not null;
+-- "Who viewed this file": exactly the rows the panel lists, in the order it lists them, so the
+-- latest 50 are read straight from the index however often the file has been opened.
+create index audit_event_file_view_idx on audit_event (participant_id, occurred_at desc)
+    where action = 'participant.view' and outcome = 'success';

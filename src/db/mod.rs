@@ -21,11 +21,15 @@ pub const EMBEDDED_DATABASE: &str = "teczka";
 
 /// The web server's pool. It connects lazily so that the server starts (and `/readyz` answers
 /// 503) while the database is down, and gives up on a connection quickly so a request answers
-/// with the 503 page instead of hanging.
+/// with the 503 page instead of hanging. Connections are not pinged before every checkout: the
+/// ping cost about a fifth of the list page's throughput (scripts/bench), and a connection left
+/// dead by a database restart fails its first query instead, which answers 503 once and is
+/// then dropped from the pool (tests/api/resilience.rs shows the recovery).
 pub fn app_pool(config: &Config, options: PgConnectOptions) -> PgPool {
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(config.db_acquire_timeout)
+        .test_before_acquire(false)
         .idle_timeout(Duration::from_secs(600))
         .connect_lazy_with(options.application_name("teczka").options([
             ("statement_timeout", "15s"),

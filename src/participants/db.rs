@@ -512,7 +512,8 @@ pub enum Search {
     TwoWords(String, String),
 }
 
-/// A row of the list.
+/// A row of the list. Names of social workers and workshops come from `Names`, loaded once
+/// per page, which keeps the list query to one join.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Row {
     pub participant_id: Uuid,
@@ -520,9 +521,62 @@ pub struct Row {
     pub first_names: String,
     pub status: Status,
     pub social_worker_id: Option<Uuid>,
-    pub social_worker_name: Option<String>,
-    pub workshop_name: Option<String>,
+    pub workshop_id: Option<Uuid>,
     pub planned_end_on: Option<Date>,
+}
+
+/// The centre's social workers (active or not) and workshops, for names and filter options.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// (id, name, active)
+    pub social_workers: Vec<(Uuid, String, bool)>,
+    /// (id, name)
+    pub workshops: Vec<(Uuid, String)>,
+}
+
+impl Names {
+    /// Loads both lists in one query.
+    pub async fn load(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Names> {
+        let rows = sqlx::query!(
+            r#"
+            select 's' as "kind!", staff_user_id as "id!", full_name as "name!", active as "active!"
+            from staff_user where centre_id = $1 and role = 'social_worker'
+            union all
+            select 'w', workshop_id, name, true from workshop where centre_id = $1
+            order by 1, 3
+            "#,
+            centre_id
+        )
+        .fetch_all(db)
+        .await?;
+        let mut names = Names::default();
+        for r in rows {
+            if r.kind == "s" {
+                names.social_workers.push((r.id, r.name, r.active));
+            } else {
+                names.workshops.push((r.id, r.name));
+            }
+        }
+        Ok(names)
+    }
+
+    /// A social worker's name.
+    pub fn social_worker(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.social_workers
+            .iter()
+            .find(|w| w.0 == id)
+            .map(|w| w.1.as_str())
+    }
+
+    /// A workshop's name.
+    pub fn workshop(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.workshops
+            .iter()
+            .find(|w| w.0 == id)
+            .map(|w| w.1.as_str())
+    }
 }
 
 /// Rows per page.
@@ -559,7 +613,11 @@ fn push_scope(q: &mut QueryBuilder<'_, Postgres>, role: Role, actor_id: Uuid) {
             q.push(" and p.status in ('trial', 'participant')");
         }
         Role::Instructor => {
-            q.push(" and w.instructor_id = ").push_bind(actor_id);
+            q.push(
+                " and m.workshop_id in (select workshop_id from workshop where instructor_id = ",
+            )
+            .push_bind(actor_id)
+            .push(")");
         }
         Role::Admin => {
             q.push(" and false");
@@ -590,37 +648,18 @@ fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
     }
 }
 
-/// A name search becomes a materialized set of matching ids, gathered by two prefix-range
-/// index scans (surname, first names), so the planner never walks the whole sort index while
-/// filtering. PESEL search is a plain range on the PESEL index.
-fn push_hits(q: &mut QueryBuilder<'_, Postgres>, centre_id: Uuid, search: &Search) -> bool {
-    let pairs: Vec<(&str, &str, Option<&str>)> = match search {
-        Search::None | Search::Pesel(_) => return false,
-        Search::OneWord(w) => vec![
-            (SURNAME_KEY, w.as_str(), None),
-            (FIRST_KEY, w.as_str(), None),
-        ],
+/// The branches of a name search, each a conjunction of prefix ranges whose first part is the
+/// surname or the first-names index. One word matches either; two words match surname and
+/// first name in either order.
+fn branches(search: &Search) -> Vec<Vec<(&'static str, String)>> {
+    match search {
+        Search::OneWord(w) => vec![vec![(SURNAME_KEY, w.clone())], vec![(FIRST_KEY, w.clone())]],
         Search::TwoWords(a, b) => vec![
-            (SURNAME_KEY, a.as_str(), Some(b.as_str())),
-            (SURNAME_KEY, b.as_str(), Some(a.as_str())),
+            vec![(SURNAME_KEY, a.clone()), (FIRST_KEY, b.clone())],
+            vec![(SURNAME_KEY, b.clone()), (FIRST_KEY, a.clone())],
         ],
-    };
-    q.push("with hits as materialized (");
-    for (i, (column, prefix, first_name)) in pairs.iter().enumerate() {
-        if i > 0 {
-            q.push(" union ");
-        }
-        q.push("select p.participant_id from participant p where p.centre_id = ")
-            .push_bind(centre_id)
-            .push(" and");
-        push_prefix(q, column, prefix);
-        if let Some(first) = first_name {
-            q.push(" and");
-            push_prefix(q, FIRST_KEY, first);
-        }
+        Search::None | Search::Pesel(_) => Vec::new(),
     }
-    q.push(") ");
-    true
 }
 
 fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
@@ -631,12 +670,43 @@ fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
 }
 
 const COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
-     sw.full_name as social_worker_name, w.name as workshop_name, p.planned_end_on from participant p ";
-const JOINS: &str = "left join staff_user sw on sw.staff_user_id = p.social_worker_id \
-     left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null \
-     left join workshop w on w.workshop_id = m.workshop_id ";
-const WORKSHOP_JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null \
-     left join workshop w on w.workshop_id = m.workshop_id ";
+     m.workshop_id, p.planned_end_on from participant p ";
+const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
+const SEARCH_ORDER: &str = "lower(p.surname) collate \"C\", p.participant_id";
+
+/// Everything after `where` that every variant shares: centre, role scope, filters.
+fn push_common(
+    q: &mut QueryBuilder<'_, Postgres>,
+    centre_id: Uuid,
+    role: Role,
+    actor_id: Uuid,
+    filter: &ListFilter,
+) {
+    q.push("where p.centre_id = ").push_bind(centre_id);
+    push_scope(q, role, actor_id);
+    push_filters(q, filter);
+}
+
+/// `and (key) > (key of the cursor row)`: keyset pagination whose cursor is an id, so no
+/// name ever travels in a URL.
+fn push_cursor(
+    q: &mut QueryBuilder<'_, Postgres>,
+    centre_id: Uuid,
+    after: Option<Uuid>,
+    key: &str,
+    cmp: &str,
+) {
+    if let Some(after) = after {
+        let inner_key = key.replace("p.", "c.");
+        q.push(format_args!(
+            " and ({key}) {cmp} (select {inner_key} from participant c where c.participant_id = "
+        ))
+        .push_bind(after)
+        .push(" and c.centre_id = ")
+        .push_bind(centre_id)
+        .push(")");
+    }
+}
 
 /// One page of the list (at most `PAGE` rows, plus whether there is a next page).
 pub async fn list(
@@ -649,66 +719,76 @@ pub async fn list(
     sort: Sort,
 ) -> sqlx::Result<(Vec<Row>, bool)> {
     let mut q = QueryBuilder::<Postgres>::new("");
-    let by_name_hits = push_hits(&mut q, centre_id, search);
-    q.push(COLUMNS);
-    if by_name_hits {
-        q.push("join hits h on h.participant_id = p.participant_id ");
-    }
-    q.push(JOINS)
-        .push("where p.centre_id = ")
-        .push_bind(centre_id);
-    push_scope(&mut q, role, actor_id);
-    push_filters(&mut q, filter);
-    push_pesel(&mut q, search);
-    let searching = !matches!(search, Search::None);
-    // Keyset pagination: the cursor is the last row's id, whose sort key is looked up here, so
-    // no name ever travels in a URL.
-    let (key, order) = match (searching, search, sort) {
-        (true, Search::Pesel(_), _) => ("p.pesel, p.participant_id", "p.pesel, p.participant_id"),
-        (true, _, _) => (
-            "lower(p.surname) collate \"C\", p.participant_id",
-            "lower(p.surname) collate \"C\", p.participant_id",
-        ),
-        (false, _, Sort::Name) => (
-            "p.surname, p.first_names, p.participant_id",
-            "p.surname, p.first_names, p.participant_id",
-        ),
-        (false, _, Sort::Newest) => (
-            "p.created_at, p.participant_id",
-            "p.created_at desc, p.participant_id desc",
-        ),
-        (false, _, Sort::Ending) => (
-            "p.planned_end_on, p.participant_id",
-            "p.planned_end_on, p.participant_id",
-        ),
-    };
-    if !searching && sort == Sort::Ending {
-        q.push(" and p.planned_end_on is not null and p.status in ('trial', 'participant')");
-    }
-    if let Some(after) = filter.after {
-        let cmp = if !searching && sort == Sort::Newest {
-            "<"
-        } else {
-            ">"
+    let name_branches = branches(search);
+    if !name_branches.is_empty() {
+        // A name search: each branch walks its own prefix range in result order and stops
+        // after one page, so the cost does not grow with the number of matches.
+        q.push("select * from (");
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" union ");
+            }
+            q.push("(").push(COLUMNS).push(JOINS);
+            push_common(&mut q, centre_id, role, actor_id, filter);
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            push_cursor(&mut q, centre_id, filter.after, SEARCH_ORDER, ">");
+            q.push(format_args!(" order by {SEARCH_ORDER} limit "))
+                .push_bind(PAGE + 1)
+                .push(")");
+        }
+        q.push(") p order by ")
+            .push(SEARCH_ORDER)
+            .push(" limit ")
+            .push_bind(PAGE + 1);
+    } else {
+        q.push(COLUMNS).push(JOINS);
+        push_common(&mut q, centre_id, role, actor_id, filter);
+        push_pesel(&mut q, search);
+        let (key, order, cmp) = match (search, sort) {
+            (Search::Pesel(_), _) => (
+                "p.pesel, p.participant_id",
+                "p.pesel, p.participant_id",
+                ">",
+            ),
+            (_, Sort::Name) => (
+                "p.surname, p.first_names, p.participant_id",
+                "p.surname, p.first_names, p.participant_id",
+                ">",
+            ),
+            (_, Sort::Newest) => (
+                "p.created_at, p.participant_id",
+                "p.created_at desc, p.participant_id desc",
+                "<",
+            ),
+            (_, Sort::Ending) => (
+                "p.planned_end_on, p.participant_id",
+                "p.planned_end_on, p.participant_id",
+                ">",
+            ),
         };
-        let inner_key = key.replace("p.", "c.");
-        q.push(format_args!(
-            " and ({key}) {cmp} (select {inner_key} from participant c where c.participant_id = "
-        ))
-        .push_bind(after)
-        .push(" and c.centre_id = ")
-        .push_bind(centre_id)
-        .push(")");
+        if matches!(search, Search::None) && sort == Sort::Ending {
+            q.push(" and p.planned_end_on is not null and p.status in ('trial', 'participant')");
+        }
+        push_cursor(&mut q, centre_id, filter.after, key, cmp);
+        q.push(format_args!(" order by {order} limit "))
+            .push_bind(PAGE + 1);
     }
-    q.push(format_args!(" order by {order} limit "))
-        .push_bind(PAGE + 1);
     let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     Ok((rows, more))
 }
 
-/// How many rows the list has, counted up to 1001 (an exact count costs more than the page).
+/// Counting stops here for the list; `count` answers at most this number.
+pub const LIST_COUNT_CAP: i64 = 1000;
+/// Counting stops here for a search, which should be narrowed rather than paged through.
+pub const SEARCH_COUNT_CAP: i64 = 200;
+
+/// How many rows the list or search has, counted up to one more than its cap (an exact count
+/// costs more than the page itself at 100,000 rows).
 pub async fn count(
     db: impl PgExecutor<'_>,
     centre_id: Uuid,
@@ -717,21 +797,47 @@ pub async fn count(
     filter: &ListFilter,
     search: &Search,
 ) -> sqlx::Result<i64> {
-    let mut q = QueryBuilder::<Postgres>::new("");
-    let by_name_hits = push_hits(&mut q, centre_id, search);
-    q.push("select count(*) from (select 1 from participant p ");
-    if by_name_hits {
-        q.push("join hits h on h.participant_id = p.participant_id ");
+    let cap = if matches!(search, Search::None) {
+        LIST_COUNT_CAP
+    } else {
+        SEARCH_COUNT_CAP
+    };
+    let from = |q: &mut QueryBuilder<'_, Postgres>| {
+        q.push("select p.participant_id from participant p ");
+        if filter.workshop.is_some() || role == Role::Instructor {
+            q.push(JOINS);
+        }
+        let without_cursor = ListFilter {
+            after: None,
+            ..filter.clone()
+        };
+        push_common(q, centre_id, role, actor_id, &without_cursor);
+    };
+    let mut q = QueryBuilder::<Postgres>::new("select count(*) from (");
+    let name_branches = branches(search);
+    if name_branches.is_empty() {
+        from(&mut q);
+        push_pesel(&mut q, search);
+        q.push(" limit ").push_bind(cap + 1);
+    } else {
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" union ");
+            }
+            q.push("(");
+            from(&mut q);
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            q.push(" limit ").push_bind(cap + 1).push(")");
+        }
     }
-    if filter.workshop.is_some() || role == Role::Instructor {
-        q.push(WORKSHOP_JOINS);
-    }
-    q.push("where p.centre_id = ").push_bind(centre_id);
-    push_scope(&mut q, role, actor_id);
-    push_filters(&mut q, filter);
-    push_pesel(&mut q, search);
-    q.push(" limit 1001) counted");
-    q.build_query_scalar().fetch_one(db).await
+    q.push(") counted");
+    q.build_query_scalar::<i64>()
+        .fetch_one(db)
+        .await
+        .map(|n| n.min(cap + 1))
 }
 
 #[cfg(test)]

@@ -386,6 +386,7 @@ async fn list_page(
     } else {
         None
     };
+    let names = db::Names::load(&state.db, user.centre_id).await?;
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -400,12 +401,15 @@ async fn list_page(
                 worker: if limited {
                     String::new()
                 } else {
-                    r.social_worker_name.unwrap_or_else(|| "–".into())
+                    names
+                        .social_worker(r.social_worker_id)
+                        .unwrap_or("–")
+                        .to_owned()
                 },
                 workshop: if limited {
                     String::new()
                 } else {
-                    r.workshop_name.unwrap_or_default()
+                    names.workshop(r.workshop_id).unwrap_or_default().to_owned()
                 },
                 planned_end: if limited || !r.status.is_active() {
                     String::new()
@@ -420,8 +424,6 @@ async fn list_page(
             }
         })
         .collect();
-    let workers = db::social_workers(&state.db, user.centre_id).await?;
-    let workshops = db::workshops(&state.db, user.centre_id).await?;
     let mut worker_choices = vec![
         Choice {
             value: "all".into(),
@@ -440,11 +442,20 @@ async fn list_page(
             selected: query.worker == "none",
         },
     ];
-    worker_choices.extend(workers.into_iter().map(|w| Choice {
-        selected: query.worker == w.staff_user_id.to_string(),
-        value: w.staff_user_id.to_string(),
-        label: w.full_name,
+    worker_choices.extend(names.social_workers.iter().filter(|w| w.2).map(|w| Choice {
+        selected: query.worker == w.0.to_string(),
+        value: w.0.to_string(),
+        label: w.1.clone(),
     }));
+    let workshop_choices: Vec<Choice> = names
+        .workshops
+        .iter()
+        .map(|w| Choice {
+            selected: query.workshop == w.0.to_string(),
+            value: w.0.to_string(),
+            label: w.1.clone(),
+        })
+        .collect();
     let visible_categories: Vec<Category> = Category::ALL
         .into_iter()
         .filter(|c| {
@@ -480,10 +491,17 @@ async fn list_page(
             "/participants",
         ),
         rows,
-        total: if total > 1000 {
-            "ponad 1000".into()
-        } else {
-            total.to_string()
+        total: {
+            let cap = if searching {
+                db::SEARCH_COUNT_CAP
+            } else {
+                db::LIST_COUNT_CAP
+            };
+            if total > cap {
+                format!("ponad {cap}")
+            } else {
+                total.to_string()
+            }
         },
         q,
         search_error,
@@ -496,14 +514,7 @@ async fn list_page(
             &query.category,
         ),
         workers: worker_choices,
-        workshops: workshops
-            .into_iter()
-            .map(|w| Choice {
-                selected: query.workshop == w.workshop_id.to_string(),
-                value: w.workshop_id.to_string(),
-                label: w.name,
-            })
-            .collect(),
+        workshops: workshop_choices,
         sorts: vec![
             Choice {
                 value: "name".into(),

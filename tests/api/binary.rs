@@ -389,4 +389,67 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
         .await
         .unwrap();
     assert_eq!(accounts, 0, "no default accounts outside demo mode");
+
+    // `--demo` on a real database seeds the fictional data and marks every page.
+    let mut demo = teczka()
+        .env("DATABASE_URL", &app_url)
+        .arg("--demo")
+        .spawn()
+        .unwrap();
+    let base = wait_for_url(&mut demo).await;
+    assert_eq!(
+        demo_login(&base, "socjalny1").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = client()
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("DEMO"));
+    signal(&demo, libc::SIGTERM);
+    assert_eq!(demo.wait().await.unwrap().code(), Some(0));
+}
+
+#[tokio::test]
+async fn teczka_seed_adds_participants_with_histories_to_the_named_centre() {
+    let database = fresh_database().await;
+    let url = database_url(teczka::db::APP_ROLE, &database);
+    let output = teczka()
+        .env("DATABASE_URL", &url)
+        .args(["seed", "--participants", "250", "--centre", CENTRE_B])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Dodano 250 uczestników"));
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options("teczka", &database))
+        .await
+        .unwrap();
+    let (participants, histories, centres): (i64, i64, i64) = sqlx::query_as(
+        "select count(*), (select count(*) from participant_status_change), count(distinct centre_id) from participant",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((participants, centres), (250, 1));
+    assert!(histories >= 250);
+    let wrong = teczka()
+        .env("DATABASE_URL", &url)
+        .args(["seed", "--participants", "5", "--centre", "Nie ma takiego"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("no centre named"));
 }

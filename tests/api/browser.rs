@@ -264,3 +264,74 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     );
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn the_idle_timeout_warning_appears_and_extends_the_session_without_leaving_the_page() {
+    // A 2 min 5 s idle timeout with the usual 2-minute warning: the dialog opens after ~5 s.
+    let app = spawn_app_with(|c| c.session_idle = std::time::Duration::from_secs(125)).await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#login", "socjalny1").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for_path("/").await;
+    browser
+        .goto(&format!("{}/account/password", app.address))
+        .await;
+    browser.fill("#current_password", "niezapisany tekst").await;
+    let before: time::OffsetDateTime = sqlx::query_scalar("select last_seen_at from session")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    browser.wait_for_text("Sesja wkrótce wygaśnie").await;
+    let open = browser
+        .execute(
+            "return document.getElementById('session-warning').open;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(open, serde_json::json!(true));
+    browser.assert_accessible("timeout warning").await;
+    let focused = browser
+        .execute(
+            "return document.activeElement.textContent;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        focused,
+        serde_json::json!("Przedłuż sesję"),
+        "the dialog takes the focus"
+    );
+    browser.click("#session-extend-form button").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let open = browser
+            .execute(
+                "return document.getElementById('session-warning').open;",
+                serde_json::json!([]),
+            )
+            .await;
+        if open == serde_json::json!(false) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dialog did not close"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        browser.value("#current_password").await,
+        "niezapisany tekst",
+        "the form keeps its input"
+    );
+    let after: time::OffsetDateTime = sqlx::query_scalar("select last_seen_at from session")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(after > before, "the server restarted the idle clock");
+    browser.quit().await;
+}

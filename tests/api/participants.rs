@@ -1540,3 +1540,59 @@ async fn generated_participants_have_consistent_histories() {
     .await;
     assert_eq!(graduates_without_schedule, 0);
 }
+
+#[tokio::test]
+async fn search_results_page_with_a_posted_cursor_in_surname_order() {
+    let app = spawn_app().await;
+    let centre = app.centre_id(CENTRE_A).await;
+    let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    let mut tx = app.db.begin().await.unwrap();
+    teczka::participants::seed::generate(&mut tx, centre, 1500, 3, today, false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let manager = app.login("kierownik").await;
+    let expected: i64 = count(
+        &app,
+        "select count(*) from participant where lower(surname) like 'ko%' or lower(first_names) like 'ko%'",
+    )
+    .await;
+    assert!(
+        expected > 50,
+        "the fixture has more than one page of matches ({expected})"
+    );
+    let mut seen: Vec<String> = Vec::new();
+    let mut after = String::new();
+    loop {
+        let body = app
+            .post(
+                "/participants/search",
+                Some(&manager),
+                &[("q", "ko"), ("after", &after)],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        let ids: Vec<String> = body
+            .split("<td><a href=\"/participants/")
+            .skip(1)
+            .map(|s| s[..36].to_owned())
+            .collect();
+        assert!(ids.len() <= 50);
+        seen.extend(ids);
+        match body.split("name=\"after\" value=\"").nth(1) {
+            Some(rest) => after = rest[..36].to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen.len() as i64,
+        expected,
+        "every match once, across pages"
+    );
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len());
+}
