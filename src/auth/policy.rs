@@ -348,6 +348,23 @@ pub fn visible_fields(actor: Actor, participant: &ParticipantFacts) -> Vec<Field
         .collect()
 }
 
+/// Whether a role may search by PESEL: a prefix that finds someone confirms digits of their
+/// PESEL, so only roles that read personal data (`Field::Personal`) may (a social worker within
+/// their caseload, which the query enforces).
+pub fn may_search_by_pesel(role: Role) -> bool {
+    let reader = match role {
+        Role::Manager => Mg,
+        Role::SocialWorker => Cw,
+        Role::Psychologist => Ps,
+        Role::CareerAdvisor => Ca,
+        Role::Instructor => In,
+        Role::Admin => return false,
+    };
+    FIELD_RULES
+        .iter()
+        .any(|(field, readers)| *field == Field::Personal && readers.contains(&reader))
+}
+
 impl Field {
     /// Name used in audit rows ("what was shown").
     pub fn code(self) -> &'static str {
@@ -542,6 +559,8 @@ mod tests {
         );
         let theirs = participant(Some(OTHER), Status::Participant, false);
         assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
+        assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
+        assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
     }
 
     #[test]

@@ -672,6 +672,8 @@ fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
 const COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
      m.workshop_id, p.planned_end_on from participant p ";
 const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
+/// The "ending soonest" order lists active participants with a planned end only.
+const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
 const SEARCH_ORDER: &str = "lower(p.surname) collate \"C\", p.participant_id";
 
 /// Everything after `where` that every variant shares: centre, role scope, filters.
@@ -770,7 +772,7 @@ pub async fn list(
             ),
         };
         if matches!(search, Search::None) && sort == Sort::Ending {
-            q.push(" and p.planned_end_on is not null and p.status in ('trial', 'participant')");
+            q.push(ENDING);
         }
         push_cursor(&mut q, centre_id, filter.after, key, cmp);
         q.push(format_args!(" order by {order} limit "))
@@ -780,6 +782,55 @@ pub async fn list(
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     Ok((rows, more))
+}
+
+/// Whether the cursor row belongs to what the actor is listing (scope, filters, search). A
+/// cursor outside it is refused: its position in the order would tell something about a
+/// participant the actor may not see.
+pub async fn cursor_visible(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    role: Role,
+    actor_id: Uuid,
+    filter: &ListFilter,
+    search: &Search,
+) -> sqlx::Result<bool> {
+    let Some(after) = filter.after else {
+        return Ok(true);
+    };
+    let mut q = QueryBuilder::<Postgres>::new("select exists (select 1 from participant p ");
+    q.push(JOINS);
+    push_common(
+        &mut q,
+        centre_id,
+        role,
+        actor_id,
+        &ListFilter {
+            after: None,
+            ..filter.clone()
+        },
+    );
+    push_pesel(&mut q, search);
+    let name_branches = branches(search);
+    if !name_branches.is_empty() {
+        q.push(" and (");
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" or ");
+            }
+            q.push("(true");
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            q.push(")");
+        }
+        q.push(")");
+    }
+    q.push(" and p.participant_id = ")
+        .push_bind(after)
+        .push(")");
+    q.build_query_scalar().fetch_one(db).await
 }
 
 /// Counting stops here for the list; `count` answers at most this number.
@@ -796,6 +847,7 @@ pub async fn count(
     actor_id: Uuid,
     filter: &ListFilter,
     search: &Search,
+    sort: Sort,
 ) -> sqlx::Result<i64> {
     let cap = if matches!(search, Search::None) {
         LIST_COUNT_CAP
@@ -818,6 +870,9 @@ pub async fn count(
     if name_branches.is_empty() {
         from(&mut q);
         push_pesel(&mut q, search);
+        if matches!(search, Search::None) && sort == Sort::Ending {
+            q.push(ENDING);
+        }
         q.push(" limit ").push_bind(cap + 1);
     } else {
         for (i, branch) in name_branches.iter().enumerate() {

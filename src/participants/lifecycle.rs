@@ -22,7 +22,7 @@ use super::model::{ContractType, DocumentKind, GraduationOutcome, Status, Termin
 use super::{Choice, choices, today};
 use crate::app::AppState;
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, Target};
+use crate::auth::policy::{Action, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, Result};
 use crate::validate::{self, dates};
@@ -79,25 +79,6 @@ pub async fn rule_on(conn: &mut PgConnection, centre_id: Uuid, on: Date) -> Resu
     rule.ok_or_else(|| {
         AppError::conflict("Brak zasad okresu uczestnictwa obowiązujących w tej dacie.")
     })
-}
-
-/// Loads, checks the scope (404) and asks the policy (403), inside the caller's transaction.
-async fn locked(
-    conn: &mut PgConnection,
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    action: Action,
-) -> Result<Facts> {
-    let facts = db::lock(conn, user.centre_id, id, user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !policy::sees_participant(user.actor(), &facts.facts) {
-        return Err(AppError::NotFound);
-    }
-    user.authorize_on(state, action, Target::Participant(&facts.facts), Some(id))
-        .await?;
-    Ok(facts)
 }
 
 /// The same checks without a transaction (for the GET of a form).
@@ -317,7 +298,8 @@ fn validate_transition(
             None
         }
     };
-    let note = validate::optional_text(&form.note, 2000)
+    // 1500 leaves room for the reason's fixed part in the 2000-character history column.
+    let note = validate::optional_text(&form.note, 1500)
         .map_err(|e| errors.insert("note", e))
         .ok()
         .flatten();
@@ -441,8 +423,7 @@ async fn change_status(
     let id = parse_id(&id)?;
     let (target, action) = parse_target(&target)?;
     let today = today(&state);
-    let mut tx = state.db.begin().await?;
-    let facts = locked(&mut tx, &state, &user, id, action).await?;
+    let (mut tx, facts) = super::begin_locked(&state, &user, id, action).await?;
     let from = facts.facts.status;
     if !from.can_move_to(target) {
         return Err(impossible(from, target));
@@ -551,6 +532,16 @@ async fn change_status(
     };
     if updated != 1 {
         return Err(impossible(from, target));
+    }
+    if matches!(target, Status::Graduate | Status::Terminated) {
+        // Participation has ended, and with it the workshop placement (and the instructor's view).
+        sqlx::query!(
+            "update workshop_membership set member_until = greatest(member_from, $2) where participant_id = $1 and member_until is null",
+            id,
+            transition.on
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     db::record_status(
         &mut *tx,
@@ -680,8 +671,7 @@ async fn extend_participation(
     SecureForm(form): SecureForm<ExtensionForm>,
 ) -> Result<Response> {
     let today = today(&state);
-    let mut tx = state.db.begin().await?;
-    locked(&mut tx, &state, &user, id, Action::ExtendParticipation).await?;
+    let (mut tx, _) = super::begin_locked(&state, &user, id, Action::ExtendParticipation).await?;
     let record = db::find(&mut *tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -870,8 +860,7 @@ async fn assign_social_worker(
     IdPath(id): IdPath,
     SecureForm(form): SecureForm<WorkerForm>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    locked(&mut tx, &state, &user, id, Action::AssignSocialWorker).await?;
+    let (mut tx, _) = super::begin_locked(&state, &user, id, Action::AssignSocialWorker).await?;
     let record = db::find(&mut *tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1002,8 +991,7 @@ async fn assign_workshop(
     IdPath(id): IdPath,
     SecureForm(form): SecureForm<WorkshopForm>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    locked(&mut tx, &state, &user, id, Action::AssignWorkshop).await?;
+    let (mut tx, _) = super::begin_locked(&state, &user, id, Action::AssignWorkshop).await?;
     let record = db::find(&mut *tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1192,8 +1180,8 @@ async fn add_document(
     SecureForm(form): SecureForm<DocumentForm>,
 ) -> Result<Response> {
     let today = today(&state);
-    let mut tx = state.db.begin().await?;
-    locked(&mut tx, &state, &user, id, Action::AddRecruitmentDocument).await?;
+    let (mut tx, _) =
+        super::begin_locked(&state, &user, id, Action::AddRecruitmentDocument).await?;
     let record = db::find(&mut *tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;

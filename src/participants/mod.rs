@@ -179,6 +179,8 @@ fn parse_filters(
             "" if user.role == Role::SocialWorker => Some(Some(user.user_id)),
             "" | "all" => None,
             "me" => Some(Some(user.user_id)),
+            // Who looks after whom is not a social worker's business beyond their own caseload.
+            _ if user.role == Role::SocialWorker => return Err(bad()),
             "none" => Some(None),
             id => Some(Some(Uuid::parse_str(id).map_err(|_| bad())?)),
         },
@@ -191,6 +193,10 @@ fn parse_filters(
             id => Some(Uuid::parse_str(id).map_err(|_| bad())?),
         },
     };
+    if filter.workshop.is_some() && user.role == Role::SocialWorker {
+        // The workshop column of other workers' participants is hidden; so is filtering by it.
+        filter.worker = Some(Some(user.user_id));
+    }
     if let Some(category) = filter.category {
         // Filtering by a category reveals it: only within what the actor may see.
         match (user.role, category.sensitivity()) {
@@ -323,9 +329,35 @@ async fn search_participants(
             .await;
         }
     };
-    if matches!(search, Search::Pesel(_)) && user.role == Role::SocialWorker {
-        // PESEL numbers of other workers' participants are not theirs to look up.
-        parsed.filter.worker = Some(Some(user.user_id));
+    if matches!(search, Search::Pesel(_)) {
+        // A prefix that finds someone confirms digits of their PESEL: only roles that read
+        // personal data may search by it, and a social worker only within their caseload.
+        if !policy::may_search_by_pesel(user.role) {
+            let parsed = parse_filters(
+                &user,
+                &query.status,
+                &query.category,
+                &query.worker,
+                &query.workshop,
+                "",
+                "",
+            )?;
+            let message =
+                "Wyszukiwanie po numerze PESEL nie jest dostępne w Twojej roli – wpisz nazwisko.";
+            return list_page(
+                &state,
+                &user,
+                query,
+                parsed,
+                Search::None,
+                String::new(),
+                Some(message.into()),
+            )
+            .await;
+        }
+        if user.role == Role::SocialWorker {
+            parsed.filter.worker = Some(Some(user.user_id));
+        }
     }
     let kind = if matches!(search, Search::Pesel(_)) {
         "pesel"
@@ -362,6 +394,20 @@ async fn list_page(
     search_error: Option<String>,
 ) -> Result<Response> {
     let today = today(state);
+    if !db::cursor_visible(
+        &state.db,
+        user.centre_id,
+        user.role,
+        user.user_id,
+        &parsed.filter,
+        &search,
+    )
+    .await?
+    {
+        return Err(AppError::bad_request(
+            "Nieprawidłowy filtr listy uczestników.",
+        ));
+    }
     let (rows, more) = db::list(
         &state.db,
         user.centre_id,
@@ -379,6 +425,7 @@ async fn list_page(
         user.user_id,
         &parsed.filter,
         &search,
+        parsed.sort,
     )
     .await?;
     let next_after = if more {
@@ -695,7 +742,7 @@ async fn create_participant(
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut tx = state.db.begin().await?;
-    match db::insert(
+    let inserted = db::insert(
         &mut tx,
         user.centre_id,
         &data,
@@ -703,9 +750,9 @@ async fn create_participant(
         user.user_id,
         data.referral_date,
     )
-    .await?
-    {
-        Ok(id) => {
+    .await;
+    let existing = match inserted {
+        Ok(Ok(id)) => {
             audit::record(
                 &mut *tx,
                 &user.meta,
@@ -723,28 +770,84 @@ async fn create_participant(
             )
             .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+            return Ok(Redirect::to(&format!("/participants/{id}")).into_response());
         }
-        Err(existing) => {
-            drop(tx);
-            let mut errors = Errors::new();
-            errors.insert(
-                "pesel",
-                "Osoba o tym numerze PESEL jest już zarejestrowana w tym ośrodku.".into(),
-            );
-            let page = form_page(
-                &state,
-                &user,
-                None,
-                form,
-                errors,
-                Some(existing),
-                Vec::new(),
+        Ok(Err(existing)) => Some(existing),
+        // Two registrations of the same PESEL at once: the second loses on the unique index.
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("participant_pesel_key") => None,
+        Err(e) => return Err(e.into()),
+    };
+    drop(tx);
+    let existing = match existing {
+        Some(id) => Some(id),
+        None => {
+            sqlx::query_scalar!(
+                "select participant_id from participant where centre_id = $1 and pesel = $2",
+                user.centre_id,
+                data.pesel
             )
-            .await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            .fetch_optional(&state.db)
+            .await?
         }
+    };
+    // The refusal confirms that the PESEL is registered here: it is audited, and the link to
+    // the file is shown only to whom the file is open.
+    let mut event = AuditEvent::new(Action::RegisterParticipant.code(), Outcome::Failure)
+        .by(user.audit_actor())
+        .detail("duplicate_pesel");
+    let mut link = None;
+    if let Some(id) = existing {
+        event = event.participant(id).on("participant", id);
+        let facts = db::facts(&state.db, user.centre_id, id, user.user_id).await?;
+        link = facts
+            .filter(|f| policy::sees_participant(user.actor(), &f.facts))
+            .map(|_| id);
     }
+    audit::record(&state.db, &user.meta, event).await?;
+    let mut errors = Errors::new();
+    errors.insert(
+        "pesel",
+        "Osoba o tym numerze PESEL jest już zarejestrowana w tym ośrodku.".into(),
+    );
+    let page = form_page(&state, &user, None, form, errors, link, Vec::new()).await?;
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// Begins a write on one participant: locks the row, checks the scope (404) and asks the
+/// policy (403). A refusal ends the transaction before it is audited on a fresh connection,
+/// so a request never holds two connections while it waits for the pool.
+pub(crate) async fn begin_locked(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, db::Facts)> {
+    let mut tx = state.db.begin().await?;
+    let facts = db::lock(&mut tx, user.centre_id, id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let in_scope = policy::sees_participant(user.actor(), &facts.facts);
+    if in_scope
+        && policy::authorize(user.actor(), action, Target::Participant(&facts.facts)).is_ok()
+    {
+        return Ok((tx, facts));
+    }
+    drop(tx);
+    tracing::warn!(user_id = %user.user_id, action = action.code(), "access denied");
+    audit::record(
+        &state.db,
+        &user.meta,
+        AuditEvent::new(action.code(), Outcome::Denied)
+            .by(user.audit_actor())
+            .on("participant", id)
+            .participant(id),
+    )
+    .await?;
+    Err(if in_scope {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    })
 }
 
 /// Loads the facts and checks the scope: outside it, the file does not exist (404).
@@ -767,6 +870,32 @@ async fn load_in_scope(state: &AppState, user: &CurrentUser, id: Uuid) -> Result
     Ok(facts)
 }
 
+/// Reads the whole record for an editor's screen (the edit form, the conflict page), writing
+/// the view's audit row first in the same transaction, like the file page does.
+async fn read_audited(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    screen: &str,
+) -> Result<db::Record> {
+    let mut tx = state.db.begin().await?;
+    audit::record(
+        &mut *tx,
+        &user.meta,
+        AuditEvent::new(Action::ViewParticipant.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("participant", id)
+            .participant(id)
+            .detail(screen.to_owned()),
+    )
+    .await?;
+    let record = db::find(&mut *tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
 async fn edit_participant_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -780,9 +909,7 @@ async fn edit_participant_form(
         Some(id),
     )
     .await?;
-    let record = db::find(&state.db, user.centre_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = read_audited(&state, &user, id, "edit_form").await?;
     let form = ParticipantForm::from_data(&record.data(), record.version);
     render(
         &form_page(
@@ -848,23 +975,16 @@ async fn update_participant(
     IdPath(id): IdPath,
     SecureForm(mut form): SecureForm<ParticipantForm>,
 ) -> Result<Response> {
-    let facts = load_in_scope(&state, &user, id).await?;
-    user.authorize_on(
-        &state,
-        Action::EditParticipant,
-        Target::Participant(&facts.facts),
-        Some(id),
-    )
-    .await?;
+    let (mut tx, _) = begin_locked(&state, &user, id, Action::EditParticipant).await?;
     form.social_worker.clear();
     let data = match form.validate(today(&state)) {
         Ok(d) => d,
         Err(errors) => {
+            drop(tx);
             let page = form_page(&state, &user, Some(id), form, errors, None, Vec::new()).await?;
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let mut tx = state.db.begin().await?;
     let saved = match db::update(
         &mut tx,
         user.centre_id,
@@ -877,6 +997,16 @@ async fn update_participant(
         Ok(saved) => saved,
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("participant_pesel_key") => {
             drop(tx);
+            audit::record(
+                &state.db,
+                &user.meta,
+                AuditEvent::new(Action::EditParticipant.code(), Outcome::Failure)
+                    .by(user.audit_actor())
+                    .on("participant", id)
+                    .participant(id)
+                    .detail("duplicate_pesel"),
+            )
+            .await?;
             let mut errors = Errors::new();
             errors.insert(
                 "pesel",
@@ -891,9 +1021,7 @@ async fn update_participant(
         drop(tx);
         // Someone saved first: show what is stored now next to the user's input, keep the input,
         // and let a deliberate second save overwrite (the form now carries the current version).
-        let current = db::find(&state.db, user.centre_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let current = read_audited(&state, &user, id, "edit_conflict").await?;
         let conflict = describe(&current.data())
             .into_iter()
             .zip(describe(&data))
@@ -993,22 +1121,35 @@ async fn show_participant(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let facts = load_in_scope(&state, &user, id).await?;
-    user.authorize_on(
-        &state,
+    // Fail closed: scope check, audit row and reads share one transaction; the audit row goes
+    // in before anything is read, and if it cannot be written nothing is shown.
+    let mut tx = state.db.begin().await?;
+    let facts = db::facts(&mut *tx, user.centre_id, id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if policy::authorize(
+        user.actor(),
         Action::ViewParticipant,
         Target::Participant(&facts.facts),
-        Some(id),
     )
-    .await?;
+    .is_err()
+    {
+        drop(tx);
+        audit::record(
+            &state.db,
+            &user.meta,
+            AuditEvent::new(Action::ViewParticipant.code(), Outcome::Denied)
+                .by(user.audit_actor())
+                .on("participant", id)
+                .participant(id),
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    }
     let sees = policy::visible_fields(user.actor(), &facts.facts);
     let shown: Vec<&str> = std::iter::once("identity")
         .chain(sees.iter().map(|f| f.code()))
         .collect();
-
-    // Fail closed: the audit row goes first, in the same transaction as the reads. If it cannot
-    // be written, nothing is shown.
-    let mut tx = state.db.begin().await?;
     audit::record(
         &mut *tx,
         &user.meta,

@@ -1596,3 +1596,311 @@ async fn search_results_page_with_a_posted_cursor_in_surname_order() {
     unique.dedup();
     assert_eq!(unique.len(), seen.len());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Findings of the security review
+
+#[tokio::test]
+async fn an_instructor_cannot_search_by_pesel() {
+    let app = spawn_app().await;
+    let workshop = app
+        .workshop(CENTRE_A, "Gastronomiczna", Some("instruktor"))
+        .await;
+    app.fixture_participant(CENTRE_A, "Peselowa", Some("socjalny1"), Some(workshop))
+        .await;
+    let number: String = sqlx::query_scalar("select pesel from participant")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let instructor = app.login("instruktor").await;
+    let response = app
+        .post(
+            "/participants/search",
+            Some(&instructor),
+            &[("q", &number[..6])],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Wyszukiwanie po numerze PESEL nie jest dostępne"));
+    assert!(
+        !body.contains("Znalezione osoby"),
+        "no search was run; the plain list is shown"
+    );
+    // By name the instructor still finds their workshop's participant.
+    let by_name = app
+        .post(
+            "/participants/search",
+            Some(&instructor),
+            &[("q", "Peselowa")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_name.contains("Znalezione osoby: 1"));
+}
+
+#[tokio::test]
+async fn a_very_long_note_gets_a_message_not_a_500() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Notatkowa", Some("socjalny1"), None)
+        .await;
+    let manager = app.login("kierownik").await;
+    let long = "n".repeat(1501);
+    let refused = transition(
+        &app,
+        &manager,
+        id,
+        "terminated",
+        &[
+            ("date", &days_ago(0)),
+            ("reason", "persistent_violation"),
+            ("note", &long),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Najwyżej 1500 znaków")
+    );
+    let fits = "n".repeat(1500);
+    let done = transition(
+        &app,
+        &manager,
+        id,
+        "terminated",
+        &[
+            ("date", &days_ago(0)),
+            ("reason", "persistent_violation"),
+            ("note", &fits),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_edit_form_and_the_conflict_page_are_audited_views() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let number = pesel(1981, 1, 1, 81, false);
+    let id = app.register(&worker, "Widziany", "Jan", &number).await;
+    assert_eq!(
+        app.get(&format!("/participants/{id}/edit"), Some(&worker))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let fields = registration("Widziany", "Jan", &number, &[("version", "7")]);
+    assert_eq!(
+        app.post_fields(&format!("/participants/{id}"), &worker, &fields)
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let details: Vec<String> = sqlx::query_scalar(
+        "select detail from audit_event where action = 'participant.view' and outcome = 'success' order by audit_event_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        details,
+        vec!["edit_form".to_owned(), "edit_conflict".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn graduation_and_termination_end_the_workshop_placement_and_the_instructors_access() {
+    let app = spawn_app().await;
+    let workshop = app
+        .workshop(CENTRE_A, "Ogrodnicza", Some("instruktor"))
+        .await;
+    let graduate = app
+        .fixture_participant(CENTRE_A, "Absolwentka", Some("socjalny1"), Some(workshop))
+        .await;
+    let leaver = app
+        .fixture_participant(CENTRE_A, "Rezygnująca", Some("socjalny1"), Some(workshop))
+        .await;
+    let instructor = app.login("instruktor").await;
+    let manager = app.login("kierownik").await;
+    for id in [graduate, leaver] {
+        assert_eq!(
+            app.get(&format!("/participants/{id}"), Some(&instructor))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    transition(
+        &app,
+        &manager,
+        graduate,
+        "graduate",
+        &[("date", &days_ago(0)), ("outcome", "period_elapsed")],
+    )
+    .await;
+    transition(
+        &app,
+        &manager,
+        leaver,
+        "terminated",
+        &[("date", &days_ago(0)), ("reason", "withdrawal")],
+    )
+    .await;
+    for id in [graduate, leaver] {
+        assert_eq!(
+            app.get(&format!("/participants/{id}"), Some(&instructor))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    let open = count(
+        &app,
+        "select count(*) from workshop_membership where member_until is null",
+    )
+    .await;
+    assert_eq!(open, 0);
+    let (_, home) = page(&app, "/", &instructor).await;
+    assert!(home.contains("Uczestnicy moich pracowni (0)"));
+}
+
+#[tokio::test]
+async fn a_double_submitted_registration_gives_one_file_and_a_message_never_a_500() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let fields = registration("Podwójna", "Ala", &pesel(1986, 6, 6, 66, true), &[]);
+    let (a, b) = tokio::join!(
+        app.post_fields("/participants", &worker, &fields),
+        app.post_fields("/participants", &worker, &fields)
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![303, 422]);
+    assert_eq!(participants(&app).await, 1);
+}
+
+#[tokio::test]
+async fn a_duplicate_pesel_is_audited_and_links_only_to_a_file_the_user_may_open() {
+    let app = spawn_app().await;
+    let first = app.login("socjalny1").await;
+    let second = app.login("socjalny2").await;
+    let number = pesel(1977, 7, 7, 77, false);
+    let id = app.register(&first, "Zajęty", "Jan", &number).await;
+    let refused = app
+        .post_fields(
+            "/participants",
+            &second,
+            &registration("Zajęty", "Jan", &number, &[]),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("jest już zarejestrowana"));
+    assert!(
+        !body.contains(&id.to_string()),
+        "no link to another worker's file"
+    );
+    let audited = count(&app, "select count(*) from audit_event where action = 'participant.register' and outcome = 'failure' and detail = 'duplicate_pesel'").await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn a_social_worker_cannot_filter_or_page_through_what_is_hidden_from_them() {
+    let app = spawn_app().await;
+    let workshop = app.workshop(CENTRE_A, "Gastronomiczna", None).await;
+    let theirs = app
+        .fixture_participant(CENTRE_A, "Cudza", Some("socjalny2"), Some(workshop))
+        .await;
+    let mine = app.login("socjalny1").await;
+    let other_worker = app.user_id("socjalny2").await;
+    for path in [
+        format!("/participants?worker={other_worker}"),
+        "/participants?worker=none".to_owned(),
+    ] {
+        assert_eq!(
+            app.get(&path, Some(&mine)).await.status(),
+            StatusCode::BAD_REQUEST,
+            "{path}"
+        );
+    }
+    let (_, by_workshop) = page(
+        &app,
+        &format!("/participants?worker=all&workshop={workshop}"),
+        &mine,
+    )
+    .await;
+    assert!(
+        !by_workshop.contains("Cudza"),
+        "the workshop filter covers one's own caseload only"
+    );
+    // A cursor pointing at a participant outside the listing is refused.
+    let cursor = app
+        .get(&format!("/participants?after={theirs}"), Some(&mine))
+        .await;
+    assert_eq!(cursor.status(), StatusCode::BAD_REQUEST);
+    let manager = app.login("kierownik").await;
+    assert_eq!(
+        app.get(&format!("/participants?after={theirs}"), Some(&manager))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_refused_write_is_audited_and_leaves_no_connection_waiting() {
+    let app = spawn_app_with(|c| c.db_max_connections = 2).await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Chroniona", Some("socjalny2"), None)
+        .await;
+    let worker = app.login("socjalny1").await;
+    // Several refused writes at once on a tiny pool: each answers 404 and is audited.
+    let path = format!("/participants/{id}/documents");
+    let body = form_body(&[
+        ("kind", "gdpr_consent"),
+        ("document_date", "2026-11-20"),
+        ("content", "x"),
+        ("csrf_token", &worker.csrf),
+    ]);
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let request = app
+            .request(reqwest::Method::POST, &path, Some(&worker))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone());
+        attempts.spawn(request.send());
+    }
+    while let Some(response) = attempts.join_next().await {
+        assert_eq!(response.unwrap().unwrap().status(), StatusCode::NOT_FOUND);
+    }
+    let denied = count(
+        &app,
+        "select count(*) from audit_event where action = 'participant.add_document' and outcome = 'denied'",
+    )
+    .await;
+    assert_eq!(denied, 6);
+}
+
+#[tokio::test]
+async fn the_count_matches_the_rows_for_the_ending_soonest_order() {
+    let app = spawn_app().await;
+    app.fixture_participant(CENTRE_A, "Aktywna", Some("socjalny1"), None)
+        .await;
+    let worker = app.login("socjalny1").await;
+    app.register(&worker, "Kandydatka", "Ewa", &pesel(1992, 2, 2, 22, true))
+        .await;
+    let manager = app.login("kierownik").await;
+    let (_, ending) = page(&app, "/participants?sort=ending", &manager).await;
+    assert!(
+        ending.contains("Uczestnicy: 1"),
+        "only active participants with a planned end"
+    );
+}
