@@ -3,7 +3,9 @@
 -- Two database roles:
 --   * the migration owner (whoever runs `teczka migrate`) owns every table;
 --   * `teczka_app` is the role the web server uses. It is never the owner, never a superuser,
---     and on `audit_event` it may only SELECT and INSERT (the log is append-only).
+--     and on `audit_event` it may only INSERT (the log is append-only).
+-- The app role cannot even read the audit log; what a screen needs from it comes through
+-- SECURITY DEFINER functions owned by the migration owner (e.g. participant_file_views).
 -- A production login role is either `teczka_app` itself (ALTER ROLE teczka_app LOGIN PASSWORD ...)
 -- or any login role that has been granted membership in it.
 
@@ -114,4 +116,4 @@ create trigger audit_event_no_update before update or delete on audit_event
     for each row execute function audit_event_is_append_only();
 create trigger audit_event_no_truncate before truncate on audit_event
     for each statement execute function audit_event_is_append_only();
-revoke update, delete, truncate on audit_event from teczka_app;
+revoke select, update, delete, truncate on audit_event from teczka_app;

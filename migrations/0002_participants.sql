@@ -190,3 +190,18 @@ create index follow_up_due_idx on follow_up (centre_id, due_on) where contacted_
 -- latest 50 are read straight from the index however often the file has been opened.
 create index audit_event_file_view_idx on audit_event (participant_id, occurred_at desc)
     where action = 'participant.view' and outcome = 'success';
+
+-- The "who viewed this file" panel. The app role may not read audit_event itself; this function
+-- (run with its owner's rights) returns only the latest views of one participant of one centre.
+create function participant_file_views(p_participant uuid, p_centre uuid)
+returns table (occurred_at timestamptz, viewer text, actor_role staff_role, detail text)
+language sql stable security definer set search_path = public, pg_temp as $$
+    select a.occurred_at, u.full_name, a.actor_role, a.detail
+    from audit_event a left join staff_user u on u.staff_user_id = a.actor_id
+    where a.participant_id = p_participant and a.action = 'participant.view' and a.outcome = 'success'
+      and exists (select 1 from participant p where p.participant_id = p_participant and p.centre_id = p_centre)
+    order by a.occurred_at desc
+    limit 50
+$$;
+revoke all on function participant_file_views(uuid, uuid) from public;
+grant execute on function participant_file_views(uuid, uuid) to teczka_app;

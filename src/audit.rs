@@ -2,7 +2,8 @@
 //!
 //! Rows are written with the same executor as the change they describe, so a rolled-back change
 //! leaves no audit row and a failed audit insert rolls the change back. The application role may
-//! only insert and read; a trigger refuses UPDATE, DELETE and TRUNCATE for everyone.
+//! only insert (screens read through SECURITY DEFINER functions); a trigger refuses UPDATE,
+//! DELETE and TRUNCATE for everyone.
 
 use sqlx::PgExecutor;
 use uuid::Uuid;

@@ -416,18 +416,15 @@ pub struct View {
     pub detail: Option<String>,
 }
 
-/// The latest views of the file.
-pub async fn views(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<View>> {
+/// The latest views of the file, through `participant_file_views` (the app role cannot read
+/// the audit log directly).
+pub async fn views(db: impl PgExecutor<'_>, centre_id: Uuid, id: Uuid) -> sqlx::Result<Vec<View>> {
     sqlx::query_as!(
         View,
-        r#"
-        select a.occurred_at, u.full_name as "viewer?", a.actor_role as "role: Role", a.detail
-        from audit_event a left join staff_user u on u.staff_user_id = a.actor_id
-        where a.participant_id = $1 and a.action = 'participant.view' and a.outcome = 'success'
-        order by a.occurred_at desc
-        limit 50
-        "#,
-        id
+        r#"select occurred_at as "occurred_at!", viewer, actor_role as "role: Role", detail
+           from participant_file_views($1, $2)"#,
+        id,
+        centre_id
     )
     .fetch_all(db)
     .await

@@ -1179,7 +1179,7 @@ async fn show_participant(
         Vec::new()
     };
     let viewers = if sees.contains(&Field::FileAudit) {
-        db::views(&mut *tx, id).await?
+        db::views(&mut *tx, user.centre_id, id).await?
     } else {
         Vec::new()
     };

@@ -118,7 +118,7 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
         | Role::SocialWorker
         | Role::Psychologist
         | Role::CareerAdvisor
-        | Role::Instructor => {}
+        | Role::Instructor => links.push(("/participants", "Uczestnicy")),
     }
     links.push(("/account/password", "Zmiana hasła"));
     links

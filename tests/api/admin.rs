@@ -18,6 +18,10 @@ async fn the_admin_lists_only_the_staff_of_their_centre() {
         assert_eq!(page.contains(name), *centre == CENTRE_A, "{login}");
     }
     assert!(page.contains("Pracownik socjalny") && page.contains("Instruktor zawodu"));
+    assert!(
+        !page.contains("href=\"/participants\""),
+        "no participant menu for the administrator"
+    );
 }
 
 #[tokio::test]

@@ -63,8 +63,9 @@ async fn a_social_worker_registers_a_candidate_into_their_own_caseload() {
             || file.contains("Kandydat został zarejestrowany")
     );
     assert!(file.contains("Wiśniewska Anna Maria"));
-    // The caseload appears first on the worker's home page.
+    // The caseload appears first on the worker's home page; the menu leads to the list.
     let (_, home) = page(&app, "/", &worker).await;
+    assert!(home.contains("<a href=\"/participants\">Uczestnicy</a>"));
     assert!(home.contains("Moi podopieczni (1)") && home.contains("Wiśniewska Anna Maria"));
 }
 
