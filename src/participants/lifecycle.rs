@@ -503,17 +503,19 @@ async fn change_status(
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            for (sequence, months) in (1..).zip(FOLLOW_UP_MONTHS) {
-                sqlx::query!(
-                    "insert into follow_up (participant_id, centre_id, sequence, due_on) values ($1, $2, $3, $4)",
-                    id,
-                    user.centre_id,
-                    sequence,
-                    dates::add_months(transition.on, months)
-                )
-                .execute(&mut *tx)
-                .await?;
-            }
+            // The whole 3-year schedule in one statement.
+            let sequences: Vec<i32> = (1..).take(FOLLOW_UP_MONTHS.len()).collect();
+            let due: Vec<Date> = FOLLOW_UP_MONTHS.iter().map(|m| dates::add_months(transition.on, *m)).collect();
+            sqlx::query!(
+                r#"insert into follow_up (participant_id, centre_id, sequence, due_on)
+                   select $1, $2, s.sequence, s.due_on from unnest($3::int[], $4::date[]) as s(sequence, due_on)"#,
+                id,
+                user.centre_id,
+                &sequences,
+                &due
+            )
+            .execute(&mut *tx)
+            .await?;
             done
         }
         Status::Terminated => sqlx::query!(
