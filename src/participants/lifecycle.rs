@@ -11,7 +11,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use time::Date;
@@ -21,9 +21,9 @@ use super::db::{self, Facts};
 use super::model::{ContractType, DocumentKind, GraduationOutcome, Status, TerminationReason};
 use super::{Choice, choices, today};
 use crate::app::AppState;
-use crate::audit::{self, AuditEvent, Outcome};
+use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Target};
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::validate::{self, dates};
 use crate::web::form::SecureForm;
@@ -556,29 +556,20 @@ async fn change_status(
         user.user_id,
     )
     .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
+    super::finish(
+        tx,
+        &user,
+        id,
         AuditEvent::new(action.code(), Outcome::Success)
-            .by(user.audit_actor())
             .on("participant", id)
-            .participant(id)
             .detail(format!(
                 "{from}->{target}",
                 from = from.code(),
                 target = target.code()
             )),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
         &format!("Nowy status: {}.", target.label()),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -764,29 +755,20 @@ async fn extend_participation(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
+    super::finish(
+        tx,
+        &user,
+        id,
         AuditEvent::new(Action::ExtendParticipation.code(), Outcome::Success)
-            .by(user.audit_actor())
             .on("participant", id)
-            .participant(id)
             .detail(format!(
                 "{}->{}",
                 dates::iso(current_end),
                 dates::iso(new_end)
             )),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
         &format!("Udział przedłużono do {}.", dates::format(new_end)),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -885,30 +867,22 @@ async fn assign_social_worker(
     sqlx::query!("update participant set social_worker_id = $2, version = version + 1 where participant_id = $1", id, worker)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::AssignSocialWorker.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("participant", id)
-            .participant(id)
-            .detail(worker.to_string()),
-    )
-    .await?;
     let name = workers
         .iter()
         .find(|w| w.staff_user_id == worker)
         .map(|w| w.full_name.clone())
         .unwrap_or_default();
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
+    let event = AuditEvent::new(Action::AssignSocialWorker.code(), Outcome::Success)
+        .on("participant", id)
+        .detail(worker.to_string());
+    super::finish(
+        tx,
+        &user,
+        id,
+        event,
         &format!("Przydzielono pracownika socjalnego: {name}."),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1067,27 +1041,18 @@ async fn assign_workshop(
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::AssignWorkshop.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("participant", id)
-            .participant(id)
-            .detail(
-                chosen
-                    .map(|w| w.to_string())
-                    .unwrap_or_else(|| "none".into()),
-            ),
-    )
-    .await?;
     let message = match chosen.and_then(|w| workshops.iter().find(|o| o.workshop_id == w)) {
         Some(w) => format!("Przydzielono do pracowni: {}.", w.name),
         None => "Zakończono udział w pracowni.".to_owned(),
     };
-    session::set_flash(&mut *tx, &user.session_hash, "success", &message).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    let event = AuditEvent::new(Action::AssignWorkshop.code(), Outcome::Success)
+        .on("participant", id)
+        .detail(
+            chosen
+                .map(|w| w.to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    super::finish(tx, &user, id, event, &message).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,23 +1191,14 @@ async fn add_document(
     )
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
+    super::finish(
+        tx,
+        &user,
+        id,
         AuditEvent::new(Action::AddRecruitmentDocument.code(), Outcome::Success)
-            .by(user.audit_actor())
             .on("recruitment_document", document_id)
-            .participant(id)
             .detail(kind.code()),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
         &format!("Dodano: {}.", kind.label()),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    .await
 }

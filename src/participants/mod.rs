@@ -753,24 +753,9 @@ async fn create_participant(
     .await;
     let existing = match inserted {
         Ok(Ok(id)) => {
-            audit::record(
-                &mut *tx,
-                &user.meta,
-                AuditEvent::new(Action::RegisterParticipant.code(), Outcome::Success)
-                    .by(user.audit_actor())
-                    .on("participant", id)
-                    .participant(id),
-            )
-            .await?;
-            session::set_flash(
-                &mut *tx,
-                &user.session_hash,
-                "success",
-                "Kandydat został zarejestrowany.",
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(Redirect::to(&format!("/participants/{id}")).into_response());
+            let event = AuditEvent::new(Action::RegisterParticipant.code(), Outcome::Success)
+                .on("participant", id);
+            return finish(tx, &user, id, event, "Kandydat został zarejestrowany.").await;
         }
         Ok(Err(existing)) => Some(existing),
         // Two registrations of the same PESEL at once: the second loses on the unique index.
@@ -811,6 +796,26 @@ async fn create_participant(
     );
     let page = form_page(&state, &user, None, form, errors, link, Vec::new()).await?;
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// Ends a successful write on a participant's file (Post/Redirect/Get): appends the audit row,
+/// leaves the flash message for the next page, commits, and redirects back to the file.
+pub(crate) async fn finish(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    user: &CurrentUser,
+    id: Uuid,
+    event: AuditEvent<'_>,
+    message: &str,
+) -> Result<Response> {
+    audit::record(
+        &mut *tx,
+        &user.meta,
+        event.by(user.audit_actor()).participant(id),
+    )
+    .await?;
+    session::set_flash(&mut *tx, &user.session_hash, "success", message).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
 }
 
 /// Begins a write on one participant: locks the row, checks the scope (404) and asks the
@@ -1032,24 +1037,14 @@ async fn update_participant(
         let page = form_page(&state, &user, Some(id), form, Errors::new(), None, conflict).await?;
         return render_with_status(StatusCode::CONFLICT, &page);
     }
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::EditParticipant.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("participant", id)
-            .participant(id),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
+    finish(
+        tx,
+        &user,
+        id,
+        AuditEvent::new(Action::EditParticipant.code(), Outcome::Success).on("participant", id),
         "Zmiany zostały zapisane.",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/participants/{id}")).into_response())
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
