@@ -838,16 +838,7 @@ pub(crate) async fn begin_locked(
         return Ok((tx, facts));
     }
     drop(tx);
-    tracing::warn!(user_id = %user.user_id, action = action.code(), "access denied");
-    audit::record(
-        &state.db,
-        &user.meta,
-        AuditEvent::new(action.code(), Outcome::Denied)
-            .by(user.audit_actor())
-            .on("participant", id)
-            .participant(id),
-    )
-    .await?;
+    audit_denial(state, user, action, id).await?;
     Err(if in_scope {
         AppError::Forbidden
     } else {
@@ -861,18 +852,26 @@ async fn load_in_scope(state: &AppState, user: &CurrentUser, id: Uuid) -> Result
         .await?
         .ok_or(AppError::NotFound)?;
     if !policy::sees_participant(user.actor(), &facts.facts) {
-        audit::record(
-            &state.db,
-            &user.meta,
-            AuditEvent::new(Action::ViewParticipant.code(), Outcome::Denied)
-                .by(user.audit_actor())
-                .on("participant", id)
-                .participant(id),
-        )
-        .await?;
+        audit_denial(state, user, Action::ViewParticipant, id).await?;
         return Err(AppError::NotFound);
     }
     Ok(facts)
+}
+
+/// Records a refused action on a participant (on its own connection: the caller holds none).
+async fn audit_denial(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    id: Uuid,
+) -> Result<()> {
+    tracing::warn!(user_id = %user.user_id, action = action.code(), "access denied");
+    let event = AuditEvent::new(action.code(), Outcome::Denied)
+        .by(user.audit_actor())
+        .on("participant", id)
+        .participant(id);
+    audit::record(&state.db, &user.meta, event).await?;
+    Ok(())
 }
 
 /// Reads the whole record for an editor's screen (the edit form, the conflict page), writing
@@ -1130,15 +1129,7 @@ async fn show_participant(
     .is_err()
     {
         drop(tx);
-        audit::record(
-            &state.db,
-            &user.meta,
-            AuditEvent::new(Action::ViewParticipant.code(), Outcome::Denied)
-                .by(user.audit_actor())
-                .on("participant", id)
-                .participant(id),
-        )
-        .await?;
+        audit_denial(&state, &user, Action::ViewParticipant, id).await?;
         return Err(AppError::NotFound);
     }
     let sees = policy::visible_fields(user.actor(), &facts.facts);
