@@ -1,8 +1,8 @@
-//! The application: shared state, the listener and the serve loop with graceful shutdown.
+//! The application: the listener, the router the server module assembles, and the serve loop
+//! with graceful shutdown and periodic housekeeping.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -10,25 +10,8 @@ use axum::Router;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 
-use crate::auth::password::Passwords;
-use crate::auth::ratelimit::RateLimiter;
-use crate::clock::Clock;
 use crate::config::Config;
-
-/// State shared by every handler; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    /// Pool connected as the application role.
-    pub db: PgPool,
-    /// Configuration read at start-up.
-    pub config: Arc<Config>,
-    /// Source of "now" for sessions and lockouts.
-    pub clock: Clock,
-    /// Password hashing off the async executor.
-    pub passwords: Arc<Passwords>,
-    /// Per-IP limit on login attempts.
-    pub login_limiter: Arc<RateLimiter>,
-}
+use crate::state::AppState;
 
 /// A bound, not yet running server.
 pub struct App {
@@ -52,18 +35,8 @@ impl App {
         db: PgPool,
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
-        let passwords = Passwords::new(config.hash_concurrency)?;
-        let state = AppState {
-            db,
-            login_limiter: Arc::new(RateLimiter::new(
-                config.login_rate_burst,
-                config.login_rate_period,
-            )),
-            config: Arc::new(config),
-            clock: Clock::default(),
-            passwords: Arc::new(passwords),
-        };
-        let router = crate::web::router(state.clone());
+        let state = AppState::new(config, db)?;
+        let router = crate::server::router(state.clone());
         Ok(Self {
             listener,
             router,
@@ -112,7 +85,7 @@ async fn housekeeping(state: AppState) {
         {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
-        if let Err(e) = crate::auth::forget_old_failures(&state.db, now).await {
+        if let Err(e) = crate::auth::throttle::forget_old_failures(&state.db, now).await {
             tracing::warn!(error = %e, "could not prune login counters");
         }
     }

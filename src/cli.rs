@@ -12,13 +12,14 @@ use sqlx::postgres::PgPoolOptions;
 use tokio::net::TcpListener;
 
 use crate::app::{App, shutdown_signal};
+use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::Role;
-use crate::auth::{normalize_login, password, valid_login};
+use crate::auth::{normalize_login, valid_login};
 use crate::config::Config;
 use crate::db::embedded::{ClusterOptions, EmbeddedCluster, OWNER_ROLE, Tuning};
 use crate::db::{self, APP_ROLE, EMBEDDED_DATABASE};
-use crate::web::meta::RequestMeta;
+use crate::domain::Role;
+use crate::security::password;
 
 const HELP: &str = "\
 Teczka – dokumentacja uczestników Centrum Integracji Społecznej

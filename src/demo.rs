@@ -6,7 +6,7 @@
 use anyhow::Context;
 use sqlx::PgPool;
 
-use crate::auth::policy::Role;
+use crate::domain::Role;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "ciepla-herbata-o-osmej";

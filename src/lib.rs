@@ -1,6 +1,13 @@
 //! Teczka — case management for Polish Social Integration Centres (Centrum Integracji
 //! Społecznej). See README.md for the architecture in brief.
+//!
+//! Layers, each importing only from those below it: the entry (`main`, `cli`) → `app` →
+//! `server` (the route registry and layer stack) → the areas (`account`, `users`,
+//! `participants`, `follow_ups`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
+//! policy) → `audit` → `state` → the ground floor (`domain`, `validate`, `security`, `db`,
+//! `error`, `config`, `clock`, `telemetry`).
 
+pub mod account;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -9,9 +16,13 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod home;
 pub mod participants;
+pub mod security;
+pub mod server;
+pub mod state;
 pub mod telemetry;
 pub mod users;
 pub mod validate;

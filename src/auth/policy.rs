@@ -6,77 +6,9 @@
 //! exactly like a missing one. Adding an `Action` forces a decision here (the match is total) and
 //! a row in the unit test below.
 
-use std::fmt;
-
-use serde::Serialize;
 use uuid::Uuid;
 
-use crate::participants::model::Status;
-
-/// The one role a staff account has in its centre (DOMAIN.md "People and roles").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type, Serialize)]
-#[sqlx(type_name = "staff_role", rename_all = "snake_case")]
-pub enum Role {
-    /// Staff accounts and settings; sees no participant data.
-    Admin,
-    /// Kierownik CIS: approves, signs, admits, ends participation.
-    Manager,
-    /// Pracownik socjalny: owns a caseload, drafts documents.
-    SocialWorker,
-    /// Psycholog-terapeuta.
-    Psychologist,
-    /// Doradca zawodowy.
-    CareerAdvisor,
-    /// Instruktor zawodu: runs a workshop.
-    Instructor,
-}
-
-impl Role {
-    /// Every role, in the order the UI lists them.
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::Manager,
-        Role::SocialWorker,
-        Role::Psychologist,
-        Role::CareerAdvisor,
-        Role::Instructor,
-    ];
-
-    /// The code stored in the database and used in forms.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Manager => "manager",
-            Role::SocialWorker => "social_worker",
-            Role::Psychologist => "psychologist",
-            Role::CareerAdvisor => "career_advisor",
-            Role::Instructor => "instructor",
-        }
-    }
-
-    /// The Polish label shown in the UI.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Administrator",
-            Role::Manager => "Kierownik CIS",
-            Role::SocialWorker => "Pracownik socjalny",
-            Role::Psychologist => "Psycholog-terapeuta",
-            Role::CareerAdvisor => "Doradca zawodowy",
-            Role::Instructor => "Instruktor zawodu",
-        }
-    }
-
-    /// Parses a form value; `None` for anything that is not a role code.
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
+use crate::domain::{Role, Status};
 
 /// Something a signed-in user asks to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -561,13 +493,5 @@ mod tests {
         assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
         assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
         assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
-    }
-
-    #[test]
-    fn role_codes_round_trip() {
-        for role in Role::ALL {
-            assert_eq!(Role::from_code(role.code()), Some(role));
-        }
-        assert_eq!(Role::from_code("root"), None);
     }
 }

@@ -13,12 +13,13 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditActor, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, Actor, Role, Target};
-use crate::auth::{random_token, token_hash};
+use crate::auth::policy::{self, Action, Actor, Target};
+use crate::domain::Role;
 use crate::error::{AppError, Result};
-use crate::web::meta::RequestMeta;
+use crate::security::{random_token, token_hash};
+use crate::state::AppState;
 
 /// Name of the session cookie; the `__Host-` prefix makes browsers insist on Secure, Path=/ and
 /// no Domain.

@@ -6,7 +6,7 @@
 //! the counter. This caps guessing far below 100 attempts per hour per account (ASVS 2.2.1).
 //! Counters exist for any login typed, known or not, so the replies reveal nothing.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 /// Consecutive failures before delays start.
@@ -110,4 +110,16 @@ pub async fn is_blocked(
 
 fn seconds_until(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
     (then - now).whole_seconds().max(1)
+}
+
+/// Drops old failure counters that are no longer locking anything.
+pub async fn forget_old_failures(db: impl PgExecutor<'_>, now: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from login_throttle where (last_failed_at is null or last_failed_at < $1) and (locked_until is null or locked_until < $2)",
+        now - time::Duration::days(1),
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -8,15 +8,16 @@ use axum::response::Response;
 use time::Duration;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::policy::{Action, Role};
+use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
+use crate::domain::Role;
+use crate::domain::Status;
 use crate::error::Result;
-use crate::participants::model::Status;
 use crate::participants::views::{ENDING_SOON_DAYS, ending_warning, opt_date};
+use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::routes::Route;
-use crate::web::template::{Layout, render};
+use crate::web::page::{Layout, render};
+use crate::web::route::Route;
 
 /// `GET /`.
 pub fn routes() -> Vec<Route> {

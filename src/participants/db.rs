@@ -7,11 +7,12 @@ use uuid::Uuid;
 
 use super::form::ParticipantData;
 use super::model::{
-    Applicant, Category, ContractType, DocumentKind, GraduationOutcome, Referrer, Status,
-    TerminationReason,
+    Applicant, ContractType, DocumentKind, GraduationOutcome, Referrer, TerminationReason,
 };
 use super::pesel::Sex;
-use crate::auth::policy::{ParticipantFacts, Role};
+use crate::auth::policy::ParticipantFacts;
+use crate::domain::Role;
+use crate::domain::{Category, Status};
 
 /// The policy's facts about one participant, plus its version.
 #[derive(Debug, Clone, Copy)]

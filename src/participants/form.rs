@@ -7,8 +7,9 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::model::{Applicant, Category, Referrer};
+use super::model::{Applicant, Referrer};
 use super::pesel::{Pesel, Sex};
+use crate::domain::Category;
 use crate::validate::{self, dates};
 
 /// Default wording of the consent (GDPR art. 6, 9(2)(b), 10), editable per person.

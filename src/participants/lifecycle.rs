@@ -18,18 +18,19 @@ use time::Date;
 use uuid::Uuid;
 
 use super::db::{self, Facts};
-use super::model::{ContractType, DocumentKind, GraduationOutcome, Status, TerminationReason};
+use super::model::{ContractType, DocumentKind, GraduationOutcome, TerminationReason};
 use super::{Choice, choices, today};
-use crate::app::AppState;
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Target};
 use crate::auth::session::CurrentUser;
+use crate::domain::Status;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::validate::{self, dates};
-use crate::web::form::SecureForm;
+use crate::web::extract::SecureForm;
+use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
-use crate::web::routes::Route;
-use crate::web::template::{Layout, render, render_with_status};
+use crate::web::route::Route;
 
 /// Months after graduation at which the follow-up contacts fall due: quarterly in the first
 /// year, every six months in years two and three (seed 002).

@@ -23,19 +23,21 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, Field, Role, Target};
+use crate::auth::policy::{self, Action, Field, Target};
 use crate::auth::session::{self, CurrentUser};
+use crate::domain::Role;
+use crate::domain::{Category, Sensitivity, Status};
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::form::SecureForm;
+use crate::web::extract::SecureForm;
+use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
-use crate::web::routes::Route;
-use crate::web::template::{Layout, render, render_with_status};
+use crate::web::route::Route;
 use db::{ListFilter, Search, Sort};
 use form::{Errors, ParticipantData, ParticipantForm};
-use model::{Applicant, Category, DocumentKind, Referrer, Sensitivity, Status};
+use model::{Applicant, DocumentKind, Referrer};
 use views::{ending_warning, opt_date};
 
 /// The participant routes.

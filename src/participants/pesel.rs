@@ -5,39 +5,15 @@ use std::fmt;
 
 use time::{Date, Month};
 
-/// Sex as encoded in PESEL (and recorded for people without one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sex {
-    /// Kobieta.
-    Female,
-    /// Mężczyzna.
-    Male,
-}
+use crate::domain::vocabulary;
 
-impl Sex {
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Sex::Female => "K",
-            Sex::Male => "M",
-        }
-    }
-
-    /// Parses the stored code.
-    pub fn from_code(code: &str) -> Option<Sex> {
-        match code {
-            "K" => Some(Sex::Female),
-            "M" => Some(Sex::Male),
-            _ => None,
-        }
-    }
-
-    /// Polish label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Sex::Female => "kobieta",
-            Sex::Male => "mężczyzna",
-        }
+vocabulary! {
+    /// Sex as encoded in PESEL (and recorded for people without one).
+    pub enum Sex {
+        /// Kobieta.
+        Female = ("K", "kobieta"),
+        /// Mężczyzna.
+        Male = ("M", "mężczyzna"),
     }
 }
 

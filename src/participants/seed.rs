@@ -15,10 +15,10 @@ use uuid::Uuid;
 
 use super::lifecycle::FOLLOW_UP_MONTHS;
 use super::model::{
-    Applicant, Category, ContractType, DocumentKind, GraduationOutcome, Referrer, Status,
-    TerminationReason,
+    Applicant, ContractType, DocumentKind, GraduationOutcome, Referrer, TerminationReason,
 };
 use super::pesel::{Pesel, Sex};
+use crate::domain::{Category, Status};
 use crate::validate::dates;
 
 const SURNAMES: &[&str] = &[

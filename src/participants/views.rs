@@ -2,7 +2,7 @@
 
 use time::Date;
 
-use super::model::Status;
+use crate::domain::Status;
 use crate::validate::dates;
 
 /// Days before the planned end from which the file and the manager's view warn.

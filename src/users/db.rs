@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::auth::policy::Role;
+use crate::domain::Role;
 
 /// A staff account as the admin screens show it.
 #[derive(Debug, Clone)]

@@ -14,17 +14,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::{Action, Role};
+use crate::auth::policy::Action;
 use crate::auth::session::{self, CurrentUser};
-use crate::auth::{normalize_login, password, throttle, valid_login};
+use crate::auth::{normalize_login, throttle, valid_login};
+use crate::domain::Role;
 use crate::error::{AppError, Result};
+use crate::security::password;
+use crate::state::AppState;
 use crate::validate;
-use crate::web::form::{NoFields, SecureForm};
+use crate::web::extract::{NoFields, SecureForm};
+use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
-use crate::web::routes::Route;
-use crate::web::template::{Layout, render, render_with_status};
+use crate::web::route::Route;
 use db::StaffAccount;
 
 /// The staff administration routes.

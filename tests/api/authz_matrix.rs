@@ -3,7 +3,7 @@
 //! use them.
 
 use reqwest::{Method, StatusCode};
-use teczka::auth::policy::Role;
+use teczka::domain::Role;
 
 use crate::helpers::*;
 
@@ -261,7 +261,7 @@ async fn denied_count(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn every_route_answers_every_principal_as_the_matrix_says() {
-    let routes = teczka::web::routes::table();
+    let routes = teczka::server::table();
     let missing: Vec<String> = routes
         .iter()
         .filter(|(m, p)| expected(m, p, Principal::Anonymous, Scope::Own).is_none())

@@ -247,7 +247,7 @@ async fn boom() -> &'static str {
 async fn a_panicking_handler_yields_the_500_page_with_the_request_id() {
     let app = spawn_app().await;
     let router: Router =
-        teczka::web::with_layers(Router::new().route("/boom", get(boom)), app.state.clone());
+        teczka::server::with_layers(Router::new().route("/boom", get(boom)), app.state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });

@@ -13,11 +13,12 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode, redirect};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Executor, PgPool};
-use teczka::app::{App, AppState};
-use teczka::auth::policy::Role;
+use teczka::app::App;
 use teczka::config::Config;
 use teczka::db::embedded::{ClusterOptions, EmbeddedCluster, OWNER_ROLE, Tuning};
 use teczka::db::{APP_ROLE, MIGRATOR};
+use teczka::domain::Role;
+use teczka::state::AppState;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 

@@ -1,12 +1,11 @@
-//! The route registry: every route the server answers is listed here, once. The router is built
-//! from this list and the authorization-matrix test iterates the same list, so a route cannot
-//! exist without a matrix entry.
+//! A route as an area declares it: method, path and handler. The server collects every area's
+//! routes into one registry (`crate::server::routes`).
 
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// One method on one path.
 pub struct Route {
@@ -44,21 +43,4 @@ impl Route {
             handler: post(handler),
         }
     }
-}
-
-/// Every route of the application.
-pub fn all() -> Vec<Route> {
-    let mut routes = Vec::new();
-    routes.extend(super::health::routes());
-    routes.extend(super::static_files::routes());
-    routes.extend(crate::auth::routes());
-    routes.extend(crate::home::routes());
-    routes.extend(crate::users::routes());
-    routes.extend(crate::participants::routes());
-    routes
-}
-
-/// `(method, path)` of every route, for tests and documentation.
-pub fn table() -> Vec<(Method, &'static str)> {
-    all().into_iter().map(|r| (r.method, r.path)).collect()
 }

@@ -5,9 +5,9 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::routes::Route;
-use super::template::Rendered;
 use crate::error::AppError;
+use crate::web::page::Rendered;
+use crate::web::route::Route;
 
 const FILES: &[(&str, &str, &str)] = &[
     (

@@ -5,10 +5,10 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::app::AppState;
-use crate::auth::policy::Role;
 use crate::auth::session::{CurrentUser, Flash};
+use crate::domain::Role;
 use crate::error::Result;
+use crate::state::AppState;
 
 /// Marks a response whose body is final (a rendered page, or plain text such as `/healthz`).
 #[derive(Clone, Copy, Debug)]

@@ -8,8 +8,10 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use crate::auth::policy::Role;
-use crate::web::meta::RequestMeta;
+pub mod meta;
+
+use crate::domain::Role;
+use meta::RequestMeta;
 
 /// How an audited attempt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

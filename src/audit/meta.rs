@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The request id (from `x-request-id`, set by the outermost layer) and the client address.
 #[derive(Clone, Debug, Default)]

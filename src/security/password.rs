@@ -198,7 +198,7 @@ pub fn one_time_password() -> String {
 }
 
 fn random_password_material() -> String {
-    crate::auth::random_token()
+    super::random_token()
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@ use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use crate::app::AppState;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::session::CurrentUser;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Largest form body accepted (larger bodies answer 413).
 pub const FORM_LIMIT: usize = 64 * 1024;

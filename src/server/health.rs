@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::routes::Route;
-use super::template::Rendered;
-use crate::app::AppState;
+use crate::state::AppState;
+use crate::web::page::Rendered;
+use crate::web::route::Route;
 
 /// `/healthz` and `/readyz`.
 pub fn routes() -> Vec<Route> {

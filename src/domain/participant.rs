@@ -1,0 +1,156 @@
+//! The participant vocabulary the policy reasons about: where a person is in the programme and
+//! the eligibility categories with the data class each one reveals.
+
+use serde::Serialize;
+
+use super::vocabulary;
+
+vocabulary! {
+    /// Where a participant is in the programme (DOMAIN.md "Participant lifecycle").
+    #[derive(sqlx::Type, Serialize)]
+    #[sqlx(type_name = "participant_status", rename_all = "snake_case")]
+    pub enum Status {
+        /// Kandydat: referred or self-reported.
+        Candidate = ("candidate", "Kandydat"),
+        /// Lista rezerwowa: eligible, waiting for a place.
+        Reserve = ("reserve", "Lista rezerwowa"),
+        /// Okres próbny: admitted, first month.
+        Trial = ("trial", "Okres próbny"),
+        /// Uczestnik: the programme runs.
+        Participant = ("participant", "Uczestnik"),
+        /// Absolwent: completed (employment, business, or the period elapsed).
+        Graduate = ("graduate", "Absolwent"),
+        /// Zakończył (przerwał): ended early, with a reason.
+        Terminated = ("terminated", "Zakończył (przerwał)"),
+    }
+}
+
+impl Status {
+    /// In the programme now (the trial month counts): attends, gets the benefit.
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Trial | Status::Participant)
+    }
+
+    /// Participation has ended (graduated or terminated).
+    pub fn has_ended(self) -> bool {
+        matches!(self, Status::Graduate | Status::Terminated)
+    }
+
+    /// The lifecycle's arrows. Anything else is an impossible transition.
+    pub fn can_move_to(self, to: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, to),
+            (Candidate, Reserve)
+                | (Reserve, Trial)
+                | (Trial, Participant)
+                | (Trial | Participant, Graduate)
+                | (Candidate | Reserve | Trial | Participant, Terminated)
+        )
+    }
+}
+
+vocabulary! {
+    /// Eligibility under art. 1 ust. 2 of the act (more than one may apply).
+    #[derive(sqlx::Type, Serialize)]
+    #[sqlx(type_name = "eligibility_category", rename_all = "snake_case")]
+    pub enum Category {
+        /// Bezdomni realizujący indywidualny program wychodzenia z bezdomności.
+        Homeless = ("homeless", "Osoba bezdomna realizująca indywidualny program wychodzenia z bezdomności"),
+        /// Uzależnieni od alkoholu.
+        Alcohol = ("alcohol", "Osoba uzależniona od alkoholu"),
+        /// Uzależnieni od narkotyków lub innych środków odurzających.
+        Drugs = ("drugs", "Osoba uzależniona od narkotyków lub innych środków odurzających"),
+        /// Chorzy psychicznie.
+        MentalIllness = ("mental_illness", "Osoba z zaburzeniami psychicznymi"),
+        /// Długotrwale bezrobotni.
+        LongTermUnemployed = ("long_term_unemployed", "Osoba długotrwale bezrobotna"),
+        /// Zwalniani z zakładów karnych.
+        Prison = ("prison", "Osoba zwolniona z zakładu karnego"),
+        /// Uchodźcy realizujący indywidualny program integracji.
+        Refugee = ("refugee", "Uchodźca realizujący indywidualny program integracji"),
+        /// Osoby niepełnosprawne.
+        Disability = ("disability", "Osoba z niepełnosprawnością"),
+        /// Inna sytuacja (the list in the act is "in particular"), with a description.
+        Other = ("other", "Inna sytuacja wykluczenia (opis)"),
+    }
+}
+
+/// How sensitive a category's label is (LAW.md "Who may take part").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sensitivity {
+    /// Ordinary personal data.
+    General,
+    /// Reveals health, addiction, mental illness, disability or homelessness (GDPR art. 9).
+    Health,
+    /// Reveals a criminal record (GDPR art. 10).
+    Criminal,
+}
+
+impl Category {
+    /// Which data class the label belongs to.
+    pub fn sensitivity(self) -> Sensitivity {
+        match self {
+            Category::Homeless
+            | Category::Alcohol
+            | Category::Drugs
+            | Category::MentalIllness
+            | Category::Disability => Sensitivity::Health,
+            Category::Prison => Sensitivity::Criminal,
+            Category::LongTermUnemployed | Category::Refugee | Category::Other => {
+                Sensitivity::General
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lifecycle_allows_exactly_the_documented_arrows() {
+        use Status::*;
+        let allowed = [
+            (Candidate, Reserve),
+            (Reserve, Trial),
+            (Trial, Participant),
+            (Trial, Graduate),
+            (Participant, Graduate),
+            (Candidate, Terminated),
+            (Reserve, Terminated),
+            (Trial, Terminated),
+            (Participant, Terminated),
+        ];
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert_eq!(
+                    from.can_move_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+        for c in Category::ALL {
+            assert_eq!(Category::from_code(c.code()), Some(c));
+        }
+    }
+
+    #[test]
+    fn health_and_criminal_categories_are_marked_special() {
+        assert_eq!(Category::Alcohol.sensitivity(), Sensitivity::Health);
+        assert_eq!(Category::Homeless.sensitivity(), Sensitivity::Health);
+        assert_eq!(Category::Prison.sensitivity(), Sensitivity::Criminal);
+        assert_eq!(
+            Category::LongTermUnemployed.sensitivity(),
+            Sensitivity::General
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! The state every handler shares: the pool, the configuration, the clock and the security
+//! services. It sits on the ground floor so that every area can take it without importing the
+//! application that assembles them.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::security::password::Passwords;
+use crate::security::ratelimit::RateLimiter;
+
+/// State shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Pool connected as the application role.
+    pub db: PgPool,
+    /// Configuration read at start-up.
+    pub config: Arc<Config>,
+    /// Source of "now" for sessions and lockouts.
+    pub clock: Clock,
+    /// Password hashing off the async executor.
+    pub passwords: Arc<Passwords>,
+    /// Per-IP limit on login attempts.
+    pub login_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// State for `config` on `db`.
+    pub fn new(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        let passwords = Passwords::new(config.hash_concurrency)?;
+        Ok(Self {
+            db,
+            login_limiter: Arc::new(RateLimiter::new(
+                config.login_rate_burst,
+                config.login_rate_period,
+            )),
+            config: Arc::new(config),
+            clock: Clock::default(),
+            passwords: Arc::new(passwords),
+        })
+    }
+
+    /// Today's date in Poland, by the app's clock.
+    pub fn today(&self) -> time::Date {
+        crate::validate::dates::polish_today(self.clock.now())
+    }
+}
