@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod home;

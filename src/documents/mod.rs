@@ -1,0 +1,22 @@
+//! The document engine: what the IPZS and the social contract (DOMAIN.md "IPZS",
+//! "Kontrakt socjalny") have in common as *approvable documents*.
+//!
+//! A document is drafted, submitted for approval, then either approved or returned to its
+//! author with a comment; an approved document is signed (on paper; the app records it), put
+//! into realization and finally closed. Invariants every caller may rely on:
+//!
+//! - **Frozen text.** From approval on, a version's text never changes. A change to an
+//!   approved or signed document is an amendment (aneks): a *new version*, drafted from the
+//!   current text, that goes through the same workflow while the earlier signed version stays
+//!   in force.
+//! - **Append-only history.** Versions are numbered 1, 2, … and are never removed or rewritten.
+//! - **Segregation of duties.** The author of a document never approves it, nor returns it:
+//!   the review is someone else's act. Role rules (who may approve at all) live in the policy
+//!   module, not here.
+//!
+//! Everything in this module is pure: no database, no HTTP. [`workflow`] is the status machine,
+//! [`version`] the version history, and [`diff`] the comparison of two versions.
+
+pub mod diff;
+pub mod version;
+pub mod workflow;
