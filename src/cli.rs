@@ -300,7 +300,7 @@ async fn seed(config: Config, participants: usize, centre: &str) -> anyhow::Resu
         }
     };
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    let result = crate::participants::seed::bulk(&pool, centre, participants, today).await;
+    let result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
     pool.close().await;
     if let Some(cluster) = cluster {
         cluster.stop()?;

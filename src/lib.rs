@@ -19,6 +19,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod follow_ups;
 pub mod home;
 pub mod participants;
 pub mod security;

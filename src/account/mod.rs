@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditActor, AuditEvent, Outcome};
-use crate::auth::policy::Action;
+use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
-use crate::auth::throttle::{self, Gate};
+use crate::auth::throttle;
 use crate::auth::{normalize_login, safe_next};
 use crate::domain::Role;
 use crate::error::{AppError, Result};
@@ -27,12 +27,12 @@ use crate::web::route::Route;
 /// Login, logout, session and own-password routes.
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get("/login", login_form),
-        Route::post("/login", login),
-        Route::post("/logout", logout),
-        Route::post("/session/extend", extend_session),
-        Route::get("/account/password", password_form),
-        Route::post("/account/password", change_password),
+        Route::get("/login", Gate::Anyone, login_form),
+        Route::post("/login", Gate::Anyone, login),
+        Route::post("/logout", Gate::Staff, logout),
+        Route::post("/session/extend", Gate::Staff, extend_session),
+        Route::get("/account/password", Gate::Staff, password_form),
+        Route::post("/account/password", Gate::Staff, change_password),
     ]
 }
 
@@ -138,7 +138,7 @@ async fn login(
 
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if let Gate::Wait(seconds) = throttle::gate(&mut tx, &key, now).await? {
+    if let throttle::Gate::Wait(seconds) = throttle::gate(&mut tx, &key, now).await? {
         audit::record(
             &mut *tx,
             &meta,
@@ -341,7 +341,8 @@ struct PasswordPage {
 }
 
 async fn password_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    user.authorize(&state, Action::ChangeOwnPassword).await?;
+    user.authorize(&state, Action::ChangeOwnPassword, Target::Centre)
+        .await?;
     let forced = must_change(&state, &user).await?;
     render(&PasswordPage {
         layout: Layout::for_user(&state, &user, "Zmiana hasła", "/account/password"),
@@ -374,7 +375,8 @@ async fn change_password(
     user: CurrentUser,
     SecureForm(form): SecureForm<PasswordForm>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ChangeOwnPassword).await?;
+    user.authorize(&state, Action::ChangeOwnPassword, Target::Centre)
+        .await?;
     let account = sqlx::query!(
         r#"select u.password_hash, u.must_change_password, c.name as centre_name, c.city
            from staff_user u join centre c using (centre_id) where u.staff_user_id = $1"#,

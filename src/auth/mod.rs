@@ -2,6 +2,7 @@
 //! the login throttle, login-name rules, and the authorization policy (the one place that
 //! answers "may this actor do this action?").
 
+pub mod guard;
 pub mod policy;
 pub mod session;
 pub mod throttle;

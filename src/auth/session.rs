@@ -13,9 +13,9 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::AuditActor;
 use crate::audit::meta::RequestMeta;
-use crate::audit::{self, AuditActor, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, Actor, Target};
+use crate::auth::policy::Actor;
 use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::security::{random_token, token_hash};
@@ -80,33 +80,6 @@ impl CurrentUser {
             role: self.role,
             centre_id: self.centre_id,
         }
-    }
-
-    /// Asks the policy about an action that concerns no particular object; a denial is
-    /// audited and answers 403.
-    pub async fn authorize(&self, state: &AppState, action: Action) -> Result<()> {
-        self.authorize_on(state, action, Target::Centre, None).await
-    }
-
-    /// Asks the policy about an action on `target`; a denial is audited (with the participant,
-    /// if any) and answers 403.
-    pub async fn authorize_on(
-        &self,
-        state: &AppState,
-        action: Action,
-        target: Target<'_>,
-        participant_id: Option<Uuid>,
-    ) -> Result<()> {
-        if policy::authorize(self.actor(), action, target).is_ok() {
-            return Ok(());
-        }
-        tracing::warn!(user_id = %self.user_id, action = action.code(), "access denied");
-        let mut event = AuditEvent::new(action.code(), Outcome::Denied).by(self.audit_actor());
-        if let Some(id) = participant_id {
-            event = event.participant(id).on("participant", id);
-        }
-        audit::record(&state.db, &self.meta, event).await?;
-        Err(AppError::Forbidden)
     }
 
     /// Seconds until the session ends, for the timeout warning.

@@ -1,10 +1,12 @@
 //! The ground floor of the domain: the closed vocabularies that the policy and every area reason
-//! about (roles, participant statuses, eligibility categories), and the one trait every closed
-//! vocabulary implements, so that forms, filters and exports treat them alike.
+//! about (roles, participant statuses, eligibility categories), the one trait every closed
+//! vocabulary implements, so that forms, filters and exports treat them alike, and the one rule
+//! that picks an effective-dated parameter.
 //!
 //! Nothing here imports anything else of the crate: the policy, the audit log and the areas all
 //! stand on it.
 
+pub mod effective;
 mod participant;
 mod role;
 

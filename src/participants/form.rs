@@ -1,16 +1,17 @@
 //! The registration/edit form: raw strings in, a validated `ParticipantData` out, or the
 //! Polish messages per field (the form is then shown again with the user's input).
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
+use super::identity::{PersonName, Phone, PostalCode};
 use super::model::{Applicant, Referrer};
 use super::pesel::{Pesel, Sex};
+use super::record::ParticipantData;
 use crate::domain::Category;
 use crate::validate::{self, dates};
+use crate::web::forms::{FieldErrors, past_date};
 
 /// Default wording of the consent (GDPR art. 6, 9(2)(b), 10), editable per person.
 pub const DEFAULT_CONSENT_SCOPE: &str = "Przetwarzanie danych osobowych, w tym danych szczególnych kategorii, w celu rekrutacji do Centrum Integracji Społecznej i realizacji zatrudnienia socjalnego oraz monitorowania losów absolwenta przez 3 lata.";
@@ -70,34 +71,35 @@ pub struct ParticipantForm {
     pub version: String,
 }
 
-/// A validated participant record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParticipantData {
-    pub surname: String,
-    pub first_names: String,
-    pub pesel: Option<String>,
-    pub birth_date: Date,
-    pub sex: Option<Sex>,
-    pub id_document: Option<String>,
-    pub address_street: String,
-    pub address_postal_code: String,
-    pub address_city: String,
-    pub responsible_ops: String,
-    pub phone: Option<String>,
-    pub categories: Vec<Category>,
-    pub category_other: Option<String>,
-    pub no_exclusion_declared_on: Date,
-    pub applicant: Applicant,
-    pub applicant_institution: Option<String>,
-    pub referrer: Referrer,
-    pub referrer_institution: String,
-    pub referral_date: Date,
-    pub consent_date: Date,
-    pub consent_scope: String,
+/// The checkbox field of each category (`cat_<code>`), written once for both accessors.
+macro_rules! category_checkboxes {
+    ($($category:ident => $field:ident),+ $(,)?) => {
+        impl ParticipantForm {
+            fn checkbox(&self, category: Category) -> &Option<String> {
+                match category { $(Category::$category => &self.$field,)+ }
+            }
+
+            fn checkbox_mut(&mut self, category: Category) -> &mut Option<String> {
+                match category { $(Category::$category => &mut self.$field,)+ }
+            }
+        }
+    };
+}
+
+category_checkboxes! {
+    Homeless => cat_homeless,
+    Alcohol => cat_alcohol,
+    Drugs => cat_drugs,
+    MentalIllness => cat_mental_illness,
+    LongTermUnemployed => cat_long_term_unemployed,
+    Prison => cat_prison,
+    Refugee => cat_refugee,
+    Disability => cat_disability,
+    Other => cat_other,
 }
 
 /// Field name → Polish message.
-pub type Errors = BTreeMap<&'static str, String>;
+pub type Errors = FieldErrors;
 
 impl ParticipantForm {
     /// A blank registration form with sensible defaults (today's dates, consent wording).
@@ -114,56 +116,35 @@ impl ParticipantForm {
 
     /// Whether a category checkbox is ticked.
     pub fn has(&self, category: Category) -> bool {
-        let field = match category {
-            Category::Homeless => &self.cat_homeless,
-            Category::Alcohol => &self.cat_alcohol,
-            Category::Drugs => &self.cat_drugs,
-            Category::MentalIllness => &self.cat_mental_illness,
-            Category::LongTermUnemployed => &self.cat_long_term_unemployed,
-            Category::Prison => &self.cat_prison,
-            Category::Refugee => &self.cat_refugee,
-            Category::Disability => &self.cat_disability,
-            Category::Other => &self.cat_other,
-        };
-        field.is_some()
+        self.checkbox(category).is_some()
     }
 
     /// Ticks a category checkbox (filling the form from a stored record).
     pub fn set(&mut self, category: Category) {
-        let on = Some("on".to_owned());
-        match category {
-            Category::Homeless => self.cat_homeless = on,
-            Category::Alcohol => self.cat_alcohol = on,
-            Category::Drugs => self.cat_drugs = on,
-            Category::MentalIllness => self.cat_mental_illness = on,
-            Category::LongTermUnemployed => self.cat_long_term_unemployed = on,
-            Category::Prison => self.cat_prison = on,
-            Category::Refugee => self.cat_refugee = on,
-            Category::Disability => self.cat_disability = on,
-            Category::Other => self.cat_other = on,
-        }
+        *self.checkbox_mut(category) = Some("on".to_owned());
     }
 
     /// Fills the form from a stored record (edit).
     pub fn from_data(d: &ParticipantData, version: i32) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut form = Self {
-            surname: d.surname.clone(),
-            first_names: d.first_names.clone(),
-            pesel: d.pesel.clone().unwrap_or_default(),
+            surname: d.surname.to_string(),
+            first_names: d.first_names.to_string(),
+            pesel: d.pesel.as_ref().map(Pesel::to_string).unwrap_or_default(),
             no_pesel: d.pesel.is_none().then(|| "on".to_owned()),
             birth_date: dates::iso(d.birth_date),
             sex: d.sex.map(|s| s.code().to_owned()).unwrap_or_default(),
-            id_document: d.id_document.clone().unwrap_or_default(),
+            id_document: text(&d.id_document),
             address_street: d.address_street.clone(),
-            address_postal_code: d.address_postal_code.clone(),
+            address_postal_code: d.address_postal_code.to_string(),
             address_city: d.address_city.clone(),
             responsible_ops: d.responsible_ops.clone(),
-            phone: d.phone.clone().unwrap_or_default(),
-            category_other: d.category_other.clone().unwrap_or_default(),
+            phone: d.phone.as_ref().map(Phone::to_string).unwrap_or_default(),
+            category_other: text(&d.category_other),
             no_exclusion: Some("on".into()),
             no_exclusion_date: dates::iso(d.no_exclusion_declared_on),
             applicant: d.applicant.code().into(),
-            applicant_institution: d.applicant_institution.clone().unwrap_or_default(),
+            applicant_institution: text(&d.applicant_institution),
             referrer: d.referrer.code().into(),
             referrer_institution: d.referrer_institution.clone(),
             referral_date: dates::iso(d.referral_date),
@@ -181,21 +162,150 @@ impl ParticipantForm {
     /// Validates everything; `today` is the date in Poland.
     pub fn validate(&self, today: Date) -> Result<ParticipantData, Errors> {
         let mut errors = Errors::new();
-        let mut take = |field: &'static str, result: Result<String, String>| match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.insert(field, e);
-                None
-            }
-        };
-        let surname = take("surname", person_name(&self.surname));
-        let first_names = take("first_names", person_name(&self.first_names));
+        let surname = errors.take("surname", PersonName::parse(&self.surname));
+        let first_names = errors.take("first_names", PersonName::parse(&self.first_names));
+        let identity = self.identity(&mut errors, today);
 
-        // Identity: PESEL, or (for a person without one) birth date and a document number.
-        let mut pesel = None;
-        let mut birth_date = None;
-        let mut sex = None;
-        let mut id_document = None;
+        // Address of residence (or stay) and the OPS responsible for it.
+        let address_street = errors.take(
+            "address_street",
+            validate::optional_line(&self.address_street, 200).map(Option::unwrap_or_default),
+        );
+        let address_city = errors.take(
+            "address_city",
+            validate::required_line(&self.address_city, 100),
+        );
+        let address_postal_code = errors.take(
+            "address_postal_code",
+            PostalCode::parse(&self.address_postal_code),
+        );
+        let responsible_ops = errors
+            .take(
+                "responsible_ops",
+                validate::optional_line(&self.responsible_ops, 200),
+            )
+            .map(|ops| match (ops, &address_city) {
+                (Some(ops), _) => ops,
+                (None, Some(city)) => format!("Ośrodek pomocy społecznej właściwy dla: {city}"),
+                (None, None) => String::new(),
+            });
+        let phone = errors.take("phone", Phone::parse(&self.phone));
+
+        // Eligibility (art. 1 ust. 2) and the declaration of art. 1 ust. 3.
+        let categories: Vec<Category> =
+            Category::ALL.into_iter().filter(|c| self.has(*c)).collect();
+        if categories.is_empty() {
+            errors.add(
+                "categories",
+                "Zaznacz co najmniej jedną kategorię (art. 1 ust. 2 ustawy).",
+            );
+        }
+        let other = self.has(Category::Other);
+        let category_other = errors
+            .take(
+                "category_other",
+                validate::optional_text(&self.category_other, 500).and_then(|v| match v {
+                    None if other => Err("Opisz sytuację osoby (wybrano „Inna sytuacja”).".into()),
+                    v => Ok(v.filter(|_| other)),
+                }),
+            )
+            .flatten();
+        if self.no_exclusion.is_none() {
+            errors.add(
+                "no_exclusion",
+                "Bez oświadczenia, że osobie nie przysługuje zasiłek dla bezrobotnych, świadczenie ani emerytura lub renta (art. 1 ust. 3), nie można jej zarejestrować.",
+            );
+        }
+        let no_exclusion_declared_on = errors.take(
+            "no_exclusion_date",
+            past_date(&self.no_exclusion_date, today),
+        );
+
+        // Referral (art. 12).
+        let applicant = errors.take(
+            "applicant",
+            Applicant::from_code(&self.applicant)
+                .ok_or_else(|| "Wybierz, kto złożył wniosek.".to_owned()),
+        );
+        let by_person = applicant == Some(Applicant::Person);
+        let applicant_institution = errors
+            .take(
+                "applicant_institution",
+                validate::optional_line(&self.applicant_institution, 200).and_then(|v| match v {
+                    None if applicant.is_some() && !by_person => {
+                        Err("Podaj nazwę instytucji, która złożyła wniosek.".into())
+                    }
+                    v => Ok(v.filter(|_| !by_person)),
+                }),
+            )
+            .flatten();
+        let referrer = errors.take(
+            "referrer",
+            match Referrer::from_code(&self.referrer) {
+                None => Err("Wybierz, kto skierował osobę.".to_owned()),
+                Some(Referrer::Pup) if !categories.contains(&Category::LongTermUnemployed) => Err("Powiatowy urząd pracy kieruje osoby długotrwale bezrobotne – zaznacz tę kategorię albo wybierz OPS.".into()),
+                Some(r) => Ok(r),
+            },
+        );
+        let referrer_institution = errors.take(
+            "referrer_institution",
+            validate::required_line(&self.referrer_institution, 200),
+        );
+        let referral_date = errors.take("referral_date", past_date(&self.referral_date, today));
+        let consent_date = errors.take("consent_date", past_date(&self.consent_date, today));
+        let consent_scope = errors.take(
+            "consent_scope",
+            validate::required_text(&self.consent_scope, 1000),
+        );
+
+        let complete = || {
+            let (pesel, birth_date, sex, id_document) = identity?;
+            Some(ParticipantData {
+                surname: surname?,
+                first_names: first_names?,
+                pesel,
+                birth_date,
+                sex,
+                id_document,
+                address_street: address_street?,
+                address_postal_code: address_postal_code?,
+                address_city: address_city?,
+                responsible_ops: responsible_ops?,
+                phone: phone?,
+                categories,
+                category_other,
+                no_exclusion_declared_on: no_exclusion_declared_on?,
+                applicant: applicant?,
+                applicant_institution,
+                referrer: referrer?,
+                referrer_institution: referrer_institution?,
+                referral_date: referral_date?,
+                consent_date: consent_date?,
+                consent_scope: consent_scope?,
+            })
+        };
+        match complete() {
+            Some(data) if errors.is_empty() => Ok(data),
+            _ => {
+                if errors.is_empty() {
+                    errors.add("form", "Formularz zawiera błędy.");
+                }
+                Err(errors)
+            }
+        }
+    }
+
+    /// Identity: PESEL, or (for a person without one) birth date and a document number; the
+    /// person must be an adult. Returns (PESEL, birth date, sex, document).
+    #[expect(
+        clippy::type_complexity,
+        reason = "a tuple used once, by `validate`, right above"
+    )]
+    fn identity(
+        &self,
+        errors: &mut Errors,
+        today: Date,
+    ) -> Option<(Option<Pesel>, Date, Option<Sex>, Option<String>)> {
         let typed_birth =
             (!self.birth_date.trim().is_empty()).then(|| dates::parse(&self.birth_date));
         let typed_sex = match self.sex.as_str() {
@@ -205,54 +315,38 @@ impl ParticipantForm {
                 .ok_or_else(|| "Wybierz płeć z listy.".to_owned()),
         };
         if let Err(e) = &typed_sex {
-            errors.insert("sex", e.clone());
+            errors.add("sex", e.clone());
         }
-        if self.no_pesel.is_some() {
+        let document = validate::optional_line(&self.id_document, 50);
+        let (pesel, birth_date, sex, id_document) = if self.no_pesel.is_some() {
             if !self.pesel.trim().is_empty() {
-                errors.insert(
+                errors.add(
                     "pesel",
-                    "Zaznaczono, że osoba nie ma numeru PESEL – usuń numer albo odznacz to pole."
-                        .into(),
+                    "Zaznaczono, że osoba nie ma numeru PESEL – usuń numer albo odznacz to pole.",
                 );
             }
-            match typed_birth {
-                None => {
-                    errors.insert(
-                        "birth_date",
-                        "Bez numeru PESEL podaj datę urodzenia.".into(),
-                    );
-                }
-                Some(Err(e)) => {
-                    errors.insert("birth_date", e);
-                }
-                Some(Ok(d)) => birth_date = Some(d),
-            }
-            match validate::optional_line(&self.id_document, 50) {
-                Ok(Some(doc)) => id_document = Some(doc),
-                Ok(None) => {
-                    errors.insert("id_document", "Bez numeru PESEL podaj rodzaj i numer dokumentu tożsamości (np. karta pobytu).".into());
-                }
-                Err(e) => {
-                    errors.insert("id_document", e);
-                }
-            }
-            sex = typed_sex.ok().flatten();
+            let birth = errors.take(
+                "birth_date",
+                typed_birth.unwrap_or_else(|| Err("Bez numeru PESEL podaj datę urodzenia.".into())),
+            );
+            let document = errors.take(
+                "id_document",
+                document.and_then(|d| d.ok_or_else(|| "Bez numeru PESEL podaj rodzaj i numer dokumentu tożsamości (np. karta pobytu).".to_owned())),
+            );
+            (None, birth, typed_sex.ok().flatten(), document)
         } else {
+            let document = errors.take("id_document", document).flatten();
             match Pesel::parse(&self.pesel) {
                 Ok(p) => {
                     match typed_birth {
-                        Some(Ok(d)) if d != p.birth_date() => {
-                            errors.insert("birth_date", format!("Data urodzenia nie zgadza się z numerem PESEL (z PESEL wynika {}).", dates::format(p.birth_date())));
-                        }
-                        Some(Err(e)) => {
-                            errors.insert("birth_date", e);
-                        }
+                        Some(Ok(d)) if d != p.birth_date() => errors.add("birth_date", format!("Data urodzenia nie zgadza się z numerem PESEL (z PESEL wynika {}).", dates::format(p.birth_date()))),
+                        Some(Err(e)) => errors.add("birth_date", e),
                         _ => {}
                     }
                     if let Ok(Some(s)) = typed_sex
                         && s != p.sex()
                     {
-                        errors.insert(
+                        errors.add(
                             "sex",
                             format!(
                                 "Płeć nie zgadza się z numerem PESEL (z PESEL wynika: {}).",
@@ -260,249 +354,42 @@ impl ParticipantForm {
                             ),
                         );
                     }
-                    birth_date = Some(p.birth_date());
-                    sex = Some(p.sex());
-                    pesel = Some(p.as_str().to_owned());
+                    let (born, sex) = (p.birth_date(), p.sex());
+                    (Some(p), Some(born), Some(sex), document)
                 }
                 Err(_) if self.pesel.trim().is_empty() => {
-                    errors.insert(
+                    errors.add(
                         "pesel",
-                        "Podaj numer PESEL albo zaznacz, że osoba go nie ma.".into(),
+                        "Podaj numer PESEL albo zaznacz, że osoba go nie ma.",
                     );
+                    (None, None, None, document)
                 }
                 Err(e) => {
-                    errors.insert("pesel", e.message().into());
+                    errors.add("pesel", e.message());
+                    (None, None, None, document)
                 }
             }
-            match validate::optional_line(&self.id_document, 50) {
-                Ok(doc) => id_document = doc,
-                Err(e) => {
-                    errors.insert("id_document", e);
-                }
-            }
-        }
+        };
         if let Some(born) = birth_date {
             let field = if errors.contains_key("pesel") || self.no_pesel.is_some() {
                 "birth_date"
             } else {
                 "pesel"
             };
-            if born > today {
-                errors
-                    .entry(field)
-                    .or_insert_with(|| "Data urodzenia nie może być z przyszłości.".into());
+            let problem = if born > today {
+                Some("Data urodzenia nie może być z przyszłości.")
             } else if dates::age(born, today) < 18 {
-                errors
-                    .entry(field)
-                    .or_insert_with(|| "Uczestnikiem CIS może zostać osoba pełnoletnia.".into());
+                Some("Uczestnikiem CIS może zostać osoba pełnoletnia.")
             } else if dates::age(born, today) > 100 {
-                errors.entry(field).or_insert_with(|| {
-                    "Sprawdź datę urodzenia – osoba miałaby ponad 100 lat.".into()
-                });
+                Some("Sprawdź datę urodzenia – osoba miałaby ponad 100 lat.")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                errors.entry(field).or_insert_with(|| problem.into());
             }
         }
-
-        // Address of residence (or stay) and the OPS responsible for it.
-        let mut take = |field: &'static str, result: Result<String, String>| match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.insert(field, e);
-                None
-            }
-        };
-        let address_street = take(
-            "address_street",
-            validate::optional_line(&self.address_street, 200).map(Option::unwrap_or_default),
-        );
-        let address_city = take(
-            "address_city",
-            validate::required_line(&self.address_city, 100),
-        );
-        let postal = self.address_postal_code.trim();
-        let postal_ok = postal.is_empty()
-            || (postal.len() == 6
-                && postal.bytes().enumerate().all(|(i, b)| {
-                    if i == 2 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                }));
-        let address_postal_code = if postal_ok {
-            Some(postal.to_owned())
-        } else {
-            errors.insert(
-                "address_postal_code",
-                "Kod pocztowy ma postać 00-000.".into(),
-            );
-            None
-        };
-        let mut take = |field: &'static str, result: Result<String, String>| match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.insert(field, e);
-                None
-            }
-        };
-        let responsible_ops = take(
-            "responsible_ops",
-            validate::optional_line(&self.responsible_ops, 200).map(Option::unwrap_or_default),
-        )
-        .map(|ops| match (&address_city, ops.is_empty()) {
-            (Some(city), true) => format!("Ośrodek pomocy społecznej właściwy dla: {city}"),
-            _ => ops,
-        });
-        let phone = take("phone", phone(&self.phone).map(Option::unwrap_or_default))
-            .map(|p| (!p.is_empty()).then_some(p));
-
-        // Eligibility (art. 1 ust. 2) and the declaration of art. 1 ust. 3.
-        let categories: Vec<Category> =
-            Category::ALL.into_iter().filter(|c| self.has(*c)).collect();
-        if categories.is_empty() {
-            errors.insert(
-                "categories",
-                "Zaznacz co najmniej jedną kategorię (art. 1 ust. 2 ustawy).".into(),
-            );
-        }
-        let category_other = match validate::optional_text(&self.category_other, 500) {
-            Ok(v) if self.has(Category::Other) && v.is_none() => {
-                errors.insert(
-                    "category_other",
-                    "Opisz sytuację osoby (wybrano „Inna sytuacja”).".into(),
-                );
-                None
-            }
-            Ok(v) => v.filter(|_| self.has(Category::Other)),
-            Err(e) => {
-                errors.insert("category_other", e);
-                None
-            }
-        };
-        if self.no_exclusion.is_none() {
-            errors.insert(
-                "no_exclusion",
-                "Bez oświadczenia, że osobie nie przysługuje zasiłek dla bezrobotnych, świadczenie ani emerytura lub renta (art. 1 ust. 3), nie można jej zarejestrować.".into(),
-            );
-        }
-        let no_exclusion_declared_on = past_date(
-            &mut errors,
-            "no_exclusion_date",
-            &self.no_exclusion_date,
-            today,
-        );
-
-        // Referral (art. 12).
-        let applicant = Applicant::from_code(&self.applicant);
-        if applicant.is_none() {
-            errors.insert("applicant", "Wybierz, kto złożył wniosek.".into());
-        }
-        let applicant_institution = match validate::optional_line(&self.applicant_institution, 200)
-        {
-            Ok(None) if applicant.is_some_and(|a| a != Applicant::Person) => {
-                errors.insert(
-                    "applicant_institution",
-                    "Podaj nazwę instytucji, która złożyła wniosek.".into(),
-                );
-                None
-            }
-            Ok(v) => v.filter(|_| applicant != Some(Applicant::Person)),
-            Err(e) => {
-                errors.insert("applicant_institution", e);
-                None
-            }
-        };
-        let referrer = Referrer::from_code(&self.referrer);
-        match referrer {
-            None => {
-                errors.insert("referrer", "Wybierz, kto skierował osobę.".into());
-            }
-            Some(Referrer::Pup) if !categories.contains(&Category::LongTermUnemployed) => {
-                errors.insert("referrer", "Powiatowy urząd pracy kieruje osoby długotrwale bezrobotne – zaznacz tę kategorię albo wybierz OPS.".into());
-            }
-            Some(_) => {}
-        }
-        let referrer_institution = match validate::required_line(&self.referrer_institution, 200) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.insert("referrer_institution", e);
-                None
-            }
-        };
-        let referral_date = past_date(&mut errors, "referral_date", &self.referral_date, today);
-        let consent_date = past_date(&mut errors, "consent_date", &self.consent_date, today);
-        let consent_scope = match validate::required_text(&self.consent_scope, 1000) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.insert("consent_scope", e);
-                None
-            }
-        };
-
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        match (
-            surname,
-            first_names,
-            birth_date,
-            address_street,
-            address_postal_code,
-            address_city,
-            responsible_ops,
-            phone,
-            no_exclusion_declared_on,
-            applicant,
-            referrer,
-            referrer_institution,
-            referral_date,
-            consent_date,
-            consent_scope,
-        ) {
-            (
-                Some(surname),
-                Some(first_names),
-                Some(birth_date),
-                Some(address_street),
-                Some(address_postal_code),
-                Some(address_city),
-                Some(responsible_ops),
-                Some(phone),
-                Some(no_exclusion_declared_on),
-                Some(applicant),
-                Some(referrer),
-                Some(referrer_institution),
-                Some(referral_date),
-                Some(consent_date),
-                Some(consent_scope),
-            ) => Ok(ParticipantData {
-                surname,
-                first_names,
-                pesel,
-                birth_date,
-                sex,
-                id_document,
-                address_street,
-                address_postal_code,
-                address_city,
-                responsible_ops,
-                phone,
-                categories,
-                category_other,
-                no_exclusion_declared_on,
-                applicant,
-                applicant_institution,
-                referrer,
-                referrer_institution,
-                referral_date,
-                consent_date,
-                consent_scope,
-            }),
-            _ => {
-                let mut e = Errors::new();
-                e.insert("form", "Formularz zawiera błędy.".into());
-                Err(e)
-            }
-        }
+        Some((pesel, birth_date?, sex, id_document))
     }
 
     /// The social worker chosen by a manager (`None`: not assigned yet).
@@ -514,49 +401,6 @@ impl ParticipantForm {
                 .map_err(|_| "Wybierz pracownika socjalnego z listy.".to_owned()),
         }
     }
-}
-
-fn past_date(errors: &mut Errors, field: &'static str, value: &str, today: Date) -> Option<Date> {
-    match dates::parse(value) {
-        Ok(d) if d > today => {
-            errors.insert(field, "Data nie może być z przyszłości.".into());
-            None
-        }
-        Ok(d) => Some(d),
-        Err(e) => {
-            errors.insert(field, e);
-            None
-        }
-    }
-}
-
-/// A surname or first name(s): letters (any alphabet), spaces, hyphens, apostrophes, dots.
-fn person_name(value: &str) -> Result<String, String> {
-    let value = validate::required_line(value, 100)?;
-    let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !collapsed.chars().any(char::is_alphabetic)
-        || !collapsed
-            .chars()
-            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’' || c == '.')
-    {
-        return Err("Wpisz samo imię lub nazwisko: litery, spacja, łącznik lub apostrof.".into());
-    }
-    Ok(collapsed)
-}
-
-fn phone(value: &str) -> Result<Option<String>, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if !allowed || !(9..=15).contains(&digits) || value.chars().count() > 30 {
-        return Err("Numer telefonu: 9–15 cyfr, np. 601 234 567 lub +48 601 234 567.".into());
-    }
-    Ok(Some(value.to_owned()))
 }
 
 #[cfg(test)]

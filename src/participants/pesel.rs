@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+use sqlx::Postgres;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use time::{Date, Month};
 
 use crate::domain::vocabulary;
@@ -150,6 +154,39 @@ impl Pesel {
 impl fmt::Display for Pesel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.digits)
+    }
+}
+
+impl std::error::Error for PeselError {}
+
+impl fmt::Display for PeselError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+// Stored as text; what comes back from the database is parsed again (a stored PESEL that does
+// not parse is a fault in the data, answered with an error rather than shown).
+impl sqlx::Type<Postgres> for Pesel {
+    fn type_info() -> PgTypeInfo {
+        <String as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <String as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Postgres> for Pesel {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        <&str as sqlx::Encode<'q, Postgres>>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for Pesel {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        let digits = <&str as sqlx::Decode<'r, Postgres>>::decode(value)?;
+        Ok(Pesel::parse(digits)?)
     }
 }
 

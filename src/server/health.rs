@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::policy::Gate;
 use crate::state::AppState;
 use crate::web::page::Rendered;
 use crate::web::route::Route;
@@ -14,8 +15,8 @@ use crate::web::route::Route;
 /// `/healthz` and `/readyz`.
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get("/healthz", healthz),
-        Route::get("/readyz", readyz),
+        Route::get("/healthz", Gate::Anyone, healthz),
+        Route::get("/readyz", Gate::Anyone, readyz),
     ]
 }
 

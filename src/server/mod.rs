@@ -35,7 +35,11 @@ pub fn routes() -> Vec<Route> {
     routes.extend(health::routes());
     routes.extend(static_files::routes());
     routes.extend(crate::account::routes());
-    routes.extend(crate::home::routes());
+    // The home page lists each area's work, in this order.
+    routes.extend(crate::home::routes(vec![
+        crate::users::inbox_items,
+        crate::participants::inbox_items,
+    ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
     routes
@@ -50,7 +54,8 @@ pub fn table() -> Vec<(Method, &'static str)> {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new();
     for route in routes() {
-        app = app.route(route.path, route.handler);
+        let path = route.path;
+        app = app.route(path, route.into_method_router(&state));
     }
     with_layers(app, state)
 }

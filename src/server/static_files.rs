@@ -5,6 +5,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::policy::Gate;
 use crate::error::AppError;
 use crate::web::page::Rendered;
 use crate::web::route::Route;
@@ -24,7 +25,7 @@ const FILES: &[(&str, &str, &str)] = &[
 
 /// `GET /static/{*path}`.
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/static/{*path}", static_file)]
+    vec![Route::get("/static/{*path}", Gate::Anyone, static_file)]
 }
 
 async fn static_file(Path(path): Path<String>) -> Result<Response, AppError> {

@@ -7,15 +7,18 @@
 //! change is audited in the same transaction. The administrator sees no participant data.
 
 mod db;
+mod inbox;
+
+pub use inbox::inbox_items;
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::Action;
+use crate::audit::{AuditEvent, Outcome};
+use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::{normalize_login, throttle, valid_login};
 use crate::domain::Role;
@@ -24,6 +27,8 @@ use crate::security::password;
 use crate::state::AppState;
 use crate::validate;
 use crate::web::extract::{NoFields, SecureForm};
+use crate::web::finish::finish;
+use crate::web::forms::{Choice, choices};
 use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
 use crate::web::route::Route;
@@ -32,34 +37,28 @@ use db::StaffAccount;
 /// The staff administration routes.
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get("/admin/users", list_staff),
-        Route::get("/admin/users/new", new_staff_form),
-        Route::post("/admin/users", create_staff),
-        Route::get("/admin/users/{id}", show_staff),
-        Route::post("/admin/users/{id}/role", change_role),
-        Route::post("/admin/users/{id}/deactivate", deactivate_staff),
-        Route::post("/admin/users/{id}/reactivate", reactivate_staff),
-        Route::post("/admin/users/{id}/reset-password", reset_password),
-        Route::post("/admin/users/{id}/unlock", unlock_staff),
+        Route::get("/admin/users", Gate::Admin, list_staff),
+        Route::get("/admin/users/new", Gate::Admin, new_staff_form),
+        Route::post("/admin/users", Gate::Admin, create_staff),
+        Route::get("/admin/users/{id}", Gate::Admin, show_staff),
+        Route::post("/admin/users/{id}/role", Gate::Admin, change_role),
+        Route::post(
+            "/admin/users/{id}/deactivate",
+            Gate::Admin,
+            deactivate_staff,
+        ),
+        Route::post(
+            "/admin/users/{id}/reactivate",
+            Gate::Admin,
+            reactivate_staff,
+        ),
+        Route::post(
+            "/admin/users/{id}/reset-password",
+            Gate::Admin,
+            reset_password,
+        ),
+        Route::post("/admin/users/{id}/unlock", Gate::Admin, unlock_staff),
     ]
-}
-
-/// A role option in a `<select>`.
-struct RoleOption {
-    code: &'static str,
-    label: &'static str,
-    selected: bool,
-}
-
-fn role_options(selected: &str) -> Vec<RoleOption> {
-    Role::ALL
-        .into_iter()
-        .map(|r| RoleOption {
-            code: r.code(),
-            label: r.label(),
-            selected: r.code() == selected,
-        })
-        .collect()
 }
 
 /// An account row as the list shows it.
@@ -86,7 +85,8 @@ struct ListPage {
 }
 
 async fn list_staff(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    user.authorize(&state, Action::ViewStaff).await?;
+    user.authorize(&state, Action::ViewStaff, Target::Centre)
+        .await?;
     let rows = db::list(&state.db, user.centre_id, state.clock.now())
         .await?
         .into_iter()
@@ -123,16 +123,17 @@ struct NewPage {
     layout: Layout,
     form: StaffForm,
     errors: StaffFormErrors,
-    roles: Vec<RoleOption>,
+    roles: Vec<Choice>,
 }
 
 async fn new_staff_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    user.authorize(&state, Action::CreateStaff).await?;
+    user.authorize(&state, Action::CreateStaff, Target::Centre)
+        .await?;
     render(&NewPage {
         layout: Layout::for_user(&state, &user, "Nowe konto pracownika", "/admin/users"),
         form: StaffForm::default(),
         errors: StaffFormErrors::default(),
-        roles: role_options(""),
+        roles: choices::<Role>(""),
     })
 }
 
@@ -141,7 +142,8 @@ async fn create_staff(
     user: CurrentUser,
     SecureForm(form): SecureForm<StaffForm>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::CreateStaff).await?;
+    user.authorize(&state, Action::CreateStaff, Target::Centre)
+        .await?;
     let mut errors = StaffFormErrors::default();
     let login = normalize_login(&form.login);
     if !valid_login(&login) {
@@ -159,7 +161,7 @@ async fn create_staff(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewPage {
                 layout: Layout::for_user(&state, &user, "Nowe konto pracownika", "/admin/users"),
-                roles: role_options(&form.role),
+                roles: choices::<Role>(&form.role),
                 form,
                 errors,
             },
@@ -193,24 +195,16 @@ async fn create_staff(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
-        &user.meta,
+    finish(
+        tx,
+        &user,
         AuditEvent::new(Action::CreateStaff.code(), Outcome::Success)
-            .by(user.audit_actor())
             .on("staff_user", id)
             .detail(role.code()),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
         &one_time_message(&login, &one_time, &state),
+        &format!("/admin/users/{id}"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    .await
 }
 
 fn one_time_message(login: &str, one_time: &str, state: &AppState) -> String {
@@ -228,7 +222,7 @@ struct ShowPage {
     role_label: &'static str,
     status: &'static str,
     is_self: bool,
-    roles: Vec<RoleOption>,
+    roles: Vec<Choice>,
     role_error: Option<String>,
 }
 
@@ -237,7 +231,8 @@ async fn show_staff(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ViewStaff).await?;
+    user.authorize(&state, Action::ViewStaff, Target::Centre)
+        .await?;
     let account = db::find(&state.db, user.centre_id, id, state.clock.now())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -260,7 +255,7 @@ fn show_page(
         role_label: account.role.label(),
         status: status_label(&account),
         is_self: account.staff_user_id == user.user_id,
-        roles: role_options(account.role.code()),
+        roles: choices::<Role>(account.role.code()),
         role_error,
         account,
     }
@@ -279,7 +274,8 @@ async fn change_role(
     IdPath(id): IdPath,
     SecureForm(form): SecureForm<RoleForm>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ChangeStaffRole).await?;
+    user.authorize(&state, Action::ChangeStaffRole, Target::Centre)
+        .await?;
     let mut tx = state.db.begin().await?;
     let (_, old_role, _, version) = db::lock(&mut tx, user.centre_id, id)
         .await?
@@ -312,24 +308,16 @@ async fn change_role(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
+    finish(
+        tx,
+        &user,
         AuditEvent::new(Action::ChangeStaffRole.code(), Outcome::Success)
-            .by(user.audit_actor())
             .on("staff_user", id)
             .detail(format!("{old_role}->{role}")),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
         &format!("Zmieniono rolę na: {}.", role.label()),
+        &format!("/admin/users/{id}"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    .await
 }
 
 async fn deactivate_staff(
@@ -356,7 +344,8 @@ async fn set_active(
     id: uuid::Uuid,
     active: bool,
 ) -> Result<Response> {
-    user.authorize(&state, Action::SetStaffActive).await?;
+    user.authorize(&state, Action::SetStaffActive, Target::Centre)
+        .await?;
     let mut tx = state.db.begin().await?;
     let (_, _, was_active, _) = db::lock(&mut tx, user.centre_id, id)
         .await?
@@ -390,22 +379,13 @@ async fn set_active(
     } else {
         "staff.deactivate"
     };
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(action, Outcome::Success)
-            .by(user.audit_actor())
-            .on("staff_user", id),
-    )
-    .await?;
     let message = if active {
         "Konto zostało ponownie aktywowane."
     } else {
         "Konto zostało dezaktywowane, a wszystkie jego sesje zakończone."
     };
-    session::set_flash(&mut *tx, &user.session_hash, "success", message).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    let event = AuditEvent::new(action, Outcome::Success).on("staff_user", id);
+    finish(tx, &user, event, message, &format!("/admin/users/{id}")).await
 }
 
 async fn reset_password(
@@ -414,7 +394,8 @@ async fn reset_password(
     IdPath(id): IdPath,
     SecureForm(_): SecureForm<NoFields>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ResetStaffPassword).await?;
+    user.authorize(&state, Action::ResetStaffPassword, Target::Centre)
+        .await?;
     if id == user.user_id {
         return Err(AppError::conflict(
             "Własne hasło zmienisz na stronie „Zmiana hasła”.",
@@ -440,23 +421,14 @@ async fn reset_password(
     .await?;
     session::delete_for_user(&mut *tx, id, None).await?;
     throttle::reset(&mut tx, &login).await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::ResetStaffPassword.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("staff_user", id),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
+    finish(
+        tx,
+        &user,
+        AuditEvent::new(Action::ResetStaffPassword.code(), Outcome::Success).on("staff_user", id),
         &one_time_message(&login, &one_time, &state),
+        &format!("/admin/users/{id}"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    .await
 }
 
 async fn unlock_staff(
@@ -465,27 +437,19 @@ async fn unlock_staff(
     IdPath(id): IdPath,
     SecureForm(_): SecureForm<NoFields>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::UnlockStaff).await?;
+    user.authorize(&state, Action::UnlockStaff, Target::Centre)
+        .await?;
     let mut tx = state.db.begin().await?;
     let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     throttle::reset(&mut tx, &login).await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::UnlockStaff.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("staff_user", id),
-    )
-    .await?;
-    session::set_flash(
-        &mut *tx,
-        &user.session_hash,
-        "success",
+    finish(
+        tx,
+        &user,
+        AuditEvent::new(Action::UnlockStaff.code(), Outcome::Success).on("staff_user", id),
         "Blokada logowania została zdjęta.",
+        &format!("/admin/users/{id}"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+    .await
 }

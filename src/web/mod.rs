@@ -3,6 +3,9 @@
 //! kit (field errors, choices, date checks, the end of a successful write).
 
 pub mod extract;
+pub mod finish;
+pub mod forms;
+pub mod inbox;
 pub mod page;
 pub mod path;
 pub mod route;

@@ -382,7 +382,7 @@ async fn the_list_filters_sorts_and_pages_with_a_cursor_that_is_an_id() {
     let centre = app.centre_id(CENTRE_A).await;
     let mut tx = app.db.begin().await.unwrap();
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    teczka::participants::seed::generate(&mut tx, centre, 130, 42, today, true)
+    teczka::demo::participants::generate(&mut tx, centre, 130, 42, today, true)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -1503,7 +1503,7 @@ async fn generated_participants_have_consistent_histories() {
     let centre = app.centre_id(CENTRE_A).await;
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     let mut tx = app.db.begin().await.unwrap();
-    teczka::participants::seed::generate(&mut tx, centre, 2000, 7, today, false)
+    teczka::demo::participants::generate(&mut tx, centre, 2000, 7, today, false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -1548,7 +1548,7 @@ async fn search_results_page_with_a_posted_cursor_in_surname_order() {
     let centre = app.centre_id(CENTRE_A).await;
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     let mut tx = app.db.begin().await.unwrap();
-    teczka::participants::seed::generate(&mut tx, centre, 1500, 3, today, false)
+    teczka::demo::participants::generate(&mut tx, centre, 1500, 3, today, false)
         .await
         .unwrap();
     tx.commit().await.unwrap();

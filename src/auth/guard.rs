@@ -1,0 +1,97 @@
+//! Enforcing the policy: the route gate (a route layer that lets only the roles a route declares
+//! in), and the audited decision on an action (`CurrentUser::authorize`). Every refusal writes a
+//! `denied` audit row and answers 403, or 404 when the object is outside the actor's scope.
+
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::policy::{self, Action, Gate, Refusal, Target};
+use super::session::CurrentUser;
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => AppError::NotFound,
+            Refusal::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+impl CurrentUser {
+    /// Whether the policy allows `action` on `target` (to show or hide a button; the handler of
+    /// the action asks again).
+    pub fn can(&self, action: Action, target: Target<'_>) -> bool {
+        policy::check(self.actor(), action, target).is_ok()
+    }
+
+    /// Asks the policy about `action` on `target`; a refusal is audited (with the participant,
+    /// if any) and answers 403, or 404 outside the actor's scope.
+    pub async fn authorize(
+        &self,
+        state: &AppState,
+        action: Action,
+        target: Target<'_>,
+    ) -> Result<()> {
+        match policy::check(self.actor(), action, target) {
+            Ok(()) => Ok(()),
+            Err(refusal) => Err(self.refused(state, action, target, refusal).await),
+        }
+    }
+
+    /// Records a refusal the caller decided with `policy::check` while holding a transaction
+    /// (which it has ended, so that the request never holds two connections), and returns the
+    /// error to answer with.
+    pub async fn refused(
+        &self,
+        state: &AppState,
+        action: Action,
+        target: Target<'_>,
+        refusal: Refusal,
+    ) -> AppError {
+        tracing::warn!(user_id = %self.user_id, action = action.code(), "access denied");
+        let mut event = AuditEvent::new(action.code(), Outcome::Denied).by(self.audit_actor());
+        if let Target::Participant(p) = target {
+            event = event
+                .on("participant", p.participant_id)
+                .participant(p.participant_id);
+        }
+        match audit::record(&state.db, &self.meta, event).await {
+            Ok(()) => refusal.into(),
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// The route layer behind every gated route: signs the user in (or redirects to the login
+/// page) and asks [`policy::gate`]; a refusal is audited with the route it was refused.
+pub async fn enter(
+    State((state, gate)): State<(AppState, Gate)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let user = match CurrentUser::from_request_parts(&mut parts, &state).await {
+        Ok(user) => user,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(refusal) = policy::gate(user.role, gate) {
+        let route = parts
+            .extensions
+            .get::<MatchedPath>()
+            .map(|p| format!("{} {}", parts.method, p.as_str()))
+            .unwrap_or_default();
+        tracing::warn!(user_id = %user.user_id, route, "route refused");
+        let event = AuditEvent::new("route.enter", Outcome::Denied)
+            .by(user.audit_actor())
+            .detail(route);
+        if let Err(e) = audit::record(&state.db, &user.meta, event).await {
+            return AppError::from(e).into_response();
+        }
+        return AppError::from(refusal).into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}

@@ -1,0 +1,412 @@
+//! Authorization: the one place that answers "may this actor do this?".
+//!
+//! Two entry points decide access: [`gate`], the coarse check every route declares (who may
+//! enter at all: anyone, any staff, the administrator, staff who work with participants), which
+//! the router applies as a route layer; and [`check`], the decision on one action on one object,
+//! which every handler asks after loading the object in scope. Both deny by default: every
+//! `Action` and every `Gate` is matched explicitly, with no arm that allows "everything else",
+//! so adding one forces a decision here and a row in the unit tests.
+//!
+//! What the rest of the code needs to know about who sees what is decided here too and handed
+//! out as values: the list scope a query turns into SQL ([`ListScope`]), the caseload a list may
+//! show, the categories a role may filter by, and which parts of a file are shown
+//! ([`Visibility`]). Queries and templates never re-decide it.
+//!
+//! Object scope by centre is enforced by the queries, which only ever load objects of the
+//! actor's centre: an object outside the scope answers 404 exactly like a missing one.
+
+mod participants;
+mod staff;
+
+use uuid::Uuid;
+
+pub use participants::{
+    CaseloadFilter, Field, FilterRefusal, ListScope, ParticipantFacts, RowView, Visibility,
+    filterable_categories, list_scope, may_search_by_pesel, narrow_caseload, row_view,
+    sees_participant, visible_fields,
+};
+
+use crate::domain::Role;
+#[cfg(test)]
+use crate::domain::Status;
+
+/// Something a signed-in user asks to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// See the home page (the inbox of one's role).
+    ViewHome,
+    /// Change one's own password.
+    ChangeOwnPassword,
+    /// List and open staff accounts of the centre.
+    ViewStaff,
+    /// Create a staff account.
+    CreateStaff,
+    /// Change the role of a staff account.
+    ChangeStaffRole,
+    /// Deactivate or reactivate a staff account.
+    SetStaffActive,
+    /// Issue a new one-time password for a staff account.
+    ResetStaffPassword,
+    /// Lift the temporary login lock of an account.
+    UnlockStaff,
+    /// See the participant list and search it.
+    ListParticipants,
+    /// Register a candidate.
+    RegisterParticipant,
+    /// Open a participant's file.
+    ViewParticipant,
+    /// Edit identity, contact, referral and eligibility data.
+    EditParticipant,
+    /// Candidate → reserve list.
+    MoveToReserve,
+    /// Reserve list → trial period (admission, with the OPS head's agreement).
+    AdmitParticipant,
+    /// Trial period → participant.
+    ConfirmParticipant,
+    /// → graduate.
+    GraduateParticipant,
+    /// → terminated.
+    TerminateParticipant,
+    /// Extend the planned end of participation.
+    ExtendParticipation,
+    /// Assign or reassign the social worker.
+    AssignSocialWorker,
+    /// Add a document to the recruitment file.
+    AddRecruitmentDocument,
+    /// Place the participant in a workshop.
+    AssignWorkshop,
+}
+
+impl Action {
+    /// Every action, for the policy table test.
+    pub const ALL: [Action; 21] = [
+        Action::ViewHome,
+        Action::ChangeOwnPassword,
+        Action::ViewStaff,
+        Action::CreateStaff,
+        Action::ChangeStaffRole,
+        Action::SetStaffActive,
+        Action::ResetStaffPassword,
+        Action::UnlockStaff,
+        Action::ListParticipants,
+        Action::RegisterParticipant,
+        Action::ViewParticipant,
+        Action::EditParticipant,
+        Action::MoveToReserve,
+        Action::AdmitParticipant,
+        Action::ConfirmParticipant,
+        Action::GraduateParticipant,
+        Action::TerminateParticipant,
+        Action::ExtendParticipation,
+        Action::AssignSocialWorker,
+        Action::AddRecruitmentDocument,
+        Action::AssignWorkshop,
+    ];
+
+    /// Stable name used in audit rows.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::ViewHome => "home.view",
+            Action::ChangeOwnPassword => "account.change_password",
+            Action::ViewStaff => "staff.view",
+            Action::CreateStaff => "staff.create",
+            Action::ChangeStaffRole => "staff.change_role",
+            Action::SetStaffActive => "staff.set_active",
+            Action::ResetStaffPassword => "staff.reset_password",
+            Action::UnlockStaff => "staff.unlock",
+            Action::ListParticipants => "participant.list",
+            Action::RegisterParticipant => "participant.register",
+            Action::ViewParticipant => "participant.view",
+            Action::EditParticipant => "participant.edit",
+            Action::MoveToReserve => "participant.status.reserve",
+            Action::AdmitParticipant => "participant.status.trial",
+            Action::ConfirmParticipant => "participant.status.participant",
+            Action::GraduateParticipant => "participant.status.graduate",
+            Action::TerminateParticipant => "participant.status.terminated",
+            Action::ExtendParticipation => "participant.extend",
+            Action::AssignSocialWorker => "participant.assign_social_worker",
+            Action::AddRecruitmentDocument => "participant.add_document",
+            Action::AssignWorkshop => "participant.assign_workshop",
+        }
+    }
+}
+
+/// The facts about the actor the policy needs.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    /// The actor's account.
+    pub user_id: Uuid,
+    /// The actor's role in their centre.
+    pub role: Role,
+}
+
+/// What an action is done to.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// Nothing in particular (a list, a form for something new).
+    Centre,
+    /// One participant of the actor's centre.
+    Participant(&'a ParticipantFacts),
+}
+
+/// Why the policy said no: the object is outside the actor's scope (it answers 404, exactly
+/// like a missing one), or it is in scope but the action is not the actor's to take (403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Outside the scope: "there is no such thing".
+    NotFound,
+    /// In scope, but not allowed.
+    Forbidden,
+}
+
+/// Who may enter a route at all; every route of the registry declares one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Anyone, signed in or not (login page, probes, static files).
+    Anyone,
+    /// Any signed-in staff member.
+    Staff,
+    /// The administrator only.
+    Admin,
+    /// Staff who work with participants (everyone but the administrator); a collection route,
+    /// so others are refused (403).
+    ParticipantWork,
+    /// One participant's file or a form on it; for whoever cannot see files at all the file
+    /// does not exist (404).
+    ParticipantFile,
+}
+
+/// Whether a signed-in `role` may enter a route behind `gate`.
+pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
+    let works_with_participants = !matches!(role, Role::Admin);
+    match gate {
+        Gate::Anyone | Gate::Staff => Ok(()),
+        Gate::Admin if role == Role::Admin => Ok(()),
+        Gate::Admin => Err(Refusal::Forbidden),
+        Gate::ParticipantWork if works_with_participants => Ok(()),
+        Gate::ParticipantWork => Err(Refusal::Forbidden),
+        Gate::ParticipantFile if works_with_participants => Ok(()),
+        Gate::ParticipantFile => Err(Refusal::NotFound),
+    }
+}
+
+/// Decides whether `actor` may perform `action` on `target`. A participant outside the actor's
+/// scope is `NotFound` whatever the action; participant actions without a participant are
+/// denied.
+pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Refusal> {
+    if let Target::Participant(p) = target
+        && !sees_participant(actor, p)
+    {
+        return Err(Refusal::NotFound);
+    }
+    let allowed = match action {
+        // Every signed-in role has a home page and its own password.
+        Action::ViewHome | Action::ChangeOwnPassword => true,
+        Action::ViewStaff
+        | Action::CreateStaff
+        | Action::ChangeStaffRole
+        | Action::SetStaffActive
+        | Action::ResetStaffPassword
+        | Action::UnlockStaff => staff::allows(actor.role),
+        Action::ListParticipants
+        | Action::RegisterParticipant
+        | Action::ViewParticipant
+        | Action::EditParticipant
+        | Action::MoveToReserve
+        | Action::AdmitParticipant
+        | Action::ConfirmParticipant
+        | Action::GraduateParticipant
+        | Action::TerminateParticipant
+        | Action::ExtendParticipation
+        | Action::AssignSocialWorker
+        | Action::AddRecruitmentDocument
+        | Action::AssignWorkshop => participants::allows(actor, action, target),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Refusal::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: Uuid = Uuid::from_u128(1);
+    const OTHER: Uuid = Uuid::from_u128(2);
+
+    fn actor(role: Role) -> Actor {
+        Actor { user_id: ME, role }
+    }
+
+    fn participant(worker: Option<Uuid>, status: Status, workshop: bool) -> ParticipantFacts {
+        ParticipantFacts {
+            participant_id: Uuid::from_u128(99),
+            social_worker_id: worker,
+            status,
+            in_actor_workshop: workshop,
+        }
+    }
+
+    /// Function-level table: (action, roles allowed) for actions without a participant.
+    fn expected_centre(action: Action) -> &'static [Role] {
+        use Role::*;
+        match action {
+            Action::ViewHome | Action::ChangeOwnPassword => &[
+                Admin,
+                Manager,
+                SocialWorker,
+                Psychologist,
+                CareerAdvisor,
+                Instructor,
+            ],
+            Action::ViewStaff
+            | Action::CreateStaff
+            | Action::ChangeStaffRole
+            | Action::SetStaffActive
+            | Action::ResetStaffPassword
+            | Action::UnlockStaff => &[Admin],
+            Action::ListParticipants => &[
+                Manager,
+                SocialWorker,
+                Psychologist,
+                CareerAdvisor,
+                Instructor,
+            ],
+            Action::RegisterParticipant => &[Manager, SocialWorker],
+            // Participant actions need a participant: denied without one.
+            _ => &[],
+        }
+    }
+
+    #[test]
+    fn actions_without_a_participant_match_the_table() {
+        for action in Action::ALL {
+            for role in Role::ALL {
+                let allowed = check(actor(role), action, Target::Centre).is_ok();
+                assert_eq!(
+                    allowed,
+                    expected_centre(action).contains(&role),
+                    "{role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn participant_scope_per_role() {
+        let mine = participant(Some(ME), Status::Candidate, false);
+        let theirs = participant(Some(OTHER), Status::Participant, false);
+        let in_workshop = participant(Some(OTHER), Status::Participant, true);
+        let candidate = participant(Some(OTHER), Status::Candidate, true);
+        assert!(sees_participant(actor(Role::Manager), &theirs));
+        assert!(sees_participant(actor(Role::SocialWorker), &mine));
+        assert!(!sees_participant(actor(Role::SocialWorker), &theirs));
+        assert!(sees_participant(actor(Role::Psychologist), &theirs));
+        assert!(
+            !sees_participant(actor(Role::Psychologist), &mine),
+            "candidates are not active"
+        );
+        assert!(sees_participant(actor(Role::CareerAdvisor), &theirs));
+        assert!(!sees_participant(actor(Role::Instructor), &theirs));
+        assert!(sees_participant(actor(Role::Instructor), &in_workshop));
+        assert!(sees_participant(actor(Role::Instructor), &candidate));
+        for p in [&mine, &theirs, &in_workshop] {
+            assert!(!sees_participant(actor(Role::Admin), p));
+        }
+    }
+
+    #[test]
+    fn only_the_manager_moves_participants_beyond_the_reserve_list() {
+        let mine = participant(Some(ME), Status::Reserve, true);
+        for action in [
+            Action::AdmitParticipant,
+            Action::ConfirmParticipant,
+            Action::GraduateParticipant,
+            Action::TerminateParticipant,
+            Action::ExtendParticipation,
+            Action::AssignSocialWorker,
+        ] {
+            for role in Role::ALL {
+                let allowed = check(actor(role), action, Target::Participant(&mine)).is_ok();
+                assert_eq!(allowed, role == Role::Manager, "{role:?} × {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_caseworker_and_the_manager_keep_the_file() {
+        let mine = participant(Some(ME), Status::Participant, true);
+        let theirs = participant(Some(OTHER), Status::Participant, true);
+        for action in [
+            Action::EditParticipant,
+            Action::MoveToReserve,
+            Action::AddRecruitmentDocument,
+            Action::AssignWorkshop,
+        ] {
+            assert!(check(actor(Role::Manager), action, Target::Participant(&theirs)).is_ok());
+            assert!(
+                check(
+                    actor(Role::SocialWorker),
+                    action,
+                    Target::Participant(&mine)
+                )
+                .is_ok()
+            );
+            assert!(
+                check(
+                    actor(Role::SocialWorker),
+                    action,
+                    Target::Participant(&theirs)
+                )
+                .is_err()
+            );
+            for role in [
+                Role::Psychologist,
+                Role::CareerAdvisor,
+                Role::Instructor,
+                Role::Admin,
+            ] {
+                assert!(
+                    check(actor(role), action, Target::Participant(&mine)).is_err(),
+                    "{role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn special_category_fields_follow_the_rule_table() {
+        let p = participant(Some(ME), Status::Participant, true);
+        let sees = |role: Role, field: Field| visible_fields(actor(role), &p).contains(&field);
+        for role in [Role::Manager, Role::SocialWorker] {
+            assert!(sees(role, Field::CategoriesHealth) && sees(role, Field::CategoriesCriminal));
+        }
+        for role in [Role::Psychologist, Role::CareerAdvisor] {
+            assert!(sees(role, Field::CategoriesHealth), "{role:?}");
+            assert!(!sees(role, Field::CategoriesCriminal), "{role:?}");
+            assert!(!sees(role, Field::Referral), "{role:?}");
+        }
+        for field in [
+            Field::CategoriesGeneral,
+            Field::CategoriesHealth,
+            Field::CategoriesCriminal,
+            Field::Personal,
+            Field::Referral,
+        ] {
+            assert!(!sees(Role::Instructor, field), "{field:?}");
+        }
+        assert!(
+            sees(Role::Instructor, Field::Contact) && sees(Role::Instructor, Field::Participation)
+        );
+        assert!(visible_fields(actor(Role::Admin), &p).is_empty());
+        assert!(
+            sees(Role::Manager, Field::FileAudit) && !sees(Role::SocialWorker, Field::FileAudit)
+        );
+        let theirs = participant(Some(OTHER), Status::Participant, false);
+        assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
+        assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
+        assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
+    }
+}

@@ -1,0 +1,183 @@
+//! Demo data for `cargo run` and `--demo`: two fictional centres, one account per role, and
+//! participants in every state (tooling, outside the domain areas; it writes through the same
+//! types and rules as the app).
+//!
+//! Every step is idempotent (it checks whether its data exists), so a demo database created by
+//! an older version gains the newer steps on the next start. All names are fictional.
+
+mod names;
+pub mod participants;
+
+use anyhow::Context;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::PgPool;
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::participants::model::DocumentKind;
+
+use crate::domain::Role;
+
+/// Password of every demo account.
+pub const DEMO_PASSWORD: &str = "ciepla-herbata-o-osmej";
+
+/// Demo centres: (name, city).
+pub const CENTRES: [(&str, &str); 2] = [
+    ("CIS „Nowy Start” w Lesznowoli", "Lesznowola"),
+    ("CIS „Przystań” w Borowicach", "Borowice"),
+];
+
+/// Demo accounts: (login, full name, role, index into `CENTRES`).
+pub const ACCOUNTS: [(&str, &str, Role, usize); 9] = [
+    ("admin", "Adam Administracki", Role::Admin, 0),
+    ("kierownik", "Krystyna Kierowniczak", Role::Manager, 0),
+    ("socjalny1", "Sylwia Socjalska", Role::SocialWorker, 0),
+    ("socjalny2", "Sebastian Sowiński", Role::SocialWorker, 0),
+    ("psycholog", "Paulina Psyk", Role::Psychologist, 0),
+    ("doradca", "Dariusz Doradczyk", Role::CareerAdvisor, 0),
+    ("instruktor", "Irena Instruktorska", Role::Instructor, 0),
+    ("kierownik2", "Konrad Kierski", Role::Manager, 1),
+    ("socjalny3", "Stanisława Sobczak", Role::SocialWorker, 1),
+];
+
+/// Inserts whatever demo data is missing; returns true when anything was added.
+pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
+    let mut added = false;
+    let has_staff: bool =
+        sqlx::query_scalar!(r#"select exists (select 1 from staff_user) as "e!""#)
+            .fetch_one(db)
+            .await?;
+    if !has_staff {
+        let hash = tokio::task::spawn_blocking(|| {
+            use argon2::password_hash::PasswordHasher;
+            argon2::Argon2::default()
+                .hash_password(DEMO_PASSWORD.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .await??;
+        let mut tx = db.begin().await?;
+        let mut centre_ids = Vec::new();
+        for (name, city) in CENTRES {
+            let id = sqlx::query_scalar!(
+                "insert into centre (name, city) values ($1, $2) on conflict (name) do update set city = excluded.city returning centre_id",
+                name,
+                city
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            centre_ids.push(id);
+        }
+        for (login, full_name, role, centre) in ACCOUNTS {
+            sqlx::query!(
+                "insert into staff_user (centre_id, login, full_name, role, password_hash) values ($1, $2, $3, $4, $5)",
+                centre_ids[centre],
+                login,
+                full_name,
+                role as Role,
+                hash
+            )
+            .execute(&mut *tx)
+            .await
+            .with_context(|| format!("cannot create demo account {login}"))?;
+        }
+        tx.commit().await?;
+        added = true;
+    }
+    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    participants(db, today).await?;
+    Ok(added)
+}
+
+/// Demo participants for both demo centres: every status, workshops with the demo instructor,
+/// recruitment documents, an extension and a participant close to the end. Added once.
+async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
+    let exists: bool = sqlx::query_scalar!(r#"select exists (select 1 from participant) as "e!""#)
+        .fetch_one(pool)
+        .await?;
+    if exists {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    for (index, (centre_name, _)) in CENTRES.iter().enumerate() {
+        let centre_id: Uuid =
+            sqlx::query_scalar!("select centre_id from centre where name = $1", centre_name)
+                .fetch_one(&mut *tx)
+                .await?;
+        let instructor = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'instructor' order by login limit 1", centre_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        for (i, name) in participants::WORKSHOPS.iter().enumerate() {
+            let teacher = if i < 2 { instructor } else { None };
+            sqlx::query!(
+                "insert into workshop (centre_id, name, instructor_id) values ($1, $2, $3)",
+                centre_id,
+                name,
+                teacher
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        let count = if index == 0 { 36 } else { 12 };
+        let ids =
+            participants::generate(&mut tx, centre_id, count, 2026 + index as u64, today, true)
+                .await?;
+        let author = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'social_worker' order by login limit 1", centre_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(author) = author {
+            let mut rng = StdRng::seed_from_u64(7 + index as u64);
+            for id in ids.iter().take(count / 2) {
+                for kind in DocumentKind::ALL.iter().take(rng.random_range(1..=6)) {
+                    sqlx::query!(
+                        "insert into recruitment_document (participant_id, centre_id, kind, document_date, content, author_id) values ($1, $2, $3, $4, $5, $6)",
+                        id,
+                        centre_id,
+                        *kind as DocumentKind,
+                        today - Duration::days(rng.random_range(1..60)),
+                        format!("{} – wypełniono wraz z osobą, podpisano.", kind.label()),
+                        author
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        // One active participant close to the planned end, with an extension on record.
+        let manager = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'manager' order by login limit 1", centre_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let near = sqlx::query_scalar!(
+            "select participant_id from participant where centre_id = $1 and status = 'participant' order by surname, participant_id limit 1",
+            centre_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let (Some(near), Some(manager)) = (near, manager) {
+            let soon = today + Duration::days(12);
+            let previous = soon - Duration::days(61);
+            sqlx::query!(
+                "update participant set planned_end_on = $2 where participant_id = $1",
+                near,
+                soon
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                r#"insert into participation_extension (participant_id, centre_id, decided_on, decided_by, reason, previous_end_on, new_end_on)
+                   values ($1, $2, $3, $4, 'Potrzebny dodatkowy czas na egzamin końcowy w pracowni.', $5, $6)"#,
+                near,
+                centre_id,
+                today - Duration::days(40),
+                manager,
+                previous,
+                soon
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

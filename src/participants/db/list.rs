@@ -1,0 +1,435 @@
+//! The participant list and search: keyset pages whose cursor is an id, prefix-range search on
+//! byte-order indexes, capped counts. Who may be listed comes from the policy as a
+//! [`ListScope`]; this module turns it into SQL and never re-decides it.
+
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use time::Date;
+use uuid::Uuid;
+
+use crate::auth::policy::ListScope;
+use crate::domain::{Category, Status};
+
+/// How the list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Surname, first names (Polish alphabet).
+    Name,
+    /// Most recently registered first.
+    Newest,
+    /// Soonest planned end first (active participants).
+    Ending,
+}
+
+/// What the list or search asks for; the scope comes from the actor.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    /// `Some(None)`: only participants without a social worker.
+    pub worker: Option<Option<Uuid>>,
+    pub workshop: Option<Uuid>,
+    pub after: Option<Uuid>,
+}
+
+/// A name or PESEL search.
+#[derive(Clone, Debug)]
+pub enum Search {
+    /// No search: the plain list.
+    None,
+    /// PESEL prefix (digits).
+    Pesel(String),
+    /// One word: a prefix of the surname or of the first names.
+    OneWord(String),
+    /// Two words: surname and first name prefixes, in either order.
+    TwoWords(String, String),
+}
+
+/// A row of the list. Names of social workers and workshops come from `Names`, loaded once
+/// per page, which keeps the list query to one join.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Row {
+    pub participant_id: Uuid,
+    pub surname: String,
+    pub first_names: String,
+    pub status: Status,
+    pub social_worker_id: Option<Uuid>,
+    pub workshop_id: Option<Uuid>,
+    pub planned_end_on: Option<Date>,
+}
+
+/// The centre's social workers (active or not) and workshops, for names and filter options.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// (id, name, active)
+    pub social_workers: Vec<(Uuid, String, bool)>,
+    /// (id, name)
+    pub workshops: Vec<(Uuid, String)>,
+}
+
+impl Names {
+    /// Loads both lists in one query.
+    pub async fn load(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Names> {
+        let rows = sqlx::query!(
+            r#"
+            select 's' as "kind!", staff_user_id as "id!", full_name as "name!", active as "active!"
+            from staff_user where centre_id = $1 and role = 'social_worker'
+            union all
+            select 'w', workshop_id, name, true from workshop where centre_id = $1
+            order by 1, 3
+            "#,
+            centre_id
+        )
+        .fetch_all(db)
+        .await?;
+        let mut names = Names::default();
+        for r in rows {
+            if r.kind == "s" {
+                names.social_workers.push((r.id, r.name, r.active));
+            } else {
+                names.workshops.push((r.id, r.name));
+            }
+        }
+        Ok(names)
+    }
+
+    /// A social worker's name.
+    pub fn social_worker(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.social_workers
+            .iter()
+            .find(|w| w.0 == id)
+            .map(|w| w.1.as_str())
+    }
+
+    /// A workshop's name.
+    pub fn workshop(&self, id: Option<Uuid>) -> Option<&str> {
+        let id = id?;
+        self.workshops
+            .iter()
+            .find(|w| w.0 == id)
+            .map(|w| w.1.as_str())
+    }
+}
+
+/// Rows per page.
+pub const PAGE: i64 = 50;
+
+/// The `'kowal'` → `'kowam'` upper bound of a prefix range (byte order).
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    if let Some(last) = chars.pop() {
+        let next = char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX);
+        chars.push(next);
+    }
+    chars.into_iter().collect()
+}
+
+fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
+    // `column` is one of two fixed expressions chosen below, never user input.
+    q.push(format_args!(" ({column} >= "))
+        .push_bind(prefix.to_owned());
+    q.push(format_args!(" and {column} < "))
+        .push_bind(prefix_end(prefix))
+        .push(")");
+}
+
+const SURNAME_KEY: &str = "lower(p.surname) collate \"C\"";
+const FIRST_KEY: &str = "lower(p.first_names) collate \"C\"";
+
+/// The policy's list scope as SQL.
+fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
+    match scope {
+        ListScope::Centre => {}
+        ListScope::Active => {
+            q.push(" and p.status in ('trial', 'participant')");
+        }
+        ListScope::WorkshopsOf(instructor) => {
+            q.push(
+                " and m.workshop_id in (select workshop_id from workshop where instructor_id = ",
+            )
+            .push_bind(instructor)
+            .push(")");
+        }
+        ListScope::Nobody => {
+            q.push(" and false");
+        }
+    }
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
+    if let Some(status) = filter.status {
+        q.push(" and p.status = ").push_bind(status);
+    }
+    if let Some(category) = filter.category {
+        q.push(" and p.categories @> array[")
+            .push_bind(category)
+            .push("]::eligibility_category[]");
+    }
+    match filter.worker {
+        Some(Some(worker)) => {
+            q.push(" and p.social_worker_id = ").push_bind(worker);
+        }
+        Some(None) => {
+            q.push(" and p.social_worker_id is null");
+        }
+        None => {}
+    }
+    if let Some(workshop) = filter.workshop {
+        q.push(" and m.workshop_id = ").push_bind(workshop);
+    }
+}
+
+/// The branches of a name search, each a conjunction of prefix ranges whose first part is the
+/// surname or the first-names index. One word matches either; two words match surname and
+/// first name in either order.
+fn branches(search: &Search) -> Vec<Vec<(&'static str, String)>> {
+    match search {
+        Search::OneWord(w) => vec![vec![(SURNAME_KEY, w.clone())], vec![(FIRST_KEY, w.clone())]],
+        Search::TwoWords(a, b) => vec![
+            vec![(SURNAME_KEY, a.clone()), (FIRST_KEY, b.clone())],
+            vec![(SURNAME_KEY, b.clone()), (FIRST_KEY, a.clone())],
+        ],
+        Search::None | Search::Pesel(_) => Vec::new(),
+    }
+}
+
+fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
+    if let Search::Pesel(digits) = search {
+        q.push(" and p.pesel >= ").push_bind(digits.clone());
+        q.push(" and p.pesel < ").push_bind(prefix_end(digits));
+    }
+}
+
+const COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
+     m.workshop_id, p.planned_end_on from participant p ";
+const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
+/// The "ending soonest" order lists active participants with a planned end only.
+const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
+const SEARCH_ORDER: &str = "lower(p.surname) collate \"C\", p.participant_id";
+
+/// Everything after `where` that every variant shares: centre, role scope, filters.
+fn push_common(
+    q: &mut QueryBuilder<'_, Postgres>,
+    centre_id: Uuid,
+    scope: ListScope,
+    filter: &ListFilter,
+) {
+    q.push("where p.centre_id = ").push_bind(centre_id);
+    push_scope(q, scope);
+    push_filters(q, filter);
+}
+
+/// `and (key) > (key of the cursor row)`: keyset pagination whose cursor is an id, so no
+/// name ever travels in a URL.
+fn push_cursor(
+    q: &mut QueryBuilder<'_, Postgres>,
+    centre_id: Uuid,
+    after: Option<Uuid>,
+    key: &str,
+    cmp: &str,
+) {
+    if let Some(after) = after {
+        let inner_key = key.replace("p.", "c.");
+        q.push(format_args!(
+            " and ({key}) {cmp} (select {inner_key} from participant c where c.participant_id = "
+        ))
+        .push_bind(after)
+        .push(" and c.centre_id = ")
+        .push_bind(centre_id)
+        .push(")");
+    }
+}
+
+/// One page of the list (at most `PAGE` rows, plus whether there is a next page).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    scope: ListScope,
+    filter: &ListFilter,
+    search: &Search,
+    sort: Sort,
+) -> sqlx::Result<(Vec<Row>, bool)> {
+    let mut q = QueryBuilder::<Postgres>::new("");
+    let name_branches = branches(search);
+    if !name_branches.is_empty() {
+        // A name search: each branch walks its own prefix range in result order and stops
+        // after one page, so the cost does not grow with the number of matches.
+        q.push("select * from (");
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" union ");
+            }
+            q.push("(").push(COLUMNS).push(JOINS);
+            push_common(&mut q, centre_id, scope, filter);
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            push_cursor(&mut q, centre_id, filter.after, SEARCH_ORDER, ">");
+            q.push(format_args!(" order by {SEARCH_ORDER} limit "))
+                .push_bind(PAGE + 1)
+                .push(")");
+        }
+        q.push(") p order by ")
+            .push(SEARCH_ORDER)
+            .push(" limit ")
+            .push_bind(PAGE + 1);
+    } else {
+        q.push(COLUMNS).push(JOINS);
+        push_common(&mut q, centre_id, scope, filter);
+        push_pesel(&mut q, search);
+        let (key, order, cmp) = match (search, sort) {
+            (Search::Pesel(_), _) => (
+                "p.pesel, p.participant_id",
+                "p.pesel, p.participant_id",
+                ">",
+            ),
+            (_, Sort::Name) => (
+                "p.surname, p.first_names, p.participant_id",
+                "p.surname, p.first_names, p.participant_id",
+                ">",
+            ),
+            (_, Sort::Newest) => (
+                "p.created_at, p.participant_id",
+                "p.created_at desc, p.participant_id desc",
+                "<",
+            ),
+            (_, Sort::Ending) => (
+                "p.planned_end_on, p.participant_id",
+                "p.planned_end_on, p.participant_id",
+                ">",
+            ),
+        };
+        if matches!(search, Search::None) && sort == Sort::Ending {
+            q.push(ENDING);
+        }
+        push_cursor(&mut q, centre_id, filter.after, key, cmp);
+        q.push(format_args!(" order by {order} limit "))
+            .push_bind(PAGE + 1);
+    }
+    let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    Ok((rows, more))
+}
+
+/// Whether the cursor row belongs to what the actor is listing (scope, filters, search). A
+/// cursor outside it is refused: its position in the order would tell something about a
+/// participant the actor may not see.
+pub async fn cursor_visible(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    scope: ListScope,
+    filter: &ListFilter,
+    search: &Search,
+) -> sqlx::Result<bool> {
+    let Some(after) = filter.after else {
+        return Ok(true);
+    };
+    let mut q = QueryBuilder::<Postgres>::new("select exists (select 1 from participant p ");
+    q.push(JOINS);
+    push_common(
+        &mut q,
+        centre_id,
+        scope,
+        &ListFilter {
+            after: None,
+            ..filter.clone()
+        },
+    );
+    push_pesel(&mut q, search);
+    let name_branches = branches(search);
+    if !name_branches.is_empty() {
+        q.push(" and (");
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" or ");
+            }
+            q.push("(true");
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            q.push(")");
+        }
+        q.push(")");
+    }
+    q.push(" and p.participant_id = ")
+        .push_bind(after)
+        .push(")");
+    q.build_query_scalar().fetch_one(db).await
+}
+
+/// Counting stops here for the list; `count` answers at most this number.
+pub const LIST_COUNT_CAP: i64 = 1000;
+/// Counting stops here for a search, which should be narrowed rather than paged through.
+pub const SEARCH_COUNT_CAP: i64 = 200;
+
+/// How many rows the list or search has, counted up to one more than its cap (an exact count
+/// costs more than the page itself at 100,000 rows).
+pub async fn count(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    scope: ListScope,
+    filter: &ListFilter,
+    search: &Search,
+    sort: Sort,
+) -> sqlx::Result<i64> {
+    let cap = if matches!(search, Search::None) {
+        LIST_COUNT_CAP
+    } else {
+        SEARCH_COUNT_CAP
+    };
+    let from = |q: &mut QueryBuilder<'_, Postgres>| {
+        q.push("select p.participant_id from participant p ");
+        if filter.workshop.is_some() || matches!(scope, ListScope::WorkshopsOf(_)) {
+            q.push(JOINS);
+        }
+        let without_cursor = ListFilter {
+            after: None,
+            ..filter.clone()
+        };
+        push_common(q, centre_id, scope, &without_cursor);
+    };
+    let mut q = QueryBuilder::<Postgres>::new("select count(*) from (");
+    let name_branches = branches(search);
+    if name_branches.is_empty() {
+        from(&mut q);
+        push_pesel(&mut q, search);
+        if matches!(search, Search::None) && sort == Sort::Ending {
+            q.push(ENDING);
+        }
+        q.push(" limit ").push_bind(cap + 1);
+    } else {
+        for (i, branch) in name_branches.iter().enumerate() {
+            if i > 0 {
+                q.push(" union ");
+            }
+            q.push("(");
+            from(&mut q);
+            for (column, prefix) in branch {
+                q.push(" and");
+                push_prefix(&mut q, column, prefix);
+            }
+            q.push(" limit ").push_bind(cap + 1).push(")");
+        }
+    }
+    q.push(") counted");
+    q.build_query_scalar::<i64>()
+        .fetch_one(db)
+        .await
+        .map(|n| n.min(cap + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_ranges_end_just_after_the_prefix() {
+        assert_eq!(prefix_end("kowal"), "kowam");
+        assert_eq!(prefix_end("żó"), "żô");
+        assert_eq!(prefix_end("8501"), "8502");
+        assert_eq!(prefix_end("8509"), "850:");
+    }
+}

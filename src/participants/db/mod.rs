@@ -1,0 +1,355 @@
+//! Queries on participants. Every query takes the actor's centre: a participant of another
+//! centre is never loaded, so it answers 404 like a missing one.
+
+mod file;
+mod lifecycle;
+mod list;
+
+pub use file::{Document, Extension, StatusChange, View, documents, extensions, history, views};
+pub use lifecycle::{
+    add_document, apply_transition, assign_social_worker, current_membership, extend,
+    move_to_workshop, record_status,
+};
+pub use list::{
+    LIST_COUNT_CAP, ListFilter, Names, PAGE, Row, SEARCH_COUNT_CAP, Search, Sort, count,
+    cursor_visible, list,
+};
+
+use sqlx::query_builder::Separated;
+use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
+use time::Date;
+use uuid::Uuid;
+
+use super::identity::{PersonName, Phone, PostalCode};
+use super::model::{Applicant, ContractType, GraduationOutcome, Referrer, TerminationReason};
+use super::pesel::{Pesel, Sex};
+use super::record::{ParticipantData, Record};
+use crate::auth::policy::ParticipantFacts;
+use crate::domain::{Category, Status};
+
+/// The facts the policy needs about one participant, for `facts` and `lock`.
+macro_rules! facts_query {
+    ($tail:literal) => {
+        concat!(
+            "select p.participant_id, p.social_worker_id, p.status, \
+                    exists (select 1 from workshop_membership m join workshop w using (workshop_id) \
+                            where m.participant_id = p.participant_id and m.member_until is null \
+                              and w.instructor_id = $3) as in_actor_workshop \
+             from participant p where p.centre_id = $1 and p.participant_id = $2",
+            $tail
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    participant_id: Uuid,
+    social_worker_id: Option<Uuid>,
+    status: Status,
+    in_actor_workshop: bool,
+}
+
+impl From<FactsRow> for ParticipantFacts {
+    fn from(r: FactsRow) -> Self {
+        ParticipantFacts {
+            participant_id: r.participant_id,
+            social_worker_id: r.social_worker_id,
+            status: r.status,
+            in_actor_workshop: r.in_actor_workshop,
+        }
+    }
+}
+
+/// Loads the facts the policy needs; `None` when the id is not a participant of the centre.
+pub async fn facts(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+    actor_id: Uuid,
+) -> sqlx::Result<Option<ParticipantFacts>> {
+    let row: Option<FactsRow> = sqlx::query_as(facts_query!(""))
+        .bind(centre_id)
+        .bind(id)
+        .bind(actor_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(Into::into))
+}
+
+/// Locks the participant row for the rest of the transaction and returns its facts (one
+/// statement: `for update of p` locks only the participant row).
+pub async fn lock(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    id: Uuid,
+    actor_id: Uuid,
+) -> sqlx::Result<Option<ParticipantFacts>> {
+    let row: Option<FactsRow> = sqlx::query_as(facts_query!(" for update of p"))
+        .bind(centre_id)
+        .bind(id)
+        .bind(actor_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(Into::into))
+}
+
+/// Loads the whole record.
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<Record>> {
+    let row = sqlx::query!(
+        r#"
+        select p.participant_id, p.surname as "surname: PersonName", p.first_names as "first_names: PersonName",
+               p.pesel as "pesel: Pesel", p.birth_date, p.sex, p.id_document,
+               p.address_street, p.address_postal_code as "address_postal_code: PostalCode", p.address_city,
+               p.responsible_ops, p.phone as "phone: Phone",
+               p.categories as "categories: Vec<Category>", p.category_other, p.no_exclusion_declared_on,
+               p.applicant as "applicant: Applicant", p.applicant_institution,
+               p.referrer as "referrer: Referrer", p.referrer_institution, p.referral_date,
+               p.consent_date, p.consent_scope, p.social_worker_id,
+               sw.full_name as "social_worker_name?", w.name as "workshop_name?",
+               p.status as "status: Status", p.admitted_on, p.ops_agreement_name, p.ops_agreement_date,
+               p.trial_ends_on, p.planned_end_on, p.cap_end_on, p.ended_on,
+               p.graduation_outcome as "graduation_outcome: GraduationOutcome",
+               p.employment_contract as "employment_contract: ContractType",
+               p.termination_reason as "termination_reason: TerminationReason",
+               p.version, p.created_at
+        from participant p
+        left join staff_user sw on sw.staff_user_id = p.social_worker_id
+        left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
+        left join workshop w on w.workshop_id = m.workshop_id
+        where p.centre_id = $1 and p.participant_id = $2
+        "#,
+        centre_id,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Record {
+        participant_id: r.participant_id,
+        data: ParticipantData {
+            surname: r.surname,
+            first_names: r.first_names,
+            pesel: r.pesel,
+            birth_date: r.birth_date,
+            sex: r.sex.as_deref().and_then(Sex::from_code),
+            id_document: r.id_document,
+            address_street: r.address_street,
+            address_postal_code: r.address_postal_code,
+            address_city: r.address_city,
+            responsible_ops: r.responsible_ops,
+            phone: r.phone,
+            categories: r.categories,
+            category_other: r.category_other,
+            no_exclusion_declared_on: r.no_exclusion_declared_on,
+            applicant: r.applicant,
+            applicant_institution: r.applicant_institution,
+            referrer: r.referrer,
+            referrer_institution: r.referrer_institution,
+            referral_date: r.referral_date,
+            consent_date: r.consent_date,
+            consent_scope: r.consent_scope,
+        },
+        social_worker_id: r.social_worker_id,
+        social_worker_name: r.social_worker_name,
+        workshop_name: r.workshop_name,
+        status: r.status,
+        admitted_on: r.admitted_on,
+        ops_agreement_name: r.ops_agreement_name,
+        ops_agreement_date: r.ops_agreement_date,
+        trial_ends_on: r.trial_ends_on,
+        planned_end_on: r.planned_end_on,
+        cap_end_on: r.cap_end_on,
+        ended_on: r.ended_on,
+        graduation_outcome: r.graduation_outcome,
+        employment_contract: r.employment_contract,
+        termination_reason: r.termination_reason,
+        version: r.version,
+        created_at: r.created_at,
+    }))
+}
+
+/// The columns `ParticipantData` fills, in the order [`push_data`] binds them; insert and update
+/// share both, so the field list is written once.
+pub const DATA_COLUMNS: &str = "surname, first_names, pesel, birth_date, sex, id_document, \
+     address_street, address_postal_code, address_city, responsible_ops, phone, categories, \
+     category_other, no_exclusion_declared_on, applicant, applicant_institution, referrer, \
+     referrer_institution, referral_date, consent_date, consent_scope";
+
+fn push_data(values: &mut Separated<'_, '_, Postgres, &'static str>, d: &ParticipantData) {
+    values
+        .push_bind(d.surname.clone())
+        .push_bind(d.first_names.clone())
+        .push_bind(d.pesel.clone())
+        .push_bind(d.birth_date)
+        .push_bind(d.sex.map(Sex::code))
+        .push_bind(d.id_document.clone())
+        .push_bind(d.address_street.clone())
+        .push_bind(d.address_postal_code.clone())
+        .push_bind(d.address_city.clone())
+        .push_bind(d.responsible_ops.clone())
+        .push_bind(d.phone.clone())
+        .push_bind(d.categories.clone())
+        .push_bind(d.category_other.clone())
+        .push_bind(d.no_exclusion_declared_on)
+        .push_bind(d.applicant)
+        .push_bind(d.applicant_institution.clone())
+        .push_bind(d.referrer)
+        .push_bind(d.referrer_institution.clone())
+        .push_bind(d.referral_date)
+        .push_bind(d.consent_date)
+        .push_bind(d.consent_scope.clone());
+}
+
+/// The same values as text in COPY's format (`None` is null), in the order of [`DATA_COLUMNS`]:
+/// the bulk generator of demo data loads records this way.
+pub fn copy_values(d: &ParticipantData) -> [Option<String>; 21] {
+    let text = |v: &dyn ToString| Some(v.to_string());
+    let date = |d: Date| Some(crate::validate::dates::iso(d));
+    let categories = d.categories.iter().map(|c| c.code()).collect::<Vec<_>>();
+    [
+        text(&d.surname),
+        text(&d.first_names),
+        d.pesel.as_ref().map(ToString::to_string),
+        date(d.birth_date),
+        d.sex.map(|s| s.code().to_owned()),
+        d.id_document.clone(),
+        Some(d.address_street.clone()),
+        text(&d.address_postal_code),
+        Some(d.address_city.clone()),
+        Some(d.responsible_ops.clone()),
+        d.phone.as_ref().map(ToString::to_string),
+        Some(format!("{{{}}}", categories.join(","))),
+        d.category_other.clone(),
+        date(d.no_exclusion_declared_on),
+        Some(d.applicant.code().to_owned()),
+        d.applicant_institution.clone(),
+        Some(d.referrer.code().to_owned()),
+        Some(d.referrer_institution.clone()),
+        date(d.referral_date),
+        date(d.consent_date),
+        Some(d.consent_scope.clone()),
+    ]
+}
+
+/// The participant of the centre registered with `pesel`, if any.
+pub async fn with_pesel(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    pesel: &Pesel,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "select participant_id from participant where centre_id = $1 and pesel = $2",
+        centre_id,
+        pesel.as_str()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Inserts a candidate and the first status-history row (dated the referral date: the person is
+/// a candidate from then on); returns the id, or the id of the participant already registered
+/// in the centre with the same PESEL.
+pub async fn insert(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    d: &ParticipantData,
+    social_worker_id: Option<Uuid>,
+    created_by: Uuid,
+) -> sqlx::Result<Result<Uuid, Uuid>> {
+    if let Some(pesel) = &d.pesel
+        && let Some(existing) = with_pesel(&mut *conn, centre_id, pesel).await?
+    {
+        return Ok(Err(existing));
+    }
+    let mut q = QueryBuilder::<Postgres>::new(
+        "insert into participant (centre_id, social_worker_id, created_by, ",
+    );
+    q.push(DATA_COLUMNS).push(") values (");
+    let mut values = q.separated(", ");
+    values
+        .push_bind(centre_id)
+        .push_bind(social_worker_id)
+        .push_bind(created_by);
+    push_data(&mut values, d);
+    q.push(") returning participant_id");
+    let id: Uuid = q.build_query_scalar().fetch_one(&mut *conn).await?;
+    record_status(
+        &mut *conn,
+        centre_id,
+        id,
+        None,
+        Status::Candidate,
+        d.referral_date,
+        Some("Rejestracja kandydata"),
+        created_by,
+    )
+    .await?;
+    Ok(Ok(id))
+}
+
+/// Saves an edit if the row is still at `version`; returns false when it is not (stale form).
+pub async fn update(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    id: Uuid,
+    version: i32,
+    d: &ParticipantData,
+) -> sqlx::Result<bool> {
+    let mut q = QueryBuilder::<Postgres>::new("update participant set (");
+    q.push(DATA_COLUMNS).push(") = (");
+    push_data(&mut q.separated(", "), d);
+    q.push("), version = version + 1 where centre_id = ")
+        .push_bind(centre_id)
+        .push(" and participant_id = ")
+        .push_bind(id)
+        .push(" and version = ")
+        .push_bind(version);
+    let done = q.build().execute(conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A staff member or workshop to choose from.
+#[derive(Debug, Clone)]
+pub struct Named {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// Active social workers of the centre.
+pub async fn social_workers(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as!(
+        Named,
+        r#"select staff_user_id as id, full_name as name from staff_user
+           where centre_id = $1 and role = 'social_worker' and active
+           order by full_name collate "pl-PL-x-icu""#,
+        centre_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The centre's workshops.
+pub async fn workshops(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as!(
+        Named,
+        r#"select workshop_id as id, name from workshop where centre_id = $1 order by name collate "pl-PL-x-icu""#,
+        centre_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The date of the latest status change (a new one may not be dated before it).
+pub async fn latest_change(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Date>> {
+    sqlx::query_scalar!(
+        "select max(changed_on) from participant_status_change where participant_id = $1",
+        id
+    )
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,344 @@
+//! The participant's file page. The page holds only the parts of the file the policy allows the
+//! reader (each part an `Option` filled through `Visibility::reveal`), so a template cannot
+//! show a forbidden field even by mistake. Every view writes its audit row (who, which parts)
+//! in the same transaction as the reads, before anything is read: if it cannot be written,
+//! nothing is shown.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::db::{self, Document, Extension, StatusChange, View};
+use super::lifecycle::STEPS;
+use super::model::DocumentKind;
+use super::record::Record;
+use super::views::{ending_warning, opt_date};
+use crate::audit;
+use crate::auth::policy::{self, Action, Field, ParticipantFacts, Target, Visibility};
+use crate::auth::session::CurrentUser;
+use crate::domain::{Category, Sensitivity};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::page::{Layout, render};
+use crate::web::path::IdPath;
+
+/// PESEL, birth date, document, address, OPS.
+struct Personal {
+    pesel: Option<String>,
+    birth_date: Date,
+    id_document: Option<String>,
+    street: String,
+    postal_code: String,
+    city: String,
+    responsible_ops: String,
+}
+
+/// The eligibility categories the reader may see, by data class.
+struct Categories {
+    general: Vec<&'static str>,
+    health: Vec<&'static str>,
+    criminal: Vec<&'static str>,
+    other_description: Option<String>,
+}
+
+/// Who applied and referred, the declaration, the consent.
+struct Referral {
+    applicant: &'static str,
+    applicant_institution: Option<String>,
+    referrer: &'static str,
+    referrer_institution: String,
+    referral_date: Date,
+    declared_on: Date,
+    consent_date: Date,
+    consent_scope: String,
+}
+
+/// The participation clock and the extension decisions.
+struct Participation {
+    admitted_on: Option<Date>,
+    /// Shown only with the status history (it names the OPS head).
+    ops_agreement: Option<(String, Option<Date>)>,
+    trial_ends_on: Option<Date>,
+    planned_end_on: Option<Date>,
+    cap_end_on: Option<Date>,
+    ended_on: Option<Date>,
+    extensions: Vec<Extension>,
+}
+
+/// The status history with the outcome or the reason of the end.
+struct History {
+    outcome: Option<String>,
+    termination: Option<&'static str>,
+    changes: Vec<StatusChange>,
+}
+
+/// A recruitment document slot of the checklist.
+struct DocumentSlot {
+    label: &'static str,
+    code: &'static str,
+    entries: Vec<Document>,
+}
+
+/// The recruitment file.
+struct Documents {
+    slots: Vec<DocumentSlot>,
+    missing: Vec<&'static str>,
+}
+
+/// An action button the actor may use.
+struct FileAction {
+    href: String,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "participants/show.html")]
+struct ShowPage {
+    layout: Layout,
+    id: Uuid,
+    name: String,
+    status_label: &'static str,
+    social_worker_name: Option<String>,
+    workshop_name: Option<String>,
+    warning: Option<String>,
+    actions: Vec<FileAction>,
+    can_edit: bool,
+    can_extend: bool,
+    can_assign_worker: bool,
+    can_add_document: bool,
+    can_assign_workshop: bool,
+    personal: Option<Personal>,
+    phone: Option<Option<String>>,
+    categories: Option<Categories>,
+    referral: Option<Referral>,
+    participation: Option<Participation>,
+    history: Option<History>,
+    documents: Option<Documents>,
+    viewers: Option<Vec<View>>,
+}
+
+impl ShowPage {
+    fn date(&self, d: &Option<Date>) -> String {
+        opt_date(*d)
+    }
+
+    fn fmt(&self, d: &Date) -> String {
+        dates::format(*d)
+    }
+
+    fn moment(&self, t: &OffsetDateTime) -> String {
+        let utc = t.to_offset(time::UtcOffset::UTC);
+        format!(
+            "{} {:02}:{:02} UTC",
+            dates::format(utc.date()),
+            utc.hour(),
+            utc.minute()
+        )
+    }
+}
+
+/// What the transaction read, besides the record.
+struct Reads {
+    history: Vec<StatusChange>,
+    extensions: Vec<Extension>,
+    documents: Vec<Document>,
+    viewers: Vec<View>,
+}
+
+/// `GET /participants/{id}`.
+pub(super) async fn show_participant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> Result<Response> {
+    // Fail closed: scope check, audit row and reads share one transaction; the audit row goes
+    // in before anything is read, and if it cannot be written nothing is shown.
+    let mut tx = state.db.begin().await?;
+    let facts = db::facts(&mut *tx, user.centre_id, id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = Target::Participant(&facts);
+    if let Err(refusal) = policy::check(user.actor(), Action::ViewParticipant, target) {
+        drop(tx);
+        return Err(user
+            .refused(&state, Action::ViewParticipant, target, refusal)
+            .await);
+    }
+    let sees = Visibility::of(user.actor(), &facts);
+    let shown: Vec<&str> = std::iter::once("identity")
+        .chain(sees.fields().iter().map(|f| f.code()))
+        .collect();
+    let event = super::access::view_event(&user, id).detail(shown.join(","));
+    audit::record(&mut *tx, &user.meta, event).await?;
+    let record = db::find(&mut *tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reads = Reads {
+        history: read_if(&sees, Field::StatusHistory, db::history(&mut *tx, id)).await?,
+        extensions: read_if(&sees, Field::Participation, db::extensions(&mut *tx, id)).await?,
+        documents: read_if(
+            &sees,
+            Field::RecruitmentDocuments,
+            db::documents(&mut *tx, id),
+        )
+        .await?,
+        viewers: read_if(
+            &sees,
+            Field::FileAudit,
+            db::views(&mut *tx, user.centre_id, id),
+        )
+        .await?,
+    };
+    tx.commit().await?;
+    render(&page(&state, &user, &facts, &sees, record, reads))
+}
+
+/// Runs `read` only when `field` is shown.
+async fn read_if<T>(
+    sees: &Visibility,
+    field: Field,
+    read: impl Future<Output = sqlx::Result<Vec<T>>>,
+) -> sqlx::Result<Vec<T>> {
+    if sees.shows(field) {
+        read.await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    facts: &ParticipantFacts,
+    sees: &Visibility,
+    p: Record,
+    reads: Reads,
+) -> ShowPage {
+    let target = Target::Participant(facts);
+    let can = |action| user.can(action, target);
+    let actions = STEPS
+        .iter()
+        .filter(|step| p.status.can_move_to(step.target) && can(step.action))
+        .map(|step| FileAction {
+            href: format!(
+                "/participants/{}/status/{}",
+                p.participant_id,
+                step.target.code()
+            ),
+            label: step.button,
+        })
+        .collect();
+    let pick = |s: Sensitivity| {
+        sees.reveal(Field::for_categories(s), || {
+            p.data
+                .categories
+                .iter()
+                .filter(|c| c.sensitivity() == s)
+                .map(|c| Category::label(*c))
+                .collect::<Vec<_>>()
+        })
+    };
+    let (general, health, criminal) = (
+        pick(Sensitivity::General),
+        pick(Sensitivity::Health),
+        pick(Sensitivity::Criminal),
+    );
+    let categories =
+        (general.is_some() || health.is_some() || criminal.is_some()).then(|| Categories {
+            other_description: general.as_ref().and(p.data.category_other.clone()),
+            general: general.unwrap_or_default(),
+            health: health.unwrap_or_default(),
+            criminal: criminal.unwrap_or_default(),
+        });
+    ShowPage {
+        layout: Layout::for_user(state, user, p.name(), "/participants"),
+        id: p.participant_id,
+        name: p.name(),
+        status_label: p.status.label(),
+        social_worker_name: p.social_worker_name.clone(),
+        workshop_name: p.workshop_name.clone(),
+        warning: sees
+            .reveal(Field::Participation, || {
+                ending_warning(p.status, p.planned_end_on, state.today())
+            })
+            .flatten(),
+        actions,
+        can_edit: can(Action::EditParticipant),
+        can_extend: can(Action::ExtendParticipation)
+            && p.status.is_active()
+            && p.planned_end_on.is_some(),
+        can_assign_worker: can(Action::AssignSocialWorker),
+        can_add_document: can(Action::AddRecruitmentDocument),
+        can_assign_workshop: can(Action::AssignWorkshop) && !p.status.has_ended(),
+        personal: sees.reveal(Field::Personal, || Personal {
+            pesel: p.data.pesel.as_ref().map(ToString::to_string),
+            birth_date: p.data.birth_date,
+            id_document: p.data.id_document.clone(),
+            street: p.data.address_street.clone(),
+            postal_code: p.data.address_postal_code.to_string(),
+            city: p.data.address_city.clone(),
+            responsible_ops: p.data.responsible_ops.clone(),
+        }),
+        phone: sees.reveal(Field::Contact, || {
+            p.data.phone.as_ref().map(ToString::to_string)
+        }),
+        categories,
+        referral: sees.reveal(Field::Referral, || Referral {
+            applicant: p.data.applicant.label(),
+            applicant_institution: p.data.applicant_institution.clone(),
+            referrer: p.data.referrer.label(),
+            referrer_institution: p.data.referrer_institution.clone(),
+            referral_date: p.data.referral_date,
+            declared_on: p.data.no_exclusion_declared_on,
+            consent_date: p.data.consent_date,
+            consent_scope: p.data.consent_scope.clone(),
+        }),
+        participation: sees.reveal(Field::Participation, || Participation {
+            admitted_on: p.admitted_on,
+            ops_agreement: sees
+                .reveal(Field::StatusHistory, || {
+                    p.ops_agreement_name
+                        .clone()
+                        .map(|n| (n, p.ops_agreement_date))
+                })
+                .flatten(),
+            trial_ends_on: p.trial_ends_on,
+            planned_end_on: p.planned_end_on,
+            cap_end_on: p.cap_end_on,
+            ended_on: p.ended_on,
+            extensions: reads.extensions,
+        }),
+        history: sees.reveal(Field::StatusHistory, || History {
+            outcome: p.graduation_outcome.map(|o| match p.employment_contract {
+                Some(c) => format!("{} ({})", o.label(), c.label()),
+                None => o.label().to_owned(),
+            }),
+            termination: p.termination_reason.map(|r| r.label()),
+            changes: reads.history,
+        }),
+        documents: sees.reveal(Field::RecruitmentDocuments, || documents(reads.documents)),
+        viewers: sees.reveal(Field::FileAudit, || reads.viewers),
+    }
+}
+
+fn documents(stored: Vec<Document>) -> Documents {
+    let slots: Vec<DocumentSlot> = DocumentKind::ALL
+        .into_iter()
+        .map(|kind| DocumentSlot {
+            label: kind.label(),
+            code: kind.code(),
+            entries: stored.iter().filter(|d| d.kind == kind).cloned().collect(),
+        })
+        .collect();
+    Documents {
+        missing: slots
+            .iter()
+            .filter(|s| s.entries.is_empty())
+            .map(|s| s.label)
+            .collect(),
+        slots,
+    }
+}

@@ -1,0 +1,461 @@
+//! The participant list and search. Names and PESEL numbers never appear in a URL: search is a
+//! POST and the list's cursor is an id. What a role may list, filter by and see of a row comes
+//! from the policy (`list_scope`, `narrow_caseload`, `row_view`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::db::{self, ListFilter, Search, Sort};
+use super::views::{ending_warning, opt_date};
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::auth::policy::{
+    self, Action, CaseloadFilter, FilterRefusal, RowView, Target, filterable_categories,
+};
+use crate::auth::session::CurrentUser;
+use crate::domain::{Category, Role, Status};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::web::extract::SecureForm;
+use crate::web::forms::{Choice, choices, choices_of};
+use crate::web::page::{Layout, render_with_status};
+
+/// The list's query string (filters, order, cursor).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    worker: String,
+    #[serde(default)]
+    workshop: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+}
+
+/// The search form (posted: the words never reach a URL).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SearchForm {
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    worker: String,
+    #[serde(default)]
+    workshop: String,
+    #[serde(default)]
+    after: String,
+}
+
+/// `GET /participants`.
+pub(super) async fn list_participants(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
+    user.authorize(&state, Action::ListParticipants, Target::Centre)
+        .await?;
+    let parsed = parse_filters(&user, &query)?;
+    list_page(
+        &state,
+        &user,
+        &query,
+        parsed,
+        Search::None,
+        String::new(),
+        None,
+    )
+    .await
+}
+
+/// `POST /participants/search`.
+pub(super) async fn search_participants(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    SecureForm(form): SecureForm<SearchForm>,
+) -> Result<Response> {
+    user.authorize(&state, Action::ListParticipants, Target::Centre)
+        .await?;
+    // A social worker searches the whole centre by name unless they narrow it.
+    let worker = match form.worker.as_str() {
+        "" if user.role == Role::SocialWorker => "all".to_owned(),
+        w => w.to_owned(),
+    };
+    let query = ListQuery {
+        status: form.status,
+        category: form.category,
+        worker,
+        workshop: form.workshop,
+        sort: String::new(),
+        after: form.after,
+    };
+    let mut parsed = parse_filters(&user, &query)?;
+    if form.q.trim().is_empty() {
+        return Ok(Redirect::to("/participants").into_response());
+    }
+    let typed: String = form.q.chars().take(100).collect();
+    let search = match parse_search(&form.q) {
+        Ok(Search::Pesel(_)) if !policy::may_search_by_pesel(user.role) => {
+            let message =
+                "Wyszukiwanie po numerze PESEL nie jest dostępne w Twojej roli – wpisz nazwisko.";
+            parsed.filter.after = None;
+            return list_page(
+                &state,
+                &user,
+                &query,
+                parsed,
+                Search::None,
+                String::new(),
+                Some(message.into()),
+            )
+            .await;
+        }
+        Ok(search) => search,
+        Err(message) => {
+            parsed.filter.after = None;
+            return list_page(
+                &state,
+                &user,
+                &query,
+                parsed,
+                Search::None,
+                typed,
+                Some(message.into()),
+            )
+            .await;
+        }
+    };
+    let by_pesel = matches!(search, Search::Pesel(_));
+    if by_pesel {
+        // A prefix that finds someone confirms digits of their PESEL: a social worker searches
+        // by it only within their caseload.
+        let narrowed = narrow(&user, parsed.requested, &parsed.filter, true)?;
+        parsed.filter.worker = worker_filter(&user, narrowed);
+    }
+    let event = AuditEvent::new("participant.search", Outcome::Success)
+        .by(user.audit_actor())
+        .detail(if by_pesel { "pesel" } else { "name" });
+    audit::record(&state.db, &user.meta, event).await?;
+    list_page(&state, &user, &query, parsed, search, typed, None).await
+}
+
+/// Validated list parameters.
+pub(super) struct Parsed {
+    filter: ListFilter,
+    sort: Sort,
+    /// The caseload the user asked for, before the policy narrowed it.
+    requested: Option<CaseloadFilter>,
+}
+
+fn bad_filter() -> AppError {
+    AppError::bad_request("Nieprawidłowy filtr listy uczestników.")
+}
+
+fn parse_uuid(raw: &str) -> Result<Option<Uuid>> {
+    match raw {
+        "" => Ok(None),
+        id => Uuid::parse_str(id).map(Some).map_err(|_| bad_filter()),
+    }
+}
+
+fn parse_filters(user: &CurrentUser, query: &ListQuery) -> Result<Parsed> {
+    let mut filter = ListFilter {
+        status: match query.status.as_str() {
+            "" => None,
+            s => Some(Status::from_code(s).ok_or_else(bad_filter)?),
+        },
+        category: match query.category.as_str() {
+            "" => None,
+            c => Some(Category::from_code(c).ok_or_else(bad_filter)?),
+        },
+        worker: None,
+        workshop: parse_uuid(&query.workshop)?,
+        after: parse_uuid(&query.after)?,
+    };
+    let requested = match query.worker.as_str() {
+        "" => None,
+        "all" => Some(CaseloadFilter::Any),
+        "me" => Some(CaseloadFilter::Own),
+        "none" => Some(CaseloadFilter::Unassigned),
+        id => Some(CaseloadFilter::Of(
+            Uuid::parse_str(id).map_err(|_| bad_filter())?,
+        )),
+    };
+    let caseload = narrow(user, requested, &filter, false)?;
+    filter.worker = worker_filter(user, caseload);
+    let sort = match query.sort.as_str() {
+        "" | "name" => Sort::Name,
+        "newest" => Sort::Newest,
+        "ending" => Sort::Ending,
+        _ => return Err(bad_filter()),
+    };
+    Ok(Parsed {
+        filter,
+        sort,
+        requested,
+    })
+}
+
+/// The caseload the policy lets this request show.
+fn narrow(
+    user: &CurrentUser,
+    requested: Option<CaseloadFilter>,
+    filter: &ListFilter,
+    by_pesel: bool,
+) -> Result<CaseloadFilter> {
+    policy::narrow_caseload(
+        user.actor(),
+        requested,
+        filter.workshop.is_some(),
+        filter.category,
+        by_pesel,
+    )
+    .map_err(|refusal| match refusal {
+        FilterRefusal::Caseload => bad_filter(),
+        FilterRefusal::Category => {
+            AppError::bad_request("Nie możesz filtrować uczestników po tej kategorii.")
+        }
+    })
+}
+
+/// The caseload as the query's social-worker filter.
+fn worker_filter(user: &CurrentUser, caseload: CaseloadFilter) -> Option<Option<Uuid>> {
+    match caseload {
+        CaseloadFilter::Any => None,
+        CaseloadFilter::Own => Some(Some(user.user_id)),
+        CaseloadFilter::Unassigned => Some(None),
+        CaseloadFilter::Of(id) => Some(Some(id)),
+    }
+}
+
+fn parse_search(q: &str) -> std::result::Result<Search, &'static str> {
+    let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.is_empty() && compact.chars().all(|c| c.is_ascii_digit()) {
+        if compact.len() < 4 || compact.len() > 11 {
+            return Err("Podaj od 4 do 11 cyfr numeru PESEL.");
+        }
+        return Ok(Search::Pesel(compact));
+    }
+    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    let valid = |w: &String| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’' || c == '.')
+    };
+    if words.is_empty() || !words.iter().all(valid) || words.len() > 3 || q.chars().count() > 100 {
+        return Err("Wpisz nazwisko, imię (albo oba) lub numer PESEL.");
+    }
+    if words.iter().map(|w| w.chars().count()).sum::<usize>() < 2 {
+        return Err("Wpisz co najmniej 2 litery.");
+    }
+    Ok(match words.as_slice() {
+        [one] => Search::OneWord(one.clone()),
+        [a, b, ..] => Search::TwoWords(a.clone(), b.clone()),
+        [] => Search::None,
+    })
+}
+
+/// A row of the list as shown.
+struct ListRow {
+    id: Uuid,
+    name: String,
+    status: &'static str,
+    /// The actor may open the file.
+    can_open: bool,
+    /// Only name and status may be shown (another social worker's participant).
+    limited: bool,
+    worker: String,
+    workshop: String,
+    planned_end: String,
+    warning: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "participants/index.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<ListRow>,
+    total: String,
+    q: String,
+    search_error: Option<String>,
+    searching: bool,
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    workers: Vec<Choice>,
+    workshops: Vec<Choice>,
+    sorts: Vec<Choice>,
+    can_register: bool,
+    is_social_worker: bool,
+    next_after: Option<Uuid>,
+    next_query: String,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+    parsed: Parsed,
+    search: Search,
+    q: String,
+    search_error: Option<String>,
+) -> Result<Response> {
+    let scope = policy::list_scope(user.actor());
+    let (filter, sort) = (&parsed.filter, parsed.sort);
+    if !db::cursor_visible(&state.db, user.centre_id, scope, filter, &search).await? {
+        return Err(bad_filter());
+    }
+    let (rows, more) = db::list(&state.db, user.centre_id, scope, filter, &search, sort).await?;
+    let total = db::count(&state.db, user.centre_id, scope, filter, &search, sort).await?;
+    let names = db::Names::load(&state.db, user.centre_id).await?;
+    let searching = !matches!(search, Search::None);
+    let cap = if searching {
+        db::SEARCH_COUNT_CAP
+    } else {
+        db::LIST_COUNT_CAP
+    };
+    let page = ListPage {
+        layout: Layout::for_user(
+            state,
+            user,
+            if searching {
+                "Wyniki wyszukiwania"
+            } else {
+                "Uczestnicy"
+            },
+            "/participants",
+        ),
+        next_after: more
+            .then(|| rows.last().map(|r| r.participant_id))
+            .flatten(),
+        rows: rows
+            .into_iter()
+            .map(|r| list_row(state, user, &names, r))
+            .collect(),
+        total: if total > cap {
+            format!("ponad {cap}")
+        } else {
+            total.to_string()
+        },
+        q,
+        search_error,
+        searching,
+        statuses: choices::<Status>(&query.status),
+        categories: choices_of(&filterable_categories(user.role), &query.category),
+        workers: worker_choices(user, &names, &query.worker),
+        workshops: names
+            .workshops
+            .iter()
+            .map(|w| Choice::new(w.0.to_string(), w.1.clone(), &query.workshop))
+            .collect(),
+        sorts: vec![
+            Choice::new("name", "nazwisko (A–Ż)", sort_code(sort)),
+            Choice::new("newest", "ostatnio zarejestrowani", sort_code(sort)),
+            Choice::new("ending", "najbliższy koniec udziału", sort_code(sort)),
+        ],
+        can_register: user.can(Action::RegisterParticipant, Target::Centre),
+        is_social_worker: user.role == Role::SocialWorker,
+        next_query: form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("status", query.status.as_str()),
+                ("category", query.category.as_str()),
+                ("worker", query.worker.as_str()),
+                ("workshop", query.workshop.as_str()),
+                ("sort", query.sort.as_str()),
+            ])
+            .finish(),
+    };
+    let status = if page.search_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_with_status(status, &page)
+}
+
+fn sort_code(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Name => "name",
+        Sort::Newest => "newest",
+        Sort::Ending => "ending",
+    }
+}
+
+fn list_row(state: &AppState, user: &CurrentUser, names: &db::Names, r: db::Row) -> ListRow {
+    let limited = policy::row_view(user.actor(), r.social_worker_id) == RowView::NameAndStatus;
+    let shown = |text: String| if limited { String::new() } else { text };
+    ListRow {
+        id: r.participant_id,
+        name: format!("{} {}", r.surname, r.first_names),
+        status: r.status.label(),
+        can_open: !limited,
+        limited,
+        worker: shown(
+            names
+                .social_worker(r.social_worker_id)
+                .unwrap_or("–")
+                .to_owned(),
+        ),
+        workshop: shown(names.workshop(r.workshop_id).unwrap_or_default().to_owned()),
+        planned_end: if r.status.is_active() {
+            shown(opt_date(r.planned_end_on))
+        } else {
+            String::new()
+        },
+        warning: if limited {
+            None
+        } else {
+            ending_warning(r.status, r.planned_end_on, state.today())
+        },
+    }
+}
+
+fn worker_choices(user: &CurrentUser, names: &db::Names, current: &str) -> Vec<Choice> {
+    let mine = current.is_empty() && user.role == Role::SocialWorker;
+    let mut choices = vec![
+        Choice::new("all", "wszyscy", current),
+        Choice {
+            selected: current == "me" || mine,
+            ..Choice::new("me", "moi podopieczni", current)
+        },
+        Choice::new("none", "bez przydzielonego pracownika", current),
+    ];
+    choices.extend(
+        names
+            .social_workers
+            .iter()
+            .filter(|w| w.2)
+            .map(|w| Choice::new(w.0.to_string(), w.1.clone(), current)),
+    );
+    choices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_are_classified() {
+        assert!(matches!(parse_search("8501"), Ok(Search::Pesel(p)) if p == "8501"));
+        assert!(matches!(
+            parse_search("850 112 345 67"),
+            Ok(Search::Pesel(_))
+        ));
+        assert!(parse_search("850").is_err());
+        assert!(matches!(parse_search("Kowal"), Ok(Search::OneWord(w)) if w == "kowal"));
+        assert!(
+            matches!(parse_search("Nowak anna"), Ok(Search::TwoWords(a, b)) if a == "nowak" && b == "anna")
+        );
+        assert!(parse_search("a").is_err());
+        assert!(parse_search("' OR 1=1 --").is_err());
+        assert!(parse_search("<script>").is_err());
+    }
+}

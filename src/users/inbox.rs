@@ -1,0 +1,52 @@
+//! What staff administration puts on the administrator's home page: the centre's accounts.
+
+use time::Date;
+
+use crate::auth::session::CurrentUser;
+use crate::domain::Role;
+use crate::state::AppState;
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
+
+/// The administrator's group: active and locked accounts.
+pub fn inbox_items<'a>(
+    state: &'a AppState,
+    user: &'a CurrentUser,
+    _today: Date,
+) -> InboxFuture<'a> {
+    Box::pin(async move {
+        if user.role != Role::Admin {
+            return Ok(Vec::new());
+        }
+        let counts = sqlx::query!(
+            r#"
+            select count(*) filter (where u.active) as "active!",
+                   count(*) filter (where t.locked_until > $2) as "locked!"
+            from staff_user u left join login_throttle t on t.login_key = u.login
+            where u.centre_id = $1
+            "#,
+            user.centre_id,
+            state.clock.now(),
+        )
+        .fetch_one(&state.db)
+        .await?;
+        let count = |title: &str, n: i64| InboxItem {
+            title: title.to_owned(),
+            detail: Some(n.to_string()),
+            ..InboxItem::default()
+        };
+        let mut group = InboxGroup::new(
+            "Konta pracowników",
+            vec![
+                count("Aktywne konta", counts.active),
+                count("Zablokowane po nieudanych logowaniach", counts.locked),
+            ],
+            "",
+        );
+        group.note = Some("Konto administratora nie daje dostępu do danych uczestników.");
+        group.links = vec![InboxLink {
+            href: "/admin/users",
+            label: "Zarządzaj kontami pracowników",
+        }];
+        Ok(vec![group])
+    })
+}
