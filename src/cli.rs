@@ -281,30 +281,49 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed(config: Config, participants: usize, centre: &str) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
-    let (pool, cluster) = match &config.database_url {
-        Some(url) => (
+/// A pool for a one-off command, as the schema owner: on `DATABASE_URL`, or on the embedded
+/// cluster (started here and migrated, with the demo data when `demo`), which the caller stops
+/// with [`close`] when done.
+async fn command_pool(
+    config: &Config,
+    connections: u32,
+    demo: bool,
+) -> anyhow::Result<(PgPool, Option<EmbeddedCluster>)> {
+    match &config.database_url {
+        Some(url) => Ok((
             PgPoolOptions::new()
-                .max_connections(2)
+                .max_connections(connections)
                 .connect_with(db::options_from_url(url.expose())?)
                 .await?,
             None,
-        ),
+        )),
         None => {
-            let cluster = start_embedded(&config)?;
-            let (owner, app) = embedded_pools(&config, &cluster).await?;
+            let cluster = start_embedded(config)?;
+            let (owner, app) = embedded_pools(config, &cluster).await?;
             app.close().await;
-            crate::demo::seed(&owner).await?;
-            (owner, Some(cluster))
+            if demo {
+                crate::demo::seed(&owner).await?;
+            }
+            Ok((owner, Some(cluster)))
         }
-    };
-    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    let result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
+    }
+}
+
+/// Closes a command's pool and stops the embedded cluster it started.
+async fn close(pool: PgPool, cluster: Option<EmbeddedCluster>) -> anyhow::Result<()> {
     pool.close().await;
     if let Some(cluster) = cluster {
         cluster.stop()?;
     }
+    Ok(())
+}
+
+async fn seed(config: Config, participants: usize, centre: &str) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let (pool, cluster) = command_pool(&config, 2, true).await?;
+    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    let result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
+    close(pool, cluster).await?;
     let centre_id = result?;
     println!(
         "Dodano {participants} uczestników do ośrodka {centre_id} w {:.1} s.",
@@ -324,26 +343,9 @@ async fn create_admin(
     if !valid_login(&login) {
         bail!("login must be 3–40 characters: lower-case letters, digits, `.`, `-` or `_`");
     }
-    let (pool, cluster) = match &config.database_url {
-        Some(url) => (
-            PgPoolOptions::new()
-                .max_connections(1)
-                .connect_with(db::options_from_url(url.expose())?)
-                .await?,
-            None,
-        ),
-        None => {
-            let cluster = start_embedded(&config)?;
-            let (owner, app) = embedded_pools(&config, &cluster).await?;
-            app.close().await;
-            (owner, Some(cluster))
-        }
-    };
+    let (pool, cluster) = command_pool(&config, 1, false).await?;
     let result = insert_admin(&config, &pool, &login, name, centre, city).await;
-    pool.close().await;
-    if let Some(cluster) = cluster {
-        cluster.stop()?;
-    }
+    close(pool, cluster).await?;
     let one_time = result?;
     println!("Utworzono administratora `{login}`.");
     println!(

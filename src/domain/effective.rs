@@ -14,6 +14,23 @@ pub trait EffectiveDated {
     fn centre_id(&self) -> Option<Uuid>;
 }
 
+/// Implements [`EffectiveDated`] for a row struct with `valid_from: Date` and
+/// `centre_id: Option<Uuid>` fields.
+macro_rules! effective_dated {
+    ($row:ty) => {
+        impl $crate::domain::effective::EffectiveDated for $row {
+            fn valid_from(&self) -> time::Date {
+                self.valid_from
+            }
+
+            fn centre_id(&self) -> Option<uuid::Uuid> {
+                self.centre_id
+            }
+        }
+    };
+}
+pub(crate) use effective_dated;
+
 /// The row in force on `on`: the latest one that started by then; on the same start date a
 /// centre's own row wins over the installation default. `rows` hold the installation's rows and
 /// one centre's.
@@ -21,6 +38,23 @@ pub fn in_force<T: EffectiveDated>(rows: &[T], on: Date) -> Option<&T> {
     rows.iter()
         .filter(|r| r.valid_from() <= on)
         .max_by_key(|r| (r.valid_from(), r.centre_id().is_some()))
+}
+
+/// The rows of one parameter that can apply in one centre: the installation's and the centre's
+/// own. Each parameter's area loads them (`impl Rules<ItsRow> { async fn load(..) }`).
+#[derive(Debug, Clone)]
+pub struct Rules<T>(Vec<T>);
+
+impl<T: EffectiveDated> Rules<T> {
+    /// Rules from their rows.
+    pub fn new(rows: Vec<T>) -> Self {
+        Self(rows)
+    }
+
+    /// The row in force on `on`.
+    pub fn on(&self, on: Date) -> Option<&T> {
+        in_force(&self.0, on)
+    }
 }
 
 #[cfg(test)]

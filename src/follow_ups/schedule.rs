@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgExecutor};
 use time::Date;
 use uuid::Uuid;
 
-use crate::domain::effective::{EffectiveDated, in_force};
+use crate::domain::effective::{Rules, effective_dated};
 use crate::validate::dates;
 
 /// One row of `follow_up_rule`.
@@ -21,15 +21,7 @@ pub struct Rule {
     pub source: String,
 }
 
-impl EffectiveDated for Rule {
-    fn valid_from(&self) -> Date {
-        self.valid_from
-    }
-
-    fn centre_id(&self) -> Option<Uuid> {
-        self.centre_id
-    }
-}
+effective_dated!(Rule);
 
 impl Rule {
     /// The due dates of a participant who graduated on `graduated_on`.
@@ -41,12 +33,11 @@ impl Rule {
     }
 }
 
-/// The schedules that can apply in one centre: the installation's and the centre's own.
-#[derive(Debug, Clone, Default)]
-pub struct FollowUpRules(Vec<Rule>);
+/// The follow-up schedules that can apply in one centre.
+pub type FollowUpRules = Rules<Rule>;
 
-impl FollowUpRules {
-    /// Loads the installation's rules and `centre_id`'s own.
+impl Rules<Rule> {
+    /// Loads the installation's schedules and `centre_id`'s own.
     pub async fn load(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Self> {
         let rows = sqlx::query_as!(
             Rule,
@@ -57,17 +48,7 @@ impl FollowUpRules {
         )
         .fetch_all(db)
         .await?;
-        Ok(Self(rows))
-    }
-
-    /// Rules given directly (tests).
-    pub fn from_rules(rules: Vec<Rule>) -> Self {
-        Self(rules)
-    }
-
-    /// The rule in force on `on`.
-    pub fn on(&self, on: Date) -> Option<&Rule> {
-        in_force(&self.0, on)
+        Ok(Self::new(rows))
     }
 }
 
@@ -106,7 +87,7 @@ mod tests {
 
     #[test]
     fn the_default_schedule_is_quarterly_then_half_yearly_for_three_years() {
-        let rules = FollowUpRules::from_rules(vec![Rule {
+        let rules = FollowUpRules::new(vec![Rule {
             centre_id: None,
             valid_from: date!(2003 - 06 - 13),
             months: vec![3, 6, 9, 12, 18, 24, 30, 36],
@@ -134,7 +115,7 @@ mod tests {
     #[test]
     fn a_centre_may_keep_contact_more_often_from_a_date() {
         let centre = Uuid::from_u128(5);
-        let rules = FollowUpRules::from_rules(vec![
+        let rules = FollowUpRules::new(vec![
             Rule {
                 centre_id: None,
                 valid_from: date!(2003 - 06 - 13),

@@ -25,29 +25,35 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
     })
 }
 
-/// A participant as a line of the work list.
-fn person(
-    today: Date,
-    id: Uuid,
-    surname: &str,
-    first_names: &str,
+/// A participant as the work list's queries read them.
+struct PersonRow {
+    participant_id: Uuid,
+    surname: String,
+    first_names: String,
     status: Status,
-    planned_end: Option<Date>,
-) -> InboxItem {
-    InboxItem {
-        href: Some(format!("/participants/{id}")),
-        title: format!("{surname} {first_names}"),
-        detail: Some(status.label().to_owned()),
-        due: status
-            .is_active()
-            .then(|| opt_date(planned_end))
-            .filter(|d| !d.is_empty()),
-        warning: ending_warning(status, planned_end, today),
-    }
+    planned_end_on: Option<Date>,
+}
+
+/// Participants as lines of the work list.
+fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
+    rows.into_iter()
+        .map(|r| InboxItem {
+            href: Some(format!("/participants/{}", r.participant_id)),
+            title: format!("{} {}", r.surname, r.first_names),
+            detail: Some(r.status.label().to_owned()),
+            due: r
+                .status
+                .is_active()
+                .then(|| opt_date(r.planned_end_on))
+                .filter(|d| !d.is_empty()),
+            warning: ending_warning(r.status, r.planned_end_on, today),
+        })
+        .collect()
 }
 
 async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
-    let ending = sqlx::query!(
+    let ending = sqlx::query_as!(
+        PersonRow,
         r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on
            from participant
            where centre_id = $1 and planned_end_on <= $2 and status in ('trial', 'participant')
@@ -57,19 +63,7 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
         today + Duration::days(ENDING_SOON_DAYS)
     )
     .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .map(|r| {
-        person(
-            today,
-            r.participant_id,
-            &r.surname,
-            &r.first_names,
-            r.status,
-            r.planned_end_on,
-        )
-    })
-    .collect();
+    .await?;
     let counts = sqlx::query!(
         r#"select count(*) filter (where social_worker_id is null and status in ('candidate', 'reserve')) as "unassigned!",
                   count(*) filter (where status = 'reserve') as "waiting!",
@@ -88,7 +82,7 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
     Ok(vec![
         InboxGroup::new(
             format!("Koniec udziału w ciągu {ENDING_SOON_DAYS} dni lub po terminie"),
-            ending,
+            people(ending, today),
             "Nikomu nie kończy się teraz udział.",
         ),
         InboxGroup::new(
@@ -116,7 +110,8 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
 }
 
 async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
-    let people: Vec<InboxItem> = sqlx::query!(
+    let rows = sqlx::query_as!(
+        PersonRow,
         r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on
            from participant
            where centre_id = $1 and social_worker_id = $2 and status in ('candidate', 'reserve', 'trial', 'participant')
@@ -126,13 +121,10 @@ async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<V
         user.user_id
     )
     .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .map(|r| person(today, r.participant_id, &r.surname, &r.first_names, r.status, r.planned_end_on))
-    .collect();
+    .await?;
     let mut group = InboxGroup::new(
-        format!("Moi podopieczni ({})", people.len()),
-        people,
+        format!("Moi podopieczni ({})", rows.len()),
+        people(rows, today),
         "Nie masz przydzielonych osób.",
     );
     group.links = vec![
@@ -153,7 +145,8 @@ async fn workshop_members(
     user: &CurrentUser,
     today: Date,
 ) -> Result<Vec<InboxGroup>> {
-    let people: Vec<InboxItem> = sqlx::query!(
+    let rows = sqlx::query_as!(
+        PersonRow,
         r#"select p.participant_id, p.surname, p.first_names, p.status as "status: Status", p.planned_end_on
            from participant p
            join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
@@ -165,13 +158,10 @@ async fn workshop_members(
         user.user_id
     )
     .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .map(|r| person(today, r.participant_id, &r.surname, &r.first_names, r.status, r.planned_end_on))
-    .collect();
+    .await?;
     Ok(vec![InboxGroup::new(
-        format!("Uczestnicy moich pracowni ({})", people.len()),
-        people,
+        format!("Uczestnicy moich pracowni ({})", rows.len()),
+        people(rows, today),
         "W Twoich pracowniach nie ma teraz uczestników.",
     )])
 }

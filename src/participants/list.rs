@@ -23,9 +23,12 @@ use crate::web::extract::SecureForm;
 use crate::web::forms::{Choice, choices, choices_of};
 use crate::web::page::{Layout, render_with_status};
 
-/// The list's query string (filters, order, cursor).
+/// The list's parameters: filters, order and cursor in the query string of `GET`; the same
+/// with the search words in the body of the search `POST` (the words never reach a URL).
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -40,32 +43,13 @@ pub(super) struct ListQuery {
     after: String,
 }
 
-/// The search form (posted: the words never reach a URL).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SearchForm {
-    q: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    worker: String,
-    #[serde(default)]
-    workshop: String,
-    #[serde(default)]
-    after: String,
-}
-
 /// `GET /participants`.
 pub(super) async fn list_participants(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ListParticipants, Target::Centre)
-        .await?;
-    let parsed = parse_filters(&user, &query)?;
+    let parsed = parse_filters(&state, &user, &query).await?;
     list_page(
         &state,
         &user,
@@ -82,57 +66,38 @@ pub(super) async fn list_participants(
 pub(super) async fn search_participants(
     State(state): State<AppState>,
     user: CurrentUser,
-    SecureForm(form): SecureForm<SearchForm>,
+    SecureForm(form): SecureForm<ListQuery>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ListParticipants, Target::Centre)
-        .await?;
     // A social worker searches the whole centre by name unless they narrow it.
     let worker = match form.worker.as_str() {
         "" if user.role == Role::SocialWorker => "all".to_owned(),
         w => w.to_owned(),
     };
     let query = ListQuery {
-        status: form.status,
-        category: form.category,
         worker,
-        workshop: form.workshop,
         sort: String::new(),
-        after: form.after,
+        ..form
     };
-    let mut parsed = parse_filters(&user, &query)?;
-    if form.q.trim().is_empty() {
+    let mut parsed = parse_filters(&state, &user, &query).await?;
+    if query.q.trim().is_empty() {
         return Ok(Redirect::to("/participants").into_response());
     }
-    let typed: String = form.q.chars().take(100).collect();
-    let search = match parse_search(&form.q) {
-        Ok(Search::Pesel(_)) if !policy::may_search_by_pesel(user.role) => {
-            let message =
-                "Wyszukiwanie po numerze PESEL nie jest dostępne w Twojej roli – wpisz nazwisko.";
-            parsed.filter.after = None;
-            return list_page(
-                &state,
-                &user,
-                &query,
-                parsed,
-                Search::None,
-                String::new(),
-                Some(message.into()),
-            )
-            .await;
-        }
+    let typed: String = query.q.chars().take(100).collect();
+    let search = match parse_search(&query.q) {
+        Ok(Search::Pesel(_)) if !policy::may_search_by_pesel(user.role) => Err((
+            String::new(),
+            "Wyszukiwanie po numerze PESEL nie jest dostępne w Twojej roli – wpisz nazwisko.",
+        )),
+        Ok(search) => Ok(search),
+        Err(message) => Err((typed.clone(), message)),
+    };
+    let search = match search {
         Ok(search) => search,
-        Err(message) => {
+        Err((kept, message)) => {
+            // The list without a search, and the message (422).
             parsed.filter.after = None;
-            return list_page(
-                &state,
-                &user,
-                &query,
-                parsed,
-                Search::None,
-                typed,
-                Some(message.into()),
-            )
-            .await;
+            let refused = Some(message.to_owned());
+            return list_page(&state, &user, &query, parsed, Search::None, kept, refused).await;
         }
     };
     let by_pesel = matches!(search, Search::Pesel(_));
@@ -168,7 +133,11 @@ fn parse_uuid(raw: &str) -> Result<Option<Uuid>> {
     }
 }
 
-fn parse_filters(user: &CurrentUser, query: &ListQuery) -> Result<Parsed> {
+/// Asks the policy whether the user may list participants at all, then validates the filters
+/// and narrows them to what the user may see.
+async fn parse_filters(state: &AppState, user: &CurrentUser, query: &ListQuery) -> Result<Parsed> {
+    user.authorize(state, Action::ListParticipants, Target::Centre)
+        .await?;
     let mut filter = ListFilter {
         status: match query.status.as_str() {
             "" => None,
@@ -354,7 +323,7 @@ async fn list_page(
         workshops: names
             .workshops
             .iter()
-            .map(|w| Choice::new(w.0.to_string(), w.1.clone(), &query.workshop))
+            .map(|w| Choice::new(w.id.to_string(), w.name.clone(), &query.workshop))
             .collect(),
         sorts: vec![
             Choice::new("name", "nazwisko (A–Ż)", sort_code(sort)),
@@ -432,8 +401,8 @@ fn worker_choices(user: &CurrentUser, names: &db::Names, current: &str) -> Vec<C
         names
             .social_workers
             .iter()
-            .filter(|w| w.2)
-            .map(|w| Choice::new(w.0.to_string(), w.1.clone(), current)),
+            .filter(|w| w.active)
+            .map(|w| Choice::new(w.id.to_string(), w.name.clone(), current)),
     );
     choices
 }

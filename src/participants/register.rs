@@ -51,6 +51,16 @@ struct Extras {
     conflict: Vec<(&'static str, String, String)>,
 }
 
+impl Extras {
+    /// Field errors only.
+    fn errors(errors: Errors) -> Self {
+        Self {
+            errors,
+            ..Self::default()
+        }
+    }
+}
+
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
@@ -126,17 +136,7 @@ pub(super) async fn create_participant(
     let data = form.validate(state.today()).map_err(|e| errors = e).ok();
     let social_worker = chosen_social_worker(&state, &user, &form, &mut errors).await?;
     let Some(data) = data.filter(|_| errors.is_empty()) else {
-        return invalid(
-            &state,
-            &user,
-            None,
-            form,
-            Extras {
-                errors,
-                ..Extras::default()
-            },
-        )
-        .await;
+        return invalid(&state, &user, None, form, Extras::errors(errors)).await;
     };
     let mut tx = state.db.begin().await?;
     let inserted = db::insert(&mut tx, user.centre_id, &data, social_worker, user.user_id).await;
@@ -242,17 +242,7 @@ pub(super) async fn update_participant(
         Ok(d) => d,
         Err(errors) => {
             drop(tx);
-            return invalid(
-                &state,
-                &user,
-                Some(id),
-                form,
-                Extras {
-                    errors,
-                    ..Extras::default()
-                },
-            )
-            .await;
+            return invalid(&state, &user, Some(id), form, Extras::errors(errors)).await;
         }
     };
     let version = crate::validate::version(&form.version);
@@ -278,17 +268,7 @@ pub(super) async fn update_participant(
                 "pesel",
                 "Inna osoba o tym numerze PESEL jest już zarejestrowana w tym ośrodku.",
             );
-            invalid(
-                &state,
-                &user,
-                Some(id),
-                form,
-                Extras {
-                    errors,
-                    ..Extras::default()
-                },
-            )
-            .await
+            invalid(&state, &user, Some(id), form, Extras::errors(errors)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -7,7 +7,7 @@ use sqlx::PgExecutor;
 use time::Date;
 use uuid::Uuid;
 
-use crate::domain::effective::{EffectiveDated, in_force};
+use crate::domain::effective::{Rules, effective_dated};
 use crate::validate::dates;
 
 /// One row of `participation_rule`.
@@ -27,15 +27,7 @@ pub struct Rule {
     pub source: String,
 }
 
-impl EffectiveDated for Rule {
-    fn valid_from(&self) -> Date {
-        self.valid_from
-    }
-
-    fn centre_id(&self) -> Option<Uuid> {
-        self.centre_id
-    }
-}
+effective_dated!(Rule);
 
 /// The participation period an admission sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +60,10 @@ impl Rule {
     }
 }
 
-/// The rules that can apply in one centre: the installation's and the centre's own.
-#[derive(Debug, Clone, Default)]
-pub struct ParticipationRules(Vec<Rule>);
+/// The participation rules that can apply in one centre.
+pub type ParticipationRules = Rules<Rule>;
 
-impl ParticipationRules {
+impl Rules<Rule> {
     /// Loads the installation's rules and `centre_id`'s own (a handful of rows).
     pub async fn load(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Self> {
         let rows = sqlx::query_as!(
@@ -84,16 +75,6 @@ impl ParticipationRules {
         )
         .fetch_all(db)
         .await?;
-        Ok(Self(rows))
-    }
-
-    /// Rules given directly (tests).
-    pub fn from_rules(rules: Vec<Rule>) -> Self {
-        Self(rules)
-    }
-
-    /// The rule in force on `on`.
-    pub fn on(&self, on: Date) -> Option<&Rule> {
-        in_force(&self.0, on)
+        Ok(Self::new(rows))
     }
 }

@@ -303,7 +303,7 @@ mod tests {
             cap_months,
             source: source.into(),
         };
-        ParticipationRules::from_rules(vec![
+        ParticipationRules::new(vec![
             rule(date!(2003 - 06 - 13), 18, "art. 13 (przed 2022)"),
             rule(date!(2022 - 02 - 15), 24, "art. 13"),
         ])

@@ -57,13 +57,29 @@ pub struct Row {
     pub planned_end_on: Option<Date>,
 }
 
+/// A social worker or a workshop, by name.
+#[derive(Debug, Clone)]
+pub struct Named {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Still active (an inactive social worker keeps their name on old rows).
+    pub active: bool,
+}
+
 /// The centre's social workers (active or not) and workshops, for names and filter options.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    /// (id, name, active)
-    pub social_workers: Vec<(Uuid, String, bool)>,
-    /// (id, name)
-    pub workshops: Vec<(Uuid, String)>,
+    /// Social workers.
+    pub social_workers: Vec<Named>,
+    /// Workshops.
+    pub workshops: Vec<Named>,
+}
+
+fn name_of(list: &[Named], id: Option<Uuid>) -> Option<&str> {
+    let id = id?;
+    list.iter().find(|n| n.id == id).map(|n| n.name.as_str())
 }
 
 impl Names {
@@ -83,31 +99,28 @@ impl Names {
         .await?;
         let mut names = Names::default();
         for r in rows {
-            if r.kind == "s" {
-                names.social_workers.push((r.id, r.name, r.active));
+            let list = if r.kind == "s" {
+                &mut names.social_workers
             } else {
-                names.workshops.push((r.id, r.name));
-            }
+                &mut names.workshops
+            };
+            list.push(Named {
+                id: r.id,
+                name: r.name,
+                active: r.active,
+            });
         }
         Ok(names)
     }
 
     /// A social worker's name.
     pub fn social_worker(&self, id: Option<Uuid>) -> Option<&str> {
-        let id = id?;
-        self.social_workers
-            .iter()
-            .find(|w| w.0 == id)
-            .map(|w| w.1.as_str())
+        name_of(&self.social_workers, id)
     }
 
     /// A workshop's name.
     pub fn workshop(&self, id: Option<Uuid>) -> Option<&str> {
-        let id = id?;
-        self.workshops
-            .iter()
-            .find(|w| w.0 == id)
-            .map(|w| w.1.as_str())
+        name_of(&self.workshops, id)
     }
 }
 
@@ -193,6 +206,29 @@ fn branches(search: &Search) -> Vec<Vec<(&'static str, String)>> {
     }
 }
 
+/// Writes `each` for every branch, with `separator` between them.
+fn push_branches(
+    q: &mut QueryBuilder<'_, Postgres>,
+    branches: &[Vec<(&'static str, String)>],
+    separator: &str,
+    mut each: impl FnMut(&mut QueryBuilder<'_, Postgres>, &[(&'static str, String)]),
+) {
+    for (i, branch) in branches.iter().enumerate() {
+        if i > 0 {
+            q.push(separator);
+        }
+        each(q, branch);
+    }
+}
+
+/// `and <range> and <range>`: the prefix ranges of one branch.
+fn push_ranges(q: &mut QueryBuilder<'_, Postgres>, branch: &[(&'static str, String)]) {
+    for (column, prefix) in branch {
+        q.push(" and");
+        push_prefix(q, column, prefix);
+    }
+}
+
 fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
     if let Search::Pesel(digits) = search {
         q.push(" and p.pesel >= ").push_bind(digits.clone());
@@ -255,21 +291,15 @@ pub async fn list(
         // A name search: each branch walks its own prefix range in result order and stops
         // after one page, so the cost does not grow with the number of matches.
         q.push("select * from (");
-        for (i, branch) in name_branches.iter().enumerate() {
-            if i > 0 {
-                q.push(" union ");
-            }
+        push_branches(&mut q, &name_branches, " union ", |q, branch| {
             q.push("(").push(COLUMNS).push(JOINS);
-            push_common(&mut q, centre_id, scope, filter);
-            for (column, prefix) in branch {
-                q.push(" and");
-                push_prefix(&mut q, column, prefix);
-            }
-            push_cursor(&mut q, centre_id, filter.after, SEARCH_ORDER, ">");
+            push_common(q, centre_id, scope, filter);
+            push_ranges(q, branch);
+            push_cursor(q, centre_id, filter.after, SEARCH_ORDER, ">");
             q.push(format_args!(" order by {SEARCH_ORDER} limit "))
                 .push_bind(PAGE + 1)
                 .push(")");
-        }
+        });
         q.push(") p order by ")
             .push(SEARCH_ORDER)
             .push(" limit ")
@@ -341,17 +371,11 @@ pub async fn cursor_visible(
     let name_branches = branches(search);
     if !name_branches.is_empty() {
         q.push(" and (");
-        for (i, branch) in name_branches.iter().enumerate() {
-            if i > 0 {
-                q.push(" or ");
-            }
+        push_branches(&mut q, &name_branches, " or ", |q, branch| {
             q.push("(true");
-            for (column, prefix) in branch {
-                q.push(" and");
-                push_prefix(&mut q, column, prefix);
-            }
+            push_ranges(q, branch);
             q.push(")");
-        }
+        });
         q.push(")");
     }
     q.push(" and p.participant_id = ")
@@ -401,18 +425,12 @@ pub async fn count(
         }
         q.push(" limit ").push_bind(cap + 1);
     } else {
-        for (i, branch) in name_branches.iter().enumerate() {
-            if i > 0 {
-                q.push(" union ");
-            }
+        push_branches(&mut q, &name_branches, " union ", |q, branch| {
             q.push("(");
-            from(&mut q);
-            for (column, prefix) in branch {
-                q.push(" and");
-                push_prefix(&mut q, column, prefix);
-            }
+            from(q);
+            push_ranges(q, branch);
             q.push(" limit ").push_bind(cap + 1).push(")");
-        }
+        });
     }
     q.push(") counted");
     q.build_query_scalar::<i64>()
