@@ -104,11 +104,36 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
-/// Appends one row.
+/// Appends one row (in the caller's transaction, when it passes one).
 pub async fn record(
     db: impl PgExecutor<'_>,
     meta: &RequestMeta,
     event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
+    insert(db, meta, event, false).await
+}
+
+/// Appends the row of a read (a file opened, a search made) without making the read wait for
+/// the write-ahead log to reach the disk: the statement sets `synchronous_commit = off` for its
+/// own transaction (the one it runs in, or its implicit one). The row is still written before
+/// anything is read and commits with the read, so a read whose row cannot be written shows
+/// nothing; what is traded is durability in one case only: if PostgreSQL itself crashes within
+/// a fraction of a second after the commit (three times `wal_writer_delay`, 0.6 s by default),
+/// the row of that read may be lost. Changes to data keep synchronous commit (README, security
+/// notes).
+pub async fn record_read(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
+    insert(db, meta, event, true).await
+}
+
+async fn insert(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    event: AuditEvent<'_>,
+    asynchronous_commit: bool,
 ) -> sqlx::Result<()> {
     let client_ip = meta.client_ip.map(ipnet::IpNet::from);
     sqlx::query!(
@@ -116,7 +141,9 @@ pub async fn record(
         insert into audit_event
             (actor_id, actor_role, centre_id, action, object_type, object_id, participant_id,
              request_id, client_ip, outcome, detail)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        select $1::uuid, $2::staff_role, $3::uuid, $4::text, $5::text, $6::uuid, $7::uuid,
+               $8::text, $9::inet, $10::text, $11::text
+        from (select case when $12::bool then set_config('synchronous_commit', 'off', true) end) as commit_mode
         "#,
         event.actor.map(|a| a.user_id),
         event.actor.map(|a| a.role) as Option<Role>,
@@ -129,6 +156,7 @@ pub async fn record(
         client_ip,
         event.outcome.code(),
         event.detail,
+        asynchronous_commit,
     )
     .execute(db)
     .await?;

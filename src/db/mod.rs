@@ -25,6 +25,12 @@ pub const EMBEDDED_DATABASE: &str = "teczka";
 /// ping cost about a fifth of the list page's throughput (scripts/bench), and a connection left
 /// dead by a database restart fails its first query instead, which answers 503 once and is
 /// then dropped from the pool (tests/api/resilience.rs shows the recovery).
+///
+/// Prepared statements always run with a generic plan (`plan_cache_mode`): every query of the
+/// app is an index-driven lookup, keyset page or capped count whose right plan does not depend
+/// on the parameter values, and planning them again on every execution (PostgreSQL's default
+/// for the first runs and whenever a custom plan looks cheaper) cost about a third of the list
+/// page's throughput (README, "Performance").
 pub fn app_pool(config: &Config, options: PgConnectOptions) -> PgPool {
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
@@ -34,6 +40,7 @@ pub fn app_pool(config: &Config, options: PgConnectOptions) -> PgPool {
         .connect_lazy_with(options.application_name("teczka").options([
             ("statement_timeout", "15s"),
             ("idle_in_transaction_session_timeout", "30s"),
+            ("plan_cache_mode", "force_generic_plan"),
         ]))
 }
 
@@ -120,4 +127,42 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Stores a validated value as text: `Type` and `Encode` as its text, `Decode` through its
+/// parser, so a stored value that does not parse is an error rather than a wrong page.
+/// `text_column!(Pesel, |s| Pesel::parse(s), |v| v.as_str())`.
+#[macro_export]
+macro_rules! text_column {
+    ($t:ty, $parse:expr, $text:expr) => {
+        impl sqlx::Type<sqlx::Postgres> for $t {
+            fn type_info() -> sqlx::postgres::PgTypeInfo {
+                <String as sqlx::Type<sqlx::Postgres>>::type_info()
+            }
+
+            fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+                <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Postgres> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut sqlx::postgres::PgArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                let text: fn(&$t) -> &str = $text;
+                <&str as sqlx::Encode<'q, sqlx::Postgres>>::encode_by_ref(&text(self), buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Postgres> for $t {
+            fn decode(
+                value: sqlx::postgres::PgValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<'r, sqlx::Postgres>>::decode(value)?;
+                let parse: fn(&str) -> Result<$t, sqlx::error::BoxDynError> = $parse;
+                parse(text.trim_end())
+            }
+        }
+    };
 }

@@ -85,6 +85,16 @@ macro_rules! vocabulary {
             }
         }
 
+        // Read from its code (JSON built by the database carries codes).
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::from_code(&code).ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown {} code `{code}`", stringify!($name)))
+                })
+            }
+        }
+
         impl $crate::domain::Vocabulary for $name {
             const ALL: &'static [$name] = &$name::ALL;
 

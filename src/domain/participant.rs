@@ -1,13 +1,11 @@
 //! The participant vocabulary the policy reasons about: where a person is in the programme and
 //! the eligibility categories with the data class each one reveals.
 
-use serde::Serialize;
-
 use super::vocabulary;
 
 vocabulary! {
     /// Where a participant is in the programme (DOMAIN.md "Participant lifecycle").
-    #[derive(sqlx::Type, Serialize)]
+    #[derive(sqlx::Type)]
     #[sqlx(type_name = "participant_status", rename_all = "snake_case")]
     pub enum Status {
         /// Kandydat: referred or self-reported.
@@ -52,7 +50,7 @@ impl Status {
 
 vocabulary! {
     /// Eligibility under art. 1 ust. 2 of the act (more than one may apply).
-    #[derive(sqlx::Type, Serialize)]
+    #[derive(sqlx::Type)]
     #[sqlx(type_name = "eligibility_category", rename_all = "snake_case")]
     pub enum Category {
         /// Bezdomni realizujący indywidualny program wychodzenia z bezdomności.

@@ -2,13 +2,11 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::vocabulary;
 
 vocabulary! {
     /// The one role a staff account has in its centre.
-    #[derive(sqlx::Type, Serialize)]
+    #[derive(sqlx::Type)]
     #[sqlx(type_name = "staff_role", rename_all = "snake_case")]
     pub enum Role {
         /// Staff accounts and settings; sees no participant data.

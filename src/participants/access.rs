@@ -79,7 +79,7 @@ pub async fn read_audited(
     screen: &str,
 ) -> Result<Record> {
     let mut tx = state.db.begin().await?;
-    audit::record(
+    audit::record_read(
         &mut *tx,
         &user.meta,
         view_event(user, id).detail(screen.to_owned()),

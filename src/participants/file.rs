@@ -1,8 +1,7 @@
 //! The participant's file page. The page holds only the parts of the file the policy allows the
 //! reader (each part an `Option` filled through `Visibility::reveal`), so a template cannot
 //! show a forbidden field even by mistake. Every view writes its audit row (who, which parts)
-//! in the same transaction as the reads, before anything is read: if it cannot be written,
-//! nothing is shown.
+//! in the same statement as the read: if it cannot be written, nothing is shown.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,13 +9,12 @@ use axum::response::Response;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::db::{self, Document, Extension, StatusChange, View};
+use super::db::file::Reader;
+use super::db::{self, Document, Extension, FileRead, Parts, StatusChange, View};
 use super::lifecycle::STEPS;
 use super::model::DocumentKind;
-use super::record::Record;
 use super::views::{ending_warning, opt_date};
-use crate::audit;
-use crate::auth::policy::{self, Action, Field, ParticipantFacts, Target, Visibility};
+use crate::auth::policy::{Action, Field, ParticipantFacts, Target, Visibility};
 use crate::auth::session::CurrentUser;
 use crate::domain::{Category, Sensitivity};
 use crate::error::{AppError, Result};
@@ -140,73 +138,38 @@ impl ShowPage {
     }
 }
 
-/// What the transaction read, besides the record.
-struct Reads {
-    history: Vec<StatusChange>,
-    extensions: Vec<Extension>,
-    documents: Vec<Document>,
-    viewers: Vec<View>,
-}
-
 /// `GET /participants/{id}`.
 pub(super) async fn show_participant(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    // Fail closed: scope check, audit row and reads share one transaction; the audit row goes
-    // in before anything is read, and if it cannot be written nothing is shown.
-    let mut tx = state.db.begin().await?;
-    let facts = db::facts(&mut *tx, user.centre_id, id, user.user_id)
+    let facts = db::facts(&state.db, user.centre_id, id, user.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let target = Target::Participant(&facts);
-    if let Err(refusal) = policy::check(user.actor(), Action::ViewParticipant, target) {
-        drop(tx);
-        return Err(user
-            .refused(&state, Action::ViewParticipant, target, refusal)
-            .await);
-    }
+    user.authorize(&state, Action::ViewParticipant, Target::Participant(&facts))
+        .await?;
     let sees = Visibility::of(user.actor(), &facts);
     let shown: Vec<&str> = std::iter::once("identity")
         .chain(sees.fields().iter().map(|f| f.code()))
         .collect();
-    let event = super::access::view_event(&user, id).detail(shown.join(","));
-    audit::record(&mut *tx, &user.meta, event).await?;
-    let record = db::find(&mut *tx, user.centre_id, id)
+    let parts = Parts {
+        history: sees.shows(Field::StatusHistory),
+        extensions: sees.shows(Field::Participation),
+        documents: sees.shows(Field::RecruitmentDocuments),
+        viewers: sees.shows(Field::FileAudit),
+    };
+    let reader = Reader {
+        actor: user.audit_actor(),
+        meta: &user.meta,
+        detail: shown.join(","),
+    };
+    // Fail closed: the audit row and the read are one statement; if the row cannot be written,
+    // nothing is read or shown.
+    let read = db::read_file(&state.db, user.centre_id, id, parts, reader)
         .await?
         .ok_or(AppError::NotFound)?;
-    let reads = Reads {
-        history: read_if(&sees, Field::StatusHistory, db::history(&mut *tx, id)).await?,
-        extensions: read_if(&sees, Field::Participation, db::extensions(&mut *tx, id)).await?,
-        documents: read_if(
-            &sees,
-            Field::RecruitmentDocuments,
-            db::documents(&mut *tx, id),
-        )
-        .await?,
-        viewers: read_if(
-            &sees,
-            Field::FileAudit,
-            db::views(&mut *tx, user.centre_id, id),
-        )
-        .await?,
-    };
-    tx.commit().await?;
-    render(&page(&state, &user, &facts, &sees, record, reads))
-}
-
-/// Runs `read` only when `field` is shown.
-async fn read_if<T>(
-    sees: &Visibility,
-    field: Field,
-    read: impl Future<Output = sqlx::Result<Vec<T>>>,
-) -> sqlx::Result<Vec<T>> {
-    if sees.shows(field) {
-        read.await
-    } else {
-        Ok(Vec::new())
-    }
+    render(&page(&state, &user, &facts, &sees, read))
 }
 
 fn page(
@@ -214,9 +177,15 @@ fn page(
     user: &CurrentUser,
     facts: &ParticipantFacts,
     sees: &Visibility,
-    p: Record,
-    reads: Reads,
+    read: FileRead,
 ) -> ShowPage {
+    let FileRead {
+        record: p,
+        history,
+        extensions,
+        documents: stored,
+        viewers,
+    } = read;
     let target = Target::Participant(facts);
     let can = |action| user.can(action, target);
     let actions = STEPS
@@ -309,7 +278,7 @@ fn page(
             planned_end_on: p.planned_end_on,
             cap_end_on: p.cap_end_on,
             ended_on: p.ended_on,
-            extensions: reads.extensions,
+            extensions,
         }),
         history: sees.reveal(Field::StatusHistory, || History {
             outcome: p.graduation_outcome.map(|o| match p.employment_contract {
@@ -317,10 +286,10 @@ fn page(
                 None => o.label().to_owned(),
             }),
             termination: p.termination_reason.map(|r| r.label()),
-            changes: reads.history,
+            changes: history,
         }),
-        documents: sees.reveal(Field::RecruitmentDocuments, || documents(reads.documents)),
-        viewers: sees.reveal(Field::FileAudit, || reads.viewers),
+        documents: sees.reveal(Field::RecruitmentDocuments, || documents(stored)),
+        viewers: sees.reveal(Field::FileAudit, || viewers),
     }
 }
 

@@ -25,6 +25,19 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
     })
 }
 
+/// Counts on the home page stop here (a CIS has tens of participants; the figure only has to
+/// say "many" at a scale no centre has).
+const COUNT_CAP: i64 = 1000;
+
+/// A count, or "ponad 1000" beyond the cap.
+fn capped(n: i64) -> String {
+    if n > COUNT_CAP {
+        format!("ponad {COUNT_CAP}")
+    } else {
+        n.to_string()
+    }
+}
+
 /// A participant as the work list's queries read them.
 struct PersonRow {
     participant_id: Uuid,
@@ -65,10 +78,13 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
     .fetch_all(&state.db)
     .await?;
     let counts = sqlx::query!(
-        r#"select count(*) filter (where social_worker_id is null and status in ('candidate', 'reserve')) as "unassigned!",
-                  count(*) filter (where status = 'reserve') as "waiting!",
-                  count(*) filter (where status in ('trial', 'participant')) as "active!"
-           from participant where centre_id = $1"#,
+        r#"select (select count(*) from (select 1 from participant
+                           where centre_id = $1 and social_worker_id is null and status in ('candidate', 'reserve')
+                           limit 1001) x) as "unassigned!",
+                  (select count(*) from (select 1 from participant where centre_id = $1 and status = 'reserve'
+                           limit 1001) x) as "waiting!",
+                  (select count(*) from (select 1 from participant where centre_id = $1 and status in ('trial', 'participant')
+                           limit 1001) x) as "active!""#,
         user.centre_id
     )
     .fetch_one(&state.db)
@@ -76,7 +92,7 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
     let count = |title: &str, n: i64, href: &str| InboxItem {
         href: Some(href.to_owned()),
         title: title.to_owned(),
-        detail: Some(n.to_string()),
+        detail: Some(capped(n)),
         ..InboxItem::default()
     };
     Ok(vec![
@@ -168,7 +184,8 @@ async fn workshop_members(
 
 async fn active(state: &AppState, user: &CurrentUser) -> Result<Vec<InboxGroup>> {
     let active = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from participant where centre_id = $1 and status in ('trial', 'participant')"#,
+        r#"select count(*) as "n!" from (select 1 from participant
+           where centre_id = $1 and status in ('trial', 'participant') limit 1001) x"#,
         user.centre_id
     )
     .fetch_one(&state.db)
@@ -176,7 +193,7 @@ async fn active(state: &AppState, user: &CurrentUser) -> Result<Vec<InboxGroup>>
     let item = InboxItem {
         href: Some("/participants".into()),
         title: "Uczestnicy w okresie próbnym i w programie".into(),
-        detail: Some(active.to_string()),
+        detail: Some(capped(active)),
         ..InboxItem::default()
     };
     Ok(vec![InboxGroup::new("Twoje zadania", vec![item], "")])

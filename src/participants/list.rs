@@ -110,7 +110,7 @@ pub(super) async fn search_participants(
     let event = AuditEvent::new("participant.search", Outcome::Success)
         .by(user.audit_actor())
         .detail(if by_pesel { "pesel" } else { "name" });
-    audit::record(&state.db, &user.meta, event).await?;
+    audit::record_read(&state.db, &user.meta, event).await?;
     list_page(&state, &user, &query, parsed, search, typed, None).await
 }
 
@@ -277,20 +277,18 @@ async fn list_page(
     q: String,
     search_error: Option<String>,
 ) -> Result<Response> {
-    let scope = policy::list_scope(user.actor());
-    let (filter, sort) = (&parsed.filter, parsed.sort);
-    if !db::cursor_visible(&state.db, user.centre_id, scope, filter, &search).await? {
-        return Err(bad_filter());
-    }
-    let (rows, more) = db::list(&state.db, user.centre_id, scope, filter, &search, sort).await?;
-    let total = db::count(&state.db, user.centre_id, scope, filter, &search, sort).await?;
+    let listing = db::Listing {
+        centre_id: user.centre_id,
+        scope: policy::list_scope(user.actor()),
+        filter: &parsed.filter,
+        search: &search,
+        sort: parsed.sort,
+    };
+    let db::Page { rows, more, total } = listing.page(&state.db).await?.ok_or_else(bad_filter)?;
     let names = db::Names::load(&state.db, user.centre_id).await?;
     let searching = !matches!(search, Search::None);
-    let cap = if searching {
-        db::SEARCH_COUNT_CAP
-    } else {
-        db::LIST_COUNT_CAP
-    };
+    let cap = listing.cap();
+    let sort = parsed.sort;
     let page = ListPage {
         layout: Layout::for_user(
             state,

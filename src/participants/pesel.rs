@@ -3,10 +3,6 @@
 
 use std::fmt;
 
-use sqlx::Postgres;
-use sqlx::encode::IsNull;
-use sqlx::error::BoxDynError;
-use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use time::{Date, Month};
 
 use crate::domain::vocabulary;
@@ -167,28 +163,12 @@ impl fmt::Display for PeselError {
 
 // Stored as text; what comes back from the database is parsed again (a stored PESEL that does
 // not parse is a fault in the data, answered with an error rather than shown).
-impl sqlx::Type<Postgres> for Pesel {
-    fn type_info() -> PgTypeInfo {
-        <String as sqlx::Type<Postgres>>::type_info()
-    }
-
-    fn compatible(ty: &PgTypeInfo) -> bool {
-        <String as sqlx::Type<Postgres>>::compatible(ty)
-    }
-}
-
-impl<'q> sqlx::Encode<'q, Postgres> for Pesel {
-    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        <&str as sqlx::Encode<'q, Postgres>>::encode_by_ref(&self.as_str(), buf)
-    }
-}
-
-impl<'r> sqlx::Decode<'r, Postgres> for Pesel {
-    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
-        let digits = <&str as sqlx::Decode<'r, Postgres>>::decode(value)?;
-        Ok(Pesel::parse(digits)?)
-    }
-}
+crate::text_column!(Pesel, |s| Ok(Pesel::parse(s)?), |p| p.as_str());
+crate::text_column!(
+    Sex,
+    |s| Sex::from_code(s).ok_or_else(|| format!("unknown sex code `{s}`").into()),
+    |s| s.code()
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,8 +11,9 @@ use super::pesel::{Pesel, Sex};
 use crate::domain::{Category, Status};
 use crate::validate::dates;
 
-/// What a registration or an edit writes: validated, ready for the database.
-#[derive(Debug, Clone, PartialEq)]
+/// What a registration or an edit writes: validated, ready for the database. The columns have
+/// the names of the fields (`db::DATA_COLUMNS`).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ParticipantData {
     pub surname: PersonName,
     pub first_names: PersonName,
@@ -94,9 +95,10 @@ impl ParticipantData {
 }
 
 /// A participant's whole stored record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Record {
     pub participant_id: Uuid,
+    #[sqlx(flatten)]
     pub data: ParticipantData,
     pub social_worker_id: Option<Uuid>,
     pub social_worker_name: Option<String>,

@@ -45,7 +45,9 @@ pub enum Search {
 }
 
 /// A row of the list. Names of social workers and workshops come from `Names`, loaded once
-/// per page, which keeps the list query to one join.
+/// per page, which keeps the list query to one join. Every row also carries the capped count
+/// of the whole list and whether the cursor row is one the actor may list (the same for every
+/// row: computed once by the statement, so a page is one round trip).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Row {
     pub participant_id: Uuid,
@@ -55,6 +57,8 @@ pub struct Row {
     pub social_worker_id: Option<Uuid>,
     pub workshop_id: Option<Uuid>,
     pub planned_end_on: Option<Date>,
+    pub total: i64,
+    pub cursor_visible: bool,
 }
 
 /// A social worker or a workshop, by name.
@@ -236,8 +240,10 @@ fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
     }
 }
 
-const COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
-     m.workshop_id, p.planned_end_on from participant p ";
+/// The columns of a row, for the inner select of a page (the head adds the count and the
+/// cursor check).
+const ROW_COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, \
+     p.social_worker_id, m.workshop_id, p.planned_end_on from participant p ";
 const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
 /// The "ending soonest" order lists active participants with a planned end only.
 const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
@@ -276,39 +282,112 @@ fn push_cursor(
     }
 }
 
-/// One page of the list (at most `PAGE` rows, plus whether there is a next page).
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    scope: ListScope,
-    filter: &ListFilter,
-    search: &Search,
-    sort: Sort,
-) -> sqlx::Result<(Vec<Row>, bool)> {
-    let mut q = QueryBuilder::<Postgres>::new("");
-    let name_branches = branches(search);
-    if !name_branches.is_empty() {
-        // A name search: each branch walks its own prefix range in result order and stops
-        // after one page, so the cost does not grow with the number of matches.
-        q.push("select * from (");
-        push_branches(&mut q, &name_branches, " union ", |q, branch| {
-            q.push("(").push(COLUMNS).push(JOINS);
-            push_common(q, centre_id, scope, filter);
-            push_ranges(q, branch);
-            push_cursor(q, centre_id, filter.after, SEARCH_ORDER, ">");
-            q.push(format_args!(" order by {SEARCH_ORDER} limit "))
-                .push_bind(PAGE + 1)
-                .push(")");
-        });
-        q.push(") p order by ")
-            .push(SEARCH_ORDER)
-            .push(" limit ")
-            .push_bind(PAGE + 1);
-    } else {
-        q.push(COLUMNS).push(JOINS);
-        push_common(&mut q, centre_id, scope, filter);
-        push_pesel(&mut q, search);
-        let (key, order, cmp) = match (search, sort) {
+/// What one page of the list or search asks for: the actor's centre and scope, the filters,
+/// the search and the order.
+#[derive(Clone, Copy, Debug)]
+pub struct Listing<'a> {
+    pub centre_id: Uuid,
+    pub scope: ListScope,
+    pub filter: &'a ListFilter,
+    pub search: &'a Search,
+    pub sort: Sort,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// At most `PAGE` rows.
+    pub rows: Vec<Row>,
+    /// There is a next page.
+    pub more: bool,
+    /// The rows in the whole listing, counted up to one more than its cap.
+    pub total: i64,
+}
+
+/// Counting stops here for the list; `total` is at most one more than this.
+pub const LIST_COUNT_CAP: i64 = 1000;
+/// Counting stops here for a search, which should be narrowed rather than paged through.
+pub const SEARCH_COUNT_CAP: i64 = 200;
+
+impl Listing<'_> {
+    /// The count's cap for this listing.
+    pub fn cap(&self) -> i64 {
+        if matches!(self.search, Search::None) {
+            LIST_COUNT_CAP
+        } else {
+            SEARCH_COUNT_CAP
+        }
+    }
+
+    /// The filter without the cursor (what the count and the cursor check look at).
+    fn without_cursor(&self) -> ListFilter {
+        ListFilter {
+            after: None,
+            ..self.filter.clone()
+        }
+    }
+
+    /// One page, or `None` when the cursor is a row the actor may not list (its position in
+    /// the order would tell something about a participant they may not see). Usually one
+    /// statement: the rows carry the count and the cursor check.
+    pub async fn page(&self, db: &sqlx::PgPool) -> sqlx::Result<Option<Page>> {
+        let mut q = QueryBuilder::<Postgres>::new("");
+        self.push_page(&mut q);
+        let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
+        let (total, visible) = match rows.first() {
+            Some(first) => (first.total, first.cursor_visible),
+            // An empty page of a first page: nothing to count. After a cursor: ask apart.
+            None if self.filter.after.is_none() => (0, true),
+            None => (self.count(db).await?, self.cursor_visible(db).await?),
+        };
+        if !visible {
+            return Ok(None);
+        }
+        let more = rows.len() as i64 > PAGE;
+        rows.truncate(PAGE as usize);
+        Ok(Some(Page { rows, more, total }))
+    }
+
+    /// `select <columns>, <count>, <cursor check>`: the shared head of the page's selects.
+    fn push_head(&self, q: &mut QueryBuilder<'_, Postgres>, workshop: &str) {
+        q.push(format_args!(
+            "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
+             {workshop}.workshop_id, p.planned_end_on, ("
+        ));
+        self.push_count(q);
+        q.push(") as total, (");
+        self.push_cursor_visible(q);
+        q.push(") as cursor_visible ");
+    }
+
+    /// At most `PAGE + 1` rows of the page, with the count and the cursor check.
+    fn push_page(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        let name_branches = branches(self.search);
+        if !name_branches.is_empty() {
+            // A name search: each branch walks its own prefix range in result order and stops
+            // after one page, so the cost does not grow with the number of matches.
+            self.push_head(q, "p");
+            q.push("from (");
+            push_branches(q, &name_branches, " union ", |q, branch| {
+                q.push("(").push(ROW_COLUMNS).push(JOINS);
+                push_common(q, self.centre_id, self.scope, self.filter);
+                push_ranges(q, branch);
+                push_cursor(q, self.centre_id, self.filter.after, SEARCH_ORDER, ">");
+                q.push(format_args!(" order by {SEARCH_ORDER} limit "))
+                    .push_bind(PAGE + 1)
+                    .push(")");
+            });
+            q.push(") p order by ")
+                .push(SEARCH_ORDER)
+                .push(" limit ")
+                .push_bind(PAGE + 1);
+            return;
+        }
+        self.push_head(q, "m");
+        q.push("from participant p ").push(JOINS);
+        push_common(q, self.centre_id, self.scope, self.filter);
+        push_pesel(q, self.search);
+        let (key, order, cmp) = match (self.search, self.sort) {
             (Search::Pesel(_), _) => (
                 "p.pesel, p.participant_id",
                 "p.pesel, p.participant_id",
@@ -330,113 +409,86 @@ pub async fn list(
                 ">",
             ),
         };
-        if matches!(search, Search::None) && sort == Sort::Ending {
+        if matches!(self.search, Search::None) && self.sort == Sort::Ending {
             q.push(ENDING);
         }
-        push_cursor(&mut q, centre_id, filter.after, key, cmp);
+        push_cursor(q, self.centre_id, self.filter.after, key, cmp);
         q.push(format_args!(" order by {order} limit "))
             .push_bind(PAGE + 1);
     }
-    let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
-    let more = rows.len() as i64 > PAGE;
-    rows.truncate(PAGE as usize);
-    Ok((rows, more))
-}
 
-/// Whether the cursor row belongs to what the actor is listing (scope, filters, search). A
-/// cursor outside it is refused: its position in the order would tell something about a
-/// participant the actor may not see.
-pub async fn cursor_visible(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    scope: ListScope,
-    filter: &ListFilter,
-    search: &Search,
-) -> sqlx::Result<bool> {
-    let Some(after) = filter.after else {
-        return Ok(true);
-    };
-    let mut q = QueryBuilder::<Postgres>::new("select exists (select 1 from participant p ");
-    q.push(JOINS);
-    push_common(
-        &mut q,
-        centre_id,
-        scope,
-        &ListFilter {
-            after: None,
-            ..filter.clone()
-        },
-    );
-    push_pesel(&mut q, search);
-    let name_branches = branches(search);
-    if !name_branches.is_empty() {
-        q.push(" and (");
-        push_branches(&mut q, &name_branches, " or ", |q, branch| {
-            q.push("(true");
-            push_ranges(q, branch);
-            q.push(")");
-        });
-        q.push(")");
-    }
-    q.push(" and p.participant_id = ")
-        .push_bind(after)
-        .push(")");
-    q.build_query_scalar().fetch_one(db).await
-}
-
-/// Counting stops here for the list; `count` answers at most this number.
-pub const LIST_COUNT_CAP: i64 = 1000;
-/// Counting stops here for a search, which should be narrowed rather than paged through.
-pub const SEARCH_COUNT_CAP: i64 = 200;
-
-/// How many rows the list or search has, counted up to one more than its cap (an exact count
-/// costs more than the page itself at 100,000 rows).
-pub async fn count(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    scope: ListScope,
-    filter: &ListFilter,
-    search: &Search,
-    sort: Sort,
-) -> sqlx::Result<i64> {
-    let cap = if matches!(search, Search::None) {
-        LIST_COUNT_CAP
-    } else {
-        SEARCH_COUNT_CAP
-    };
-    let from = |q: &mut QueryBuilder<'_, Postgres>| {
-        q.push("select p.participant_id from participant p ");
-        if filter.workshop.is_some() || matches!(scope, ListScope::WorkshopsOf(_)) {
-            q.push(JOINS);
-        }
-        let without_cursor = ListFilter {
-            after: None,
-            ..filter.clone()
+    /// `select exists (…)`: whether the cursor row belongs to what the actor is listing (scope,
+    /// filters, search); true without a cursor.
+    fn push_cursor_visible(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        let Some(after) = self.filter.after else {
+            q.push("select true");
+            return;
         };
-        push_common(q, centre_id, scope, &without_cursor);
-    };
-    let mut q = QueryBuilder::<Postgres>::new("select count(*) from (");
-    let name_branches = branches(search);
-    if name_branches.is_empty() {
-        from(&mut q);
-        push_pesel(&mut q, search);
-        if matches!(search, Search::None) && sort == Sort::Ending {
-            q.push(ENDING);
+        q.push("select exists (select 1 from participant p ");
+        q.push(JOINS);
+        push_common(q, self.centre_id, self.scope, &self.without_cursor());
+        push_pesel(q, self.search);
+        let name_branches = branches(self.search);
+        if !name_branches.is_empty() {
+            q.push(" and (");
+            push_branches(q, &name_branches, " or ", |q, branch| {
+                q.push("(true");
+                push_ranges(q, branch);
+                q.push(")");
+            });
+            q.push(")");
         }
-        q.push(" limit ").push_bind(cap + 1);
-    } else {
-        push_branches(&mut q, &name_branches, " union ", |q, branch| {
-            q.push("(");
-            from(q);
-            push_ranges(q, branch);
-            q.push(" limit ").push_bind(cap + 1).push(")");
-        });
+        q.push(" and p.participant_id = ")
+            .push_bind(after)
+            .push(")");
     }
-    q.push(") counted");
-    q.build_query_scalar::<i64>()
-        .fetch_one(db)
-        .await
-        .map(|n| n.min(cap + 1))
+
+    /// `select least(count(*), cap + 1) from (…)`: how many rows the listing has, counted up
+    /// to one more than its cap (an exact count costs more than the page itself at 100,000
+    /// rows).
+    fn push_count(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        let cap = self.cap();
+        let without_cursor = self.without_cursor();
+        let from = |q: &mut QueryBuilder<'_, Postgres>| {
+            q.push("select p.participant_id from participant p ");
+            if self.filter.workshop.is_some() || matches!(self.scope, ListScope::WorkshopsOf(_)) {
+                q.push(JOINS);
+            }
+            push_common(q, self.centre_id, self.scope, &without_cursor);
+        };
+        q.push("select least(count(*), ")
+            .push_bind(cap + 1)
+            .push(") from (");
+        let name_branches = branches(self.search);
+        if name_branches.is_empty() {
+            from(q);
+            push_pesel(q, self.search);
+            if matches!(self.search, Search::None) && self.sort == Sort::Ending {
+                q.push(ENDING);
+            }
+            q.push(" limit ").push_bind(cap + 1);
+        } else {
+            push_branches(q, &name_branches, " union ", |q, branch| {
+                q.push("(");
+                from(q);
+                push_ranges(q, branch);
+                q.push(" limit ").push_bind(cap + 1).push(")");
+            });
+        }
+        q.push(") counted");
+    }
+
+    async fn count(&self, db: &sqlx::PgPool) -> sqlx::Result<i64> {
+        let mut q = QueryBuilder::<Postgres>::new("");
+        self.push_count(&mut q);
+        q.build_query_scalar().fetch_one(db).await
+    }
+
+    async fn cursor_visible(&self, db: &sqlx::PgPool) -> sqlx::Result<bool> {
+        let mut q = QueryBuilder::<Postgres>::new("");
+        self.push_cursor_visible(&mut q);
+        q.build_query_scalar().fetch_one(db).await
+    }
 }
 
 #[cfg(test)]

@@ -1,31 +1,26 @@
 //! Queries on participants. Every query takes the actor's centre: a participant of another
 //! centre is never loaded, so it answers 404 like a missing one.
 
-mod file;
+pub mod file;
 mod lifecycle;
 mod list;
 
-pub use file::{Document, Extension, StatusChange, View, documents, extensions, history, views};
+pub use file::{Document, Extension, FileRead, Parts, StatusChange, View, read_file};
 pub use lifecycle::{
     add_document, apply_transition, assign_social_worker, current_membership, extend,
     move_to_workshop, record_status,
 };
-pub use list::{
-    LIST_COUNT_CAP, ListFilter, Names, PAGE, Row, SEARCH_COUNT_CAP, Search, Sort, count,
-    cursor_visible, list,
-};
+pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort};
 
 use sqlx::query_builder::Separated;
 use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
 use time::Date;
 use uuid::Uuid;
 
-use super::identity::{PersonName, Phone, PostalCode};
-use super::model::{Applicant, ContractType, GraduationOutcome, Referrer, TerminationReason};
 use super::pesel::{Pesel, Sex};
 use super::record::{ParticipantData, Record};
 use crate::auth::policy::ParticipantFacts;
-use crate::domain::{Category, Status};
+use crate::domain::Status;
 
 /// The facts the policy needs about one participant, for `facts` and `lock`.
 macro_rules! facts_query {
@@ -93,82 +88,47 @@ pub async fn lock(
     Ok(row.map(Into::into))
 }
 
+/// `select <every column of a Record> <more> from participant p … <rest>`: the record's
+/// query, shared by [`find`] and the file page's read, which adds its lists.
+macro_rules! record_query {
+    ($more:literal, $rest:literal) => {
+        concat!(
+            "select p.participant_id, p.surname, p.first_names, p.pesel, p.birth_date, p.sex, \
+                    p.id_document, p.address_street, p.address_postal_code, p.address_city, \
+                    p.responsible_ops, p.phone, p.categories, p.category_other, \
+                    p.no_exclusion_declared_on, p.applicant, p.applicant_institution, p.referrer, \
+                    p.referrer_institution, p.referral_date, p.consent_date, p.consent_scope, \
+                    p.social_worker_id, sw.full_name as social_worker_name, w.name as workshop_name, \
+                    p.status, p.admitted_on, p.ops_agreement_name, p.ops_agreement_date, \
+                    p.trial_ends_on, p.planned_end_on, p.cap_end_on, p.ended_on, \
+                    p.graduation_outcome, p.employment_contract, p.termination_reason, \
+                    p.version, p.created_at",
+            $more,
+            " from participant p \
+              left join staff_user sw on sw.staff_user_id = p.social_worker_id \
+              left join workshop_membership m \
+                     on m.participant_id = p.participant_id and m.member_until is null \
+              left join workshop w on w.workshop_id = m.workshop_id ",
+            $rest
+        )
+    };
+}
+pub(super) use record_query;
+
 /// Loads the whole record.
 pub async fn find(
     db: impl PgExecutor<'_>,
     centre_id: Uuid,
     id: Uuid,
 ) -> sqlx::Result<Option<Record>> {
-    let row = sqlx::query!(
-        r#"
-        select p.participant_id, p.surname as "surname: PersonName", p.first_names as "first_names: PersonName",
-               p.pesel as "pesel: Pesel", p.birth_date, p.sex, p.id_document,
-               p.address_street, p.address_postal_code as "address_postal_code: PostalCode", p.address_city,
-               p.responsible_ops, p.phone as "phone: Phone",
-               p.categories as "categories: Vec<Category>", p.category_other, p.no_exclusion_declared_on,
-               p.applicant as "applicant: Applicant", p.applicant_institution,
-               p.referrer as "referrer: Referrer", p.referrer_institution, p.referral_date,
-               p.consent_date, p.consent_scope, p.social_worker_id,
-               sw.full_name as "social_worker_name?", w.name as "workshop_name?",
-               p.status as "status: Status", p.admitted_on, p.ops_agreement_name, p.ops_agreement_date,
-               p.trial_ends_on, p.planned_end_on, p.cap_end_on, p.ended_on,
-               p.graduation_outcome as "graduation_outcome: GraduationOutcome",
-               p.employment_contract as "employment_contract: ContractType",
-               p.termination_reason as "termination_reason: TerminationReason",
-               p.version, p.created_at
-        from participant p
-        left join staff_user sw on sw.staff_user_id = p.social_worker_id
-        left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
-        left join workshop w on w.workshop_id = m.workshop_id
-        where p.centre_id = $1 and p.participant_id = $2
-        "#,
-        centre_id,
-        id
-    )
+    sqlx::query_as(record_query!(
+        "",
+        "where p.centre_id = $1 and p.participant_id = $2"
+    ))
+    .bind(centre_id)
+    .bind(id)
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| Record {
-        participant_id: r.participant_id,
-        data: ParticipantData {
-            surname: r.surname,
-            first_names: r.first_names,
-            pesel: r.pesel,
-            birth_date: r.birth_date,
-            sex: r.sex.as_deref().and_then(Sex::from_code),
-            id_document: r.id_document,
-            address_street: r.address_street,
-            address_postal_code: r.address_postal_code,
-            address_city: r.address_city,
-            responsible_ops: r.responsible_ops,
-            phone: r.phone,
-            categories: r.categories,
-            category_other: r.category_other,
-            no_exclusion_declared_on: r.no_exclusion_declared_on,
-            applicant: r.applicant,
-            applicant_institution: r.applicant_institution,
-            referrer: r.referrer,
-            referrer_institution: r.referrer_institution,
-            referral_date: r.referral_date,
-            consent_date: r.consent_date,
-            consent_scope: r.consent_scope,
-        },
-        social_worker_id: r.social_worker_id,
-        social_worker_name: r.social_worker_name,
-        workshop_name: r.workshop_name,
-        status: r.status,
-        admitted_on: r.admitted_on,
-        ops_agreement_name: r.ops_agreement_name,
-        ops_agreement_date: r.ops_agreement_date,
-        trial_ends_on: r.trial_ends_on,
-        planned_end_on: r.planned_end_on,
-        cap_end_on: r.cap_end_on,
-        ended_on: r.ended_on,
-        graduation_outcome: r.graduation_outcome,
-        employment_contract: r.employment_contract,
-        termination_reason: r.termination_reason,
-        version: r.version,
-        created_at: r.created_at,
-    }))
+    .await
 }
 
 /// The columns `ParticipantData` fills, in the order [`push_data`] binds them; insert and update
