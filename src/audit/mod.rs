@@ -5,7 +5,7 @@
 //! only insert (screens read through SECURITY DEFINER functions); a trigger refuses UPDATE,
 //! DELETE and TRUNCATE for everyone.
 
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 pub mod meta;
@@ -104,61 +104,96 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
+/// Whether a statement that writes an audit row waits for it to reach the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Commit {
+    /// Changes to data, refusals, logins: the commit waits for the write-ahead log.
+    Synchronous,
+    /// Reads (a file opened, a search made): see [`record_read`].
+    Asynchronous,
+}
+
 /// Appends one row (in the caller's transaction, when it passes one).
 pub async fn record(
     db: impl PgExecutor<'_>,
     meta: &RequestMeta,
     event: AuditEvent<'_>,
 ) -> sqlx::Result<()> {
-    insert(db, meta, event, false).await
+    let mut q = QueryBuilder::new("");
+    push_insert(&mut q, meta, event, Commit::Synchronous);
+    q.build().execute(db).await?;
+    Ok(())
 }
 
 /// Appends the row of a read (a file opened, a search made) without making the read wait for
 /// the write-ahead log to reach the disk: the statement sets `synchronous_commit = off` for its
 /// own transaction (the one it runs in, or its implicit one). The row is still written before
-/// anything is read and commits with the read, so a read whose row cannot be written shows
+/// anything is shown and commits with the read, so a read whose row cannot be written shows
 /// nothing; what is traded is durability in one case only: if PostgreSQL itself crashes within
 /// a fraction of a second after the commit (three times `wal_writer_delay`, 0.6 s by default),
 /// the row of that read may be lost. Changes to data keep synchronous commit (README, security
-/// notes).
+/// notes). Pages that read in one statement write the row in that statement with
+/// [`push_read`] instead.
 pub async fn record_read(
     db: impl PgExecutor<'_>,
     meta: &RequestMeta,
     event: AuditEvent<'_>,
 ) -> sqlx::Result<()> {
-    insert(db, meta, event, true).await
+    let mut q = QueryBuilder::new("");
+    push_insert(&mut q, meta, event, Commit::Asynchronous);
+    q.build().execute(db).await?;
+    Ok(())
 }
 
-async fn insert(
-    db: impl PgExecutor<'_>,
-    meta: &RequestMeta,
-    event: AuditEvent<'_>,
-    asynchronous_commit: bool,
-) -> sqlx::Result<()> {
-    let client_ip = meta.client_ip.map(ipnet::IpNet::from);
-    sqlx::query!(
-        r#"
-        insert into audit_event
-            (actor_id, actor_role, centre_id, action, object_type, object_id, participant_id,
-             request_id, client_ip, outcome, detail)
-        select $1::uuid, $2::staff_role, $3::uuid, $4::text, $5::text, $6::uuid, $7::uuid,
-               $8::text, $9::inet, $10::text, $11::text
-        from (select case when $12::bool then set_config('synchronous_commit', 'off', true) end) as commit_mode
-        "#,
-        event.actor.map(|a| a.user_id),
-        event.actor.map(|a| a.role) as Option<Role>,
-        event.actor.map(|a| a.centre_id),
-        event.action,
-        event.object_type,
-        event.object_id,
-        event.participant_id,
-        meta.request_id.as_str(),
-        client_ip,
-        event.outcome.code(),
-        event.detail,
-        asynchronous_commit,
-    )
-    .execute(db)
-    .await?;
-    Ok(())
+/// Starts a read's statement with `with read_audit as (<insert>)`: the read's audit row is
+/// written by the same statement (one implicit transaction: if the row cannot be written,
+/// nothing is read), with the commit of [`record_read`]. The caller writes the read after it.
+pub fn push_read<'a>(
+    q: &mut QueryBuilder<'a, Postgres>,
+    meta: &'a RequestMeta,
+    event: AuditEvent<'a>,
+) {
+    q.push("with read_audit as (");
+    push_insert(q, meta, event, Commit::Asynchronous);
+    q.push(" returning 1) ");
+}
+
+/// `insert into audit_event … select …`: the one place the audit row's columns are written.
+fn push_insert<'a>(
+    q: &mut QueryBuilder<'a, Postgres>,
+    meta: &'a RequestMeta,
+    event: AuditEvent<'a>,
+    commit: Commit,
+) {
+    q.push(
+        "insert into audit_event (actor_id, actor_role, centre_id, action, object_type, \
+         object_id, participant_id, request_id, client_ip, outcome, detail) select ",
+    );
+    let mut values = q.separated(", ");
+    values
+        .push_bind(event.actor.map(|a| a.user_id))
+        .push_unseparated("::uuid")
+        .push_bind(event.actor.map(|a| a.role))
+        .push_unseparated("::staff_role")
+        .push_bind(event.actor.map(|a| a.centre_id))
+        .push_unseparated("::uuid")
+        .push_bind(event.action)
+        .push_bind(event.object_type)
+        .push_bind(event.object_id)
+        .push_unseparated("::uuid")
+        .push_bind(event.participant_id)
+        .push_unseparated("::uuid")
+        .push_bind(meta.request_id.as_str())
+        .push_bind(meta.client_ip.map(ipnet::IpNet::from))
+        .push_unseparated("::inet")
+        .push_bind(event.outcome.code())
+        .push_bind(event.detail);
+    // The commit mode rides on the statement itself (no extra round trip): `set_config(…, true)`
+    // lasts until the end of the statement's transaction.
+    q.push(match commit {
+        Commit::Synchronous => " from (select 1) as commit_mode",
+        Commit::Asynchronous => {
+            " from (select set_config('synchronous_commit', 'off', true)) as commit_mode"
+        }
+    });
 }

@@ -9,7 +9,6 @@ use axum::response::Response;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::db::file::Reader;
 use super::db::{self, Document, Extension, FileRead, Parts, StatusChange, View};
 use super::lifecycle::STEPS;
 use super::model::DocumentKind;
@@ -159,14 +158,10 @@ pub(super) async fn show_participant(
         documents: sees.shows(Field::RecruitmentDocuments),
         viewers: sees.shows(Field::FileAudit),
     };
-    let reader = Reader {
-        actor: user.audit_actor(),
-        meta: &user.meta,
-        detail: shown.join(","),
-    };
     // Fail closed: the audit row and the read are one statement; if the row cannot be written,
     // nothing is read or shown.
-    let read = db::read_file(&state.db, user.centre_id, id, parts, reader)
+    let event = super::access::view_event(&user, id).detail(shown.join(","));
+    let read = db::read_file(&state.db, user.centre_id, id, parts, &user.meta, event)
         .await?
         .ok_or(AppError::NotFound)?;
     render(&page(&state, &user, &facts, &sees, read))
@@ -177,14 +172,15 @@ fn page(
     user: &CurrentUser,
     facts: &ParticipantFacts,
     sees: &Visibility,
-    read: FileRead,
+    mut read: FileRead,
 ) -> ShowPage {
+    let viewers = read.viewers();
     let FileRead {
         record: p,
         history,
         extensions,
         documents: stored,
-        viewers,
+        ..
     } = read;
     let target = Target::Participant(facts);
     let can = |action| user.can(action, target);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::db::{self, ListFilter, Search, Sort};
 use super::views::{ending_warning, opt_date};
-use crate::audit::{self, AuditEvent, Outcome};
+use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{
     self, Action, CaseloadFilter, FilterRefusal, RowView, Target, filterable_categories,
 };
@@ -107,10 +107,6 @@ pub(super) async fn search_participants(
         let narrowed = narrow(&user, parsed.requested, &parsed.filter, true)?;
         parsed.filter.worker = worker_filter(&user, narrowed);
     }
-    let event = AuditEvent::new("participant.search", Outcome::Success)
-        .by(user.audit_actor())
-        .detail(if by_pesel { "pesel" } else { "name" });
-    audit::record_read(&state.db, &user.meta, event).await?;
     list_page(&state, &user, &query, parsed, search, typed, None).await
 }
 
@@ -284,7 +280,24 @@ async fn list_page(
         search: &search,
         sort: parsed.sort,
     };
-    let db::Page { rows, more, total } = listing.page(&state.db).await?.ok_or_else(bad_filter)?;
+    // A search is audited (which kind, never the words), in the same statement as its page.
+    let audit = match &search {
+        Search::None => None,
+        s => Some((
+            &user.meta,
+            AuditEvent::new("participant.search", Outcome::Success)
+                .by(user.audit_actor())
+                .detail(if matches!(s, Search::Pesel(_)) {
+                    "pesel"
+                } else {
+                    "name"
+                }),
+        )),
+    };
+    let db::Page { rows, more, total } = listing
+        .page(&state.db, audit)
+        .await?
+        .ok_or_else(bad_filter)?;
     let names = db::Names::load(&state.db, user.centre_id).await?;
     let searching = !matches!(search, Search::None);
     let cap = listing.cap();

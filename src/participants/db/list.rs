@@ -6,6 +6,8 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::Date;
 use uuid::Uuid;
 
+use crate::audit::meta::RequestMeta;
+use crate::audit::{self, AuditEvent};
 use crate::auth::policy::ListScope;
 use crate::domain::{Category, Status};
 
@@ -329,9 +331,17 @@ impl Listing<'_> {
 
     /// One page, or `None` when the cursor is a row the actor may not list (its position in
     /// the order would tell something about a participant they may not see). Usually one
-    /// statement: the rows carry the count and the cursor check.
-    pub async fn page(&self, db: &sqlx::PgPool) -> sqlx::Result<Option<Page>> {
+    /// statement: the rows carry the count and the cursor check, and a search's audit row is
+    /// written by the same statement (`audit`).
+    pub async fn page(
+        &self,
+        db: &sqlx::PgPool,
+        audit: Option<(&RequestMeta, AuditEvent<'_>)>,
+    ) -> sqlx::Result<Option<Page>> {
         let mut q = QueryBuilder::<Postgres>::new("");
+        if let Some((meta, event)) = audit {
+            audit::push_read(&mut q, meta, event);
+        }
         self.push_page(&mut q);
         let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
         let (total, visible) = match rows.first() {

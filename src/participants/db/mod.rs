@@ -88,32 +88,34 @@ pub async fn lock(
     Ok(row.map(Into::into))
 }
 
-/// `select <every column of a Record> <more> from participant p … <rest>`: the record's
-/// query, shared by [`find`] and the file page's read, which adds its lists.
-macro_rules! record_query {
-    ($more:literal, $rest:literal) => {
-        concat!(
-            "select p.participant_id, p.surname, p.first_names, p.pesel, p.birth_date, p.sex, \
-                    p.id_document, p.address_street, p.address_postal_code, p.address_city, \
-                    p.responsible_ops, p.phone, p.categories, p.category_other, \
-                    p.no_exclusion_declared_on, p.applicant, p.applicant_institution, p.referrer, \
-                    p.referrer_institution, p.referral_date, p.consent_date, p.consent_scope, \
-                    p.social_worker_id, sw.full_name as social_worker_name, w.name as workshop_name, \
-                    p.status, p.admitted_on, p.ops_agreement_name, p.ops_agreement_date, \
-                    p.trial_ends_on, p.planned_end_on, p.cap_end_on, p.ended_on, \
-                    p.graduation_outcome, p.employment_contract, p.termination_reason, \
-                    p.version, p.created_at",
-            $more,
-            " from participant p \
-              left join staff_user sw on sw.staff_user_id = p.social_worker_id \
-              left join workshop_membership m \
-                     on m.participant_id = p.participant_id and m.member_until is null \
-              left join workshop w on w.workshop_id = m.workshop_id ",
-            $rest
-        )
+/// The columns of a `Record` (after `select`), for [`find`] and the file page's read.
+macro_rules! record_columns {
+    () => {
+        "p.participant_id, p.surname, p.first_names, p.pesel, p.birth_date, p.sex, \
+         p.id_document, p.address_street, p.address_postal_code, p.address_city, \
+         p.responsible_ops, p.phone, p.categories, p.category_other, \
+         p.no_exclusion_declared_on, p.applicant, p.applicant_institution, p.referrer, \
+         p.referrer_institution, p.referral_date, p.consent_date, p.consent_scope, \
+         p.social_worker_id, sw.full_name as social_worker_name, w.name as workshop_name, \
+         p.status, p.admitted_on, p.ops_agreement_name, p.ops_agreement_date, \
+         p.trial_ends_on, p.planned_end_on, p.cap_end_on, p.ended_on, \
+         p.graduation_outcome, p.employment_contract, p.termination_reason, \
+         p.version, p.created_at"
     };
 }
-pub(super) use record_query;
+pub(super) use record_columns;
+
+/// The tables a `Record` comes from (` from participant p …`).
+macro_rules! record_from {
+    () => {
+        " from participant p \
+          left join staff_user sw on sw.staff_user_id = p.social_worker_id \
+          left join workshop_membership m \
+                 on m.participant_id = p.participant_id and m.member_until is null \
+          left join workshop w on w.workshop_id = m.workshop_id "
+    };
+}
+pub(super) use record_from;
 
 /// Loads the whole record.
 pub async fn find(
@@ -121,8 +123,10 @@ pub async fn find(
     centre_id: Uuid,
     id: Uuid,
 ) -> sqlx::Result<Option<Record>> {
-    sqlx::query_as(record_query!(
-        "",
+    sqlx::query_as(concat!(
+        "select ",
+        record_columns!(),
+        record_from!(),
         "where p.centre_id = $1 and p.participant_id = $2"
     ))
     .bind(centre_id)
