@@ -298,8 +298,13 @@ async fn list_page(
         .page(&state.db, audit)
         .await?
         .ok_or_else(bad_filter)?;
-    let names = db::Names::load(&state.db, user.centre_id).await?;
     let searching = !matches!(search, Search::None);
+    // The filters (and their options) are shown on the list, not with search results.
+    let names = if searching {
+        db::Names::default()
+    } else {
+        db::Names::load(&state.db, user.centre_id).await?
+    };
     let cap = listing.cap();
     let sort = parsed.sort;
     let page = ListPage {
@@ -316,10 +321,7 @@ async fn list_page(
         next_after: more
             .then(|| rows.last().map(|r| r.participant_id))
             .flatten(),
-        rows: rows
-            .into_iter()
-            .map(|r| list_row(state, user, &names, r))
-            .collect(),
+        rows: rows.into_iter().map(|r| list_row(state, user, r)).collect(),
         total: if total > cap {
             format!("ponad {cap}")
         } else {
@@ -369,7 +371,7 @@ fn sort_code(sort: Sort) -> &'static str {
     }
 }
 
-fn list_row(state: &AppState, user: &CurrentUser, names: &db::Names, r: db::Row) -> ListRow {
+fn list_row(state: &AppState, user: &CurrentUser, r: db::Row) -> ListRow {
     let limited = policy::row_view(user.actor(), r.social_worker_id) == RowView::NameAndStatus;
     let shown = |text: String| if limited { String::new() } else { text };
     ListRow {
@@ -378,13 +380,8 @@ fn list_row(state: &AppState, user: &CurrentUser, names: &db::Names, r: db::Row)
         status: r.status.label(),
         can_open: !limited,
         limited,
-        worker: shown(
-            names
-                .social_worker(r.social_worker_id)
-                .unwrap_or("–")
-                .to_owned(),
-        ),
-        workshop: shown(names.workshop(r.workshop_id).unwrap_or_default().to_owned()),
+        worker: shown(r.worker_name.unwrap_or_else(|| "–".to_owned())),
+        workshop: shown(r.workshop_name.unwrap_or_default()),
         planned_end: if r.status.is_active() {
             shown(opt_date(r.planned_end_on))
         } else {

@@ -46,10 +46,9 @@ pub enum Search {
     TwoWords(String, String),
 }
 
-/// A row of the list. Names of social workers and workshops come from `Names`, loaded once
-/// per page, which keeps the list query to one join. Every row also carries the capped count
-/// of the whole list and whether the cursor row is one the actor may list (the same for every
-/// row: computed once by the statement, so a page is one round trip).
+/// A row of the list, with the names of its social worker and workshop. Every row also carries
+/// the capped count of the whole list and whether the cursor row is one the actor may list (the
+/// same for every row: computed once by the statement, so a page is one round trip).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Row {
     pub participant_id: Uuid,
@@ -59,6 +58,8 @@ pub struct Row {
     pub social_worker_id: Option<Uuid>,
     pub workshop_id: Option<Uuid>,
     pub planned_end_on: Option<Date>,
+    pub worker_name: Option<String>,
+    pub workshop_name: Option<String>,
     pub total: i64,
     pub cursor_visible: bool,
 }
@@ -74,18 +75,13 @@ pub struct Named {
     pub active: bool,
 }
 
-/// The centre's social workers (active or not) and workshops, for names and filter options.
+/// The centre's social workers (active or not) and workshops, for the filter options.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     /// Social workers.
     pub social_workers: Vec<Named>,
     /// Workshops.
     pub workshops: Vec<Named>,
-}
-
-fn name_of(list: &[Named], id: Option<Uuid>) -> Option<&str> {
-    let id = id?;
-    list.iter().find(|n| n.id == id).map(|n| n.name.as_str())
 }
 
 impl Names {
@@ -117,16 +113,6 @@ impl Names {
             });
         }
         Ok(names)
-    }
-
-    /// A social worker's name.
-    pub fn social_worker(&self, id: Option<Uuid>) -> Option<&str> {
-        name_of(&self.social_workers, id)
-    }
-
-    /// A workshop's name.
-    pub fn workshop(&self, id: Option<Uuid>) -> Option<&str> {
-        name_of(&self.workshops, id)
     }
 }
 
@@ -362,7 +348,9 @@ impl Listing<'_> {
     fn push_head(&self, q: &mut QueryBuilder<'_, Postgres>, workshop: &str) {
         q.push(format_args!(
             "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
-             {workshop}.workshop_id, p.planned_end_on, ("
+             {workshop}.workshop_id, p.planned_end_on, \
+             (select full_name from staff_user where staff_user_id = p.social_worker_id) as worker_name, \
+             (select name from workshop where workshop_id = {workshop}.workshop_id) as workshop_name, ("
         ));
         self.push_count(q);
         q.push(") as total, (");
