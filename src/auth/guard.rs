@@ -54,11 +54,14 @@ impl CurrentUser {
     ) -> AppError {
         tracing::warn!(user_id = %self.user_id, action = action.code(), "access denied");
         let mut event = AuditEvent::new(action.code(), Outcome::Denied).by(self.audit_actor());
-        if let Target::Participant(p) = target {
-            event = event
-                .on("participant", p.participant_id)
-                .participant(p.participant_id);
+        if let Some(p) = target.participant() {
+            event = event.participant(p.participant_id);
         }
+        event = match target {
+            Target::Centre => event,
+            Target::Participant(p) => event.on("participant", p.participant_id),
+            Target::Document(d) => event.on("document", d.document_id),
+        };
         match audit::record(&state.db, &self.meta, event).await {
             Ok(()) => refusal.into(),
             Err(e) => e.into(),

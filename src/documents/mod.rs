@@ -14,9 +14,15 @@
 //!   the review is someone else's act. Role rules (who may approve at all) live in the policy
 //!   module, not here.
 //!
-//! Everything in this module is pure: no database, no HTTP. [`workflow`] is the status machine,
-//! [`version`] the version history, and [`diff`] the comparison of two versions.
+//! [`workflow`] is the status machine, [`version`] the version history and [`diff`] the
+//! comparison of two versions: pure, no database, no HTTP. [`db`] holds the tables' queries and
+//! [`step`] the one transaction every workflow step of every kind goes through (lock, policy,
+//! status machine, guarded update, history, audit, commit, flash, redirect). A kind (the IPZS,
+//! the social contract) adds its routes, forms, views and content on top; its steps call
+//! [`step::take`].
 
+pub mod db;
 pub mod diff;
+pub mod step;
 pub mod version;
 pub mod workflow;

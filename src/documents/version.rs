@@ -73,6 +73,19 @@ impl Sections {
     }
 }
 
+// Stored as a JSON array of `[key, text]` pairs, in order (`document_version.sections`).
+impl serde::Serialize for Sections {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sections {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<(String, String)>::deserialize(deserializer).map(Sections::from_iter)
+    }
+}
+
 impl<K: Into<String>, T: Into<String>> FromIterator<(K, T)> for Sections {
     /// Collects with [`Sections::set`]: a repeated key keeps its first place and last text.
     fn from_iter<I: IntoIterator<Item = (K, T)>>(iter: I) -> Self {

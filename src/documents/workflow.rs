@@ -12,66 +12,29 @@
 //! a comment and closing a reason, neither blank. Who may take a step at all (the manager
 //! approves and signs, …) is the policy module's business, not this one's.
 
-use serde::Serialize;
+use crate::domain::vocabulary;
 
-/// Where an approvable document (one version of it) stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type, Serialize)]
-#[sqlx(type_name = "document_status", rename_all = "snake_case")]
-pub enum DocStatus {
-    /// Projekt: the author writes it.
-    Draft,
-    /// Przekazany do zatwierdzenia: waits for the reviewer.
-    Submitted,
-    /// Zatwierdzony: approved, waits for signatures.
-    Approved,
-    /// Podpisany: the signature dates are recorded.
-    Signed,
-    /// W realizacji: the programme or contract runs.
-    InRealization,
-    /// Zamknięty: ended, with a reason.
-    Closed,
+vocabulary! {
+    /// Where an approvable document (one version of it) stands.
+    #[derive(sqlx::Type)]
+    #[sqlx(type_name = "document_status", rename_all = "snake_case")]
+    pub enum DocStatus {
+        /// Projekt: the author writes it.
+        Draft = ("draft", "Projekt"),
+        /// Przekazany do zatwierdzenia: waits for the reviewer.
+        Submitted = ("submitted", "Przekazany do zatwierdzenia"),
+        /// Zatwierdzony: approved, waits for signatures.
+        Approved = ("approved", "Zatwierdzony"),
+        /// Podpisany: the signature dates are recorded.
+        Signed = ("signed", "Podpisany"),
+        /// W realizacji: the programme or contract runs.
+        InRealization = ("in_realization", "W realizacji"),
+        /// Zamknięty: ended, with a reason.
+        Closed = ("closed", "Zamknięty"),
+    }
 }
 
 impl DocStatus {
-    /// Every status in workflow order.
-    pub const ALL: [DocStatus; 6] = [
-        DocStatus::Draft,
-        DocStatus::Submitted,
-        DocStatus::Approved,
-        DocStatus::Signed,
-        DocStatus::InRealization,
-        DocStatus::Closed,
-    ];
-
-    /// Code used in forms and URLs (the same as the database enum's labels).
-    pub fn code(self) -> &'static str {
-        match self {
-            DocStatus::Draft => "draft",
-            DocStatus::Submitted => "submitted",
-            DocStatus::Approved => "approved",
-            DocStatus::Signed => "signed",
-            DocStatus::InRealization => "in_realization",
-            DocStatus::Closed => "closed",
-        }
-    }
-
-    /// Parses a code.
-    pub fn from_code(code: &str) -> Option<DocStatus> {
-        DocStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// Polish label.
-    pub fn label(self) -> &'static str {
-        match self {
-            DocStatus::Draft => "Projekt",
-            DocStatus::Submitted => "Przekazany do zatwierdzenia",
-            DocStatus::Approved => "Zatwierdzony",
-            DocStatus::Signed => "Podpisany",
-            DocStatus::InRealization => "W realizacji",
-            DocStatus::Closed => "Zamknięty",
-        }
-    }
-
     /// The text of a version in this status never changes again (approved and later).
     pub fn is_frozen(self) -> bool {
         matches!(

@@ -11,6 +11,7 @@ mod authz_matrix;
 mod binary;
 mod browser;
 mod csrf;
+mod documents;
 mod errors;
 mod health;
 mod participants;

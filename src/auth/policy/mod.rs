@@ -15,11 +15,13 @@
 //! Object scope by centre is enforced by the queries, which only ever load objects of the
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
+mod documents;
 mod participants;
 mod staff;
 
 use uuid::Uuid;
 
+pub use documents::DocumentFacts;
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, ParticipantFacts, RowView, Visibility,
     filterable_categories, list_scope, may_search_by_pesel, narrow_caseload, row_view,
@@ -73,11 +75,23 @@ pub enum Action {
     AddRecruitmentDocument,
     /// Place the participant in a workshop.
     AssignWorkshop,
+    /// Submit a drafted document for approval.
+    SubmitDocument,
+    /// Return a submitted document to its author with a comment.
+    ReturnDocument,
+    /// Approve a submitted document.
+    ApproveDocument,
+    /// Record the signatures of an approved document.
+    SignDocument,
+    /// Start the realization of a signed document.
+    StartDocumentRealization,
+    /// Close a document, with a reason.
+    CloseDocument,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -99,6 +113,12 @@ impl Action {
         Action::AssignSocialWorker,
         Action::AddRecruitmentDocument,
         Action::AssignWorkshop,
+        Action::SubmitDocument,
+        Action::ReturnDocument,
+        Action::ApproveDocument,
+        Action::SignDocument,
+        Action::StartDocumentRealization,
+        Action::CloseDocument,
     ];
 
     /// Stable name used in audit rows.
@@ -125,6 +145,12 @@ impl Action {
             Action::AssignSocialWorker => "participant.assign_social_worker",
             Action::AddRecruitmentDocument => "participant.add_document",
             Action::AssignWorkshop => "participant.assign_workshop",
+            Action::SubmitDocument => "document.submit",
+            Action::ReturnDocument => "document.return",
+            Action::ApproveDocument => "document.approve",
+            Action::SignDocument => "document.sign",
+            Action::StartDocumentRealization => "document.start_realization",
+            Action::CloseDocument => "document.close",
         }
     }
 }
@@ -145,6 +171,19 @@ pub enum Target<'a> {
     Centre,
     /// One participant of the actor's centre.
     Participant(&'a ParticipantFacts),
+    /// One document of a participant of the actor's centre.
+    Document(&'a DocumentFacts),
+}
+
+impl Target<'_> {
+    /// The participant the target belongs to, if any (its scope is the target's scope).
+    pub fn participant(&self) -> Option<&ParticipantFacts> {
+        match self {
+            Target::Centre => None,
+            Target::Participant(p) => Some(p),
+            Target::Document(d) => Some(&d.participant),
+        }
+    }
 }
 
 /// Why the policy said no: the object is outside the actor's scope (it answers 404, exactly
@@ -192,7 +231,7 @@ pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
 /// scope is `NotFound` whatever the action; participant actions without a participant are
 /// denied.
 pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Refusal> {
-    if let Target::Participant(p) = target
+    if let Some(p) = target.participant()
         && !sees_participant(actor, p)
     {
         return Err(Refusal::NotFound);
@@ -219,6 +258,15 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::AssignSocialWorker
         | Action::AddRecruitmentDocument
         | Action::AssignWorkshop => participants::allows(actor, action, target),
+        Action::SubmitDocument
+        | Action::ReturnDocument
+        | Action::ApproveDocument
+        | Action::SignDocument
+        | Action::StartDocumentRealization
+        | Action::CloseDocument => match target {
+            Target::Document(d) => documents::allows(actor, action, d),
+            Target::Centre | Target::Participant(_) => false,
+        },
     };
     if allowed {
         Ok(())
@@ -264,7 +312,7 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
-            // Participant actions need a participant: denied without one.
+            // Participant and document actions need their object: denied without one.
             _ => &[],
         }
     }

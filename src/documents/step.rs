@@ -1,0 +1,88 @@
+//! The one transaction every workflow step of every document kind goes through:
+//! begin → lock the document → ask the policy → check the transition (the status machine, with
+//! segregation of duties) → guarded update → history row → audit row → commit → flash →
+//! redirect. A kind's handler parses its form into a [`Step`] and calls [`take`].
+
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::db::{self, Event, Locked};
+use super::workflow::{self, Refusal, Step, StepActor};
+use crate::audit::{AuditEvent, Outcome};
+use crate::auth::policy::{self, Action, Target};
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::web::finish::finish;
+
+/// The action the policy decides on for `step`.
+pub fn action(step: &Step) -> Action {
+    match step {
+        Step::Submit => Action::SubmitDocument,
+        Step::Return { .. } => Action::ReturnDocument,
+        Step::Approve => Action::ApproveDocument,
+        Step::Sign => Action::SignDocument,
+        Step::StartRealization => Action::StartDocumentRealization,
+        Step::Close { .. } => Action::CloseDocument,
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        AppError::conflict(refusal.message())
+    }
+}
+
+/// Takes `step` on document `id` for `user` and redirects to `to(document)` with the step's
+/// flash message. Outside the user's scope the document does not exist (404); a step the
+/// policy refuses is 403; a step the status machine refuses (wrong status, the author approving,
+/// a blank comment) or one that lost a race is 409. Every refusal by the policy is audited.
+pub async fn take(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    step: Step,
+    to: impl FnOnce(&Locked) -> String,
+) -> Result<Response> {
+    let action = action(&step);
+    let mut tx = state.db.begin().await?;
+    let document = db::lock(&mut tx, user.centre_id, id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = Target::Document(&document.facts);
+    if let Err(refusal) = policy::check(user.actor(), action, target) {
+        drop(tx);
+        return Err(user.refused(state, action, target, refusal).await);
+    }
+    let actor = StepActor {
+        is_author: document.facts.author_id == user.user_id,
+    };
+    let next = workflow::check(document.status, &step, actor)?;
+    if !db::move_status(&mut tx, id, document.version, document.status, next).await? {
+        return Err(Refusal::NotFromHere {
+            from: document.status,
+        }
+        .into());
+    }
+    let comment = match &step {
+        Step::Return { comment } => Some(comment.trim()),
+        Step::Close { reason } => Some(reason.trim()),
+        _ => None,
+    };
+    let event = Event {
+        centre_id: user.centre_id,
+        document_id: id,
+        version: document.version,
+        step: step.code(),
+        from: document.status,
+        to: next,
+        comment,
+        decided_by: user.user_id,
+    };
+    db::record_event(&mut *tx, &event).await?;
+    let audit = AuditEvent::new(action.code(), Outcome::Success)
+        .on("document", id)
+        .participant(document.facts.participant.participant_id)
+        .detail(format!("{}->{}", document.status.code(), next.code()));
+    finish(tx, user, audit, step.done_message(), &to(&document)).await
+}
