@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditActor, AuditEvent, Outcome};
@@ -95,76 +96,137 @@ struct LoginForm {
 
 const BAD_CREDENTIALS: &str = "Nieprawidłowy login lub hasło.";
 
+/// A staff account as the login reads it.
+struct Account {
+    staff_user_id: uuid::Uuid,
+    centre_id: uuid::Uuid,
+    role: Role,
+    password_hash: String,
+    active: bool,
+    must_change_password: bool,
+    one_time_password_expires_at: Option<OffsetDateTime>,
+}
+
+impl Account {
+    fn actor(&self) -> AuditActor {
+        AuditActor {
+            user_id: self.staff_user_id,
+            role: self.role,
+            centre_id: self.centre_id,
+        }
+    }
+}
+
+/// Why a login attempt is refused (the page says it; nothing tells a known login from an
+/// unknown one).
+enum Refused {
+    /// 422 with this message.
+    Invalid(&'static str),
+    /// 429: the login is throttled for this many seconds.
+    Throttled(i64),
+}
+
+/// The login page again, with the typed login kept and the refusal's message.
+fn refused_page(state: &AppState, form: &LoginForm, refused: Refused) -> Result<Response> {
+    let (status, error, retry) = match refused {
+        Refused::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, message.to_owned(), None),
+        Refused::Throttled(seconds) => {
+            let wait = if seconds < 60 {
+                format!("{seconds} s")
+            } else {
+                format!("{} min", (seconds + 59) / 60)
+            };
+            let message = format!(
+                "Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."
+            );
+            (StatusCode::TOO_MANY_REQUESTS, message, Some(seconds))
+        }
+    };
+    let page = LoginPage {
+        layout: Layout::public(state.config.demo, "Logowanie"),
+        login: form.login.chars().take(100).collect(),
+        next: safe_next(&form.next).unwrap_or_default(),
+        error: Some(error),
+        notice: None,
+    };
+    let mut response = render_with_status(status, &page)?;
+    if let Some(seconds) = retry {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+/// `POST /login`: rate limit per IP, the login's throttle, the password, then a new session.
 async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     headers: HeaderMap,
     PlainForm(form): PlainForm<LoginForm>,
 ) -> Result<Response> {
-    let page = |status: StatusCode, error: String| {
-        render_with_status(
-            status,
-            &LoginPage {
-                layout: Layout::public(state.config.demo, "Logowanie"),
-                login: form.login.chars().take(100).collect(),
-                next: safe_next(&form.next).unwrap_or_default(),
-                error: Some(error),
-                notice: None,
-            },
-        )
-    };
-
     if let Some(ip) = meta.client_ip
         && let Err(retry_after) = state.login_limiter.check(ip)
     {
-        audit::record(
-            &state.db,
-            &meta,
-            AuditEvent::new("login.rate_limited", Outcome::Denied),
-        )
-        .await?;
+        let event = AuditEvent::new("login.rate_limited", Outcome::Denied);
+        audit::record(&state.db, &meta, event).await?;
         return Err(AppError::TooManyRequests { retry_after });
     }
     let key = normalize_login(&form.login);
     if key.is_empty() || form.password.is_empty() {
-        return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Podaj login i hasło.".into(),
-        );
+        return refused_page(&state, &form, Refused::Invalid("Podaj login i hasło."));
     }
     if key.chars().count() > 100 || form.password.chars().count() > password::MAX_LENGTH {
-        return page(StatusCode::UNPROCESSABLE_ENTITY, BAD_CREDENTIALS.into());
+        return refused_page(&state, &form, Refused::Invalid(BAD_CREDENTIALS));
     }
-
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if let throttle::Gate::Wait(seconds) = throttle::gate(&mut tx, &key, now).await? {
-        audit::record(
-            &mut *tx,
-            &meta,
-            AuditEvent::new("login.throttled", Outcome::Denied),
-        )
-        .await?;
-        tx.commit().await?;
-        let minutes = (seconds + 59) / 60;
-        let wait = if seconds < 60 {
-            format!("{seconds} s")
-        } else {
-            format!("{minutes} min")
-        };
-        let mut response = page(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."
-            ),
-        )?;
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return Ok(response);
+    let account = match authenticate(&state, &mut tx, &meta, &key, &form.password).await? {
+        Ok(account) => account,
+        Err(refused) => {
+            tx.commit().await?;
+            return refused_page(&state, &form, refused);
+        }
+    };
+    throttle::reset(&mut tx, &key).await?;
+    // Session fixation: whatever session the browser brought is discarded.
+    if let Some(old) = session::token_from_headers(&headers) {
+        session::delete(&mut *tx, &token_hash(&old)).await?;
     }
+    let new_session = session::create(&mut *tx, account.staff_user_id, now).await?;
+    let event = AuditEvent::new("login.success", Outcome::Success)
+        .by(account.actor())
+        .on("staff_user", account.staff_user_id);
+    audit::record(&mut *tx, &meta, event).await?;
+    tx.commit().await?;
+    upgrade_hash(&state, &account, &form.password).await?;
+    let target = if account.must_change_password {
+        "/account/password".to_owned()
+    } else {
+        safe_next(&form.next).unwrap_or_else(|| "/".to_owned())
+    };
+    let cookie = [(header::SET_COOKIE, session::cookie(&new_session.token))];
+    Ok((cookie, Redirect::to(&target)).into_response())
+}
 
-    let account = sqlx::query!(
+/// Checks the login's throttle and the password (always hashing, known login or not) and a
+/// one-time password's expiry; every refusal is audited and counted in the caller's
+/// transaction.
+async fn authenticate(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    meta: &RequestMeta,
+    key: &str,
+    password: &str,
+) -> Result<std::result::Result<Account, Refused>> {
+    let now = state.clock.now();
+    if let throttle::Gate::Wait(seconds) = throttle::gate(tx, key, now).await? {
+        let event = AuditEvent::new("login.throttled", Outcome::Denied);
+        audit::record(&mut *tx, meta, event).await?;
+        return Ok(Err(Refused::Throttled(seconds)));
+    }
+    let account = sqlx::query_as!(
+        Account,
         r#"
         select staff_user_id, centre_id, role as "role: Role", password_hash, active,
                must_change_password, one_time_password_expires_at
@@ -174,86 +236,53 @@ async fn login(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let matches = state
-        .passwords
-        .verify(
-            form.password.clone(),
-            account.as_ref().map(|a| a.password_hash.clone()),
-        )
-        .await?;
-
-    let account = match account {
-        Some(a) if matches && a.active => a,
-        other => {
-            let detail = match &other {
-                None => "unknown_login",
-                Some(a) if !a.active => "inactive",
-                Some(_) => "wrong_password",
-            };
-            let locked = throttle::record_failure(&mut tx, &key, now).await?;
-            let mut event = AuditEvent::new("login.failure", Outcome::Failure).detail(if locked {
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let matches = state.passwords.verify(password.to_owned(), stored).await?;
+    let detail = match &account {
+        Some(a) if matches && a.active => None,
+        None => Some("unknown_login"),
+        Some(a) if !a.active => Some("inactive"),
+        Some(_) => Some("wrong_password"),
+    };
+    let account = match (account, detail) {
+        (Some(account), None) => account,
+        (account, detail) => {
+            let locked = throttle::record_failure(tx, key, now).await?;
+            let detail = detail.unwrap_or_default();
+            let detail = if locked {
                 format!("{detail},locked")
             } else {
                 detail.to_owned()
-            });
-            if let Some(a) = &other {
-                event = event
-                    .by(AuditActor {
-                        user_id: a.staff_user_id,
-                        role: a.role,
-                        centre_id: a.centre_id,
-                    })
-                    .on("staff_user", a.staff_user_id);
+            };
+            let mut event = AuditEvent::new("login.failure", Outcome::Failure).detail(detail);
+            if let Some(a) = &account {
+                event = event.by(a.actor()).on("staff_user", a.staff_user_id);
             }
-            audit::record(&mut *tx, &meta, event).await?;
-            tx.commit().await?;
-            return page(StatusCode::UNPROCESSABLE_ENTITY, BAD_CREDENTIALS.into());
+            audit::record(&mut *tx, meta, event).await?;
+            return Ok(Err(Refused::Invalid(BAD_CREDENTIALS)));
         }
-    };
-    let actor = AuditActor {
-        user_id: account.staff_user_id,
-        role: account.role,
-        centre_id: account.centre_id,
     };
     if account.must_change_password
         && account
             .one_time_password_expires_at
             .is_some_and(|t| t < now)
     {
-        audit::record(
-            &mut *tx,
-            &meta,
-            AuditEvent::new("login.failure", Outcome::Failure)
-                .by(actor)
-                .on("staff_user", actor.user_id)
-                .detail("one_time_password_expired"),
-        )
-        .await?;
-        tx.commit().await?;
-        return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Hasło jednorazowe wygasło. Poproś administratora o nowe.".into(),
-        );
+        let event = AuditEvent::new("login.failure", Outcome::Failure)
+            .by(account.actor())
+            .on("staff_user", account.staff_user_id)
+            .detail("one_time_password_expired");
+        audit::record(&mut *tx, meta, event).await?;
+        return Ok(Err(Refused::Invalid(
+            "Hasło jednorazowe wygasło. Poproś administratora o nowe.",
+        )));
     }
+    Ok(Ok(account))
+}
 
-    throttle::reset(&mut tx, &key).await?;
-    // Session fixation: whatever session the browser brought is discarded.
-    if let Some(old) = session::token_from_headers(&headers) {
-        session::delete(&mut *tx, &token_hash(&old)).await?;
-    }
-    let new_session = session::create(&mut *tx, account.staff_user_id, now).await?;
-    audit::record(
-        &mut *tx,
-        &meta,
-        AuditEvent::new("login.success", Outcome::Success)
-            .by(actor)
-            .on("staff_user", actor.user_id),
-    )
-    .await?;
-    tx.commit().await?;
-
+/// Re-hashes a password stored with weaker parameters than today's, once it has been seen.
+async fn upgrade_hash(state: &AppState, account: &Account, password: &str) -> Result<()> {
     if password::needs_rehash(&account.password_hash) {
-        let fresh = state.passwords.hash(form.password.clone()).await?;
+        let fresh = state.passwords.hash(password.to_owned()).await?;
         sqlx::query!(
             "update staff_user set password_hash = $2 where staff_user_id = $1",
             account.staff_user_id,
@@ -262,17 +291,7 @@ async fn login(
         .execute(&state.db)
         .await?;
     }
-
-    let target = if account.must_change_password {
-        "/account/password".to_owned()
-    } else {
-        safe_next(&form.next).unwrap_or_else(|| "/".to_owned())
-    };
-    Ok((
-        [(header::SET_COOKIE, session::cookie(&new_session.token))],
-        Redirect::to(&target),
-    )
-        .into_response())
+    Ok(())
 }
 
 async fn logout(
@@ -340,17 +359,43 @@ struct PasswordPage {
     confirm_error: Option<String>,
 }
 
+impl PasswordPage {
+    fn new(state: &AppState, user: &CurrentUser, forced: bool) -> Self {
+        Self {
+            layout: Layout::for_user(state, user, "Zmiana hasła", "/account/password"),
+            forced,
+            current_error: None,
+            new_error: None,
+            confirm_error: None,
+        }
+    }
+
+    /// The messages for a change: the current password, the policy (with the account's
+    /// context words) and the confirmation.
+    fn check(&mut self, form: &PasswordForm, current_ok: bool, context: &[&str]) {
+        if !current_ok {
+            self.current_error = Some("Obecne hasło jest nieprawidłowe.".into());
+        }
+        if let Err(message) = password::check_policy(&form.new_password, context) {
+            self.new_error = Some(message.into());
+        } else if form.new_password == form.current_password {
+            self.new_error = Some("Nowe hasło musi się różnić od obecnego.".into());
+        }
+        if form.new_password != form.new_password_confirm {
+            self.confirm_error = Some("Hasła nie są takie same.".into());
+        }
+    }
+
+    fn has_errors(&self) -> bool {
+        self.current_error.is_some() || self.new_error.is_some() || self.confirm_error.is_some()
+    }
+}
+
 async fn password_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     user.authorize(&state, Action::ChangeOwnPassword, Target::Centre)
         .await?;
     let forced = must_change(&state, &user).await?;
-    render(&PasswordPage {
-        layout: Layout::for_user(&state, &user, "Zmiana hasła", "/account/password"),
-        forced,
-        current_error: None,
-        new_error: None,
-        confirm_error: None,
-    })
+    render(&PasswordPage::new(&state, &user, forced))
 }
 
 async fn must_change(state: &AppState, user: &CurrentUser) -> Result<bool> {
@@ -384,55 +429,28 @@ async fn change_password(
     )
     .fetch_one(&state.db)
     .await?;
-
-    let mut page = PasswordPage {
-        layout: Layout::for_user(&state, &user, "Zmiana hasła", "/account/password"),
-        forced: account.must_change_password,
-        current_error: None,
-        new_error: None,
-        confirm_error: None,
-    };
     let current_ok = form.current_password.chars().count() <= password::MAX_LENGTH
-        && state
-            .passwords
-            .verify(
-                form.current_password.clone(),
-                Some(account.password_hash.clone()),
-            )
+        && (state.passwords)
+            .verify(form.current_password.clone(), Some(account.password_hash))
             .await?;
-    if !current_ok {
-        page.current_error = Some("Obecne hasło jest nieprawidłowe.".into());
-    }
     let context = [
         user.login.as_str(),
         user.full_name.as_str(),
         account.centre_name.as_str(),
         account.city.as_str(),
     ];
-    if let Err(message) = password::check_policy(&form.new_password, &context) {
-        page.new_error = Some(message.into());
-    } else if form.new_password == form.current_password {
-        page.new_error = Some("Nowe hasło musi się różnić od obecnego.".into());
-    }
-    if form.new_password != form.new_password_confirm {
-        page.confirm_error = Some("Hasła nie są takie same.".into());
-    }
-    if page.current_error.is_some() || page.new_error.is_some() || page.confirm_error.is_some() {
+    let mut page = PasswordPage::new(&state, &user, account.must_change_password);
+    page.check(&form, current_ok, &context);
+    if page.has_errors() {
         if !current_ok {
-            audit::record(
-                &state.db,
-                &user.meta,
-                AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Failure)
-                    .by(user.audit_actor())
-                    .detail("wrong_current_password"),
-            )
-            .await?;
+            let event = AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Failure)
+                .by(user.audit_actor())
+                .detail("wrong_current_password");
+            audit::record(&state.db, &user.meta, event).await?;
         }
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-
     let hash = state.passwords.hash(form.new_password).await?;
-    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     sqlx::query!(
         r#"update staff_user
@@ -445,26 +463,14 @@ async fn change_password(
     .await?;
     // Re-authentication: every session of this user ends, this one continues under a new id.
     session::delete_for_user(&mut *tx, user.user_id, None).await?;
-    let fresh = session::create(&mut *tx, user.user_id, now).await?;
-    session::set_flash(
-        &mut *tx,
-        &fresh.hash,
-        "success",
-        "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.",
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &user.meta,
-        AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("staff_user", user.user_id),
-    )
-    .await?;
+    let fresh = session::create(&mut *tx, user.user_id, state.clock.now()).await?;
+    let message = "Hasło zostało zmienione. Inne sesje tego konta zostały zakończone.";
+    session::set_flash(&mut *tx, &fresh.hash, "success", message).await?;
+    let event = AuditEvent::new(Action::ChangeOwnPassword.code(), Outcome::Success)
+        .by(user.audit_actor())
+        .on("staff_user", user.user_id);
+    audit::record(&mut *tx, &user.meta, event).await?;
     tx.commit().await?;
-    Ok((
-        [(header::SET_COOKIE, session::cookie(&fresh.token))],
-        Redirect::to("/"),
-    )
-        .into_response())
+    let cookie = [(header::SET_COOKIE, session::cookie(&fresh.token))];
+    Ok((cookie, Redirect::to("/")).into_response())
 }

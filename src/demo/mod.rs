@@ -5,6 +5,7 @@
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod copy;
 mod names;
 pub mod participants;
 

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use time::Date;
 use uuid::Uuid;
 
 use super::access;
@@ -13,7 +14,7 @@ use super::db;
 use super::lifecycle::current;
 use super::record::Record;
 use super::rules::ParticipationRules;
-use super::transition::{self, Extension, Refusal};
+use super::transition::{self, Current, Extension, Refusal};
 use super::views::opt_date;
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
@@ -101,49 +102,21 @@ pub(super) async fn extend_participation(
     let now = current(&record, None);
     let (current_end, _) = transition::extendable(&now)?;
     let rules = ParticipationRules::load(&mut *tx, user.centre_id).await?;
-    let mut errors = FieldErrors::new();
-    let decided_on = errors.take("decided_on", dates::parse(&form.decided_on));
-    let new_end = errors.take("new_end", dates::parse(&form.new_end));
-    let reason = errors.take("reason", validate::required_text(&form.reason, 2000));
-    if let (Some(decided_on), Some(new_end)) = (decided_on, new_end) {
-        let extension = Extension {
-            decided_on,
-            new_end,
-        };
-        match transition::check_extension(&now, &extension, &rules, state.today()) {
-            Ok(()) => {}
-            Err(Refusal::Invalid(found)) => {
-                errors.extend(found.iter().map(|(f, m)| (*f, m.clone())))
-            }
-            Err(other) => return Err(other.into()),
+    let (extension, reason) = match form.checked(&now, &rules, state.today())? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            drop(tx);
+            let page = extension_page(&state, &user, &record, form, errors);
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
-    }
-    let (Some(decided_on), Some(new_end), Some(reason), true) =
-        (decided_on, new_end, reason, errors.is_empty())
-    else {
-        drop(tx);
-        let page = extension_page(&state, &user, &record, form, errors);
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let extension = Extension {
-        decided_on,
-        new_end,
-    };
-    if !db::extend(
-        &mut tx,
-        user.centre_id,
-        id,
-        current_end,
-        &extension,
-        &reason,
-        user.user_id,
-    )
-    .await?
-    {
+    let (centre, by) = (user.centre_id, user.user_id);
+    if !db::extend(&mut tx, centre, id, current_end, &extension, &reason, by).await? {
         return Err(AppError::conflict(
             "Termin zakończenia zmienił się w międzyczasie – otwórz teczkę ponownie.",
         ));
     }
+    let new_end = extension.new_end;
     let event = access::done(Action::ExtendParticipation, id).detail(format!(
         "{}->{}",
         dates::iso(current_end),
@@ -151,4 +124,39 @@ pub(super) async fn extend_participation(
     ));
     let message = format!("Udział przedłużono do {}.", dates::format(new_end));
     access::finish(tx, &user, id, event, &message).await
+}
+
+impl ExtensionForm {
+    /// The extension this form decides, checked against the participant's clock, and its
+    /// reason; or the form's messages. A refusal that is no fault of the form is the outer
+    /// error.
+    fn checked(
+        &self,
+        now: &Current,
+        rules: &ParticipationRules,
+        today: Date,
+    ) -> Result<std::result::Result<(Extension, String), FieldErrors>> {
+        let mut errors = FieldErrors::new();
+        let decided_on = errors.take("decided_on", dates::parse(&self.decided_on));
+        let new_end = errors.take("new_end", dates::parse(&self.new_end));
+        let reason = errors.take("reason", validate::required_text(&self.reason, 2000));
+        let (Some(decided_on), Some(new_end)) = (decided_on, new_end) else {
+            return Ok(Err(errors));
+        };
+        let extension = Extension {
+            decided_on,
+            new_end,
+        };
+        match transition::check_extension(now, &extension, rules, today) {
+            Ok(()) => {}
+            Err(Refusal::Invalid(found)) => {
+                errors.extend(found.iter().map(|(f, m)| (*f, m.clone())))
+            }
+            Err(other) => return Err(other.into()),
+        }
+        match reason {
+            Some(reason) if errors.is_empty() => Ok(Ok((extension, reason))),
+            _ => Ok(Err(errors)),
+        }
+    }
 }

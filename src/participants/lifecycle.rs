@@ -16,7 +16,7 @@ use super::access;
 use super::db;
 use super::model::{ContractType, GraduationOutcome, TerminationReason};
 use super::record::Record;
-use super::rules::ParticipationRules;
+use super::rules::{ParticipationRules, Period};
 use super::transition::{self, Current, Graduation, OpsAgreement, Refusal, Transition};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
@@ -270,17 +270,12 @@ pub(super) async fn change_status(
     transition::allowed(record.status, step.target)?;
     let last_change = db::latest_change(&mut *tx, id).await?;
     let rules = ParticipationRules::load(&mut *tx, user.centre_id).await?;
-    let checked = match form.parse(step.target) {
-        Ok((t, note)) => {
-            match transition::check(&current(&record, last_change), &t, &rules, state.today()) {
-                Ok(period) => Ok((t, note, period)),
-                Err(Refusal::Invalid(errors)) => Err(errors),
-                Err(other) => return Err(other.into()),
-            }
-        }
-        Err(errors) => Err(errors),
-    };
-    let (transition, note, period) = match checked {
+    let now = current(&record, last_change);
+    let Checked {
+        transition,
+        note,
+        period,
+    } = match checked(&form, step.target, &now, &rules, &state)? {
         Ok(checked) => checked,
         Err(errors) => {
             drop(tx);
@@ -300,26 +295,51 @@ pub(super) async fn change_status(
         follow_ups::schedule::create(&mut tx, user.centre_id, id, on).await?;
     }
     let reason: Vec<String> = transition.describe().into_iter().chain(note).collect();
-    let reason = (!reason.is_empty()).then(|| reason.join(". "));
-    db::record_status(
-        &mut *tx,
-        user.centre_id,
-        id,
-        Some(from),
-        step.target,
-        transition.on(),
-        reason.as_deref(),
-        user.user_id,
-    )
-    .await?;
+    let change = db::StatusRecord {
+        centre_id: user.centre_id,
+        participant_id: id,
+        from: Some(from),
+        to: step.target,
+        on: transition.on(),
+        reason: (!reason.is_empty()).then(|| reason.join(". ")),
+        decided_by: user.user_id,
+    };
+    db::record_status(&mut *tx, &change).await?;
     let event =
         access::done(step.action, id).detail(format!("{}->{}", from.code(), step.target.code()));
-    access::finish(
-        tx,
-        &user,
-        id,
-        event,
-        &format!("Nowy status: {}.", step.target.label()),
-    )
-    .await
+    let message = format!("Nowy status: {}.", step.target.label());
+    access::finish(tx, &user, id, event, &message).await
+}
+
+/// A change that passed the checks.
+struct Checked {
+    transition: Transition,
+    /// The user's note for the history.
+    note: Option<String>,
+    /// The period an admission sets.
+    period: Option<Period>,
+}
+
+/// The change the form asks for, checked against the participant's state; or the form's
+/// messages. A refusal that is no fault of the form (no rule in force) is the outer error.
+fn checked(
+    form: &TransitionForm,
+    target: Status,
+    now: &Current,
+    rules: &ParticipationRules,
+    state: &AppState,
+) -> Result<std::result::Result<Checked, FieldErrors>> {
+    let (transition, note) = match form.parse(target) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    match transition::check(now, &transition, rules, state.today()) {
+        Ok(period) => Ok(Ok(Checked {
+            transition,
+            note,
+            period,
+        })),
+        Err(Refusal::Invalid(errors)) => Ok(Err(errors)),
+        Err(other) => Err(other.into()),
+    }
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::db::{self, ListFilter, Search, Sort};
 use super::views::{ending_warning, opt_date};
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::{
     self, Action, CaseloadFilter, FilterRefusal, RowView, Target, filterable_categories,
 };
@@ -251,13 +251,10 @@ struct ListPage {
     rows: Vec<ListRow>,
     total: String,
     q: String,
+    status: StatusCode,
     search_error: Option<String>,
     searching: bool,
-    statuses: Vec<Choice>,
-    categories: Vec<Choice>,
-    workers: Vec<Choice>,
-    workshops: Vec<Choice>,
-    sorts: Vec<Choice>,
+    filters: Filters,
     can_register: bool,
     is_social_worker: bool,
     next_after: Option<Uuid>,
@@ -280,44 +277,27 @@ async fn list_page(
         search: &search,
         sort: parsed.sort,
     };
-    // A search is audited (which kind, never the words), in the same statement as its page.
-    let audit = match &search {
-        Search::None => None,
-        s => Some((
-            &user.meta,
-            AuditEvent::new("participant.search", Outcome::Success)
-                .by(user.audit_actor())
-                .detail(if matches!(s, Search::Pesel(_)) {
-                    "pesel"
-                } else {
-                    "name"
-                }),
-        )),
-    };
+    let audit = search_audit(user, &search);
     let db::Page { rows, more, total } = listing
         .page(&state.db, audit)
         .await?
         .ok_or_else(bad_filter)?;
     let searching = !matches!(search, Search::None);
     // The filters (and their options) are shown on the list, not with search results.
-    let names = if searching {
-        db::Names::default()
+    let filters = if searching {
+        Filters::default()
     } else {
-        db::Names::load(&state.db, user.centre_id).await?
+        let names = db::Names::load(&state.db, user.centre_id).await?;
+        Filters::new(user, query, &names, parsed.sort)
     };
     let cap = listing.cap();
-    let sort = parsed.sort;
+    let title = if searching {
+        "Wyniki wyszukiwania"
+    } else {
+        "Uczestnicy"
+    };
     let page = ListPage {
-        layout: Layout::for_user(
-            state,
-            user,
-            if searching {
-                "Wyniki wyszukiwania"
-            } else {
-                "Uczestnicy"
-            },
-            "/participants",
-        ),
+        layout: Layout::for_user(state, user, title, "/participants"),
         next_after: more
             .then(|| rows.last().map(|r| r.participant_id))
             .flatten(),
@@ -328,39 +308,79 @@ async fn list_page(
             total.to_string()
         },
         q,
+        status: if search_error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
         search_error,
         searching,
-        statuses: choices::<Status>(&query.status),
-        categories: choices_of(&filterable_categories(user.role), &query.category),
-        workers: worker_choices(user, &names, &query.worker),
-        workshops: names
-            .workshops
-            .iter()
-            .map(|w| Choice::new(w.id.to_string(), w.name.clone(), &query.workshop))
-            .collect(),
-        sorts: vec![
-            Choice::new("name", "nazwisko (A–Ż)", sort_code(sort)),
-            Choice::new("newest", "ostatnio zarejestrowani", sort_code(sort)),
-            Choice::new("ending", "najbliższy koniec udziału", sort_code(sort)),
-        ],
+        filters,
         can_register: user.can(Action::RegisterParticipant, Target::Centre),
         is_social_worker: user.role == Role::SocialWorker,
-        next_query: form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("status", query.status.as_str()),
-                ("category", query.category.as_str()),
-                ("worker", query.worker.as_str()),
-                ("workshop", query.workshop.as_str()),
-                ("sort", query.sort.as_str()),
-            ])
-            .finish(),
+        next_query: next_query(query),
     };
-    let status = if page.search_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    render_with_status(page.status, &page)
+}
+
+/// A search is audited (which kind, never the words), in the same statement as its page.
+fn search_audit<'a>(
+    user: &'a CurrentUser,
+    search: &Search,
+) -> Option<(&'a audit::meta::RequestMeta, AuditEvent<'a>)> {
+    let kind = match search {
+        Search::None => return None,
+        Search::Pesel(_) => "pesel",
+        Search::OneWord(_) | Search::TwoWords(..) => "name",
     };
-    render_with_status(status, &page)
+    let event = AuditEvent::new("participant.search", Outcome::Success)
+        .by(user.audit_actor())
+        .detail(kind);
+    Some((&user.meta, event))
+}
+
+/// The query string of the next page's link (the filters; the cursor is added to it).
+fn next_query(query: &ListQuery) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("status", query.status.as_str()),
+            ("category", query.category.as_str()),
+            ("worker", query.worker.as_str()),
+            ("workshop", query.workshop.as_str()),
+            ("sort", query.sort.as_str()),
+        ])
+        .finish()
+}
+
+/// The options of the list's filters, the current ones selected.
+#[derive(Default)]
+struct Filters {
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    workers: Vec<Choice>,
+    workshops: Vec<Choice>,
+    sorts: Vec<Choice>,
+}
+
+impl Filters {
+    fn new(user: &CurrentUser, query: &ListQuery, names: &db::Names, sort: Sort) -> Self {
+        let sort = sort_code(sort);
+        Self {
+            statuses: choices::<Status>(&query.status),
+            categories: choices_of(&filterable_categories(user.role), &query.category),
+            workers: worker_choices(user, names, &query.worker),
+            workshops: names
+                .workshops
+                .iter()
+                .map(|w| Choice::new(w.id.to_string(), w.name.clone(), &query.workshop))
+                .collect(),
+            sorts: vec![
+                Choice::new("name", "nazwisko (A–Ż)", sort),
+                Choice::new("newest", "ostatnio zarejestrowani", sort),
+                Choice::new("ending", "najbliższy koniec udziału", sort),
+            ],
+        }
+    }
 }
 
 fn sort_code(sort: Sort) -> &'static str {

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use time::Date;
 use uuid::Uuid;
 
 use super::access;
@@ -100,52 +101,63 @@ pub(super) async fn assign_workshop(
     }
     let workshops = db::workshops(&mut *tx, user.centre_id).await?;
     let current = db::current_membership(&mut *tx, id).await?;
-    let mut errors = FieldErrors::new();
-    let chosen = match form.workshop.trim() {
-        "" => None,
-        raw => errors.take(
-            "workshop",
-            Uuid::parse_str(raw)
-                .ok()
-                .and_then(|w| workshops.iter().find(|o| o.id == w))
-                .ok_or_else(|| "Wybierz pracownię z listy.".to_owned()),
-        ),
+    let (chosen, from) = match form.placement(&workshops, current) {
+        Ok(placement) => placement,
+        Err(errors) => {
+            drop(tx);
+            let page = workshop_page(&state, &user, &record, form, errors).await?;
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
     };
-    let started = current.map(|c| c.member_from);
-    let from = errors.take(
-        "from",
-        dates::parse(&form.from).and_then(|d| match started {
-            Some(start) if d < start => {
-                Err("Data nie może być wcześniejsza niż początek obecnego przydziału.".to_owned())
-            }
-            _ => Ok(d),
-        }),
-    );
-    if chosen.is_some_and(|w| Some(w.id) == current.map(|c| c.workshop_id)) {
-        errors.add("workshop", "Osoba jest już w tej pracowni.");
-    }
-    if chosen.is_none() && current.is_none() && errors.is_empty() {
-        errors.add("workshop", "Osoba nie jest w żadnej pracowni.");
-    }
-    let Some(from) = from.filter(|_| errors.is_empty()) else {
-        drop(tx);
-        let page = workshop_page(&state, &user, &record, form, errors).await?;
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    db::move_to_workshop(
-        &mut tx,
-        user.centre_id,
-        id,
-        current,
-        chosen.map(|w| w.id),
-        from,
-    )
-    .await?;
+    let workshop = chosen.map(|w| w.id);
+    db::move_to_workshop(&mut tx, user.centre_id, id, current, workshop, from).await?;
     let message = match chosen {
         Some(w) => format!("Przydzielono do pracowni: {}.", w.name),
         None => "Zakończono udział w pracowni.".to_owned(),
     };
     let event = access::done(Action::AssignWorkshop, id)
-        .detail(chosen.map_or_else(|| "none".to_owned(), |w| w.id.to_string()));
+        .detail(workshop.map_or_else(|| "none".to_owned(), |w| w.to_string()));
     access::finish(tx, &user, id, event, &message).await
+}
+
+impl WorkshopForm {
+    /// The workshop chosen (none: end the current placement) and the first day, checked
+    /// against the current placement; or the form's messages.
+    fn placement<'w>(
+        &self,
+        workshops: &'w [db::Named],
+        current: Option<db::Membership>,
+    ) -> std::result::Result<(Option<&'w db::Named>, Date), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let chosen = match self.workshop.trim() {
+            "" => None,
+            raw => errors.take(
+                "workshop",
+                Uuid::parse_str(raw)
+                    .ok()
+                    .and_then(|w| workshops.iter().find(|o| o.id == w))
+                    .ok_or_else(|| "Wybierz pracownię z listy.".to_owned()),
+            ),
+        };
+        let started = current.map(|c| c.member_from);
+        let from = errors.take(
+            "from",
+            dates::parse(&self.from).and_then(|d| match started {
+                Some(start) if d < start => Err(
+                    "Data nie może być wcześniejsza niż początek obecnego przydziału.".to_owned(),
+                ),
+                _ => Ok(d),
+            }),
+        );
+        if chosen.is_some_and(|w| Some(w.id) == current.map(|c| c.workshop_id)) {
+            errors.add("workshop", "Osoba jest już w tej pracowni.");
+        }
+        if chosen.is_none() && current.is_none() && errors.is_empty() {
+            errors.add("workshop", "Osoba nie jest w żadnej pracowni.");
+        }
+        match from {
+            Some(from) if errors.is_empty() => Ok((chosen, from)),
+            _ => Err(errors),
+        }
+    }
 }

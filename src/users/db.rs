@@ -127,3 +127,39 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewStaff<'_>) -> sqlx::Result
     .fetch_one(db)
     .await
 }
+
+/// Gives an account of the centre a new role.
+pub async fn set_role(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+    role: Role,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update staff_user set role = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
+        centre_id,
+        id,
+        role as Role
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Activates or deactivates an account of the centre.
+pub async fn set_active(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+    active: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update staff_user set active = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
+        centre_id,
+        id,
+        active
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

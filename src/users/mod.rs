@@ -28,7 +28,7 @@ use crate::state::AppState;
 use crate::validate;
 use crate::web::extract::{NoFields, SecureForm};
 use crate::web::finish::finish;
-use crate::web::forms::{Choice, choices};
+use crate::web::forms::{Choice, FieldErrors, choices};
 use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
 use crate::web::route::Route;
@@ -110,11 +110,25 @@ struct StaffForm {
     role: String,
 }
 
-#[derive(Debug, Default)]
-struct StaffFormErrors {
-    login: Option<String>,
-    full_name: Option<String>,
-    role: Option<String>,
+impl StaffForm {
+    /// The login (normalised), the name and the role of the new account; or the form's
+    /// messages.
+    fn validate(&self) -> std::result::Result<(String, String, Role), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let login = normalize_login(&self.login);
+        if !valid_login(&login) {
+            errors.add("login", "Login: 3–40 znaków – małe litery bez polskich znaków, cyfry, kropka, myślnik lub podkreślenie.");
+        }
+        let full_name = errors.take("full_name", validate::required_line(&self.full_name, 200));
+        let role = errors.take(
+            "role",
+            Role::from_code(&self.role).ok_or_else(|| "Wybierz rolę z listy.".to_owned()),
+        );
+        match (full_name, role) {
+            (Some(full_name), Some(role)) if errors.is_empty() => Ok((login, full_name, role)),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -122,19 +136,28 @@ struct StaffFormErrors {
 struct NewPage {
     layout: Layout,
     form: StaffForm,
-    errors: StaffFormErrors,
+    errors: FieldErrors,
     roles: Vec<Choice>,
+}
+
+fn new_page(state: &AppState, user: &CurrentUser, form: StaffForm, errors: FieldErrors) -> NewPage {
+    NewPage {
+        layout: Layout::for_user(state, user, "Nowe konto pracownika", "/admin/users"),
+        roles: choices::<Role>(&form.role),
+        form,
+        errors,
+    }
 }
 
 async fn new_staff_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     user.authorize(&state, Action::CreateStaff, Target::Centre)
         .await?;
-    render(&NewPage {
-        layout: Layout::for_user(&state, &user, "Nowe konto pracownika", "/admin/users"),
-        form: StaffForm::default(),
-        errors: StaffFormErrors::default(),
-        roles: choices::<Role>(""),
-    })
+    render(&new_page(
+        &state,
+        &user,
+        StaffForm::default(),
+        FieldErrors::new(),
+    ))
 }
 
 async fn create_staff(
@@ -144,67 +167,41 @@ async fn create_staff(
 ) -> Result<Response> {
     user.authorize(&state, Action::CreateStaff, Target::Centre)
         .await?;
-    let mut errors = StaffFormErrors::default();
-    let login = normalize_login(&form.login);
-    if !valid_login(&login) {
-        errors.login = Some("Login: 3–40 znaków – małe litery bez polskich znaków, cyfry, kropka, myślnik lub podkreślenie.".into());
-    }
-    let full_name = validate::required_line(&form.full_name, 200)
-        .map_err(|e| errors.full_name = Some(e))
-        .ok();
-    let role = Role::from_code(&form.role);
-    if role.is_none() {
-        errors.role = Some("Wybierz rolę z listy.".into());
-    }
-    let rerender = |errors: StaffFormErrors, form: StaffForm| {
+    let invalid = |form, errors| {
         render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &NewPage {
-                layout: Layout::for_user(&state, &user, "Nowe konto pracownika", "/admin/users"),
-                roles: choices::<Role>(&form.role),
-                form,
-                errors,
-            },
+            &new_page(&state, &user, form, errors),
         )
     };
-    let (Some(full_name), Some(role), None) = (full_name, role, &errors.login) else {
-        return rerender(errors, form);
+    let (login, full_name, role) = match form.validate() {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(form, errors),
     };
-
     let one_time = password::one_time_password();
     let hash = state.passwords.hash(one_time.clone()).await?;
-    let expires_at = state.clock.now() + state.config.one_time_password_ttl;
+    let new = db::NewStaff {
+        centre_id: user.centre_id,
+        login: &login,
+        full_name: &full_name,
+        role,
+        password_hash: &hash,
+        expires_at: state.clock.now() + state.config.one_time_password_ttl,
+    };
     let mut tx = state.db.begin().await?;
-    let inserted = db::insert(
-        &mut *tx,
-        &db::NewStaff {
-            centre_id: user.centre_id,
-            login: &login,
-            full_name: &full_name,
-            role,
-            password_hash: &hash,
-            expires_at,
-        },
-    )
-    .await;
-    let id = match inserted {
+    let id = match db::insert(&mut *tx, &new).await {
         Ok(id) => id,
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("staff_user_login_key") => {
-            errors.login = Some("Ten login jest już zajęty.".into());
-            return rerender(errors, form);
+            let mut errors = FieldErrors::new();
+            errors.add("login", "Ten login jest już zajęty.");
+            return invalid(form, errors);
         }
         Err(e) => return Err(e.into()),
     };
-    finish(
-        tx,
-        &user,
-        AuditEvent::new(Action::CreateStaff.code(), Outcome::Success)
-            .on("staff_user", id)
-            .detail(role.code()),
-        &one_time_message(&login, &one_time, &state),
-        &format!("/admin/users/{id}"),
-    )
-    .await
+    let event = AuditEvent::new(Action::CreateStaff.code(), Outcome::Success)
+        .on("staff_user", id)
+        .detail(role.code());
+    let message = one_time_message(&login, &one_time, &state);
+    finish(tx, &user, event, &message, &format!("/admin/users/{id}")).await
 }
 
 fn one_time_message(login: &str, one_time: &str, state: &AppState) -> String {
@@ -300,24 +297,12 @@ async fn change_role(
             "Ktoś inny zmienił to konto, gdy formularz był otwarty. Otwórz konto ponownie, sprawdź jego aktualny stan i powtórz zmianę.",
         ));
     }
-    sqlx::query!(
-        "update staff_user set role = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
-        user.centre_id,
-        id,
-        role as Role
-    )
-    .execute(&mut *tx)
-    .await?;
-    finish(
-        tx,
-        &user,
-        AuditEvent::new(Action::ChangeStaffRole.code(), Outcome::Success)
-            .on("staff_user", id)
-            .detail(format!("{old_role}->{role}")),
-        &format!("Zmieniono rolę na: {}.", role.label()),
-        &format!("/admin/users/{id}"),
-    )
-    .await
+    db::set_role(&mut *tx, user.centre_id, id, role).await?;
+    let event = AuditEvent::new(Action::ChangeStaffRole.code(), Outcome::Success)
+        .on("staff_user", id)
+        .detail(format!("{old_role}->{role}"));
+    let message = format!("Zmieniono rolę na: {}.", role.label());
+    finish(tx, &user, event, &message, &format!("/admin/users/{id}")).await
 }
 
 async fn deactivate_staff(
@@ -355,37 +340,29 @@ async fn set_active(
             "Nie możesz dezaktywować własnego konta.",
         ));
     }
+    // (audit action, message when done, message when it is so already)
+    let (action, done, already) = if active {
+        (
+            "staff.reactivate",
+            "Konto zostało ponownie aktywowane.",
+            "To konto jest już aktywne.",
+        )
+    } else {
+        (
+            "staff.deactivate",
+            "Konto zostało dezaktywowane, a wszystkie jego sesje zakończone.",
+            "To konto jest już nieaktywne.",
+        )
+    };
     if was_active == active {
-        let message = if active {
-            "To konto jest już aktywne."
-        } else {
-            "To konto jest już nieaktywne."
-        };
-        return Err(AppError::conflict(message));
+        return Err(AppError::conflict(already));
     }
-    sqlx::query!(
-        "update staff_user set active = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
-        user.centre_id,
-        id,
-        active
-    )
-    .execute(&mut *tx)
-    .await?;
+    db::set_active(&mut *tx, user.centre_id, id, active).await?;
     if !active {
         session::delete_for_user(&mut *tx, id, None).await?;
     }
-    let action = if active {
-        "staff.reactivate"
-    } else {
-        "staff.deactivate"
-    };
-    let message = if active {
-        "Konto zostało ponownie aktywowane."
-    } else {
-        "Konto zostało dezaktywowane, a wszystkie jego sesje zakończone."
-    };
     let event = AuditEvent::new(action, Outcome::Success).on("staff_user", id);
-    finish(tx, &user, event, message, &format!("/admin/users/{id}")).await
+    finish(tx, &user, event, done, &format!("/admin/users/{id}")).await
 }
 
 async fn reset_password(

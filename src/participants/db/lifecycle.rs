@@ -93,31 +93,30 @@ pub async fn apply_transition(
     Ok(true)
 }
 
+/// A row of the status history.
+#[derive(Debug, Clone)]
+pub struct StatusRecord {
+    pub centre_id: Uuid,
+    pub participant_id: Uuid,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub on: Date,
+    pub reason: Option<String>,
+    pub decided_by: Uuid,
+}
+
 /// Appends a row to the status history.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one column per argument reads clearer than a struct used once"
-)]
-pub async fn record_status(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    id: Uuid,
-    from: Option<Status>,
-    to: Status,
-    on: Date,
-    reason: Option<&str>,
-    decided_by: Uuid,
-) -> sqlx::Result<()> {
+pub async fn record_status(db: impl PgExecutor<'_>, r: &StatusRecord) -> sqlx::Result<()> {
     sqlx::query!(
         r#"insert into participant_status_change (participant_id, centre_id, from_status, to_status, changed_on, reason, decided_by)
            values ($1, $2, $3, $4, $5, $6, $7)"#,
-        id,
-        centre_id,
-        from as Option<Status>,
-        to as Status,
-        on,
-        reason,
-        decided_by
+        r.participant_id,
+        r.centre_id,
+        r.from as Option<Status>,
+        r.to as Status,
+        r.on,
+        r.reason,
+        r.decided_by
     )
     .execute(db)
     .await?;

@@ -7,8 +7,8 @@ mod list;
 
 pub use file::{Document, Extension, FileRead, Parts, StatusChange, View, read_file};
 pub use lifecycle::{
-    add_document, apply_transition, assign_social_worker, current_membership, extend,
-    move_to_workshop, record_status,
+    Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
+    current_membership, extend, move_to_workshop, record_status,
 };
 pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort};
 
@@ -240,17 +240,16 @@ pub async fn insert(
     push_data(&mut values, d);
     q.push(") returning participant_id");
     let id: Uuid = q.build_query_scalar().fetch_one(&mut *conn).await?;
-    record_status(
-        &mut *conn,
+    let registered = StatusRecord {
         centre_id,
-        id,
-        None,
-        Status::Candidate,
-        d.referral_date,
-        Some("Rejestracja kandydata"),
-        created_by,
-    )
-    .await?;
+        participant_id: id,
+        from: None,
+        to: Status::Candidate,
+        on: d.referral_date,
+        reason: Some("Rejestracja kandydata".to_owned()),
+        decided_by: created_by,
+    };
+    record_status(&mut *conn, &registered).await?;
     Ok(Ok(id))
 }
 

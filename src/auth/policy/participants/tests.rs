@@ -1,0 +1,263 @@
+//! The table tests of the participant rules: scope, list, caseload, fields, actions.
+use super::super::check;
+use super::*;
+
+const ME: Uuid = Uuid::from_u128(1);
+const OTHER: Uuid = Uuid::from_u128(2);
+
+fn actor(role: Role) -> Actor {
+    Actor { user_id: ME, role }
+}
+
+fn participant(worker: Option<Uuid>, status: Status, workshop: bool) -> ParticipantFacts {
+    ParticipantFacts {
+        participant_id: Uuid::from_u128(99),
+        social_worker_id: worker,
+        status,
+        in_actor_workshop: workshop,
+    }
+}
+
+#[test]
+fn the_list_scope_agrees_with_who_sees_a_file() {
+    for role in Role::ALL {
+        let scope = list_scope(actor(role));
+        for status in Status::ALL {
+            for workshop in [false, true] {
+                let p = participant(Some(ME), status, workshop);
+                let listed = match scope {
+                    ListScope::Nobody => false,
+                    ListScope::Centre => true,
+                    ListScope::Active => status.is_active(),
+                    ListScope::WorkshopsOf(id) => id == ME && workshop,
+                };
+                assert_eq!(
+                    listed,
+                    sees_participant(actor(role), &p),
+                    "{role:?} {status:?}"
+                );
+            }
+        }
+    }
+    // Social workers list others by name and status only.
+    assert_eq!(
+        row_view(actor(Role::SocialWorker), Some(OTHER)),
+        RowView::NameAndStatus
+    );
+    assert_eq!(
+        row_view(actor(Role::SocialWorker), None),
+        RowView::NameAndStatus
+    );
+    assert_eq!(row_view(actor(Role::SocialWorker), Some(ME)), RowView::Full);
+    assert_eq!(row_view(actor(Role::Manager), Some(OTHER)), RowView::Full);
+}
+
+/// (actor, requested, by workshop, by category, by PESEL) → result
+type Row = (
+    Actor,
+    Option<CaseloadFilter>,
+    bool,
+    Option<Category>,
+    bool,
+    Result<CaseloadFilter, FilterRefusal>,
+);
+
+#[test]
+fn requests_are_narrowed_to_what_the_role_may_see() {
+    use CaseloadFilter::*;
+    let sw = actor(Role::SocialWorker);
+    let narrow =
+        |a, req, workshop, category, pesel| narrow_caseload(a, req, workshop, category, pesel);
+    // (actor, requested, by workshop, by category, by PESEL) → result
+    let table: &[Row] = &[
+        (sw, None, false, None, false, Ok(Own)),
+        (sw, Some(Any), false, None, false, Ok(Any)),
+        (sw, Some(Own), false, None, false, Ok(Own)),
+        (
+            sw,
+            Some(Unassigned),
+            false,
+            None,
+            false,
+            Err(FilterRefusal::Caseload),
+        ),
+        (
+            sw,
+            Some(Of(OTHER)),
+            false,
+            None,
+            false,
+            Err(FilterRefusal::Caseload),
+        ),
+        (sw, Some(Any), true, None, false, Ok(Own)),
+        (
+            sw,
+            Some(Any),
+            false,
+            Some(Category::Alcohol),
+            false,
+            Ok(Own),
+        ),
+        (sw, Some(Any), false, None, true, Ok(Own)),
+        (
+            actor(Role::Manager),
+            None,
+            true,
+            Some(Category::Prison),
+            true,
+            Ok(Any),
+        ),
+        (
+            actor(Role::Manager),
+            Some(Unassigned),
+            false,
+            None,
+            false,
+            Ok(Unassigned),
+        ),
+        (
+            actor(Role::Psychologist),
+            None,
+            false,
+            Some(Category::Alcohol),
+            false,
+            Ok(Any),
+        ),
+        (
+            actor(Role::Psychologist),
+            None,
+            false,
+            Some(Category::Prison),
+            false,
+            Err(FilterRefusal::Category),
+        ),
+        (
+            actor(Role::Instructor),
+            None,
+            false,
+            Some(Category::LongTermUnemployed),
+            false,
+            Err(FilterRefusal::Category),
+        ),
+    ];
+    for (a, req, workshop, category, pesel, want) in table {
+        assert_eq!(
+            narrow(*a, *req, *workshop, *category, *pesel),
+            *want,
+            "{:?} {req:?} {workshop} {category:?} {pesel}",
+            a.role
+        );
+    }
+}
+
+#[test]
+fn visibility_reveals_only_allowed_parts() {
+    let p = participant(Some(OTHER), Status::Participant, true);
+    let v = Visibility::of(actor(Role::Instructor), &p);
+    assert_eq!(v.reveal(Field::Personal, || "PESEL"), None);
+    assert_eq!(
+        v.reveal(Field::Contact, || "601 234 567"),
+        Some("601 234 567")
+    );
+    assert!(Visibility::of(actor(Role::Admin), &p).fields().is_empty());
+}
+
+#[test]
+fn participant_scope_per_role() {
+    let mine = participant(Some(ME), Status::Candidate, false);
+    let theirs = participant(Some(OTHER), Status::Participant, false);
+    let in_workshop = participant(Some(OTHER), Status::Participant, true);
+    let candidate = participant(Some(OTHER), Status::Candidate, true);
+    assert!(sees_participant(actor(Role::Manager), &theirs));
+    assert!(sees_participant(actor(Role::SocialWorker), &mine));
+    assert!(!sees_participant(actor(Role::SocialWorker), &theirs));
+    assert!(sees_participant(actor(Role::Psychologist), &theirs));
+    assert!(
+        !sees_participant(actor(Role::Psychologist), &mine),
+        "candidates are not active"
+    );
+    assert!(sees_participant(actor(Role::CareerAdvisor), &theirs));
+    assert!(!sees_participant(actor(Role::Instructor), &theirs));
+    assert!(sees_participant(actor(Role::Instructor), &in_workshop));
+    assert!(sees_participant(actor(Role::Instructor), &candidate));
+    for p in [&mine, &theirs, &in_workshop] {
+        assert!(!sees_participant(actor(Role::Admin), p));
+    }
+}
+
+#[test]
+fn only_the_manager_moves_participants_beyond_the_reserve_list() {
+    let mine = participant(Some(ME), Status::Reserve, true);
+    let manager_only = |action| {
+        matches!(
+            action,
+            Action::AdmitParticipant
+                | Action::ConfirmParticipant
+                | Action::GraduateParticipant
+                | Action::TerminateParticipant
+                | Action::ExtendParticipation
+                | Action::AssignSocialWorker
+        )
+    };
+    for action in Action::ALL.into_iter().filter(|a| manager_only(*a)) {
+        for role in Role::ALL {
+            let allowed = check(actor(role), action, Target::Participant(&mine)).is_ok();
+            assert_eq!(allowed, role == Role::Manager, "{role:?} × {action:?}");
+        }
+    }
+}
+
+#[test]
+fn the_caseworker_and_the_manager_keep_the_file() {
+    let mine = participant(Some(ME), Status::Participant, true);
+    let theirs = participant(Some(OTHER), Status::Participant, true);
+    for action in [
+        Action::EditParticipant,
+        Action::MoveToReserve,
+        Action::AddRecruitmentDocument,
+        Action::AssignWorkshop,
+    ] {
+        for (role, target, allowed) in [
+            (Role::Manager, &theirs, true),
+            (Role::SocialWorker, &mine, true),
+            (Role::SocialWorker, &theirs, false),
+            (Role::Psychologist, &mine, false),
+            (Role::CareerAdvisor, &mine, false),
+            (Role::Instructor, &mine, false),
+            (Role::Admin, &mine, false),
+        ] {
+            let outcome = check(actor(role), action, Target::Participant(target));
+            assert_eq!(outcome.is_ok(), allowed, "{role:?} × {action:?}");
+        }
+    }
+}
+
+#[test]
+fn special_category_fields_follow_the_rule_table() {
+    let p = participant(Some(ME), Status::Participant, true);
+    let sees = |role: Role, field: Field| visible_fields(actor(role), &p).contains(&field);
+    for role in [Role::Manager, Role::SocialWorker] {
+        assert!(sees(role, Field::CategoriesHealth) && sees(role, Field::CategoriesCriminal));
+    }
+    for role in [Role::Psychologist, Role::CareerAdvisor] {
+        assert!(sees(role, Field::CategoriesHealth), "{role:?}");
+        assert!(!sees(role, Field::CategoriesCriminal), "{role:?}");
+        assert!(!sees(role, Field::Referral), "{role:?}");
+    }
+    for field in [
+        Field::CategoriesGeneral,
+        Field::CategoriesHealth,
+        Field::CategoriesCriminal,
+        Field::Personal,
+        Field::Referral,
+    ] {
+        assert!(!sees(Role::Instructor, field), "{field:?}");
+    }
+    assert!(sees(Role::Instructor, Field::Contact) && sees(Role::Instructor, Field::Participation));
+    assert!(visible_fields(actor(Role::Admin), &p).is_empty());
+    assert!(sees(Role::Manager, Field::FileAudit) && !sees(Role::SocialWorker, Field::FileAudit));
+    let theirs = participant(Some(OTHER), Status::Participant, false);
+    assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
+    assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
+    assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
+}
