@@ -359,6 +359,43 @@ struct PasswordPage {
     confirm_error: Option<String>,
 }
 
+/// What changing one's own password needs to know of the account.
+struct OwnAccount {
+    password_hash: String,
+    must_change_password: bool,
+    centre_name: String,
+    city: String,
+}
+
+async fn own_account(db: impl sqlx::PgExecutor<'_>, id: uuid::Uuid) -> sqlx::Result<OwnAccount> {
+    sqlx::query_as!(
+        OwnAccount,
+        r#"select u.password_hash, u.must_change_password, c.name as centre_name, c.city
+           from staff_user u join centre c using (centre_id) where u.staff_user_id = $1"#,
+        id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Stores the user's own new password (the one-time password, if any, is gone).
+async fn set_own_password(
+    db: impl sqlx::PgExecutor<'_>,
+    id: uuid::Uuid,
+    hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update staff_user
+           set password_hash = $2, must_change_password = false, one_time_password_expires_at = null, version = version + 1
+           where staff_user_id = $1"#,
+        id,
+        hash
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 impl PasswordPage {
     fn new(state: &AppState, user: &CurrentUser, forced: bool) -> Self {
         Self {
@@ -422,13 +459,7 @@ async fn change_password(
 ) -> Result<Response> {
     user.authorize(&state, Action::ChangeOwnPassword, Target::Centre)
         .await?;
-    let account = sqlx::query!(
-        r#"select u.password_hash, u.must_change_password, c.name as centre_name, c.city
-           from staff_user u join centre c using (centre_id) where u.staff_user_id = $1"#,
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
+    let account = own_account(&state.db, user.user_id).await?;
     let current_ok = form.current_password.chars().count() <= password::MAX_LENGTH
         && (state.passwords)
             .verify(form.current_password.clone(), Some(account.password_hash))
@@ -452,15 +483,7 @@ async fn change_password(
     }
     let hash = state.passwords.hash(form.new_password).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query!(
-        r#"update staff_user
-           set password_hash = $2, must_change_password = false, one_time_password_expires_at = null, version = version + 1
-           where staff_user_id = $1"#,
-        user.user_id,
-        hash
-    )
-    .execute(&mut *tx)
-    .await?;
+    set_own_password(&mut *tx, user.user_id, &hash).await?;
     // Re-authentication: every session of this user ends, this one continues under a new id.
     session::delete_for_user(&mut *tx, user.user_id, None).await?;
     let fresh = session::create(&mut *tx, user.user_id, state.clock.now()).await?;
