@@ -10,6 +10,23 @@
 create index participant_active_end_idx on participant (centre_id, planned_end_on, participant_id)
     where status in ('trial', 'participant');
 
+-- A search's capped count reads the prefix-range indexes only (an expression index serves an
+-- index-only scan once it includes the column the expression reads): the count of "kowal" went
+-- from 207 buffers to 6.
+drop index participant_surname_search_idx;
+create index participant_surname_search_idx
+    on participant (centre_id, (lower(surname) collate "C"), participant_id) include (surname);
+drop index participant_first_names_search_idx;
+create index participant_first_names_search_idx
+    on participant (centre_id, (lower(first_names) collate "C"), participant_id) include (first_names);
+
+-- The latest views of a file come straight from the index, without visiting the table (the
+-- panel's columns are in it): about a tenth of the manager's file page.
+drop index audit_event_file_view_idx;
+create index audit_event_file_view_idx on audit_event (participant_id, occurred_at desc)
+    include (actor_id, actor_role, detail)
+    where action = 'participant.view' and outcome = 'success';
+
 -- "Who viewed this file" as a view the application role may read: the file page reads it in
 -- the same statement as the file, with the rest of the page (a SECURITY DEFINER function is
 -- never inlined and is planned again at every call, which cost a third of the page). The view

@@ -307,6 +307,11 @@ impl Listing<'_> {
         }
     }
 
+    /// Whether the workshop placement must be joined (a filter or the scope reads it).
+    fn needs_membership(&self) -> bool {
+        self.filter.workshop.is_some() || matches!(self.scope, ListScope::WorkshopsOf(_))
+    }
+
     /// The filter without the cursor (what the count and the cursor check look at).
     fn without_cursor(&self) -> ListFilter {
         ListFilter {
@@ -423,7 +428,9 @@ impl Listing<'_> {
             return;
         };
         q.push("select exists (select 1 from participant p ");
-        q.push(JOINS);
+        if self.needs_membership() {
+            q.push(JOINS);
+        }
         push_common(q, self.centre_id, self.scope, &self.without_cursor());
         push_pesel(q, self.search);
         let name_branches = branches(self.search);
@@ -449,7 +456,7 @@ impl Listing<'_> {
         let without_cursor = self.without_cursor();
         let from = |q: &mut QueryBuilder<'_, Postgres>| {
             q.push("select p.participant_id from participant p ");
-            if self.filter.workshop.is_some() || matches!(self.scope, ListScope::WorkshopsOf(_)) {
+            if self.needs_membership() {
                 q.push(JOINS);
             }
             push_common(q, self.centre_id, self.scope, &without_cursor);
