@@ -153,8 +153,23 @@ pub fn push_read<'a>(
     meta: &'a RequestMeta,
     event: AuditEvent<'a>,
 ) {
+    push_read_where(q, meta, event, |q| {
+        q.push("true");
+    });
+}
+
+/// [`push_read`] for a read that happens only when `condition` (SQL the caller writes) holds:
+/// the row is written only then, so a read that returns nothing leaves no success behind.
+pub fn push_read_where<'a>(
+    q: &mut QueryBuilder<'a, Postgres>,
+    meta: &'a RequestMeta,
+    event: AuditEvent<'a>,
+    condition: impl FnOnce(&mut QueryBuilder<'a, Postgres>),
+) {
     q.push("with read_audit as (");
     push_insert(q, meta, event, Commit::Asynchronous);
+    q.push(" where ");
+    condition(q);
     q.push(" returning 1) ");
 }
 

@@ -13,7 +13,7 @@ use super::db::{self, Document, Extension, FileRead, Parts, StatusChange, View};
 use super::lifecycle::STEPS;
 use super::model::DocumentKind;
 use super::views::{ending_warning, opt_date};
-use crate::auth::policy::{Action, Field, ParticipantFacts, Target, Visibility};
+use crate::auth::policy::{self, Action, Field, ParticipantFacts, Refusal, Target, Visibility};
 use crate::auth::session::CurrentUser;
 use crate::domain::{Category, Sensitivity};
 use crate::error::{AppError, Result};
@@ -143,12 +143,10 @@ pub(super) async fn show_participant(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let facts = db::facts(&state.db, user.centre_id, id, user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.authorize(&state, Action::ViewParticipant, Target::Participant(&facts))
-        .await?;
-    let sees = Visibility::of(user.actor(), &facts);
+    // What the reader sees of a file they may open depends on them alone; which files they may
+    // open is the policy's scope, which the read applies: one statement reads the file and
+    // writes the view's audit row, and outside the scope does neither.
+    let sees = Visibility::within_scope(user.actor());
     let shown: Vec<&str> = std::iter::once("identity")
         .chain(sees.fields().iter().map(|f| f.code()))
         .collect();
@@ -158,13 +156,32 @@ pub(super) async fn show_participant(
         documents: sees.shows(Field::RecruitmentDocuments),
         viewers: sees.shows(Field::FileAudit),
     };
-    // Fail closed: the audit row and the read are one statement; if the row cannot be written,
-    // nothing is read or shown.
+    let file = db::File {
+        centre_id: user.centre_id,
+        participant_id: id,
+        reader_id: user.user_id,
+        scope: policy::file_scope(user.actor()),
+    };
     let event = super::access::view_event(&user, id).detail(shown.join(","));
-    let read = db::read_file(&state.db, user.centre_id, id, parts, &user.meta, event)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(read) = db::read_file(&state.db, file, parts, &user.meta, event).await? else {
+        return Err(refused_view(&state, &user, id).await);
+    };
+    let facts = read.facts();
     render(&page(&state, &user, &facts, &sees, read))
+}
+
+/// No file was read: a participant of another centre or none at all is simply not found; one
+/// of the centre outside the reader's scope is a refusal, audited, and not found all the same.
+async fn refused_view(state: &AppState, user: &CurrentUser, id: uuid::Uuid) -> AppError {
+    match db::facts(&state.db, user.centre_id, id, user.user_id).await {
+        Ok(Some(facts)) => {
+            let target = Target::Participant(&facts);
+            user.refused(state, Action::ViewParticipant, target, Refusal::NotFound)
+                .await
+        }
+        Ok(None) => AppError::NotFound,
+        Err(e) => e.into(),
+    }
 }
 
 fn page(

@@ -118,6 +118,20 @@ pub fn not_before(date: Date, earliest: Option<Date>, what: &str) -> Result<Date
     }
 }
 
+/// `date`, unless it falls outside `first..=last` (a month of attendance, a contract's period);
+/// the message names the range.
+pub fn between(date: Date, first: Date, last: Date) -> Result<Date, String> {
+    if (first..=last).contains(&date) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "Podaj datę od {} do {}.",
+            dates::format(first),
+            dates::format(last)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
@@ -163,5 +177,12 @@ mod tests {
             Ok(admitted)
         );
         assert_eq!(not_before(admitted, None, "przyjęcie"), Ok(admitted));
+        let (first, last) = (date!(2026 - 11 - 01), date!(2026 - 11 - 30));
+        assert_eq!(between(first, first, last), Ok(first));
+        assert_eq!(between(last, first, last), Ok(last));
+        assert_eq!(
+            between(date!(2026 - 12 - 01), first, last),
+            Err("Podaj datę od 01.11.2026 do 30.11.2026.".into())
+        );
     }
 }

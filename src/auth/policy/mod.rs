@@ -24,7 +24,7 @@ use uuid::Uuid;
 pub use documents::DocumentFacts;
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, ParticipantFacts, RowView, Visibility,
-    filterable_categories, list_scope, may_search_by_pesel, narrow_caseload, row_view,
+    file_scope, filterable_categories, list_scope, may_search_by_pesel, narrow_caseload, row_view,
     sees_participant, visible_fields,
 };
 

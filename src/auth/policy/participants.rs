@@ -75,14 +75,17 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
 // ---------------------------------------------------------------------------------------------
 // The list
 
-/// The rows a role's list and search may contain, as the query turns it into SQL.
+/// The participants a query may return for an actor (the list's rows, the file that opens),
+/// as the query turns it into SQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListScope {
     /// Nobody (the administrator).
     Nobody,
-    /// Every participant of the centre (the manager; a social worker, who sees others' rows
-    /// only by name and status, see [`row_view`]).
+    /// Every participant of the centre (the manager; a social worker's list, which shows
+    /// others' rows only by name and status, see [`row_view`]).
     Centre,
+    /// The participants this social worker looks after.
+    Caseload(Uuid),
     /// Participants in the trial period or the programme.
     Active,
     /// Current members of the workshops this instructor runs.
@@ -97,6 +100,14 @@ pub fn list_scope(actor: Actor) -> ListScope {
         Role::Psychologist | Role::CareerAdvisor => ListScope::Active,
         Role::Instructor => ListScope::WorkshopsOf(actor.user_id),
         Role::Admin => ListScope::Nobody,
+    }
+}
+
+/// The files `actor` may open, as SQL: exactly the participants [`sees_participant`] allows.
+pub fn file_scope(actor: Actor) -> ListScope {
+    match actor.role {
+        Role::SocialWorker => ListScope::Caseload(actor.user_id),
+        _ => list_scope(actor),
     }
 }
 
@@ -294,14 +305,7 @@ pub fn visible_fields(actor: Actor, participant: &ParticipantFacts) -> Vec<Field
     if !sees_participant(actor, participant) {
         return Vec::new();
     }
-    let Some(reader) = reader(actor.role) else {
-        return Vec::new();
-    };
-    FIELD_RULES
-        .iter()
-        .filter(|(_, readers)| readers.contains(&reader))
-        .map(|(field, _)| *field)
-        .collect()
+    Visibility::within_scope(actor).fields
 }
 
 /// What one actor may see of one file. Pages are built through [`Visibility::reveal`], so a
@@ -318,6 +322,20 @@ impl Visibility {
         Self {
             fields: visible_fields(actor, participant),
         }
+    }
+
+    /// What `actor` sees of any file within their [`file_scope`] (which parts of a file a
+    /// reader sees depends on the reader alone, once the file is theirs to open).
+    pub fn within_scope(actor: Actor) -> Self {
+        let fields = match reader(actor.role) {
+            Some(reader) => FIELD_RULES
+                .iter()
+                .filter(|(_, readers)| readers.contains(&reader))
+                .map(|(field, _)| *field)
+                .collect(),
+            None => Vec::new(),
+        };
+        Self { fields }
     }
 
     /// Whether `field` is shown.

@@ -9,9 +9,11 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::list::push_scope;
 use super::{record_columns, record_from};
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
+use crate::auth::policy::{ListScope, ParticipantFacts};
 use crate::domain::{Role, Status};
 use crate::participants::model::DocumentKind;
 use crate::participants::record::Record;
@@ -80,6 +82,8 @@ pub struct Parts {
 pub struct FileRead {
     #[sqlx(flatten)]
     pub record: Record,
+    /// The reader runs the participant's workshop (a fact of the policy's).
+    pub in_actor_workshop: bool,
     #[sqlx(json)]
     pub history: Vec<StatusChange>,
     #[sqlx(json)]
@@ -93,6 +97,16 @@ pub struct FileRead {
 }
 
 impl FileRead {
+    /// The policy's facts about the participant, from the read.
+    pub fn facts(&self) -> ParticipantFacts {
+        ParticipantFacts {
+            participant_id: self.record.participant_id,
+            social_worker_id: self.record.social_worker_id,
+            status: self.record.status,
+            in_actor_workshop: self.in_actor_workshop,
+        }
+    }
+
     /// The latest views of the file, newest first.
     pub fn viewers(&mut self) -> Vec<View> {
         let at = std::mem::take(&mut self.viewed_at);
@@ -113,24 +127,34 @@ impl FileRead {
     }
 }
 
-/// Reads participant `id`'s file and writes the view's audit row (`event`) in the same
-/// statement, without waiting for the audit row to reach the disk (`audit::record_read` says
-/// what that trades). `None` when there is no such participant in the centre.
+/// Reads the file and writes the view's audit row (`event`) in the same statement, without
+/// waiting for the audit row to reach the disk (`audit::record_read` says what that trades).
+/// `None` when there is no such participant in the centre or it is outside the reader's scope
+/// (then nothing is read and no row is written).
 pub async fn read_file(
     db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    id: Uuid,
+    file: File,
     parts: Parts,
     meta: &RequestMeta,
     event: AuditEvent<'_>,
 ) -> sqlx::Result<Option<FileRead>> {
     let mut q = QueryBuilder::<Postgres>::new("");
-    audit::push_read(&mut q, meta, event);
+    audit::push_read_where(&mut q, meta, event, |q| {
+        q.push(
+            "exists (select 1 from participant p left join workshop_membership m \
+             on m.participant_id = p.participant_id and m.member_until is null where ",
+        );
+        file.push_where(q);
+        q.push(")");
+    });
     q.push(concat!(
         "select ",
         record_columns!(),
-        ", coalesce(case when "
+        ", exists (select 1 from workshop w \
+         where w.workshop_id = m.workshop_id and w.instructor_id = "
     ));
+    q.push_bind(file.reader_id);
+    q.push(") as in_actor_workshop, coalesce(case when ");
     q.push_bind(parts.history);
     q.push(
         " then (select json_agg(json_build_object(
@@ -176,10 +200,28 @@ pub async fn read_file(
                   where fv.participant_id = p.participant_id and ",
     );
     q.push_bind(parts.viewers);
-    q.push(" order by fv.occurred_at desc limit 50) f) v on true where p.centre_id = ");
-    q.push_bind(centre_id);
-    q.push(" and p.participant_id = ");
-    q.push_bind(id);
+    q.push(" order by fv.occurred_at desc limit 50) f) v on true where ");
+    file.push_where(&mut q);
     q.push(" and exists (select 1 from read_audit)");
     q.build_query_as().fetch_optional(db).await
+}
+
+/// Which file, for whom: the participant of the centre, and the reader's scope (the policy's
+/// `file_scope`), so a file outside it is neither read nor audited as read.
+#[derive(Debug, Clone, Copy)]
+pub struct File {
+    pub centre_id: Uuid,
+    pub participant_id: Uuid,
+    pub reader_id: Uuid,
+    pub scope: ListScope,
+}
+
+impl File {
+    fn push_where(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        q.push("p.centre_id = ")
+            .push_bind(self.centre_id)
+            .push(" and p.participant_id = ")
+            .push_bind(self.participant_id);
+        push_scope(q, self.scope);
+    }
 }

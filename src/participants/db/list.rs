@@ -141,10 +141,13 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
 const SURNAME_KEY: &str = "lower(p.surname) collate \"C\"";
 const FIRST_KEY: &str = "lower(p.first_names) collate \"C\"";
 
-/// The policy's list scope as SQL.
-fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
+/// The policy's scope as SQL (`p` the participant, `m` its current workshop placement).
+pub(super) fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
     match scope {
         ListScope::Centre => {}
+        ListScope::Caseload(worker) => {
+            q.push(" and p.social_worker_id = ").push_bind(worker);
+        }
         ListScope::Active => {
             q.push(" and p.status in ('trial', 'participant')");
         }

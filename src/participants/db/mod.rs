@@ -5,7 +5,7 @@ pub mod file;
 mod lifecycle;
 mod list;
 
-pub use file::{Document, Extension, FileRead, Parts, StatusChange, View, read_file};
+pub use file::{Document, Extension, File, FileRead, Parts, StatusChange, View, read_file};
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
     current_membership, extend, move_to_workshop, record_status,

@@ -28,6 +28,7 @@ fn the_list_scope_agrees_with_who_sees_a_file() {
                 let listed = match scope {
                     ListScope::Nobody => false,
                     ListScope::Centre => true,
+                    ListScope::Caseload(id) => p.social_worker_id == Some(id),
                     ListScope::Active => status.is_active(),
                     ListScope::WorkshopsOf(id) => id == ME && workshop,
                 };
@@ -61,6 +62,35 @@ type Row = (
     bool,
     Result<CaseloadFilter, FilterRefusal>,
 );
+
+#[test]
+fn the_file_scope_is_exactly_who_sees_a_file_and_what_they_see_of_it() {
+    for role in Role::ALL {
+        let scope = file_scope(actor(role));
+        for status in Status::ALL {
+            for worker in [Some(ME), Some(OTHER), None] {
+                for workshop in [false, true] {
+                    let p = participant(worker, status, workshop);
+                    let opens = match scope {
+                        ListScope::Nobody => false,
+                        ListScope::Centre => true,
+                        ListScope::Caseload(id) => worker == Some(id),
+                        ListScope::Active => status.is_active(),
+                        ListScope::WorkshopsOf(id) => id == ME && workshop,
+                    };
+                    let sees = sees_participant(actor(role), &p);
+                    assert_eq!(opens, sees, "{role:?} {status:?} {worker:?} {workshop}");
+                    if sees {
+                        assert_eq!(
+                            Visibility::within_scope(actor(role)).fields(),
+                            Visibility::of(actor(role), &p).fields()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
 
 #[test]
 fn requests_are_narrowed_to_what_the_role_may_see() {
