@@ -209,7 +209,11 @@ where
 /// served the file page about a fifth slower than 3–6 did (scripts/bench).
 pub fn default_pool_size() -> u32 {
     std::thread::available_parallelism()
-        .map(|n| u32::try_from(n.get()).unwrap_or(4).saturating_mul(2).saturating_add(1))
+        .map(|n| {
+            u32::try_from(n.get())
+                .unwrap_or(4)
+                .saturating_mul(2)
+                .saturating_add(1)
+        })
         .unwrap_or(5)
 }
-
