@@ -1,12 +1,13 @@
 //! The ground floor of the domain: the closed vocabularies that the policy and every area reason
 //! about (roles, participant statuses, eligibility categories), the one trait every closed
-//! vocabulary implements, so that forms, filters and exports treat them alike, and the one rule
-//! that picks an effective-dated parameter.
+//! vocabulary implements, so that forms, filters and exports treat them alike, the one rule
+//! that picks an effective-dated parameter, and how names fold for search.
 //!
 //! Nothing here imports anything else of the crate: the policy, the audit log and the areas all
 //! stand on it.
 
 pub mod effective;
+pub mod fold;
 mod participant;
 mod role;
 

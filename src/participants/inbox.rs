@@ -1,6 +1,7 @@
 //! What the participants area puts on each role's home page: the manager's participants whose
 //! planned end is near or past and the centre's counts, the social worker's caseload, the
 //! instructor's workshop members, the psychologist's and career advisor's active participants.
+//! The counts of a whole status come from `participant_tally` (migration 0006).
 
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -81,10 +82,10 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
         r#"select (select count(*) from (select 1 from participant
                            where centre_id = $1 and social_worker_id is null and status in ('candidate', 'reserve')
                            limit 1001) x) as "unassigned!",
-                  (select count(*) from (select 1 from participant where centre_id = $1 and status = 'reserve'
-                           limit 1001) x) as "waiting!",
-                  (select count(*) from (select 1 from participant where centre_id = $1 and status in ('trial', 'participant')
-                           limit 1001) x) as "active!""#,
+                  (select coalesce(sum(n), 0) from participant_tally
+                   where centre_id = $1 and status = 'reserve')::int8 as "waiting!",
+                  (select coalesce(sum(n), 0) from participant_tally
+                   where centre_id = $1 and status in ('trial', 'participant'))::int8 as "active!""#,
         user.centre_id
     )
     .fetch_one(&state.db)
@@ -184,8 +185,8 @@ async fn workshop_members(
 
 async fn active(state: &AppState, user: &CurrentUser) -> Result<Vec<InboxGroup>> {
     let active = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from (select 1 from participant
-           where centre_id = $1 and status in ('trial', 'participant') limit 1001) x"#,
+        r#"select coalesce(sum(n), 0)::int8 as "n!" from participant_tally
+           where centre_id = $1 and status in ('trial', 'participant')"#,
         user.centre_id
     )
     .fetch_one(&state.db)

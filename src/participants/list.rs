@@ -16,6 +16,7 @@ use crate::auth::policy::{
     self, Action, CaseloadFilter, FilterRefusal, RowView, Target, filterable_categories,
 };
 use crate::auth::session::CurrentUser;
+use crate::domain::fold::fold;
 use crate::domain::{Category, Role, Status};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -211,7 +212,8 @@ fn parse_search(q: &str) -> std::result::Result<Search, &'static str> {
         }
         return Ok(Search::Pesel(compact));
     }
-    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    // Folded as the search indexes are: "urbanska" finds Urbańska.
+    let words: Vec<String> = q.split_whitespace().map(fold).collect();
     let valid = |w: &String| {
         w.chars()
             .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’' || c == '.')
@@ -448,6 +450,7 @@ mod tests {
         ));
         assert!(parse_search("850").is_err());
         assert!(matches!(parse_search("Kowal"), Ok(Search::OneWord(w)) if w == "kowal"));
+        assert!(matches!(parse_search("Urbańska"), Ok(Search::OneWord(w)) if w == "urbanska"));
         assert!(
             matches!(parse_search("Nowak anna"), Ok(Search::TwoWords(a, b)) if a == "nowak" && b == "anna")
         );

@@ -1905,3 +1905,160 @@ async fn the_count_matches_the_rows_for_the_ending_soonest_order() {
         "only active participants with a planned end"
     );
 }
+
+#[tokio::test]
+async fn the_stored_tally_matches_the_rows_after_every_kind_of_write() {
+    let app = spawn_app().await;
+    let tally_differs = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from (
+                     (select centre_id, status, count(*) from participant group by 1, 2
+                      except select centre_id, status, n from participant_tally where n > 0)
+                     union all
+                     (select centre_id, status, n from participant_tally where n > 0
+                      except select centre_id, status, count(*) from participant group by 1, 2)
+                 ) differences",
+            )
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    // Demo data (batches of rows in one statement), a registration through the app, rows
+    // inserted one by one.
+    let centre = app.centre_id(CENTRE_A).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    teczka::demo::participants::generate(&mut tx, centre, 60, 7, today, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let worker = app.login("socjalny1").await;
+    app.register(&worker, "Tallowa", "Ewa", &pesel(1990, 5, 5, 55, true))
+        .await;
+    let first = app
+        .fixture_participant(CENTRE_A, "Pierwszy", Some("socjalny1"), None)
+        .await;
+    app.fixture_participant(CENTRE_B, "Drugi", None, None).await;
+    assert_eq!(tally_differs(&app).await, 0);
+    // Status changes of many rows at once and of one, a move to another centre, a deletion.
+    sqlx::query("update participant set status = 'terminated' where status = 'reserve'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("update participant set status = 'graduate' where participant_id = $1")
+        .bind(first)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("update participant set phone = '600100200' where centre_id = $1")
+        .bind(centre)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("update participant set centre_id = (select centre_id from centre where name = $1) where participant_id = $2")
+        .bind(CENTRE_B)
+        .bind(first)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(tally_differs(&app).await, 0);
+    sqlx::query("delete from participant where participant_id = $1")
+        .bind(first)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(tally_differs(&app).await, 0);
+
+    // The lists counted from the tally: the manager's whole list and one status, the
+    // psychologist's active participants.
+    let manager = app.login("kierownik").await;
+    let in_centre = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(centre)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let all = in_centre("select count(*) from participant where centre_id = $1").await;
+    let (_, list) = page(&app, "/participants", &manager).await;
+    assert!(list.contains(&format!("Uczestnicy: {all}<")), "{all}");
+    let terminated = in_centre(
+        "select count(*) from participant where centre_id = $1 and status = 'terminated'",
+    )
+    .await;
+    let (_, list) = page(&app, "/participants?status=terminated", &manager).await;
+    assert!(list.contains(&format!("Uczestnicy: {terminated}<")));
+    let active = in_centre(
+        "select count(*) from participant where centre_id = $1 and status in ('trial', 'participant')",
+    )
+    .await;
+    assert!(active > 0);
+    let psychologist = app.login("psycholog").await;
+    let (_, list) = page(&app, "/participants", &psychologist).await;
+    assert!(list.contains(&format!("Uczestnicy: {active}<")), "{active}");
+    let (_, list) = page(&app, "/participants?status=graduate", &psychologist).await;
+    assert!(list.contains("Uczestnicy: 0<"));
+}
+
+#[tokio::test]
+async fn search_finds_names_typed_without_polish_letters() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let urbanska = app
+        .register(&worker, "Urbańska", "Zofia", &pesel(1981, 3, 3, 31, true))
+        .await;
+    let krol = app
+        .register(&worker, "Król", "Łukasz", &pesel(1979, 9, 9, 91, false))
+        .await;
+    app.register(&worker, "Urban", "Ewa", &pesel(1988, 8, 8, 81, true))
+        .await;
+    for (q, hits, who) in [
+        ("urbanska", 1, Some(urbanska)),
+        ("URBANSKA", 1, Some(urbanska)),
+        ("Urbańska", 1, Some(urbanska)),
+        ("urban", 2, None),
+        ("krol", 1, Some(krol)),
+        ("lukasz", 1, Some(krol)),
+        ("lukasz krol", 1, Some(krol)),
+        ("Krol Łuk", 1, Some(krol)),
+        ("król", 1, Some(krol)),
+        ("urbańskaa", 0, None),
+    ] {
+        let response = app
+            .post("/participants/search", Some(&worker), &[("q", q)])
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{q}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains(&format!("Znalezione osoby: {hits}")),
+            "{q}: {hits} expected"
+        );
+        if let Some(id) = who {
+            assert!(body.contains(&format!("/participants/{id}")), "{q}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_database_folds_names_exactly_as_the_application_does() {
+    let app = spawn_app().await;
+    let mut all: String = teczka::domain::fold::FOLDED
+        .iter()
+        .map(|(from, _)| *from)
+        .collect();
+    all.push_str(&all.to_uppercase());
+    all.push_str(" Zażółć gęślą jaźń – O'Brien-Nowak ß");
+    let folded: String = sqlx::query_scalar("select fold_name($1)")
+        .bind(&all)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(folded, teczka::domain::fold::fold(&all));
+    assert!(folded.contains("zazolc gesla jazn"));
+}

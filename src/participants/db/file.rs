@@ -113,7 +113,8 @@ impl FileRead {
         let by = std::mem::take(&mut self.viewed_by);
         let roles = std::mem::take(&mut self.viewer_roles);
         let details = std::mem::take(&mut self.view_details);
-        at.into_iter()
+        let mut views: Vec<View> = at
+            .into_iter()
             .zip(by)
             .zip(roles)
             .zip(details)
@@ -123,7 +124,10 @@ impl FileRead {
                 role,
                 detail,
             })
-            .collect()
+            .collect();
+        // Newest first (already so as read; a stable sort of a sorted list is one pass).
+        views.sort_by_key(|v| std::cmp::Reverse(v.occurred_at));
+        views
     }
 }
 
@@ -188,13 +192,15 @@ pub async fn read_file(
             coalesce(v.view_details, '{}') as view_details",
     );
     q.push(record_from!());
-    // The latest views as four typed arrays (the panel has up to 50 rows).
+    // The latest views as four typed arrays (the panel has up to 50 rows), aggregated in the
+    // order the subquery reads them; `viewers` puts them in order again all the same (four
+    // ordered aggregates were four sorts, about a twentieth of the statement).
     q.push(
         "left join lateral (
-            select array_agg(f.occurred_at order by f.occurred_at desc) as viewed_at,
-                   array_agg(f.viewer order by f.occurred_at desc) as viewed_by,
-                   array_agg(f.actor_role order by f.occurred_at desc) as viewer_roles,
-                   array_agg(f.detail order by f.occurred_at desc) as view_details
+            select array_agg(f.occurred_at) as viewed_at,
+                   array_agg(f.viewer) as viewed_by,
+                   array_agg(f.actor_role) as viewer_roles,
+                   array_agg(f.detail) as view_details
             from (select fv.occurred_at, u.full_name as viewer, fv.actor_role, fv.detail
                   from participant_file_view fv left join staff_user u on u.staff_user_id = fv.actor_id
                   where fv.participant_id = p.participant_id and ",

@@ -40,7 +40,7 @@ pub enum Search {
     None,
     /// PESEL prefix (digits).
     Pesel(String),
-    /// One word: a prefix of the surname or of the first names.
+    /// One word: a prefix of the surname or of the first names (folded: `domain::fold`).
     OneWord(String),
     /// Two words: surname and first name prefixes, in either order.
     TwoWords(String, String),
@@ -138,8 +138,10 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
         .push(")");
 }
 
-const SURNAME_KEY: &str = "lower(p.surname) collate \"C\"";
-const FIRST_KEY: &str = "lower(p.first_names) collate \"C\"";
+/// The search keys: names folded (lower case, no diacritics) by the same `fold_name()` the
+/// search indexes are built on (migration 0007); the words come folded by `domain::fold`.
+const SURNAME_KEY: &str = "fold_name(p.surname) collate \"C\"";
+const FIRST_KEY: &str = "fold_name(p.first_names) collate \"C\"";
 
 /// The policy's scope as SQL (`p` the participant, `m` its current workshop placement).
 pub(super) fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
@@ -238,7 +240,7 @@ const ROW_COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.
 const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
 /// The "ending soonest" order lists active participants with a planned end only.
 const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
-const SEARCH_ORDER: &str = "lower(p.surname) collate \"C\", p.participant_id";
+const SEARCH_ORDER: &str = "fold_name(p.surname) collate \"C\", p.participant_id";
 
 /// Everything after `where` that every variant shares: centre, role scope, filters.
 fn push_common(
@@ -308,6 +310,24 @@ impl Listing<'_> {
         } else {
             SEARCH_COUNT_CAP
         }
+    }
+
+    /// Whether the count is a sum of `participant_tally` (migration 0006): the whole list of
+    /// the centre or of the active participants, at most narrowed to one status.
+    fn counted_by_tally(&self) -> bool {
+        let ListFilter {
+            status: _,
+            category,
+            worker,
+            workshop,
+            after: _,
+        } = self.filter;
+        matches!(self.search, Search::None)
+            && matches!(self.scope, ListScope::Centre | ListScope::Active)
+            && category.is_none()
+            && worker.is_none()
+            && workshop.is_none()
+            && self.sort != Sort::Ending
     }
 
     /// Whether the workshop placement must be joined (a filter or the scope reads it).
@@ -456,6 +476,20 @@ impl Listing<'_> {
     /// rows).
     fn push_count(&self, q: &mut QueryBuilder<'_, Postgres>) {
         let cap = self.cap();
+        if self.counted_by_tally() {
+            // The centre's whole list, or one status of it: a sum of a few rows.
+            q.push("select least(coalesce(sum(t.n), 0), ")
+                .push_bind(cap + 1)
+                .push(")::int8 from participant_tally t where t.centre_id = ")
+                .push_bind(self.centre_id);
+            if let Some(status) = self.filter.status {
+                q.push(" and t.status = ").push_bind(status);
+            }
+            if self.scope == ListScope::Active {
+                q.push(" and t.status in ('trial', 'participant')");
+            }
+            return;
+        }
         let without_cursor = self.without_cursor();
         let from = |q: &mut QueryBuilder<'_, Postgres>| {
             q.push("select p.participant_id from participant p ");
