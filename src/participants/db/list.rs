@@ -138,10 +138,11 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
         .push(")");
 }
 
-/// The search keys: names folded (lower case, no diacritics) by the same `fold_name()` the
-/// search indexes are built on (migration 0007); the words come folded by `domain::fold`.
-const SURNAME_KEY: &str = "fold_name(p.surname) collate \"C\"";
-const FIRST_KEY: &str = "fold_name(p.first_names) collate \"C\"";
+/// The search keys: names folded (lower case, no diacritics) and stored by the database
+/// (`fold_name()`, migration 0007), which the search indexes are built on; the words come
+/// folded by `domain::fold`.
+const SURNAME_KEY: &str = "p.surname_folded";
+const FIRST_KEY: &str = "p.first_names_folded";
 
 /// The policy's scope as SQL (`p` the participant, `m` its current workshop placement).
 pub(super) fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
@@ -236,11 +237,11 @@ fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
 /// The columns of a row, for the inner select of a page (the head adds the count and the
 /// cursor check).
 const ROW_COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, \
-     p.social_worker_id, m.workshop_id, p.planned_end_on from participant p ";
+     p.social_worker_id, m.workshop_id, p.planned_end_on, p.surname_folded from participant p ";
 const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
 /// The "ending soonest" order lists active participants with a planned end only.
 const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
-const SEARCH_ORDER: &str = "fold_name(p.surname) collate \"C\", p.participant_id";
+const SEARCH_ORDER: &str = "p.surname_folded, p.participant_id";
 
 /// Everything after `where` that every variant shares: centre, role scope, filters.
 fn push_common(
