@@ -4,6 +4,7 @@
 
 pub mod guard;
 pub mod policy;
+pub mod scope;
 pub mod session;
 pub mod throttle;
 

@@ -33,7 +33,8 @@ pub fn routes(sources: Vec<InboxSource>) -> Vec<Route> {
 #[template(path = "home/index.html")]
 struct HomePage {
     layout: Layout,
-    first_name: String,
+    /// Some group holds work to do.
+    has_work: bool,
     groups: Vec<InboxGroup>,
 }
 
@@ -45,14 +46,11 @@ async fn home(state: AppState, user: CurrentUser, sources: &[InboxSource]) -> Re
     for source in sources {
         groups.extend(source(&state, &user, today).await?);
     }
+    // The work due first, in the areas' order; then the lists to look things up in.
+    groups.sort_by_key(|g| g.reference);
     render(&HomePage {
         layout: Layout::for_user(&state, &user, "Start", "/"),
-        first_name: user
-            .full_name
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        has_work: groups.iter().any(InboxGroup::has_work),
         groups,
     })
 }

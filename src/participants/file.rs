@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::db::{self, Document, Extension, FileRead, Parts, StatusChange, View};
 use super::lifecycle::STEPS;
-use super::model::DocumentKind;
+use super::model::{DocumentKind, missing_documents};
 use super::views::{ending_warning, opt_date};
 use crate::auth::policy::{self, Action, Field, ParticipantFacts, Refusal, Target, Visibility};
 use crate::auth::session::CurrentUser;
@@ -77,6 +77,8 @@ struct DocumentSlot {
     label: &'static str,
     code: &'static str,
     entries: Vec<Document>,
+    /// What stands in for a document (the consent recorded at registration).
+    recorded: Option<String>,
 }
 
 /// The recruitment file.
@@ -301,26 +303,31 @@ fn page(
             termination: p.termination_reason.map(|r| r.label()),
             changes: history,
         }),
-        documents: sees.reveal(Field::RecruitmentDocuments, || documents(stored)),
+        documents: sees.reveal(Field::RecruitmentDocuments, || {
+            documents(stored, p.data.consent_date)
+        }),
         viewers: sees.reveal(Field::FileAudit, || viewers),
     }
 }
 
-fn documents(stored: Vec<Document>) -> Documents {
+fn documents(stored: Vec<Document>, consent_date: Date) -> Documents {
     let slots: Vec<DocumentSlot> = DocumentKind::ALL
         .into_iter()
         .map(|kind| DocumentSlot {
             label: kind.label(),
             code: kind.code(),
             entries: stored.iter().filter(|d| d.kind == kind).cloned().collect(),
+            recorded: (kind == DocumentKind::GdprConsent).then(|| {
+                format!(
+                    "zgoda odebrana przy rejestracji {}",
+                    dates::format(consent_date)
+                )
+            }),
         })
         .collect();
+    let missing = missing_documents(|kind| stored.iter().any(|d| d.kind == kind), true);
     Documents {
-        missing: slots
-            .iter()
-            .filter(|s| s.entries.is_empty())
-            .map(|s| s.label)
-            .collect(),
+        missing: missing.into_iter().map(|kind| kind.label()).collect(),
         slots,
     }
 }

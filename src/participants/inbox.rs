@@ -1,34 +1,98 @@
-//! What the participants area puts on each role's home page: the manager's participants whose
-//! planned end is near or past and the centre's counts, the social worker's caseload, the
-//! instructor's workshop members, the psychologist's and career advisor's active participants.
-//! The counts of a whole status come from `participant_tally` (migration 0006).
+//! What the participants area puts on each role's "Do zrobienia": the work due on
+//! participants (trial periods ending, participation ending, the reserve list, candidates
+//! without a social worker or without their recruitment documents, participants without a
+//! workshop), each group with its count and the first few people, each linking to the file
+//! where the work is done; and the social worker's and instructor's own people. A handful of
+//! statements per page, whatever the number of participants.
 
-use time::{Date, Duration};
-use uuid::Uuid;
+use time::Date;
 
-use super::views::{ENDING_SOON_DAYS, ending_warning, opt_date};
+use super::db::inbox::{self as due_db, COUNT_CAP, Candidate, Due, DueRow, TRIAL_SOON_DAYS};
+use super::model::{DocumentKind, missing_documents};
+use super::views::{ENDING_SOON_DAYS, days, ending_warning, opt_date};
+use crate::auth::policy;
 use crate::auth::session::CurrentUser;
 use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::validate::dates;
 use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
+
+/// People shown per group; the heading gives the whole count.
+const ITEMS: i64 = 10;
 
 /// The participants area's groups for `user` (see the module header).
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
     Box::pin(async move {
         match user.role {
             Role::Manager => manager(state, user, today).await,
-            Role::SocialWorker => caseload(state, user, today).await,
-            Role::Instructor => workshop_members(state, user, today).await,
-            Role::Psychologist | Role::CareerAdvisor => active(state, user).await,
-            Role::Admin => Ok(Vec::new()),
+            Role::SocialWorker => social_worker(state, user, today).await,
+            Role::Instructor => instructor(state, user, today).await,
+            // Their work (opinions) comes with the IPZS; the home page says there is none yet.
+            Role::Psychologist | Role::CareerAdvisor | Role::Admin => Ok(Vec::new()),
         }
     })
 }
 
-/// Counts on the home page stop here (a CIS has tens of participants; the figure only has to
-/// say "many" at a scale no centre has).
-const COUNT_CAP: i64 = 1000;
+/// The manager's work due in the whole centre.
+async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
+    let kinds = [
+        Due::TrialEnding,
+        Due::ParticipationEnding {
+            days: ENDING_SOON_DAYS,
+        },
+        Due::Reserve,
+        Due::Unassigned,
+        Due::NoWorkshop,
+    ];
+    let rows = rows_due(state, user, &kinds, today).await?;
+    Ok(kinds.iter().map(|&due| group(due, &rows, today)).collect())
+}
+
+/// The social worker's work due in their caseload, then their people.
+async fn social_worker(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Date,
+) -> Result<Vec<InboxGroup>> {
+    let kinds = [
+        Due::TrialEnding,
+        Due::ParticipationEnding {
+            days: ENDING_SOON_DAYS,
+        },
+    ];
+    let rows = rows_due(state, user, &kinds, today).await?;
+    // A caseload holds tens of candidates; which documents are missing is the recruitment
+    // rule's to say (`missing_documents`), so all of them are read and the rule applied here.
+    let candidates = due_db::candidates(&state.db, user.centre_id, user.user_id, 500).await?;
+    let mut groups = vec![missing_documents_group(candidates)];
+    groups.extend(kinds.iter().map(|&due| group(due, &rows, today)));
+    groups.push(caseload(state, user, today).await?);
+    Ok(groups)
+}
+
+/// The instructor's workshop members whose participation ends soon, then all of them.
+async fn instructor(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
+    let ending = Due::ParticipationEnding {
+        days: ENDING_SOON_DAYS,
+    };
+    let rows = rows_due(state, user, &[ending], today).await?;
+    Ok(vec![
+        group(ending, &rows, today),
+        workshop_members(state, user, today).await?,
+    ])
+}
+
+/// The rows of `kinds` in the user's file scope: only people whose file they may open.
+async fn rows_due(
+    state: &AppState,
+    user: &CurrentUser,
+    kinds: &[Due],
+    today: Date,
+) -> Result<Vec<DueRow>> {
+    let scope = policy::file_scope(user.actor());
+    Ok(due_db::due(&state.db, user.centre_id, scope, kinds, today, ITEMS).await?)
+}
 
 /// A count, or "ponad 1000" beyond the cap.
 fn capped(n: i64) -> String {
@@ -39,9 +103,131 @@ fn capped(n: i64) -> String {
     }
 }
 
-/// A participant as the work list's queries read them.
+/// The group of `due` from the rows read for all groups; hidden when empty.
+fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
+    let mine: Vec<&DueRow> = rows.iter().filter(|r| r.is(due)).collect();
+    let total = mine.first().map_or(0, |r| r.total);
+    let (heading, link) = match due {
+        Due::TrialEnding => (
+            format!("Okres próbny kończy się w ciągu {TRIAL_SOON_DAYS} dni lub minął"),
+            None,
+        ),
+        Due::ParticipationEnding { days } => (
+            format!("Koniec udziału w ciągu {days} dni lub po terminie"),
+            Some(InboxLink {
+                href: "/participants?sort=ending",
+                label: "Lista według najbliższego końca udziału",
+            }),
+        ),
+        Due::Reserve => (
+            "Lista rezerwowa – czekają na przyjęcie".to_owned(),
+            Some(InboxLink {
+                href: "/participants?status=reserve",
+                label: "Cała lista rezerwowa",
+            }),
+        ),
+        Due::Unassigned => (
+            "Kandydaci bez pracownika socjalnego".to_owned(),
+            Some(InboxLink {
+                href: "/participants?status=candidate&worker=none",
+                label: "Wszyscy kandydaci bez pracownika",
+            }),
+        ),
+        Due::NoWorkshop => ("Uczestnicy bez pracowni".to_owned(), None),
+    };
+    InboxGroup {
+        heading: format!("{heading} ({})", capped(total)),
+        count: usize::try_from(total).unwrap_or(0),
+        items: mine.into_iter().map(|r| item(due, r, today)).collect(),
+        links: link.filter(|_| total > ITEMS).into_iter().collect(),
+        ..InboxGroup::default()
+    }
+}
+
+/// One person of a group: the link to the file, the status and the date the work is about.
+fn item(due: Due, r: &DueRow, today: Date) -> InboxItem {
+    let (due_text, warning) = match due {
+        Due::TrialEnding => (
+            r.date
+                .map(|d| format!("okres próbny do {}", dates::format(d))),
+            r.date.map(|end| trial_warning(end, today)),
+        ),
+        Due::ParticipationEnding { .. } => (
+            r.date
+                .map(|d| format!("planowany koniec udziału {}", dates::format(d))),
+            ending_warning(r.status, r.date, today),
+        ),
+        Due::NoWorkshop => (
+            r.date.map(|d| format!("w CIS od {}", dates::format(d))),
+            None,
+        ),
+        Due::Reserve | Due::Unassigned => (None, None),
+    };
+    InboxItem {
+        href: Some(format!("/participants/{}", r.participant_id)),
+        title: format!("{} {}", r.surname, r.first_names),
+        detail: Some(r.status.label().to_owned()),
+        due: due_text,
+        warning,
+    }
+}
+
+/// "Okres próbny minął 2 dni temu", "kończy się dziś", "kończy się za 3 dni".
+fn trial_warning(end: Date, today: Date) -> String {
+    match (end - today).whole_days() {
+        l if l < 0 => format!(
+            "Okres próbny minął {} temu – potwierdź udział albo go zakończ.",
+            days(-l)
+        ),
+        0 => "Okres próbny kończy się dziś.".to_owned(),
+        l => format!("Okres próbny kończy się za {}.", days(l)),
+    }
+}
+
+/// Candidates whose recruitment file lacks documents, with the ones it lacks.
+fn missing_documents_group(candidates: Vec<Candidate>) -> InboxGroup {
+    let lacking: Vec<(Candidate, Vec<DocumentKind>)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let missing = missing_documents(
+                |kind| c.kinds.iter().any(|k| k == kind.code()),
+                c.consent_date.is_some(),
+            );
+            (!missing.is_empty()).then_some((c, missing))
+        })
+        .collect();
+    let total = lacking.len();
+    let items = lacking
+        .into_iter()
+        .take(ITEMS as usize)
+        .map(|(c, missing)| InboxItem {
+            href: Some(format!(
+                "/participants/{}#documents-heading",
+                c.participant_id
+            )),
+            title: format!("{} {}", c.surname, c.first_names),
+            detail: Some(format!(
+                "brakuje: {}",
+                missing
+                    .iter()
+                    .map(|k| k.label().to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            ..InboxItem::default()
+        })
+        .collect();
+    InboxGroup {
+        heading: format!("Kandydaci z brakującymi dokumentami rekrutacyjnymi ({total})"),
+        count: total,
+        items,
+        ..InboxGroup::default()
+    }
+}
+
+/// A participant as the people lists read them.
 struct PersonRow {
-    participant_id: Uuid,
+    participant_id: uuid::Uuid,
     surname: String,
     first_names: String,
     status: Status,
@@ -59,74 +245,14 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
                 .status
                 .is_active()
                 .then(|| opt_date(r.planned_end_on))
-                .filter(|d| !d.is_empty()),
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("planowany koniec udziału {d}")),
             warning: ending_warning(r.status, r.planned_end_on, today),
         })
         .collect()
 }
 
-async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
-    let ending = sqlx::query_as!(
-        PersonRow,
-        r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on
-           from participant
-           where centre_id = $1 and planned_end_on <= $2 and status in ('trial', 'participant')
-           order by planned_end_on, participant_id
-           limit 100"#,
-        user.centre_id,
-        today + Duration::days(ENDING_SOON_DAYS)
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let counts = sqlx::query!(
-        r#"select (select count(*) from (select 1 from participant
-                           where centre_id = $1 and social_worker_id is null and status in ('candidate', 'reserve')
-                           limit 1001) x) as "unassigned!",
-                  (select coalesce(sum(n), 0) from participant_tally
-                   where centre_id = $1 and status = 'reserve')::int8 as "waiting!",
-                  (select coalesce(sum(n), 0) from participant_tally
-                   where centre_id = $1 and status in ('trial', 'participant'))::int8 as "active!""#,
-        user.centre_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    let count = |title: &str, n: i64, href: &str| InboxItem {
-        href: Some(href.to_owned()),
-        title: title.to_owned(),
-        detail: Some(capped(n)),
-        ..InboxItem::default()
-    };
-    Ok(vec![
-        InboxGroup::new(
-            format!("Koniec udziału w ciągu {ENDING_SOON_DAYS} dni lub po terminie"),
-            people(ending, today),
-            "Nikomu nie kończy się teraz udział.",
-        ),
-        InboxGroup::new(
-            "Ośrodek",
-            vec![
-                count(
-                    "Uczestnicy w okresie próbnym i w programie",
-                    counts.active,
-                    "/participants?sort=ending",
-                ),
-                count(
-                    "Na liście rezerwowej",
-                    counts.waiting,
-                    "/participants?status=reserve",
-                ),
-                count(
-                    "Kandydaci bez pracownika socjalnego",
-                    counts.unassigned,
-                    "/participants?worker=none",
-                ),
-            ],
-            "",
-        ),
-    ])
-}
-
-async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
+async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
     let rows = sqlx::query_as!(
         PersonRow,
         r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on
@@ -139,7 +265,7 @@ async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<V
     )
     .fetch_all(&state.db)
     .await?;
-    let mut group = InboxGroup::new(
+    let mut group = InboxGroup::reference(
         format!("Moi podopieczni ({})", rows.len()),
         people(rows, today),
         "Nie masz przydzielonych osób.",
@@ -154,14 +280,10 @@ async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<V
             label: "Wszyscy uczestnicy ośrodka",
         },
     ];
-    Ok(vec![group])
+    Ok(group)
 }
 
-async fn workshop_members(
-    state: &AppState,
-    user: &CurrentUser,
-    today: Date,
-) -> Result<Vec<InboxGroup>> {
+async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
     let rows = sqlx::query_as!(
         PersonRow,
         r#"select p.participant_id, p.surname, p.first_names, p.status as "status: Status", p.planned_end_on
@@ -176,26 +298,24 @@ async fn workshop_members(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(vec![InboxGroup::new(
+    Ok(InboxGroup::reference(
         format!("Uczestnicy moich pracowni ({})", rows.len()),
         people(rows, today),
         "W Twoich pracowniach nie ma teraz uczestników.",
-    )])
+    ))
 }
 
-async fn active(state: &AppState, user: &CurrentUser) -> Result<Vec<InboxGroup>> {
-    let active = sqlx::query_scalar!(
-        r#"select coalesce(sum(n), 0)::int8 as "n!" from participant_tally
-           where centre_id = $1 and status in ('trial', 'participant')"#,
-        user.centre_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    let item = InboxItem {
-        href: Some("/participants".into()),
-        title: "Uczestnicy w okresie próbnym i w programie".into(),
-        detail: Some(capped(active)),
-        ..InboxItem::default()
-    };
-    Ok(vec![InboxGroup::new("Twoje zadania", vec![item], "")])
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn the_trial_warning_counts_the_days_either_side() {
+        let today = date!(2026 - 11 - 30);
+        assert!(trial_warning(date!(2026 - 11 - 28), today).contains("minął 2 dni temu"));
+        assert!(trial_warning(today, today).contains("dziś"));
+        assert!(trial_warning(date!(2026 - 12 - 01), today).contains("za 1 dzień"));
+    }
 }

@@ -100,6 +100,21 @@ vocabulary! {
     }
 }
 
+/// The recruitment documents a file still lacks: every kind without a document on file,
+/// except the consent to data processing once the consent was recorded at registration (it
+/// is the same consent, seed 001).
+pub fn missing_documents(
+    on_file: impl Fn(DocumentKind) -> bool,
+    consent_recorded: bool,
+) -> Vec<DocumentKind> {
+    DocumentKind::ALL
+        .iter()
+        .copied()
+        .filter(|&kind| !on_file(kind))
+        .filter(|&kind| !(kind == DocumentKind::GdprConsent && consent_recorded))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +136,26 @@ mod tests {
         round_trips::<GraduationOutcome>();
         round_trips::<ContractType>();
         round_trips::<TerminationReason>();
+    }
+
+    #[test]
+    fn the_consent_given_at_registration_counts_as_the_consent_document() {
+        let none = |_: DocumentKind| false;
+        assert_eq!(missing_documents(none, false).len(), 6);
+        let missing = missing_documents(none, true);
+        assert_eq!(missing.len(), 5);
+        assert!(!missing.contains(&DocumentKind::GdprConsent));
+        let survey = |k: DocumentKind| k == DocumentKind::RecruitmentSurvey;
+        assert_eq!(
+            missing_documents(survey, true),
+            vec![
+                DocumentKind::ParticipationDeclaration,
+                DocumentKind::PersonalDataCard,
+                DocumentKind::EligibilityStatement,
+                DocumentKind::EnvironmentalInterview,
+            ]
+        );
+        let all = |_: DocumentKind| true;
+        assert!(missing_documents(all, false).is_empty());
     }
 }

@@ -39,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::home::routes(vec![
         crate::users::inbox_items,
         crate::participants::inbox_items,
+        crate::follow_ups::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());

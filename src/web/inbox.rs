@@ -27,6 +27,8 @@ pub struct InboxGroup {
     pub note: Option<&'static str>,
     /// Links under the group.
     pub links: Vec<InboxLink>,
+    /// A list to look things up in ("Moi podopieczni"), not work due: shown after the work.
+    pub reference: bool,
 }
 
 /// One thing to see or do.
@@ -69,5 +71,22 @@ impl InboxGroup {
             empty: Some(empty),
             ..Self::default()
         }
+    }
+
+    /// A reference list (see [`InboxGroup::reference`]) that shows even when empty.
+    pub fn reference(
+        heading: impl Into<String>,
+        items: Vec<InboxItem>,
+        empty: &'static str,
+    ) -> Self {
+        Self {
+            reference: true,
+            ..Self::new(heading, items, empty)
+        }
+    }
+
+    /// Whether the group holds work to do.
+    pub fn has_work(&self) -> bool {
+        !self.reference && !self.items.is_empty()
     }
 }

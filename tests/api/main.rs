@@ -14,6 +14,7 @@ mod csrf;
 mod documents;
 mod errors;
 mod health;
+mod home;
 mod layout;
 mod participants;
 mod password;

@@ -1456,7 +1456,8 @@ async fn the_recruitment_checklist_shows_what_is_missing() {
         .register(&worker, "Dokumentowa", "Ewa", &pesel(1993, 3, 3, 33, true))
         .await;
     let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
-    assert!(file.contains("Brakuje (6)"));
+    // The consent recorded at registration is the consent document.
+    assert!(file.contains("Brakuje (5)") && file.contains("zgoda odebrana przy rejestracji"));
     let bad = app
         .post(
             &format!("/participants/{id}/documents"),
@@ -1489,7 +1490,7 @@ async fn the_recruitment_checklist_shows_what_is_missing() {
     assert_redirect(&added, &format!("/participants/{id}"));
     let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
     assert!(
-        file.contains("Brakuje (5)")
+        file.contains("Brakuje (4)")
             && file.contains("Wywiad w miejscu zamieszkania.")
             && file.contains("Sylwia Socjalna")
     );

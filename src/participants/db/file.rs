@@ -9,11 +9,11 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::list::push_scope;
 use super::{record_columns, record_from};
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
 use crate::auth::policy::{ListScope, ParticipantFacts};
+use crate::auth::scope::push_scope;
 use crate::domain::{Role, Status};
 use crate::participants::model::DocumentKind;
 use crate::participants::record::Record;

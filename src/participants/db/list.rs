@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
 use crate::auth::policy::ListScope;
+use crate::auth::scope::push_scope;
 use crate::domain::{Category, Status};
 
 /// How the list is ordered.
@@ -143,29 +144,6 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
 /// folded by `domain::fold`.
 const SURNAME_KEY: &str = "p.surname_folded";
 const FIRST_KEY: &str = "p.first_names_folded";
-
-/// The policy's scope as SQL (`p` the participant, `m` its current workshop placement).
-pub(super) fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
-    match scope {
-        ListScope::Centre => {}
-        ListScope::Caseload(worker) => {
-            q.push(" and p.social_worker_id = ").push_bind(worker);
-        }
-        ListScope::Active => {
-            q.push(" and p.status in ('trial', 'participant')");
-        }
-        ListScope::WorkshopsOf(instructor) => {
-            q.push(
-                " and m.workshop_id in (select workshop_id from workshop where instructor_id = ",
-            )
-            .push_bind(instructor)
-            .push(")");
-        }
-        ListScope::Nobody => {
-            q.push(" and false");
-        }
-    }
-}
 
 fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
     if let Some(status) = filter.status {

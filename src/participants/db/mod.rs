@@ -2,6 +2,7 @@
 //! centre is never loaded, so it answers 404 like a missing one.
 
 pub mod file;
+pub mod inbox;
 mod lifecycle;
 mod list;
 

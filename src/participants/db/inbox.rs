@@ -1,0 +1,203 @@
+//! The work list's reads: for each kind of work due ([`Due`]), the first few participants it
+//! concerns and how many there are, for all the actor's kinds in one statement. Who is
+//! counted comes from the policy's file scope, so every item links to a file the actor may
+//! open.
+
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::auth::policy::ListScope;
+use crate::auth::scope::push_scope;
+use crate::domain::Status;
+
+/// Days before the end of the trial period from which it is work due.
+pub const TRIAL_SOON_DAYS: i64 = 7;
+
+/// A kind of work on participants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// The trial period ends within [`TRIAL_SOON_DAYS`] or has ended: confirm or end it.
+    TrialEnding,
+    /// The participation ends within `days` or its planned end has passed.
+    ParticipationEnding { days: i64 },
+    /// On the reserve list, waiting for admission.
+    Reserve,
+    /// Candidates without a social worker.
+    Unassigned,
+    /// In the trial period or the programme without a workshop.
+    NoWorkshop,
+}
+
+impl Due {
+    fn code(self) -> &'static str {
+        match self {
+            Due::TrialEnding => "trial",
+            Due::ParticipationEnding { .. } => "ending",
+            Due::Reserve => "reserve",
+            Due::Unassigned => "unassigned",
+            Due::NoWorkshop => "no_workshop",
+        }
+    }
+
+    /// The date an item shows, and the order of the items.
+    fn date_and_order(self) -> (&'static str, &'static str) {
+        match self {
+            Due::TrialEnding => ("p.trial_ends_on", "p.trial_ends_on, p.participant_id"),
+            Due::ParticipationEnding { .. } => {
+                ("p.planned_end_on", "p.planned_end_on, p.participant_id")
+            }
+            // Longest waiting first.
+            Due::Reserve | Due::Unassigned => ("null::date", "p.created_at, p.participant_id"),
+            Due::NoWorkshop => ("p.admitted_on", "p.admitted_on, p.participant_id"),
+        }
+    }
+
+    fn push_condition(self, q: &mut QueryBuilder<'_, Postgres>, today: Date) {
+        match self {
+            Due::TrialEnding => {
+                q.push(" and p.status = 'trial' and p.trial_ends_on <= ")
+                    .push_bind(today + Duration::days(TRIAL_SOON_DAYS));
+            }
+            Due::ParticipationEnding { days } => {
+                q.push(" and p.status in ('trial', 'participant') and p.planned_end_on <= ")
+                    .push_bind(today + Duration::days(days));
+            }
+            Due::Reserve => {
+                q.push(" and p.status = 'reserve'");
+            }
+            Due::Unassigned => {
+                q.push(" and p.status = 'candidate' and p.social_worker_id is null");
+            }
+            Due::NoWorkshop => {
+                q.push(" and p.status in ('trial', 'participant') and m.participant_id is null");
+            }
+        }
+    }
+}
+
+/// One participant of a kind of work, with the count of its whole group.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueRow {
+    group_code: String,
+    pub participant_id: Uuid,
+    pub surname: String,
+    pub first_names: String,
+    pub status: Status,
+    /// The date the item is about (end of trial, planned end, admission).
+    pub date: Option<Date>,
+    /// How many participants the group holds, up to one more than [`COUNT_CAP`].
+    pub total: i64,
+}
+
+impl DueRow {
+    /// Whether the row belongs to `due`'s group.
+    pub fn is(&self, due: Due) -> bool {
+        self.group_code == due.code()
+    }
+}
+
+/// Counts stop here; beyond it the work list says "ponad 1000".
+pub const COUNT_CAP: i64 = 1000;
+
+/// The first `items` participants of each of `kinds` within `scope`, each row with its group's
+/// capped count: one statement, whatever the number of participants.
+pub async fn due(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    scope: ListScope,
+    kinds: &[Due],
+    today: Date,
+    items: i64,
+) -> sqlx::Result<Vec<DueRow>> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::<Postgres>::new("");
+    let from = |q: &mut QueryBuilder<'_, Postgres>, due: Due| {
+        q.push(
+            " from participant p left join workshop_membership m \
+             on m.participant_id = p.participant_id and m.member_until is null \
+             where p.centre_id = ",
+        )
+        .push_bind(centre_id);
+        push_scope(q, scope);
+        due.push_condition(q, today);
+    };
+    for (i, due) in kinds.iter().enumerate() {
+        if i > 0 {
+            q.push(" union all ");
+        }
+        let (date, order) = due.date_and_order();
+        q.push("(select ")
+            .push_bind(due.code())
+            .push(format_args!(
+                "::text as group_code, p.participant_id, p.surname, p.first_names, p.status, \
+                 {date} as date, (select least(count(*), "
+            ))
+            .push_bind(COUNT_CAP + 1)
+            .push(") from (select 1");
+        from(&mut q, *due);
+        q.push(" limit ")
+            .push_bind(COUNT_CAP + 1)
+            .push(") counted) as total");
+        from(&mut q, *due);
+        q.push(format_args!(" order by {order} limit "))
+            .push_bind(items)
+            .push(")");
+    }
+    q.build_query_as().fetch_all(db).await
+}
+
+/// A candidate of a social worker's caseload, with the recruitment documents on file.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub participant_id: Uuid,
+    pub surname: String,
+    pub first_names: String,
+    pub consent_date: Option<Date>,
+    /// The kinds of document on file (codes).
+    pub kinds: Vec<String>,
+}
+
+/// The candidates of `worker`'s caseload (at most `limit`, longest registered first) with
+/// the kinds of recruitment document on file.
+pub async fn candidates(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    worker: Uuid,
+    limit: i64,
+) -> sqlx::Result<Vec<Candidate>> {
+    sqlx::query_as(
+        "select p.participant_id, p.surname, p.first_names, p.consent_date,
+                array(select distinct d.kind::text from recruitment_document d
+                      where d.participant_id = p.participant_id) as kinds
+         from participant p
+         where p.centre_id = $1 and p.social_worker_id = $2 and p.status = 'candidate'
+         order by p.created_at, p.participant_id
+         limit $3",
+    )
+    .bind(centre_id)
+    .bind(worker)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_code() {
+        let kinds = [
+            Due::TrialEnding,
+            Due::ParticipationEnding { days: 30 },
+            Due::Reserve,
+            Due::Unassigned,
+            Due::NoWorkshop,
+        ];
+        let codes: std::collections::BTreeSet<&str> = kinds.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), kinds.len());
+    }
+}
