@@ -125,9 +125,25 @@ pub mod dates {
         )
     }
 
-    /// The calendar date in Poland (CET, CEST from the last Sunday of March to the last
-    /// Sunday of October, switching at 01:00 UTC) at the instant `now`.
+    /// The calendar date in Poland at the instant `now` (see [`polish_time`]).
     pub fn polish_today(now: OffsetDateTime) -> Date {
+        polish_time(now).date()
+    }
+
+    /// `DD.MM.YYYY HH:MM`, the instant `at` in Polish local time.
+    pub fn format_moment(at: OffsetDateTime) -> String {
+        let local = polish_time(at);
+        format!(
+            "{} {:02}:{:02}",
+            format(local.date()),
+            local.hour(),
+            local.minute()
+        )
+    }
+
+    /// The wall-clock time in Poland (CET, CEST from the last Sunday of March to the last
+    /// Sunday of October, switching at 01:00 UTC) at the instant `now`.
+    pub fn polish_time(now: OffsetDateTime) -> time::PrimitiveDateTime {
         let utc = now.to_offset(UtcOffset::UTC);
         let year = utc.year();
         let switch = |month: Month| {
@@ -142,7 +158,8 @@ pub mod dates {
             _ => false,
         };
         let offset = if summer { 2 } else { 1 };
-        (utc + time::Duration::hours(offset)).date()
+        let local = utc + time::Duration::hours(offset);
+        time::PrimitiveDateTime::new(local.date(), local.time())
     }
 
     /// `date` plus whole months, clamped to the last day of the target month
@@ -170,6 +187,27 @@ pub mod dates {
         use time::macros::{date, datetime};
 
         use super::*;
+
+        #[test]
+        fn moments_are_shown_in_polish_local_time() {
+            assert_eq!(
+                format_moment(datetime!(2026-07-01 22:30 UTC)),
+                "02.07.2026 00:30"
+            );
+            assert_eq!(
+                format_moment(datetime!(2026-11-30 09:05 UTC)),
+                "30.11.2026 10:05"
+            );
+            // CEST starts at 01:00 UTC on the last Sunday of March (29 March 2026).
+            assert_eq!(
+                format_moment(datetime!(2026-03-29 00:59 UTC)),
+                "29.03.2026 01:59"
+            );
+            assert_eq!(
+                format_moment(datetime!(2026-03-29 01:00 UTC)),
+                "29.03.2026 03:00"
+            );
+        }
 
         #[test]
         fn parses_both_input_styles_and_refuses_nonsense() {

@@ -6,10 +6,10 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
-use super::db::{self, Document, Extension, FileRead, Parts, StatusChange, View};
+use super::db::{self, Document, Extension, FileRead, Parts, StatusChange};
 use super::lifecycle::STEPS;
 use super::model::{DocumentKind, missing_documents};
 use super::views::{ending_warning, opt_date};
@@ -116,7 +116,8 @@ struct ShowPage {
     participation: Option<Participation>,
     history: Option<History>,
     documents: Option<Documents>,
-    viewers: Option<Vec<View>>,
+    /// The reader may see who opened the file (a link to that page).
+    access_log: bool,
 }
 
 impl ShowPage {
@@ -126,16 +127,6 @@ impl ShowPage {
 
     fn fmt(&self, d: &Date) -> String {
         dates::format(*d)
-    }
-
-    fn moment(&self, t: &OffsetDateTime) -> String {
-        let utc = t.to_offset(time::UtcOffset::UTC);
-        format!(
-            "{} {:02}:{:02} UTC",
-            dates::format(utc.date()),
-            utc.hour(),
-            utc.minute()
-        )
     }
 }
 
@@ -149,14 +140,19 @@ pub(super) async fn show_participant(
     // open is the policy's scope, which the read applies: one statement reads the file and
     // writes the view's audit row, and outside the scope does neither.
     let sees = Visibility::within_scope(user.actor());
+    // Who opened the file is a page of its own (`access_log`), not a part of this one.
     let shown: Vec<&str> = std::iter::once("identity")
-        .chain(sees.fields().iter().map(|f| f.code()))
+        .chain(
+            sees.fields()
+                .iter()
+                .filter(|f| **f != Field::FileAudit)
+                .map(|f| f.code()),
+        )
         .collect();
     let parts = Parts {
         history: sees.shows(Field::StatusHistory),
         extensions: sees.shows(Field::Participation),
         documents: sees.shows(Field::RecruitmentDocuments),
-        viewers: sees.shows(Field::FileAudit),
     };
     let file = db::File {
         centre_id: user.centre_id,
@@ -191,9 +187,8 @@ fn page(
     user: &CurrentUser,
     facts: &ParticipantFacts,
     sees: &Visibility,
-    mut read: FileRead,
+    read: FileRead,
 ) -> ShowPage {
-    let viewers = read.viewers();
     let FileRead {
         record: p,
         history,
@@ -306,7 +301,7 @@ fn page(
         documents: sees.reveal(Field::RecruitmentDocuments, || {
             documents(stored, p.data.consent_date)
         }),
-        viewers: sees.reveal(Field::FileAudit, || viewers),
+        access_log: sees.shows(Field::FileAudit),
     }
 }
 

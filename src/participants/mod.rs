@@ -11,6 +11,7 @@
 //! participation rules, never from constants.
 
 mod access;
+mod access_log;
 mod caseload;
 pub mod db;
 mod extension;
@@ -45,6 +46,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/participants/new", Work, register::new_participant_form),
         Route::post("/participants", Work, register::create_participant),
         Route::get("/participants/{id}", File, file::show_participant),
+        Route::get(
+            "/participants/{id}/access-log",
+            File,
+            access_log::access_log,
+        ),
         Route::get(
             "/participants/{id}/edit",
             File,

@@ -104,7 +104,8 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
             "GET",
             "/participants/{id}/status/{target}"
             | "/participants/{id}/extension"
-            | "/participants/{id}/social-worker",
+            | "/participants/{id}/social-worker"
+            | "/participants/{id}/access-log",
         ) => participant_in_scope(who, scope, &[Role::Manager], 200),
         // Termination and extension are posted without the required fields: 422, nothing changes.
         ("POST", "/participants/{id}/status/{target}" | "/participants/{id}/extension") => {

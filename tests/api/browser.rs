@@ -224,6 +224,17 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     let id = app
         .fixture_participant(CENTRE_A, "Dostępna", Some("socjalny1"), Some(workshop))
         .await;
+    // Work due on Start: a trial period ending in two days, someone without a workshop.
+    let trial = app
+        .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), None)
+        .await;
+    sqlx::query(
+        "update participant set status = 'trial', trial_ends_on = current_date + 2 where participant_id = $1",
+    )
+    .bind(trial)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let browser = Browser::start().await;
     browser.goto(&format!("{}/login", app.address)).await;
     browser.fill("#login", "kierownik").await;
@@ -232,9 +243,12 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .click("form[action='/login'] button[type=submit]")
         .await;
     browser.wait_for_path("/").await;
+    let home = browser.text().await;
+    assert!(home.contains("Okres próbny kończy się") && home.contains("Próbna Jan"));
     browser.assert_accessible("manager home").await;
     for path in [
         format!("/participants/{id}"),
+        format!("/participants/{id}/access-log"),
         format!("/participants/{id}/edit"),
         format!("/participants/{id}/status/graduate"),
         format!("/participants/{id}/status/terminated"),
@@ -247,7 +261,7 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;
     }
-    // A form with errors, then the file with the viewers panel filled.
+    // A form with errors, then the file and who opened it, at 320 px.
     browser
         .goto(&format!(
             "{}/participants/{id}/status/terminated",
@@ -264,6 +278,13 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     assert!(
         !browser.overflows_horizontally().await,
         "the file scrolls sideways at 320 px"
+    );
+    browser
+        .goto(&format!("{}/participants/{id}/access-log", app.address))
+        .await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the access log scrolls sideways at 320 px"
     );
     browser.quit().await;
 }

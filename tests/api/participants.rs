@@ -661,12 +661,26 @@ async fn every_file_view_is_audited_with_what_was_shown_and_the_manager_sees_who
     assert_eq!(rows[1].1, "identity,contact,participation");
     let manager = app.login("kierownik").await;
     let (_, file) = page(&app, &path, &manager).await;
-    let panel = file.split("Kto przeglądał teczkę").nth(1).unwrap();
+    assert!(file.contains(&format!("href=\"{path}/access-log\"")));
+    let (code, log) = page(&app, &format!("{path}/access-log"), &manager).await;
+    assert_eq!(code, StatusCode::OK);
+    let panel = log.split("<ol class=\"access-log\">").nth(1).unwrap();
     assert!(
         panel.contains("Sylwia Socjalna")
             && panel.contains("Igor Instruktor")
             && panel.contains("Instruktor zawodu")
     );
+    // Parts in Polish, and reading the log is itself audited.
+    assert!(panel.contains("kategorie – karalność") && panel.contains("kontakt, udział w CIS"));
+    assert_eq!(
+        app.audit_count("participant.access_log", Some("success"))
+            .await,
+        1
+    );
+    // The social worker who keeps the file may not see who opened it.
+    let worker = app.login("socjalny1").await;
+    let (code, _) = page(&app, &format!("{path}/access-log"), &worker).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
     // A denied view is audited too.
     let other = app.login("socjalny2").await;
     app.get(&path, Some(&other)).await;

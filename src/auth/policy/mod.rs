@@ -75,6 +75,8 @@ pub enum Action {
     AddRecruitmentDocument,
     /// Place the participant in a workshop.
     AssignWorkshop,
+    /// See who opened a participant's file ("Kto przeglądał teczkę").
+    ViewAccessLog,
     /// Submit a drafted document for approval.
     SubmitDocument,
     /// Return a submitted document to its author with a comment.
@@ -91,7 +93,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -113,6 +115,7 @@ impl Action {
         Action::AssignSocialWorker,
         Action::AddRecruitmentDocument,
         Action::AssignWorkshop,
+        Action::ViewAccessLog,
         Action::SubmitDocument,
         Action::ReturnDocument,
         Action::ApproveDocument,
@@ -145,6 +148,7 @@ impl Action {
             Action::AssignSocialWorker => "participant.assign_social_worker",
             Action::AddRecruitmentDocument => "participant.add_document",
             Action::AssignWorkshop => "participant.assign_workshop",
+            Action::ViewAccessLog => "participant.access_log",
             Action::SubmitDocument => "document.submit",
             Action::ReturnDocument => "document.return",
             Action::ApproveDocument => "document.approve",
@@ -257,7 +261,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::ExtendParticipation
         | Action::AssignSocialWorker
         | Action::AddRecruitmentDocument
-        | Action::AssignWorkshop => participants::allows(actor, action, target),
+        | Action::AssignWorkshop
+        | Action::ViewAccessLog => participants::allows(actor, action, target),
         Action::SubmitDocument
         | Action::ReturnDocument
         | Action::ApproveDocument

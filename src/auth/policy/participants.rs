@@ -67,6 +67,10 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
             | Action::AssignSocialWorker,
             Target::Participant(_),
         ) => manager,
+        // Whoever may read the file's audit part (the field table) sees who opened it.
+        (Action::ViewAccessLog, Target::Participant(_)) => {
+            reader(actor.role).is_some_and(|r| readers(Field::FileAudit).contains(&r))
+        }
         // Participant actions need a participant; other actions are not decided here.
         _ => false,
     }
@@ -239,6 +243,41 @@ impl Field {
             Field::RecruitmentDocuments => "recruitment_documents",
             Field::FileAudit => "file_audit",
         }
+    }
+
+    /// What the part is called on screen (the access log names the parts a view showed).
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Personal => "dane osobowe",
+            Field::Contact => "kontakt",
+            Field::Referral => "zgłoszenie, skierowanie i zgody",
+            Field::CategoriesGeneral => "kategorie – ogólne",
+            Field::CategoriesHealth => "kategorie – zdrowie",
+            Field::CategoriesCriminal => "kategorie – karalność",
+            Field::Participation => "udział w CIS",
+            Field::StatusHistory => "historia statusu",
+            Field::RecruitmentDocuments => "dokumenty rekrutacyjne",
+            Field::FileAudit => "rejestr dostępu",
+        }
+    }
+
+    /// Every part, in the file's order.
+    pub const ALL: [Field; 10] = [
+        Field::Personal,
+        Field::Contact,
+        Field::Referral,
+        Field::CategoriesGeneral,
+        Field::CategoriesHealth,
+        Field::CategoriesCriminal,
+        Field::Participation,
+        Field::StatusHistory,
+        Field::RecruitmentDocuments,
+        Field::FileAudit,
+    ];
+
+    /// The part named `code` in an audit row.
+    pub fn from_code(code: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.code() == code)
     }
 
     /// The field that covers categories of this sensitivity.

@@ -1,12 +1,13 @@
-//! The file page's read: the record, the status history, the extension decisions, the
-//! recruitment documents and "who viewed this file", in one statement that also writes the
-//! view's audit row. The row and the read are one statement, so one implicit transaction: if
+//! The file page's read: the record, the status history, the extension decisions and the
+//! recruitment documents, in one statement that also writes the view's audit row ("who viewed
+//! this file" has its own page, `db::access_log`). The row and the read are one statement, so
+//! one implicit transaction: if
 //! the row cannot be written, nothing is read. The lists a reader may not see are not read.
 //! (One statement instead of eight: the page's throughput rose by about a half, README.)
 
 use serde::{Deserialize, Deserializer};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use super::{record_columns, record_from};
@@ -14,7 +15,7 @@ use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
 use crate::auth::policy::{ListScope, ParticipantFacts};
 use crate::auth::scope::push_scope;
-use crate::domain::{Role, Status};
+use crate::domain::Status;
 use crate::participants::model::DocumentKind;
 use crate::participants::record::Record;
 use crate::validate::dates;
@@ -53,15 +54,6 @@ pub struct Document {
     pub author: String,
 }
 
-/// One line of "who viewed this file".
-#[derive(Debug, Clone)]
-pub struct View {
-    pub occurred_at: OffsetDateTime,
-    pub viewer: Option<String>,
-    pub role: Option<Role>,
-    pub detail: Option<String>,
-}
-
 /// A date as the database writes it into JSON (`2026-11-30`).
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
     let text = String::deserialize(d)?;
@@ -74,7 +66,6 @@ pub struct Parts {
     pub history: bool,
     pub extensions: bool,
     pub documents: bool,
-    pub viewers: bool,
 }
 
 /// What the file page shows.
@@ -90,10 +81,6 @@ pub struct FileRead {
     pub extensions: Vec<Extension>,
     #[sqlx(json)]
     pub documents: Vec<Document>,
-    viewed_at: Vec<OffsetDateTime>,
-    viewed_by: Vec<Option<String>>,
-    viewer_roles: Vec<Option<Role>>,
-    view_details: Vec<Option<String>>,
 }
 
 impl FileRead {
@@ -105,29 +92,6 @@ impl FileRead {
             status: self.record.status,
             in_actor_workshop: self.in_actor_workshop,
         }
-    }
-
-    /// The latest views of the file, newest first.
-    pub fn viewers(&mut self) -> Vec<View> {
-        let at = std::mem::take(&mut self.viewed_at);
-        let by = std::mem::take(&mut self.viewed_by);
-        let roles = std::mem::take(&mut self.viewer_roles);
-        let details = std::mem::take(&mut self.view_details);
-        let mut views: Vec<View> = at
-            .into_iter()
-            .zip(by)
-            .zip(roles)
-            .zip(details)
-            .map(|(((occurred_at, viewer), role), detail)| View {
-                occurred_at,
-                viewer,
-                role,
-                detail,
-            })
-            .collect();
-        // Newest first (already so as read; a stable sort of a sorted list is one pass).
-        views.sort_by_key(|v| std::cmp::Reverse(v.occurred_at));
-        views
     }
 }
 
@@ -186,27 +150,10 @@ pub async fn read_file(
                     'author', u.full_name)
                     order by d.kind, d.document_date, d.created_at)
                 from recruitment_document d join staff_user u on u.staff_user_id = d.author_id
-                where d.participant_id = p.participant_id) end, '[]') as documents,
-            coalesce(v.viewed_at, '{}') as viewed_at, coalesce(v.viewed_by, '{}') as viewed_by,
-            coalesce(v.viewer_roles, '{}') as viewer_roles,
-            coalesce(v.view_details, '{}') as view_details",
+                where d.participant_id = p.participant_id) end, '[]') as documents",
     );
     q.push(record_from!());
-    // The latest views as four typed arrays (the panel has up to 50 rows), aggregated in the
-    // order the subquery reads them; `viewers` puts them in order again all the same (four
-    // ordered aggregates were four sorts, about a twentieth of the statement).
-    q.push(
-        "left join lateral (
-            select array_agg(f.occurred_at) as viewed_at,
-                   array_agg(f.viewer) as viewed_by,
-                   array_agg(f.actor_role) as viewer_roles,
-                   array_agg(f.detail) as view_details
-            from (select fv.occurred_at, u.full_name as viewer, fv.actor_role, fv.detail
-                  from participant_file_view fv left join staff_user u on u.staff_user_id = fv.actor_id
-                  where fv.participant_id = p.participant_id and ",
-    );
-    q.push_bind(parts.viewers);
-    q.push(" order by fv.occurred_at desc limit 50) f) v on true where ");
+    q.push(" where ");
     file.push_where(&mut q);
     q.push(" and exists (select 1 from read_audit)");
     q.build_query_as().fetch_optional(db).await

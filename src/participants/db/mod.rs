@@ -1,12 +1,13 @@
 //! Queries on participants. Every query takes the actor's centre: a participant of another
 //! centre is never loaded, so it answers 404 like a missing one.
 
+pub mod access_log;
 pub mod file;
 pub mod inbox;
 mod lifecycle;
 mod list;
 
-pub use file::{Document, Extension, File, FileRead, Parts, StatusChange, View, read_file};
+pub use file::{Document, Extension, File, FileRead, Parts, StatusChange, read_file};
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
     current_membership, extend, move_to_workshop, record_status,

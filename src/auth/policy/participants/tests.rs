@@ -1,5 +1,5 @@
 //! The table tests of the participant rules: scope, list, caseload, fields, actions.
-use super::super::check;
+use super::super::{Refusal, check};
 use super::*;
 
 const ME: Uuid = Uuid::from_u128(1);
@@ -290,4 +290,34 @@ fn special_category_fields_follow_the_rule_table() {
     assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
     assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
     assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
+}
+
+#[test]
+fn only_the_manager_sees_who_opened_a_file() {
+    let mine = participant(Some(ME), Status::Participant, true);
+    for role in Role::ALL {
+        let allowed = check(
+            actor(role),
+            Action::ViewAccessLog,
+            Target::Participant(&mine),
+        );
+        let expected = match role {
+            Role::Manager => Ok(()),
+            // Those who may open the file are refused the log; the rest never find the file.
+            Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor | Role::Instructor => {
+                Err(Refusal::Forbidden)
+            }
+            Role::Admin => Err(Refusal::NotFound),
+        };
+        assert_eq!(allowed, expected, "{role:?}");
+    }
+    assert_eq!(
+        Field::from_code("categories.health"),
+        Some(Field::CategoriesHealth)
+    );
+    assert!(
+        Field::ALL
+            .iter()
+            .all(|f| Field::from_code(f.code()) == Some(*f))
+    );
 }
