@@ -11,6 +11,4 @@ create index participant_reserve_idx on participant (centre_id, created_at, part
     where status = 'reserve';
 create index participant_unassigned_idx on participant (centre_id, created_at, participant_id)
     where status = 'candidate' and social_worker_id is null;
--- Active participants by admission (those without a workshop are found among them).
-create index participant_active_admitted_idx on participant (centre_id, admitted_on, participant_id)
-    where status in ('trial', 'participant');
+-- (Participants without a workshop: migration 0010.)

@@ -24,6 +24,19 @@ vocabulary! {
 }
 
 impl Status {
+    /// The status of one person, in the grammatical gender Polish needs for it ("Kandydatka",
+    /// "Absolwent", "Zakończyła udział"); the plain label when the sex is not recorded.
+    pub fn label_for(self, female: Option<bool>) -> &'static str {
+        match (self, female) {
+            (Status::Candidate, Some(true)) => "Kandydatka",
+            (Status::Participant, Some(true)) => "Uczestniczka",
+            (Status::Graduate, Some(true)) => "Absolwentka",
+            (Status::Terminated, Some(true)) => "Zakończyła udział (przerwała)",
+            (Status::Terminated, Some(false)) => "Zakończył udział (przerwał)",
+            _ => self.label(),
+        }
+    }
+
     /// In the programme now (the trial month counts): attends, gets the benefit.
     pub fn is_active(self) -> bool {
         matches!(self, Status::Trial | Status::Participant)
@@ -34,7 +47,8 @@ impl Status {
         matches!(self, Status::Graduate | Status::Terminated)
     }
 
-    /// The lifecycle's arrows. Anything else is an impossible transition.
+    /// The lifecycle's arrows. Anything else is an impossible transition; in particular a
+    /// participant graduates from the programme, never during the trial period.
     pub fn can_move_to(self, to: Status) -> bool {
         use Status::*;
         matches!(
@@ -42,7 +56,7 @@ impl Status {
             (Candidate, Reserve)
                 | (Reserve, Trial)
                 | (Trial, Participant)
-                | (Trial | Participant, Graduate)
+                | (Participant, Graduate)
                 | (Candidate | Reserve | Trial | Participant, Terminated)
         )
     }
@@ -113,7 +127,6 @@ mod tests {
             (Candidate, Reserve),
             (Reserve, Trial),
             (Trial, Participant),
-            (Trial, Graduate),
             (Participant, Graduate),
             (Candidate, Terminated),
             (Reserve, Terminated),
@@ -129,6 +142,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_persons_status_agrees_with_their_sex() {
+        assert_eq!(Status::Candidate.label_for(Some(true)), "Kandydatka");
+        assert_eq!(Status::Candidate.label_for(Some(false)), "Kandydat");
+        assert_eq!(Status::Graduate.label_for(Some(true)), "Absolwentka");
+        assert_eq!(Status::Participant.label_for(Some(true)), "Uczestniczka");
+        assert_eq!(
+            Status::Terminated.label_for(Some(true)),
+            "Zakończyła udział (przerwała)"
+        );
+        assert_eq!(
+            Status::Terminated.label_for(Some(false)),
+            "Zakończył udział (przerwał)"
+        );
+        assert_eq!(Status::Trial.label_for(Some(true)), "Okres próbny");
+        assert_eq!(Status::Graduate.label_for(None), "Absolwent");
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn page(
         layout: Layout::for_user(state, user, p.name(), "/participants"),
         id: p.participant_id,
         name: p.name(),
-        status_label: p.status.label(),
+        status_label: p.status.label_for(p.data.female()),
         social_worker_name: p.social_worker_name.clone(),
         workshop_name: p.workshop_name.clone(),
         warning: sees

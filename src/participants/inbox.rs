@@ -166,7 +166,11 @@ fn item(due: Due, r: &DueRow, today: Date) -> InboxItem {
     InboxItem {
         href: Some(format!("/participants/{}", r.participant_id)),
         title: format!("{} {}", r.surname, r.first_names),
-        detail: Some(r.status.label().to_owned()),
+        detail: Some(
+            r.status
+                .label_for(r.sex.as_deref().map(|s| s == "K"))
+                .to_owned(),
+        ),
         due: due_text,
         warning,
     }
@@ -232,6 +236,7 @@ struct PersonRow {
     first_names: String,
     status: Status,
     planned_end_on: Option<Date>,
+    sex: Option<String>,
 }
 
 /// Participants as lines of the work list.
@@ -240,7 +245,11 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
         .map(|r| InboxItem {
             href: Some(format!("/participants/{}", r.participant_id)),
             title: format!("{} {}", r.surname, r.first_names),
-            detail: Some(r.status.label().to_owned()),
+            detail: Some(
+                r.status
+                    .label_for(r.sex.as_deref().map(|s| s == "K"))
+                    .to_owned(),
+            ),
             due: r
                 .status
                 .is_active()
@@ -255,7 +264,8 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
 async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
     let rows = sqlx::query_as!(
         PersonRow,
-        r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on
+        r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on,
+                  sex::text as sex
            from participant
            where centre_id = $1 and social_worker_id = $2 and status in ('candidate', 'reserve', 'trial', 'participant')
            order by surname, first_names, participant_id
@@ -286,7 +296,8 @@ async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<I
 async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
     let rows = sqlx::query_as!(
         PersonRow,
-        r#"select p.participant_id, p.surname, p.first_names, p.status as "status: Status", p.planned_end_on
+        r#"select p.participant_id, p.surname, p.first_names, p.status as "status: Status", p.planned_end_on,
+                  p.sex::text as sex
            from participant p
            join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
            join workshop w on w.workshop_id = m.workshop_id

@@ -34,6 +34,8 @@ pub struct Step {
     pub target: Status,
     pub action: Action,
     pub button: &'static str,
+    /// The form's heading, before the person's name ("Przyjęcie na okres próbny: …").
+    pub heading: &'static str,
 }
 
 /// The status changes, in the order the file lists them.
@@ -42,26 +44,31 @@ pub const STEPS: [Step; 5] = [
         target: Status::Reserve,
         action: Action::MoveToReserve,
         button: "Wpisz na listę rezerwową",
+        heading: "Wpis na listę rezerwową",
     },
     Step {
         target: Status::Trial,
         action: Action::AdmitParticipant,
         button: "Przyjmij do CIS (okres próbny)",
+        heading: "Przyjęcie na okres próbny",
     },
     Step {
         target: Status::Participant,
         action: Action::ConfirmParticipant,
         button: "Zakończ okres próbny",
+        heading: "Zakończenie okresu próbnego",
     },
     Step {
         target: Status::Graduate,
         action: Action::GraduateParticipant,
         button: "Zakończ udział – absolwent",
+        heading: "Ukończenie udziału w CIS",
     },
     Step {
         target: Status::Terminated,
         action: Action::TerminateParticipant,
         button: "Przerwij udział",
+        heading: "Przerwanie udziału w CIS",
     },
 ];
 
@@ -180,7 +187,6 @@ impl TransitionForm {
 struct StatusPage {
     layout: Layout,
     id: Uuid,
-    name: String,
     from: &'static str,
     target: Status,
     form: TransitionForm,
@@ -196,6 +202,14 @@ impl StatusPage {
     fn is(&self, target: &str) -> bool {
         self.target.code() == target
     }
+}
+
+/// The heading of the form that moves a participant to `target`.
+fn heading(target: Status) -> &'static str {
+    STEPS
+        .iter()
+        .find(|s| s.target == target)
+        .map_or(target.label(), |s| s.heading)
 }
 
 async fn status_page(
@@ -216,12 +230,11 @@ async fn status_page(
         layout: Layout::for_user(
             state,
             user,
-            format!("{}: {}", target.label(), record.name()),
+            format!("{}: {}", heading(target), record.name()),
             "/participants",
         ),
         id: record.participant_id,
-        name: record.name(),
-        from: record.status.label(),
+        from: record.status.label_for(record.data.female()),
         target,
         rule_note,
         trial_end: record.trial_ends_on.map(dates::format),
@@ -242,8 +255,14 @@ pub(super) async fn status_form(
     let (id, step) = parse_path(&id, &target)?;
     let record = access::load(&state, &user, id, step.action).await?;
     transition::allowed(record.status, step.target)?;
+    // The trial period ends on its own date: confirming it is dated then (or today, if the
+    // manager confirms before it is over).
+    let date = match (step.target, record.trial_ends_on) {
+        (Status::Participant, Some(end)) => end.min(state.today()),
+        _ => state.today(),
+    };
     let form = TransitionForm {
-        date: dates::iso(state.today()),
+        date: dates::iso(date),
         ..TransitionForm::default()
     };
     let page = status_page(

@@ -399,7 +399,7 @@ fn list_row(state: &AppState, user: &CurrentUser, r: db::Row) -> ListRow {
     ListRow {
         id: r.participant_id,
         name: format!("{} {}", r.surname, r.first_names),
-        status: r.status.label(),
+        status: r.status.label_for(r.sex.as_deref().map(|s| s == "K")),
         can_open: !limited,
         limited,
         worker: shown(r.worker_name.unwrap_or_else(|| "–".to_owned())),

@@ -44,6 +44,12 @@ impl ParticipantData {
         format!("{} {}", self.surname, self.first_names)
     }
 
+    /// Whether the person is a woman, for the words Polish puts in her gender; `None` when the
+    /// sex is not recorded.
+    pub fn female(&self) -> Option<bool> {
+        self.sex.map(|s| s == Sex::Female)
+    }
+
     /// Every field as (Polish label, value as shown), for the conflict page's side-by-side view.
     pub fn describe(&self) -> Vec<(&'static str, String)> {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();

@@ -2077,3 +2077,83 @@ async fn the_database_folds_names_exactly_as_the_application_does() {
     assert_eq!(folded, teczka::domain::fold::fold(&all));
     assert!(folded.contains("zazolc gesla jazn"));
 }
+
+#[tokio::test]
+async fn the_trial_period_is_confirmed_on_its_end_date_and_never_ends_in_graduation() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), None)
+        .await;
+    // The fixture's trial ended 60 days ago and was never confirmed.
+    sqlx::query("update participant set status = 'trial' where participant_id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let trial_end: time::Date =
+        sqlx::query_scalar("select trial_ends_on from participant where participant_id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let manager = app.login("kierownik").await;
+    let (_, file) = page(&app, &format!("/participants/{id}"), &manager).await;
+    assert!(file.contains("Zakończ okres próbny"));
+    assert!(
+        !file.contains("Zakończ udział – absolwent"),
+        "no graduation in trial"
+    );
+    let (code, _) = page(
+        &app,
+        &format!("/participants/{id}/status/graduate"),
+        &manager,
+    )
+    .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    let (code, form) = page(
+        &app,
+        &format!("/participants/{id}/status/participant"),
+        &manager,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let iso = teczka::validate::dates::iso(trial_end);
+    assert!(
+        form.contains(&format!("value=\"{iso}\"")),
+        "the trial end date ({iso}) is proposed"
+    );
+}
+
+#[tokio::test]
+async fn statuses_and_headings_read_as_polish_does_for_the_person() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let id = app
+        .register(&worker, "Testowa", "Zofia", &pesel(1990, 6, 6, 66, true))
+        .await;
+    let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
+    assert!(file.contains("Kandydatka"), "{file}");
+    let (_, list) = page(&app, "/participants", &worker).await;
+    assert!(list.contains("Kandydatka"));
+    sqlx::query("update participant set status = 'reserve' where participant_id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let manager = app.login("kierownik").await;
+    let (_, form) = page(&app, &format!("/participants/{id}/status/trial"), &manager).await;
+    assert!(
+        form.contains("<h1>Przyjęcie na okres próbny: Testowa Zofia</h1>"),
+        "{form}"
+    );
+    let man = app
+        .fixture_participant(CENTRE_A, "Zakończony", Some("socjalny1"), None)
+        .await;
+    sqlx::query("update participant set status = 'terminated', ended_on = current_date, termination_reason = 'withdrawal' where participant_id = $1")
+        .bind(man)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (_, file) = page(&app, &format!("/participants/{man}"), &manager).await;
+    assert!(file.contains("Zakończył udział (przerwał)"));
+}

@@ -70,7 +70,8 @@ impl Due {
                 q.push(" and p.status = 'candidate' and p.social_worker_id is null");
             }
             Due::NoWorkshop => {
-                q.push(" and p.status in ('trial', 'participant') and m.participant_id is null");
+                // `has_workshop` is kept by the database (migration 0010).
+                q.push(" and p.status in ('trial', 'participant') and not p.has_workshop");
             }
         }
     }
@@ -84,6 +85,8 @@ pub struct DueRow {
     pub surname: String,
     pub first_names: String,
     pub status: Status,
+    /// `K` or `M`, when recorded.
+    pub sex: Option<String>,
     /// The date the item is about (end of trial, planned end, admission).
     pub date: Option<Date>,
     /// How many participants the group holds, up to one more than [`COUNT_CAP`].
@@ -114,12 +117,18 @@ pub async fn due(
         return Ok(Vec::new());
     }
     let mut q = QueryBuilder::<Postgres>::new("");
+    // The placement is joined only when the scope reads it (an instructor's workshops): a
+    // count walks up to a thousand rows, and a probe for each doubled the page's cost.
+    let placement = if matches!(scope, ListScope::WorkshopsOf(_)) {
+        " left join workshop_membership m \
+         on m.participant_id = p.participant_id and m.member_until is null"
+    } else {
+        ""
+    };
     let from = |q: &mut QueryBuilder<'_, Postgres>, due: Due| {
-        q.push(
-            " from participant p left join workshop_membership m \
-             on m.participant_id = p.participant_id and m.member_until is null \
-             where p.centre_id = ",
-        )
+        q.push(format_args!(
+            " from participant p{placement} where p.centre_id = "
+        ))
         .push_bind(centre_id);
         push_scope(q, scope);
         due.push_condition(q, today);
@@ -133,7 +142,7 @@ pub async fn due(
             .push_bind(due.code())
             .push(format_args!(
                 "::text as group_code, p.participant_id, p.surname, p.first_names, p.status, \
-                 {date} as date, (select least(count(*), "
+                 p.sex::text as sex, {date} as date, (select least(count(*), "
             ))
             .push_bind(COUNT_CAP + 1)
             .push(") from (select 1");

@@ -59,6 +59,8 @@ pub struct Row {
     pub social_worker_id: Option<Uuid>,
     pub workshop_id: Option<Uuid>,
     pub planned_end_on: Option<Date>,
+    /// `K` or `M`, when recorded.
+    pub sex: Option<String>,
     pub worker_name: Option<String>,
     pub workshop_name: Option<String>,
     pub total: i64,
@@ -215,7 +217,7 @@ fn push_pesel(q: &mut QueryBuilder<'_, Postgres>, search: &Search) {
 /// The columns of a row, for the inner select of a page (the head adds the count and the
 /// cursor check).
 const ROW_COLUMNS: &str = "select p.participant_id, p.surname, p.first_names, p.status, \
-     p.social_worker_id, m.workshop_id, p.planned_end_on, p.surname_folded from participant p ";
+     p.social_worker_id, m.workshop_id, p.planned_end_on, p.sex, p.surname_folded from participant p ";
 const JOINS: &str = "left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null ";
 /// The "ending soonest" order lists active participants with a planned end only.
 const ENDING: &str = " and p.planned_end_on is not null and p.status in ('trial', 'participant')";
@@ -355,7 +357,7 @@ impl Listing<'_> {
     fn push_head(&self, q: &mut QueryBuilder<'_, Postgres>, workshop: &str) {
         q.push(format_args!(
             "select p.participant_id, p.surname, p.first_names, p.status, p.social_worker_id, \
-             {workshop}.workshop_id, p.planned_end_on, \
+             {workshop}.workshop_id, p.planned_end_on, p.sex::text as sex, \
              (select full_name from staff_user where staff_user_id = p.social_worker_id) as worker_name, \
              (select name from workshop where workshop_id = {workshop}.workshop_id) as workshop_name, ("
         ));

@@ -118,13 +118,14 @@ fn every_status_change_is_allowed_or_refused_as_the_lifecycle_and_dates_say() {
             },
             Want::Impossible,
         ),
+        // Graduation is from the programme, never during the trial period (issue 8).
         (
             Trial,
             Transition::Graduate {
                 on: days(1),
                 graduation: employment,
             },
-            Want::Ok,
+            Want::Impossible,
         ),
         (
             Participant,
