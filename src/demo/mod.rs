@@ -145,6 +145,28 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
                 }
             }
         }
+        // Earlier openings of the active participants' files, for "Kto przeglądał teczkę":
+        // their social worker, the manager and a psychologist over the last weeks, each seeing
+        // the parts their role sees.
+        sqlx::query!(
+            r#"insert into audit_event (actor_id, actor_role, centre_id, action, object_type, object_id,
+                                        participant_id, outcome, detail, occurred_at)
+               select u.staff_user_id, u.role, u.centre_id, 'participant.view', 'participant',
+                      p.participant_id, p.participant_id, 'success',
+                      case u.role
+                          when 'psychologist' then 'identity,personal,contact,categories.general,categories.health,participation'
+                          else 'identity,personal,contact,referral,categories.general,categories.health,categories.criminal,participation,status_history,recruitment_documents'
+                      end,
+                      now() - make_interval(hours => n * 53 + abs(hashtext(p.participant_id::text || u.login)) % 40)
+               from participant p
+               cross join generate_series(1, 3) n
+               join staff_user u on u.centre_id = p.centre_id
+                   and (u.staff_user_id = p.social_worker_id or u.role in ('manager', 'psychologist'))
+               where p.centre_id = $1 and p.status in ('trial', 'participant')"#,
+            centre_id
+        )
+        .execute(&mut *tx)
+        .await?;
         // One active participant close to the planned end, with an extension on record.
         let manager = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'manager' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)

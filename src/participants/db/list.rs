@@ -173,7 +173,7 @@ fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
 /// The branches of a name search, each a conjunction of prefix ranges whose first part is the
 /// surname or the first-names index. One word matches either; two words match surname and
 /// first name in either order.
-fn branches(search: &Search) -> Vec<Vec<(&'static str, String)>> {
+fn branches(search: &Search) -> Vec<Branch> {
     match search {
         Search::OneWord(w) => vec![vec![(SURNAME_KEY, w.clone())], vec![(FIRST_KEY, w.clone())]],
         Search::TwoWords(a, b) => vec![
@@ -184,18 +184,32 @@ fn branches(search: &Search) -> Vec<Vec<(&'static str, String)>> {
     }
 }
 
-/// Writes `each` for every branch, with `separator` between them.
+/// A branch of a name search: its prefix ranges.
+type Branch = Vec<(&'static str, String)>;
+
+/// Writes `each` for every branch (with the branches before it), `separator` between them.
 fn push_branches(
     q: &mut QueryBuilder<'_, Postgres>,
-    branches: &[Vec<(&'static str, String)>],
+    branches: &[Branch],
     separator: &str,
-    mut each: impl FnMut(&mut QueryBuilder<'_, Postgres>, &[(&'static str, String)]),
+    mut each: impl FnMut(&mut QueryBuilder<'_, Postgres>, &Branch, &[Branch]),
 ) {
     for (i, branch) in branches.iter().enumerate() {
         if i > 0 {
             q.push(separator);
         }
-        each(q, branch);
+        each(q, branch, &branches[..i]);
+    }
+}
+
+/// A branch's ranges, and not those of the branches before it: the branches then never share
+/// a row, so `union all` needs no deduplication (which cost about a sixth of a search).
+fn push_disjoint(q: &mut QueryBuilder<'_, Postgres>, branch: &Branch, earlier: &[Branch]) {
+    push_ranges(q, branch);
+    for other in earlier {
+        q.push(" and not (true");
+        push_ranges(q, other);
+        q.push(")");
     }
 }
 
@@ -375,10 +389,10 @@ impl Listing<'_> {
             // after one page, so the cost does not grow with the number of matches.
             self.push_head(q, "p");
             q.push("from (");
-            push_branches(q, &name_branches, " union ", |q, branch| {
+            push_branches(q, &name_branches, " union all ", |q, branch, earlier| {
                 q.push("(").push(ROW_COLUMNS).push(JOINS);
                 push_common(q, self.centre_id, self.scope, self.filter);
-                push_ranges(q, branch);
+                push_disjoint(q, branch, earlier);
                 push_cursor(q, self.centre_id, self.filter.after, SEARCH_ORDER, ">");
                 q.push(format_args!(" order by {SEARCH_ORDER} limit "))
                     .push_bind(PAGE + 1)
@@ -440,7 +454,7 @@ impl Listing<'_> {
         let name_branches = branches(self.search);
         if !name_branches.is_empty() {
             q.push(" and (");
-            push_branches(q, &name_branches, " or ", |q, branch| {
+            push_branches(q, &name_branches, " or ", |q, branch, _| {
                 q.push("(true");
                 push_ranges(q, branch);
                 q.push(")");
@@ -491,10 +505,10 @@ impl Listing<'_> {
             }
             q.push(" limit ").push_bind(cap + 1);
         } else {
-            push_branches(q, &name_branches, " union ", |q, branch| {
+            push_branches(q, &name_branches, " union all ", |q, branch, earlier| {
                 q.push("(");
                 from(q);
-                push_ranges(q, branch);
+                push_disjoint(q, branch, earlier);
                 q.push(" limit ").push_bind(cap + 1).push(")");
             });
         }
