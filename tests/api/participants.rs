@@ -1922,7 +1922,7 @@ async fn the_count_matches_the_rows_for_the_ending_soonest_order() {
 }
 
 #[tokio::test]
-async fn the_stored_tally_matches_the_rows_after_every_kind_of_write() {
+async fn the_stored_tally_and_placement_flag_match_the_rows_after_every_kind_of_write() {
     let app = spawn_app().await;
     let tally_differs = |app: &TestApp| {
         let db = app.db.clone();
@@ -1950,6 +1950,36 @@ async fn the_stored_tally_matches_the_rows_after_every_kind_of_write() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    // The placements COPYed with the demo set each participant's `has_workshop` (0010).
+    let placement_differs = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from participant p where p.has_workshop <> exists (
+                     select 1 from workshop_membership m
+                     where m.participant_id = p.participant_id and m.member_until is null)",
+            )
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(placement_differs(&app).await, 0);
+    let placed: i64 = sqlx::query_scalar("select count(*) from participant where has_workshop")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(placed > 0);
+    sqlx::query("update workshop_membership set member_until = member_from where member_until is null and participant_id in (select participant_id from participant where has_workshop limit 3)")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(placement_differs(&app).await, 0);
+    sqlx::query("delete from workshop_membership where participant_id in (select participant_id from workshop_membership limit 2)")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(placement_differs(&app).await, 0);
     let worker = app.login("socjalny1").await;
     app.register(&worker, "Tallowa", "Ewa", &pesel(1990, 5, 5, 55, true))
         .await;
