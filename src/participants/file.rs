@@ -9,7 +9,7 @@ use axum::response::Response;
 use time::Date;
 use uuid::Uuid;
 
-use super::db::{self, Document, Extension, FileRead, Parts, StatusChange};
+use super::db::{self, Document, Extension, FileRead, FollowUpContact, Parts, StatusChange};
 use super::lifecycle::STEPS;
 use super::model::{DocumentKind, missing_documents};
 use super::views::{ending_warning, opt_date};
@@ -63,6 +63,40 @@ struct Participation {
     cap_end_on: Option<Date>,
     ended_on: Option<Date>,
     extensions: Vec<Extension>,
+    /// A graduate's follow-up contacts.
+    follow_ups: Vec<FollowUpLine>,
+}
+
+/// One contact of the follow-up schedule, as shown.
+struct FollowUpLine {
+    number: i32,
+    due: String,
+    state: String,
+    overdue: bool,
+}
+
+/// The follow-up schedule with each contact's state on `today`.
+fn follow_up_lines(contacts: Vec<FollowUpContact>, today: Date) -> Vec<FollowUpLine> {
+    contacts
+        .into_iter()
+        .map(|c| {
+            let overdue = c.contacted_on.is_none() && c.due_on < today;
+            let state = match c.contacted_on {
+                Some(on) => format!("kontakt odbyty {}", dates::format(on)),
+                None if overdue => "zaległy".to_owned(),
+                None if (c.due_on.year(), c.due_on.month()) == (today.year(), today.month()) => {
+                    "w tym miesiącu".to_owned()
+                }
+                None => "zaplanowany".to_owned(),
+            };
+            FollowUpLine {
+                number: c.sequence,
+                due: dates::format(c.due_on),
+                state,
+                overdue,
+            }
+        })
+        .collect()
 }
 
 /// The status history with the outcome or the reason of the end.
@@ -194,6 +228,7 @@ fn page(
         history,
         extensions,
         documents: stored,
+        follow_ups,
         ..
     } = read;
     let target = Target::Participant(facts);
@@ -289,6 +324,7 @@ fn page(
             cap_end_on: p.cap_end_on,
             ended_on: p.ended_on,
             extensions,
+            follow_ups: follow_up_lines(follow_ups, state.today()),
         }),
         history: sees.reveal(Field::StatusHistory, || History {
             outcome: p.graduation_outcome.map(|o| match p.employment_contract {

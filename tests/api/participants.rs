@@ -2196,3 +2196,52 @@ async fn statuses_and_headings_read_as_polish_does_for_the_person() {
     let (_, file) = page(&app, &format!("/participants/{man}"), &manager).await;
     assert!(file.contains("Zakończył udział (przerwał)"));
 }
+
+#[tokio::test]
+async fn a_graduates_file_shows_the_follow_up_schedule_with_what_is_due() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Monitorowany", Some("socjalny1"), None)
+        .await;
+    sqlx::query(
+        "update participant set status = 'graduate', ended_on = current_date - 200,
+             graduation_outcome = 'employment', employment_contract = 'permanent'
+         where participant_id = $1",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into follow_up (participant_id, centre_id, sequence, due_on, contacted_on)
+         select $1, centre_id, s.n, s.due, s.contacted
+         from participant, (values (1, current_date - 110, current_date - 105),
+                                   (2, current_date - 20, null::date),
+                                   (3, current_date, null::date),
+                                   (4, current_date + 400, null::date)) s(n, due, contacted)
+         where participant_id = $1",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let worker = app.login("socjalny1").await;
+    let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
+    let schedule = file
+        .split("Monitoring absolwenta")
+        .nth(1)
+        .expect("the schedule is shown")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(schedule.contains("kontakt odbyty"), "{schedule}");
+    assert!(schedule.contains("<strong class=\"warning-text\">zaległy</strong>"));
+    assert!(schedule.contains("w tym miesiącu") && schedule.contains("zaplanowany"));
+    assert_eq!(schedule.matches("<tr><td>").count(), 4);
+    // An active participant's file has no schedule.
+    let active = app
+        .fixture_participant(CENTRE_A, "Aktywny", Some("socjalny1"), None)
+        .await;
+    let (_, file) = page(&app, &format!("/participants/{active}"), &worker).await;
+    assert!(!file.contains("Monitoring absolwenta"));
+}

@@ -60,6 +60,23 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
     dates::parse(&text).map_err(serde::de::Error::custom)
 }
 
+/// One contact of a graduate's follow-up schedule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FollowUpContact {
+    pub sequence: i32,
+    #[serde(deserialize_with = "date")]
+    pub due_on: Date,
+    #[serde(deserialize_with = "optional_date")]
+    pub contacted_on: Option<Date>,
+}
+
+/// An optional date as the database writes it into JSON (`null` or `2026-11-30`).
+fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|text| dates::parse(&text).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 /// The lists a reader may see (the others are not read).
 #[derive(Debug, Clone, Copy)]
 pub struct Parts {
@@ -81,6 +98,9 @@ pub struct FileRead {
     pub extensions: Vec<Extension>,
     #[sqlx(json)]
     pub documents: Vec<Document>,
+    /// A graduate's follow-up schedule (read with the participation dates).
+    #[sqlx(json)]
+    pub follow_ups: Vec<FollowUpContact>,
 }
 
 impl FileRead {
@@ -150,7 +170,15 @@ pub async fn read_file(
                     'author', u.full_name)
                     order by d.kind, d.document_date, d.created_at)
                 from recruitment_document d join staff_user u on u.staff_user_id = d.author_id
-                where d.participant_id = p.participant_id) end, '[]') as documents",
+                where d.participant_id = p.participant_id) end, '[]') as documents,
+            coalesce(case when p.status = 'graduate' and ",
+    );
+    q.push_bind(parts.extensions);
+    q.push(
+        " then (select json_agg(json_build_object(
+                    'sequence', f.sequence, 'due_on', f.due_on, 'contacted_on', f.contacted_on)
+                    order by f.sequence)
+                from follow_up f where f.participant_id = p.participant_id) end, '[]') as follow_ups",
     );
     q.push(record_from!());
     q.push(" where ");
