@@ -9,7 +9,7 @@ use time::Date;
 
 use super::db::inbox::{self as due_db, COUNT_CAP, Candidate, Due, DueRow, TRIAL_SOON_DAYS};
 use super::model::{DocumentKind, missing_documents};
-use super::views::{ENDING_SOON_DAYS, days, ending_warning, opt_date};
+use super::views::{ENDING_SOON_DAYS, days, ending_warning, opt_date, status_label};
 use crate::auth::policy;
 use crate::auth::session::CurrentUser;
 use crate::domain::{Role, Status};
@@ -166,11 +166,7 @@ fn item(due: Due, r: &DueRow, today: Date) -> InboxItem {
     InboxItem {
         href: Some(format!("/participants/{}", r.participant_id)),
         title: format!("{} {}", r.surname, r.first_names),
-        detail: Some(
-            r.status
-                .label_for(r.sex.as_deref().map(|s| s == "K"))
-                .to_owned(),
-        ),
+        detail: Some(status_label(r.status, r.sex.as_deref()).to_owned()),
         due: due_text,
         warning,
     }
@@ -245,11 +241,7 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
         .map(|r| InboxItem {
             href: Some(format!("/participants/{}", r.participant_id)),
             title: format!("{} {}", r.surname, r.first_names),
-            detail: Some(
-                r.status
-                    .label_for(r.sex.as_deref().map(|s| s == "K"))
-                    .to_owned(),
-            ),
+            detail: Some(status_label(r.status, r.sex.as_deref()).to_owned()),
             due: r
                 .status
                 .is_active()

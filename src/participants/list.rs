@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::db::{self, ListFilter, Search, Sort};
-use super::views::{ending_warning, opt_date};
+use super::views::{ending_warning, opt_date, status_label};
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::{
     self, Action, CaseloadFilter, FilterRefusal, RowView, Target, filterable_categories,
@@ -399,7 +399,7 @@ fn list_row(state: &AppState, user: &CurrentUser, r: db::Row) -> ListRow {
     ListRow {
         id: r.participant_id,
         name: format!("{} {}", r.surname, r.first_names),
-        status: r.status.label_for(r.sex.as_deref().map(|s| s == "K")),
+        status: status_label(r.status, r.sex.as_deref()),
         can_open: !limited,
         limited,
         worker: shown(r.worker_name.unwrap_or_else(|| "–".to_owned())),

@@ -2,6 +2,7 @@
 
 use time::Date;
 
+use super::pesel::Sex;
 use crate::domain::Status;
 use crate::validate::dates;
 
@@ -38,6 +39,12 @@ pub fn ending_warning(status: Status, planned_end: Option<Date>, today: Date) ->
         )),
         _ => None,
     }
+}
+
+/// The status of a row read with the person's sex code (`K`, `M` or none), in the
+/// grammatical gender Polish needs (see [`Status::label_for`]).
+pub fn status_label(status: Status, sex: Option<&str>) -> &'static str {
+    status.label_for(sex.and_then(Sex::from_code).map(|s| s == Sex::Female))
 }
 
 /// Optional date as `DD.MM.YYYY`, or an empty string.

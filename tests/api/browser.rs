@@ -228,13 +228,8 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     let trial = app
         .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), None)
         .await;
-    sqlx::query(
-        "update participant set status = 'trial', trial_ends_on = current_date + 2 where participant_id = $1",
-    )
-    .bind(trial)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    app.update_participant(trial, "status = 'trial', trial_ends_on = current_date + 2")
+        .await;
     let browser = Browser::start().await;
     browser.goto(&format!("{}/login", app.address)).await;
     browser.fill("#login", "kierownik").await;

@@ -736,6 +736,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sets columns of one participant directly in the database (`assignments` is the SQL
+    /// after `set`), to arrange a state the screens under test start from.
+    pub async fn update_participant(&self, id: Uuid, assignments: &str) {
+        sqlx::query(&format!(
+            "update participant set {assignments} where participant_id = $1"
+        ))
+        .bind(id)
+        .execute(&self.db)
+        .await
+        .unwrap();
+    }
+
     /// A participant already in the programme (admitted 3 months ago), arranged directly in
     /// the database: `worker` is the social worker's login, `workshop` an optional workshop.
     pub async fn fixture_participant(

@@ -1,19 +1,7 @@
 //! "Do zrobienia" on the home page: each role's work due, from one fixture with every kind of
 //! item, scoped to what the role may open.
 
-use uuid::Uuid;
-
 use crate::helpers::*;
-
-async fn set(app: &TestApp, id: Uuid, assignments: &str) {
-    sqlx::query(&format!(
-        "update participant set {assignments} where participant_id = $1"
-    ))
-    .bind(id)
-    .execute(&app.db)
-    .await
-    .unwrap();
-}
 
 async fn home(app: &TestApp, login: &str) -> String {
     let session = app.login(login).await;
@@ -41,8 +29,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let trial_soon = app
         .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), Some(stolarnia))
         .await;
-    set(
-        &app,
+    app.update_participant(
         trial_soon,
         "status = 'trial', trial_ends_on = current_date + 3",
     )
@@ -50,8 +37,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let trial_past = app
         .fixture_participant(CENTRE_A, "Spóźniona", Some("socjalny2"), Some(stolarnia))
         .await;
-    set(
-        &app,
+    app.update_participant(
         trial_past,
         "status = 'trial', trial_ends_on = current_date - 2",
     )
@@ -59,8 +45,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let trial_far = app
         .fixture_participant(CENTRE_A, "Daleka", Some("socjalny1"), Some(stolarnia))
         .await;
-    set(
-        &app,
+    app.update_participant(
         trial_far,
         "status = 'trial', trial_ends_on = current_date + 20",
     )
@@ -69,7 +54,8 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let ending = app
         .fixture_participant(CENTRE_A, "Kończąca", Some("socjalny1"), Some(stolarnia))
         .await;
-    set(&app, ending, "planned_end_on = current_date + 9").await;
+    app.update_participant(ending, "planned_end_on = current_date + 9")
+        .await;
     // In the programme without a workshop.
     let no_workshop = app
         .fixture_participant(CENTRE_A, "Bezpracowniana", Some("socjalny2"), None)
@@ -78,20 +64,14 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let reserve = app
         .fixture_participant(CENTRE_A, "Rezerwowa", Some("socjalny2"), None)
         .await;
-    set(
-        &app,
-        reserve,
-        "status = 'reserve', admitted_on = null, ops_agreement_name = null, ops_agreement_date = null, \
+    app.update_participant(reserve, "status = 'reserve', admitted_on = null, ops_agreement_name = null, ops_agreement_date = null, \
          trial_ends_on = null, planned_end_on = null, cap_end_on = null",
     )
     .await;
     let unassigned = app
         .fixture_participant(CENTRE_A, "Nieprzydzielona", None, None)
         .await;
-    set(
-        &app,
-        unassigned,
-        "status = 'candidate', admitted_on = null, ops_agreement_name = null, ops_agreement_date = null, \
+    app.update_participant(unassigned, "status = 'candidate', admitted_on = null, ops_agreement_name = null, ops_agreement_date = null, \
          trial_ends_on = null, planned_end_on = null, cap_end_on = null",
     )
     .await;
@@ -114,8 +94,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     let graduate = app
         .fixture_participant(CENTRE_A, "Absolwentka", Some("socjalny1"), None)
         .await;
-    set(
-        &app,
+    app.update_participant(
         graduate,
         "status = 'graduate', ended_on = current_date - 200, graduation_outcome = 'employment', \
          employment_contract = 'permanent'",
@@ -135,8 +114,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     .unwrap();
     // Another centre's trial ending tomorrow: nobody here sees it.
     let elsewhere = app.fixture_participant(CENTRE_B, "Obca", None, None).await;
-    set(
-        &app,
+    app.update_participant(
         elsewhere,
         "status = 'trial', trial_ends_on = current_date + 1",
     )

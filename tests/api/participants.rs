@@ -1993,11 +1993,7 @@ async fn the_stored_tally_and_placement_flag_match_the_rows_after_every_kind_of_
         .execute(&app.db)
         .await
         .unwrap();
-    sqlx::query("update participant set status = 'graduate' where participant_id = $1")
-        .bind(first)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.update_participant(first, "status = 'graduate'").await;
     sqlx::query("update participant set phone = '600100200' where centre_id = $1")
         .bind(centre)
         .execute(&app.db)
@@ -2124,11 +2120,7 @@ async fn the_trial_period_is_confirmed_on_its_end_date_and_never_ends_in_graduat
         .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), None)
         .await;
     // The fixture's trial ended 60 days ago and was never confirmed.
-    sqlx::query("update participant set status = 'trial' where participant_id = $1")
-        .bind(id)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.update_participant(id, "status = 'trial'").await;
     let trial_end: time::Date =
         sqlx::query_scalar("select trial_ends_on from participant where participant_id = $1")
             .bind(id)
@@ -2174,11 +2166,7 @@ async fn statuses_and_headings_read_as_polish_does_for_the_person() {
     assert!(file.contains("Kandydatka"), "{file}");
     let (_, list) = page(&app, "/participants", &worker).await;
     assert!(list.contains("Kandydatka"));
-    sqlx::query("update participant set status = 'reserve' where participant_id = $1")
-        .bind(id)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.update_participant(id, "status = 'reserve'").await;
     let manager = app.login("kierownik").await;
     let (_, form) = page(&app, &format!("/participants/{id}/status/trial"), &manager).await;
     assert!(
@@ -2188,11 +2176,11 @@ async fn statuses_and_headings_read_as_polish_does_for_the_person() {
     let man = app
         .fixture_participant(CENTRE_A, "Zakończony", Some("socjalny1"), None)
         .await;
-    sqlx::query("update participant set status = 'terminated', ended_on = current_date, termination_reason = 'withdrawal' where participant_id = $1")
-        .bind(man)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    app.update_participant(
+        man,
+        "status = 'terminated', ended_on = current_date, termination_reason = 'withdrawal'",
+    )
+    .await;
     let (_, file) = page(&app, &format!("/participants/{man}"), &manager).await;
     assert!(file.contains("Zakończył udział (przerwał)"));
 }
@@ -2203,15 +2191,7 @@ async fn a_graduates_file_shows_the_follow_up_schedule_with_what_is_due() {
     let id = app
         .fixture_participant(CENTRE_A, "Monitorowany", Some("socjalny1"), None)
         .await;
-    sqlx::query(
-        "update participant set status = 'graduate', ended_on = current_date - 200,
-             graduation_outcome = 'employment', employment_contract = 'permanent'
-         where participant_id = $1",
-    )
-    .bind(id)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    app.update_participant(id, "status = 'graduate', ended_on = current_date - 200, graduation_outcome = 'employment', employment_contract = 'permanent'").await;
     sqlx::query(
         "insert into follow_up (participant_id, centre_id, sequence, due_on, contacted_on)
          select $1, centre_id, s.n, s.due, s.contacted
