@@ -167,6 +167,31 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         )
         .execute(&mut *tx)
         .await?;
+        // Work on the manager's and social worker's Start: one participant whose workshop
+        // placement ended last week (the workshop closed), and one graduate whose latest
+        // follow-up contact did not take place.
+        sqlx::query!(
+            r#"update workshop_membership set member_until = $2
+               where member_until is null and participant_id = (
+                   select participant_id from participant
+                   where centre_id = $1 and status = 'participant' and has_workshop
+                   order by surname desc, participant_id limit 1)"#,
+            centre_id,
+            today - Duration::days(7)
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            r#"update follow_up set contacted_on = null
+               where follow_up_id = (
+                   select f.follow_up_id from follow_up f join participant p using (participant_id)
+                   where p.centre_id = $1 and p.status = 'graduate' and f.due_on <= $2
+                   order by f.due_on desc limit 1)"#,
+            centre_id,
+            today
+        )
+        .execute(&mut *tx)
+        .await?;
         // One active participant close to the planned end, with an extension on record.
         let manager = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'manager' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)
