@@ -7,6 +7,7 @@
 
 mod copy;
 mod names;
+mod notes;
 pub mod participants;
 
 use anyhow::Context;
@@ -192,6 +193,7 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         )
         .execute(&mut *tx)
         .await?;
+        notes::seed(&mut tx, centre_id, today).await?;
         // One active participant close to the planned end, with an extension on record.
         let manager = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'manager' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)

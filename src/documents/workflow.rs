@@ -80,6 +80,20 @@ impl Step {
         }
     }
 
+    /// What the history says of a step recorded with `code` ("zatwierdzono"); `None` for a
+    /// code this version does not know.
+    pub fn history_label(code: &str) -> Option<&'static str> {
+        Some(match code {
+            "submit" => "przekazano do zatwierdzenia",
+            "return" => "zwrócono do poprawy",
+            "approve" => "zatwierdzono",
+            "sign" => "zapisano podpisy",
+            "start_realization" => "rozpoczęto realizację",
+            "close" => "zamknięto",
+            _ => return None,
+        })
+    }
+
     /// Polish flash message shown once the step is done.
     pub fn done_message(&self) -> &'static str {
         match self {

@@ -11,7 +11,7 @@ pub mod fold;
 mod participant;
 mod role;
 
-pub use participant::{Category, Sensitivity, Status};
+pub use participant::{Category, NoteVisibility, Sensitivity, Status};
 pub use role::Role;
 
 /// A closed vocabulary: a fixed set of values, each with a stable code (stored in the database,

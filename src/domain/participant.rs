@@ -88,6 +88,32 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Who reads a case note on a participant's file: chosen by its author; what each role
+    /// reads of each is the policy's field table (`Field::for_note`).
+    #[derive(sqlx::Type)]
+    #[sqlx(type_name = "case_note_visibility", rename_all = "snake_case")]
+    pub enum NoteVisibility {
+        /// Everyone who may open the file.
+        Team = ("team", "Zespół – każdy, kto może otworzyć teczkę"),
+        /// The manager and the file's social worker.
+        SocialWork = ("social_work", "Praca socjalna – kierownik i pracownik socjalny"),
+        /// Psychologists only (a therapy note; the manager sees that it exists).
+        Psychologist = ("psychologist", "Tylko psycholog – notatka terapeutyczna"),
+    }
+}
+
+impl NoteVisibility {
+    /// The short form the timeline shows beside a note.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            NoteVisibility::Team => "widoczna dla zespołu",
+            NoteVisibility::SocialWork => "praca socjalna",
+            NoteVisibility::Psychologist => "tylko psycholog",
+        }
+    }
+}
+
 /// How sensitive a category's label is (LAW.md "Who may take part").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sensitivity {

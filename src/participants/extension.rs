@@ -149,9 +149,7 @@ impl ExtensionForm {
         };
         match transition::check_extension(now, &extension, rules, today) {
             Ok(()) => {}
-            Err(Refusal::Invalid(found)) => {
-                errors.extend(found.iter().map(|(f, m)| (*f, m.clone())))
-            }
+            Err(Refusal::Invalid(found)) => errors.merge(&found),
             Err(other) => return Err(other.into()),
         }
         match reason {

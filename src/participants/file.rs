@@ -4,14 +4,16 @@
 //! in the same statement as the read: if it cannot be written, nothing is shown.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::db::{self, Document, Extension, FileRead, FollowUpContact, Parts, StatusChange};
+use super::db::{self, Document, Extension, FileRead, FollowUpContact, Parts};
 use super::lifecycle::STEPS;
 use super::model::{DocumentKind, missing_documents};
+use super::notes::{self, Timeline};
 use super::views::{ending_warning, opt_date};
 use crate::auth::policy::{self, Action, Field, ParticipantFacts, Refusal, Target, Visibility};
 use crate::auth::session::CurrentUser;
@@ -99,11 +101,10 @@ fn follow_up_lines(contacts: Vec<FollowUpContact>, today: Date) -> Vec<FollowUpL
         .collect()
 }
 
-/// The status history with the outcome or the reason of the end.
+/// How participation ended: the outcome or the reason (the changes are on the timeline).
 struct History {
     outcome: Option<String>,
     termination: Option<&'static str>,
-    changes: Vec<StatusChange>,
 }
 
 /// A recruitment document slot of the checklist.
@@ -152,6 +153,15 @@ struct ShowPage {
     documents: Option<Documents>,
     /// The reader may see who opened the file (a link to that page).
     access_log: bool,
+    /// A page of notes, status changes and document steps, newest first.
+    timeline: Timeline,
+}
+
+/// `?before=` the timeline's cursor: the page below the last entry of the previous one.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct FileQuery {
+    #[serde(default)]
+    before: String,
 }
 
 impl ShowPage {
@@ -169,7 +179,12 @@ pub(super) async fn show_participant(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
+    Query(query): Query<FileQuery>,
 ) -> Result<Response> {
+    let before = match query.before.as_str() {
+        "" => None,
+        raw => Some(db::notes::Cursor::parse(raw).ok_or(AppError::NotFound)?),
+    };
     // What the reader sees of a file they may open depends on them alone; which files they may
     // open is the policy's scope, which the read applies: one statement reads the file and
     // writes the view's audit row, and outside the scope does neither.
@@ -184,9 +199,9 @@ pub(super) async fn show_participant(
         )
         .collect();
     let parts = Parts {
-        history: sees.shows(Field::StatusHistory),
         extensions: sees.shows(Field::Participation),
         documents: sees.shows(Field::RecruitmentDocuments),
+        timeline: notes::timeline_read(&sees, before),
     };
     let file = db::File {
         centre_id: user.centre_id,
@@ -199,7 +214,7 @@ pub(super) async fn show_participant(
         return Err(refused_view(&state, &user, id).await);
     };
     let facts = read.facts();
-    render(&page(&state, &user, &facts, &sees, read))
+    render(&page(&state, &user, &facts, &sees, read, before.is_none()))
 }
 
 /// No file was read: a participant of another centre or none at all is simply not found; one
@@ -222,13 +237,14 @@ fn page(
     facts: &ParticipantFacts,
     sees: &Visibility,
     read: FileRead,
+    first_page: bool,
 ) -> ShowPage {
     let FileRead {
         record: p,
-        history,
         extensions,
         documents: stored,
         follow_ups,
+        timeline,
         ..
     } = read;
     let target = Target::Participant(facts);
@@ -332,12 +348,19 @@ fn page(
                 None => o.label().to_owned(),
             }),
             termination: p.termination_reason.map(|r| r.label()),
-            changes: history,
         }),
         documents: sees.reveal(Field::RecruitmentDocuments, || {
             documents(stored, p.data.consent_date)
         }),
         access_log: sees.shows(Field::FileAudit),
+        timeline: notes::timeline(
+            user,
+            sees,
+            &p,
+            timeline,
+            first_page,
+            can(Action::AddCaseNote),
+        ),
     }
 }
 

@@ -386,7 +386,7 @@ impl ParticipantForm {
                 None
             };
             if let Some(problem) = problem {
-                errors.entry(field).or_insert_with(|| problem.into());
+                errors.add_if_absent(field, problem);
             }
         }
         Some((pesel, birth_date?, sex, id_document))

@@ -1,6 +1,6 @@
 //! Participants: the registry (list, search), registration and editing, the participant's file,
 //! the lifecycle (status changes, extensions), the caseload, workshop placement and the
-//! recruitment documents.
+//! recruitment documents, the case notes and the file's timeline.
 //!
 //! Invariants: every query is scoped to the actor's centre; a participant outside the actor's
 //! scope answers 404, exactly like one that does not exist; the file holds only the parts
@@ -22,6 +22,7 @@ mod inbox;
 mod lifecycle;
 mod list;
 pub mod model;
+mod notes;
 pub mod pesel;
 pub mod record;
 mod recruitment;
@@ -46,6 +47,18 @@ pub fn routes() -> Vec<Route> {
         Route::get("/participants/new", Work, register::new_participant_form),
         Route::post("/participants", Work, register::create_participant),
         Route::get("/participants/{id}", File, file::show_participant),
+        Route::get("/participants/{id}/notes/new", File, notes::note_form),
+        Route::post("/participants/{id}/notes", File, notes::add_note),
+        Route::get(
+            "/participants/{id}/notes/{note}/correction",
+            File,
+            notes::correction_form,
+        ),
+        Route::post(
+            "/participants/{id}/notes/{note}/correction",
+            File,
+            notes::correct_note,
+        ),
         Route::get(
             "/participants/{id}/access-log",
             File,

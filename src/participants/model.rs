@@ -159,3 +159,21 @@ mod tests {
         assert!(missing_documents(all, false).is_empty());
     }
 }
+
+vocabulary! {
+    /// What a case note records.
+    #[derive(sqlx::Type)]
+    #[sqlx(type_name = "case_note_kind", rename_all = "snake_case")]
+    pub enum NoteKind {
+        /// A conversation with the person.
+        Conversation = ("conversation", "Rozmowa"),
+        /// A visit at the person's home.
+        HomeVisit = ("home_visit", "Wizyta w miejscu zamieszkania"),
+        /// A phone call.
+        PhoneCall = ("phone_call", "Rozmowa telefoniczna"),
+        /// A contact with an institution (OPS, PUP, court, therapy facility…).
+        Institution = ("institution", "Kontakt z instytucją"),
+        /// Anything else.
+        Other = ("other", "Inne"),
+    }
+}

@@ -177,7 +177,7 @@ pub fn check(
     let mut errors = FieldErrors::new();
     let mut date = |check: Result<Date, String>| {
         if let Err(message) = check {
-            errors.entry("date").or_insert(message);
+            errors.add_if_absent("date", message);
         }
     };
     date(not_in_future(on, today));

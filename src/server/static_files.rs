@@ -21,6 +21,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/session.js"),
     ),
+    (
+        "js/forms.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/forms.js"),
+    ),
 ];
 
 /// `GET /static/{*path}`.

@@ -3,17 +3,15 @@
 //! validation turns them into domain values or into `FieldErrors`, and the page is shown again
 //! with the user's input and the messages (status 422).
 
-use std::collections::BTreeMap;
-use std::ops::{Deref, DerefMut};
-
 use time::Date;
 
 use crate::domain::Vocabulary;
 use crate::validate::dates;
 
-/// Field name → Polish message shown next to that field.
+/// Field name → Polish message shown next to that field, in the order the checks found them
+/// (the form's order), which is the order of the error summary at the top of the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(Vec<(&'static str, String)>);
 
 impl FieldErrors {
     /// No errors yet.
@@ -23,12 +21,31 @@ impl FieldErrors {
 
     /// The message for `field`, if any (templates: `errors.field("surname")`).
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.as_str())
     }
 
-    /// Records `message` for `field` (replacing an earlier one).
+    /// Whether `field` has a message.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.field(name).is_some()
+    }
+
+    /// Records `message` for `field` (replacing an earlier one, in its place).
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.insert(field, message.into());
+        let message = message.into();
+        match self.0.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, m)) => *m = message,
+            None => self.0.push((field, message)),
+        }
+    }
+
+    /// Records `message` for `field` unless it has one already (the first problem found).
+    pub fn add_if_absent(&mut self, field: &'static str, message: impl Into<String>) {
+        if !self.contains_key(field) {
+            self.0.push((field, message.into()));
+        }
     }
 
     /// The value of a check, or `None` with its message recorded for `field`.
@@ -41,19 +58,37 @@ impl FieldErrors {
             }
         }
     }
-}
 
-impl Deref for FieldErrors {
-    type Target = BTreeMap<&'static str, String>;
+    /// Every message of `other`, after these.
+    pub fn merge(&mut self, other: &FieldErrors) {
+        for (field, message) in &other.0 {
+            self.add(field, message.clone());
+        }
+    }
 
-    fn deref(&self) -> &Self::Target {
-        &self.0
+    /// No field has a message.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many fields have a message.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// (field, message) in the form's order: the error summary's links.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(f, m)| (*f, m.as_str()))
     }
 }
 
-impl DerefMut for FieldErrors {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+/// `errors["field"]`: the message of a field that has one (tests; panics otherwise).
+impl std::ops::Index<&str> for FieldErrors {
+    type Output = str;
+
+    fn index(&self, name: &str) -> &str {
+        self.field(name)
+            .unwrap_or_else(|| panic!("no message for `{name}`"))
     }
 }
 
@@ -147,6 +182,14 @@ mod tests {
         assert_eq!(errors.field("b"), Some("Zło."));
         assert_eq!(errors.field("a"), None);
         assert_eq!(errors.len(), 1);
+        errors.add("a", "Pierwszy.");
+        errors.add_if_absent("b", "Inny.");
+        errors.add("b", "Drugi.");
+        // The summary keeps the order the checks found the problems in.
+        assert_eq!(
+            errors.iter().collect::<Vec<_>>(),
+            [("b", "Drugi."), ("a", "Pierwszy.")]
+        );
     }
 
     #[test]

@@ -23,6 +23,15 @@ enum Scope {
     Other,
 }
 
+/// Everyone who works with participants (all but the administrator).
+const WORKERS: &[Role] = &[
+    Role::Manager,
+    Role::SocialWorker,
+    Role::Psychologist,
+    Role::CareerAdvisor,
+    Role::Instructor,
+];
+
 /// What a principal gets from a route. `None`: the route is missing from the matrix.
 fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option<u16> {
     const TO_LOGIN: u16 = 303;
@@ -75,18 +84,18 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/participants") => keepers(303),
         // The file: open to everyone whose scope includes the participant (the fixture is the
         // social worker's own, active and in the instructor's workshop), 404 elsewhere.
-        ("GET", "/participants/{id}") => participant_in_scope(
-            who,
-            scope,
-            &[
-                Role::Manager,
-                Role::SocialWorker,
-                Role::Psychologist,
-                Role::CareerAdvisor,
-                Role::Instructor,
-            ],
-            200,
-        ),
+        ("GET", "/participants/{id}") => participant_in_scope(who, scope, WORKERS, 200),
+        // Anyone who opens the file may add a note (posted empty here: 422, nothing written).
+        ("GET", "/participants/{id}/notes/new") => participant_in_scope(who, scope, WORKERS, 200),
+        ("POST", "/participants/{id}/notes") => participant_in_scope(who, scope, WORKERS, 422),
+        // Only its author corrects a note (the fixture's team note is the manager's; the others
+        // who read it are refused).
+        ("GET", "/participants/{id}/notes/{note}/correction") => {
+            participant_in_scope(who, scope, &[Role::Manager], 200)
+        }
+        ("POST", "/participants/{id}/notes/{note}/correction") => {
+            participant_in_scope(who, scope, &[Role::Manager], 422)
+        }
         (
             "GET",
             "/participants/{id}/edit"
@@ -204,6 +213,11 @@ async fn body_for(
                 ("reason".into(), String::new()),
             ]
         }
+        "/participants/{id}/notes" | "/participants/{id}/notes/{note}/correction" => {
+            ["noted_on", "kind", "topic", "body", "visibility"]
+                .map(|f| (f.to_owned(), String::new()))
+                .to_vec()
+        }
         "/participants/{id}/extension" => vec![
             ("decided_on".into(), String::new()),
             ("new_end".into(), String::new()),
@@ -296,6 +310,9 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 Some(other_workshop),
             )
             .await;
+        // A team note on each file, written by the centre's manager.
+        let own_note = app.note(own_participant, "kierownik", "team").await;
+        let other_note = app.note(other_participant, "kierownik2", "team").await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
             let scopes: &[Scope] = if pattern.contains("{id}") {
@@ -320,8 +337,14 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 } else {
                     app.user_id(target_login).await
                 };
+                let note = if scope == Scope::Own {
+                    own_note
+                } else {
+                    other_note
+                };
                 let path = pattern
                     .replace("{id}", &target.to_string())
+                    .replace("{note}", &note.to_string())
                     .replace("{*path}", "css/app.css")
                     .replace("{target}", "terminated");
                 let fields = body_for(&app, pattern, target_login, participant, n).await;

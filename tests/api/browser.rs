@@ -61,13 +61,7 @@ async fn a_social_worker_logs_in_sees_the_home_page_and_logs_out() {
 async fn the_admin_screens_and_error_pages_pass_axe() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#login", "admin").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
-    browser.wait_for_path("/").await;
+    browser.sign_in(&app.address, "admin").await;
     browser.assert_accessible("admin home").await;
     browser.goto(&format!("{}/admin/users", app.address)).await;
     browser.assert_accessible("staff list").await;
@@ -121,19 +115,7 @@ async fn the_accessibility_check_does_catch_a_violation() {
 async fn a_social_worker_registers_finds_and_opens_a_candidate_that_a_colleague_cannot_open() {
     let app = spawn_app().await;
     let browser = Browser::start().await;
-    let sign_in = |login: &'static str| {
-        let browser = &browser;
-        let address = app.address.clone();
-        async move {
-            browser.goto(&format!("{address}/login")).await;
-            browser.fill("#login", login).await;
-            browser.fill("#password", PASSWORD).await;
-            browser
-                .click("form[action='/login'] button[type=submit]")
-                .await;
-            browser.wait_for_path("/").await;
-        }
-    };
+    let sign_in = |login: &'static str| browser.sign_in(&app.address, login);
     sign_in("socjalny1").await;
     browser
         .goto(&format!("{}/participants/new", app.address))
@@ -231,13 +213,7 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     app.update_participant(trial, "status = 'trial', trial_ends_on = current_date + 2")
         .await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#login", "kierownik").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
-    browser.wait_for_path("/").await;
+    browser.sign_in(&app.address, "kierownik").await;
     let home = browser.text().await;
     assert!(home.contains("Okres próbny kończy się") && home.contains("Próbna Jan"));
     browser.assert_accessible("manager home").await;
@@ -289,13 +265,7 @@ async fn the_idle_timeout_warning_appears_and_extends_the_session_without_leavin
     // A 2 min 5 s idle timeout with the usual 2-minute warning: the dialog opens after ~5 s.
     let app = spawn_app_with(|c| c.session_idle = std::time::Duration::from_secs(125)).await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#login", "socjalny1").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
-    browser.wait_for_path("/").await;
+    browser.sign_in(&app.address, "socjalny1").await;
     browser
         .goto(&format!("{}/account/password", app.address))
         .await;

@@ -296,8 +296,16 @@ pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String)
     if std::env::var_os("TEST_LOG").is_some() {
         teczka::telemetry::init(teczka::config::LogFormat::Pretty);
     }
+    // Fixtures date things with `current_date`: in Polish time, like the app's "today" (between
+    // 23:00 and 01:00 UTC the two days differ, and a fixture would land on the wrong day).
     let db = PgPoolOptions::new()
         .max_connections(4)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("set time zone 'Europe/Warsaw'").await?;
+                Ok(())
+            })
+        })
         .connect_with(connect_options(OWNER_ROLE, &database))
         .await
         .unwrap();
@@ -746,6 +754,24 @@ impl TestApp {
         .execute(&self.db)
         .await
         .unwrap();
+    }
+
+    /// A case note on `participant`'s file by `author` (a login) with `visibility` (a code),
+    /// arranged directly in the database; its id.
+    pub async fn note(&self, participant: Uuid, author: &str, visibility: &str) -> Uuid {
+        sqlx::query_scalar(
+            "insert into case_note (centre_id, participant_id, author_id, noted_on, kind, topic, body, visibility)
+             select p.centre_id, p.participant_id, u.staff_user_id, current_date - 1, 'conversation',
+                    'Notatka z ' || $3, 'Treść notatki (' || $3 || ').', $3::case_note_visibility
+             from participant p, staff_user u where p.participant_id = $1 and u.login = $2
+             returning case_note_id",
+        )
+        .bind(participant)
+        .bind(author)
+        .bind(visibility)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
     }
 
     /// A participant already in the programme (admitted 3 months ago), arranged directly in

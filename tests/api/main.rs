@@ -16,6 +16,8 @@ mod errors;
 mod health;
 mod home;
 mod layout;
+mod notes;
 mod participants;
 mod password;
 mod resilience;
+mod scenario;

@@ -518,7 +518,7 @@ async fn every_role_sees_exactly_the_parts_of_the_file_the_rule_table_allows() {
     let referral = "Zgłoszenie, skierowanie i zgody";
     let documents = "Dokumenty rekrutacyjne";
     let viewers = "Kto przeglądał teczkę";
-    let history = "Historia statusu";
+    let history = "Notatki i historia statusu";
     let contact = "<dt>Telefon</dt>";
     //            role          general health criminal personal referral docs  viewers history contact
     let table = [
@@ -658,7 +658,7 @@ async fn every_file_view_is_audited_with_what_was_shown_and_the_manager_sees_who
     .unwrap();
     assert_eq!(rows.len(), 3);
     assert!(rows[0].1.contains("categories.criminal"));
-    assert_eq!(rows[1].1, "identity,contact,participation");
+    assert_eq!(rows[1].1, "identity,contact,participation,notes.team");
     let manager = app.login("kierownik").await;
     let (_, file) = page(&app, &path, &manager).await;
     assert!(file.contains(&format!("href=\"{path}/access-log\"")));

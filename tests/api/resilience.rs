@@ -159,13 +159,19 @@ async fn audit_rows_carry_actor_role_centre_request_id_ip_and_utc_time() {
         .to_str()
         .unwrap()
         .to_owned();
+    // The fixtures' pool reads in Polish time; the stored moment is read back in UTC here.
+    let mut conn = app.db.acquire().await.unwrap();
+    sqlx::query("set time zone 'UTC'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     let row: (String, String, String, String, String, String, i32) = sqlx::query_as(
         "select a.actor_role::text, c.name, a.object_type, a.request_id, host(a.client_ip), a.outcome,
                 extract(timezone from a.occurred_at)::int
          from audit_event a join centre c on c.centre_id = a.centre_id
          where a.action = 'login.success'",
     )
-    .fetch_one(&app.db)
+    .fetch_one(&mut *conn)
     .await
     .unwrap();
     assert_eq!(

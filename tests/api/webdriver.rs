@@ -214,6 +214,16 @@ impl Browser {
         .to_owned()
     }
 
+    /// Signs `login` in with the test password at `address` and waits for Start.
+    pub async fn sign_in(&self, address: &str, login: &str) {
+        self.goto(&format!("{address}/login")).await;
+        self.fill("#login", login).await;
+        self.fill("#password", crate::helpers::PASSWORD).await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
+        self.wait_for_path("/").await;
+    }
+
     /// Runs a script in the page.
     pub async fn execute(&self, script: &str, args: Value) -> Value {
         self.command(

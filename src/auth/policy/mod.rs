@@ -23,9 +23,9 @@ use uuid::Uuid;
 
 pub use documents::DocumentFacts;
 pub use participants::{
-    CaseloadFilter, Field, FilterRefusal, ListScope, ParticipantFacts, RowView, Visibility,
-    file_scope, filterable_categories, list_scope, may_search_by_pesel, narrow_caseload, row_view,
-    sees_participant, visible_fields,
+    CaseloadFilter, Field, FilterRefusal, ListScope, NoteAccess, ParticipantFacts, RowView,
+    Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
+    may_search_by_pesel, narrow_caseload, row_view, sees_participant, visible_fields,
 };
 
 use crate::domain::Role;
@@ -77,6 +77,8 @@ pub enum Action {
     AssignWorkshop,
     /// See who opened a participant's file ("Kto przeglądał teczkę").
     ViewAccessLog,
+    /// Add a case note to a participant's file (or correct one's own).
+    AddCaseNote,
     /// Submit a drafted document for approval.
     SubmitDocument,
     /// Return a submitted document to its author with a comment.
@@ -93,7 +95,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -116,6 +118,7 @@ impl Action {
         Action::AddRecruitmentDocument,
         Action::AssignWorkshop,
         Action::ViewAccessLog,
+        Action::AddCaseNote,
         Action::SubmitDocument,
         Action::ReturnDocument,
         Action::ApproveDocument,
@@ -149,6 +152,7 @@ impl Action {
             Action::AddRecruitmentDocument => "participant.add_document",
             Action::AssignWorkshop => "participant.assign_workshop",
             Action::ViewAccessLog => "participant.access_log",
+            Action::AddCaseNote => "participant.add_note",
             Action::SubmitDocument => "document.submit",
             Action::ReturnDocument => "document.return",
             Action::ApproveDocument => "document.approve",
@@ -262,7 +266,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::AssignSocialWorker
         | Action::AddRecruitmentDocument
         | Action::AssignWorkshop
-        | Action::ViewAccessLog => participants::allows(actor, action, target),
+        | Action::ViewAccessLog
+        | Action::AddCaseNote => participants::allows(actor, action, target),
         Action::SubmitDocument
         | Action::ReturnDocument
         | Action::ApproveDocument

@@ -8,7 +8,7 @@
 use uuid::Uuid;
 
 use super::{Action, Actor, Target};
-use crate::domain::{Category, Role, Sensitivity, Status};
+use crate::domain::{Category, NoteVisibility, Role, Sensitivity, Status};
 
 /// The facts about one participant (already known to be in the actor's centre).
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +67,9 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
             | Action::AssignSocialWorker,
             Target::Participant(_),
         ) => manager,
+        // Whoever may open the file may add a note to it (of a visibility they read, which the
+        // note's form and `Visibility::note_choices` keep to).
+        (Action::AddCaseNote, Target::Participant(_)) => reader(actor.role).is_some(),
         // Whoever may read the file's audit part (the field table) sees who opened it.
         (Action::ViewAccessLog, Target::Participant(_)) => {
             reader(actor.role).is_some_and(|r| readers(Field::FileAudit).contains(&r))
@@ -226,6 +229,14 @@ pub enum Field {
     RecruitmentDocuments,
     /// Who viewed the file.
     FileAudit,
+    /// Case notes for the team (everyone who may open the file).
+    NotesTeam,
+    /// Case notes for social work (the manager and the file's social worker).
+    NotesSocialWork,
+    /// Therapy notes, for psychologists only.
+    NotesTherapy,
+    /// That a therapy note exists (its date and author), not what it says.
+    NotesTherapyMarker,
 }
 
 impl Field {
@@ -242,6 +253,10 @@ impl Field {
             Field::StatusHistory => "status_history",
             Field::RecruitmentDocuments => "recruitment_documents",
             Field::FileAudit => "file_audit",
+            Field::NotesTeam => "notes.team",
+            Field::NotesSocialWork => "notes.social_work",
+            Field::NotesTherapy => "notes.psychologist",
+            Field::NotesTherapyMarker => "notes.psychologist_marker",
         }
     }
 
@@ -258,11 +273,15 @@ impl Field {
             Field::StatusHistory => "historia statusu",
             Field::RecruitmentDocuments => "dokumenty rekrutacyjne",
             Field::FileAudit => "rejestr dostępu",
+            Field::NotesTeam => "notatki – zespół",
+            Field::NotesSocialWork => "notatki – praca socjalna",
+            Field::NotesTherapy => "notatki psychologa",
+            Field::NotesTherapyMarker => "notatki psychologa – tylko data i autor",
         }
     }
 
     /// Every part, in the file's order.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 14] = [
         Field::Personal,
         Field::Contact,
         Field::Referral,
@@ -273,6 +292,10 @@ impl Field {
         Field::StatusHistory,
         Field::RecruitmentDocuments,
         Field::FileAudit,
+        Field::NotesTeam,
+        Field::NotesSocialWork,
+        Field::NotesTherapy,
+        Field::NotesTherapyMarker,
     ];
 
     /// The part named `code` in an audit row.
@@ -286,6 +309,15 @@ impl Field {
             Sensitivity::General => Field::CategoriesGeneral,
             Sensitivity::Health => Field::CategoriesHealth,
             Sensitivity::Criminal => Field::CategoriesCriminal,
+        }
+    }
+
+    /// The field that covers notes of this visibility.
+    pub fn for_note(visibility: NoteVisibility) -> Field {
+        match visibility {
+            NoteVisibility::Team => Field::NotesTeam,
+            NoteVisibility::SocialWork => Field::NotesSocialWork,
+            NoteVisibility::Psychologist => Field::NotesTherapy,
         }
     }
 }
@@ -306,7 +338,10 @@ use Reader::{
 
 /// The field-level rule table: who may read each part of a file they can open. Instructors
 /// never see health, addiction or prison data; only the manager and the caseworker see the
-/// prison record (it is not shared with the psychologist or career advisor).
+/// prison record (it is not shared with the psychologist or career advisor). Case notes: the
+/// team's for everyone who opens the file, social work's for the manager and the caseworker,
+/// therapy notes for the psychologist alone (the manager sees that one exists, to know that
+/// therapy is documented, never its text).
 const FIELD_RULES: &[(Field, &[Reader])] = &[
     (Field::Personal, &[Mg, Cw, Ps, Ca]),
     (Field::Contact, &[Mg, Cw, Ps, Ca, In]),
@@ -318,6 +353,10 @@ const FIELD_RULES: &[(Field, &[Reader])] = &[
     (Field::StatusHistory, &[Mg, Cw]),
     (Field::RecruitmentDocuments, &[Mg, Cw]),
     (Field::FileAudit, &[Mg]),
+    (Field::NotesTeam, &[Mg, Cw, Ps, Ca, In]),
+    (Field::NotesSocialWork, &[Mg, Cw]),
+    (Field::NotesTherapy, &[Ps]),
+    (Field::NotesTherapyMarker, &[Mg]),
 ];
 
 fn reader(role: Role) -> Option<Reader> {
@@ -391,6 +430,49 @@ impl Visibility {
     pub fn fields(&self) -> &[Field] {
         &self.fields
     }
+
+    /// How much of a note of `visibility` is shown.
+    pub fn note(&self, visibility: NoteVisibility) -> NoteAccess {
+        if self.shows(Field::for_note(visibility)) {
+            NoteAccess::Read
+        } else if visibility == NoteVisibility::Psychologist
+            && self.shows(Field::NotesTherapyMarker)
+        {
+            NoteAccess::Marker
+        } else {
+            NoteAccess::Hidden
+        }
+    }
+
+    /// The visibilities a reader may give a note they write: those they read themselves.
+    pub fn note_choices(&self) -> Vec<NoteVisibility> {
+        NoteVisibility::ALL
+            .into_iter()
+            .filter(|v| self.note(*v) == NoteAccess::Read)
+            .collect()
+    }
+}
+
+/// How much of one case note a reader sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteAccess {
+    /// All of it.
+    Read,
+    /// That it exists, when and by whom: not its kind, topic or text.
+    Marker,
+    /// Nothing: it is not on the reader's timeline.
+    Hidden,
+}
+
+/// Whether `actor` may correct a note `author_id` wrote: only its author, and only while they
+/// still read it (a correction is a new note of the same visibility).
+pub fn may_correct_note(
+    actor: Actor,
+    sees: &Visibility,
+    author_id: Uuid,
+    visibility: NoteVisibility,
+) -> bool {
+    actor.user_id == author_id && sees.note(visibility) == NoteAccess::Read
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The file page's read: the record, the status history, the extension decisions and the
-//! recruitment documents, in one statement that also writes the view's audit row ("who viewed
+//! The file page's read: the record, the extension decisions, the
+//! recruitment documents and a page of the timeline (`notes`), in one statement that also writes the view's audit row ("who viewed
 //! this file" has its own page, `db::access_log`). The row and the read are one statement, so
 //! one implicit transaction: if
 //! the row cannot be written, nothing is read. The lists a reader may not see are not read.
@@ -10,26 +10,15 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::Date;
 use uuid::Uuid;
 
+use super::notes::{TimelineEntry, TimelineRead, push_timeline};
 use super::{record_columns, record_from};
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
 use crate::auth::policy::{ListScope, ParticipantFacts};
 use crate::auth::scope::push_scope;
-use crate::domain::Status;
 use crate::participants::model::DocumentKind;
 use crate::participants::record::Record;
 use crate::validate::dates;
-
-/// One row of the status history.
-#[derive(Debug, Clone, Deserialize)]
-pub struct StatusChange {
-    pub from_status: Option<Status>,
-    pub to_status: Status,
-    #[serde(deserialize_with = "date")]
-    pub changed_on: Date,
-    pub reason: Option<String>,
-    pub decided_by: Option<String>,
-}
 
 /// One extension decision.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,7 +44,7 @@ pub struct Document {
 }
 
 /// A date as the database writes it into JSON (`2026-11-30`).
-fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+pub(super) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
     let text = String::deserialize(d)?;
     dates::parse(&text).map_err(serde::de::Error::custom)
 }
@@ -78,11 +67,12 @@ fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Err
 }
 
 /// The lists a reader may see (the others are not read).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Parts {
-    pub history: bool,
     pub extensions: bool,
     pub documents: bool,
+    /// The timeline's notes, status changes and document steps the reader sees, from where.
+    pub timeline: TimelineRead,
 }
 
 /// What the file page shows.
@@ -93,14 +83,15 @@ pub struct FileRead {
     /// The reader runs the participant's workshop (a fact of the policy's).
     pub in_actor_workshop: bool,
     #[sqlx(json)]
-    pub history: Vec<StatusChange>,
-    #[sqlx(json)]
     pub extensions: Vec<Extension>,
     #[sqlx(json)]
     pub documents: Vec<Document>,
     /// A graduate's follow-up schedule (read with the participation dates).
     #[sqlx(json)]
     pub follow_ups: Vec<FollowUpContact>,
+    /// A page of the timeline, newest first (one more entry than a page when older ones exist).
+    #[sqlx(json)]
+    pub timeline: Vec<TimelineEntry>,
 }
 
 impl FileRead {
@@ -143,16 +134,6 @@ pub async fn read_file(
     ));
     q.push_bind(file.reader_id);
     q.push(") as in_actor_workshop, coalesce(case when ");
-    q.push_bind(parts.history);
-    q.push(
-        " then (select json_agg(json_build_object(
-                    'from_status', c.from_status, 'to_status', c.to_status, 'changed_on', c.changed_on,
-                    'reason', c.reason, 'decided_by', u.full_name)
-                    order by c.recorded_at, c.participant_status_change_id)
-                from participant_status_change c left join staff_user u on u.staff_user_id = c.decided_by
-                where c.participant_id = p.participant_id) end, '[]') as history,
-            coalesce(case when ",
-    );
     q.push_bind(parts.extensions);
     q.push(
         " then (select json_agg(json_build_object(
@@ -178,8 +159,9 @@ pub async fn read_file(
         " then (select json_agg(json_build_object(
                     'sequence', f.sequence, 'due_on', f.due_on, 'contacted_on', f.contacted_on)
                     order by f.sequence)
-                from follow_up f where f.participant_id = p.participant_id) end, '[]') as follow_ups",
+                from follow_up f where f.participant_id = p.participant_id) end, '[]') as follow_ups, ",
     );
+    push_timeline(&mut q, &parts.timeline);
     q.push(record_from!());
     q.push(" where ");
     file.push_where(&mut q);

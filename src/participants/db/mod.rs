@@ -6,10 +6,9 @@ pub mod file;
 pub mod inbox;
 mod lifecycle;
 mod list;
+pub mod notes;
 
-pub use file::{
-    Document, Extension, File, FileRead, FollowUpContact, Parts, StatusChange, read_file,
-};
+pub use file::{Document, Extension, File, FileRead, FollowUpContact, Parts, read_file};
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
     current_membership, extend, move_to_workshop, record_status,

@@ -64,7 +64,7 @@ fn outcome(result: Result<Option<Period>, Refusal>) -> (Want, Option<Period>) {
             let (field, message) = errors
                 .iter()
                 .next()
-                .map(|(f, m)| (*f, m.clone()))
+                .map(|(f, m)| (f, m.to_owned()))
                 .unwrap_or_default();
             // Leak is fine in a test: the table holds &'static str.
             (

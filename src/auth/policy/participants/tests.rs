@@ -321,3 +321,57 @@ fn only_the_manager_sees_who_opened_a_file() {
             .all(|f| Field::from_code(f.code()) == Some(*f))
     );
 }
+
+#[test]
+fn case_notes_are_read_written_and_corrected_per_the_table() {
+    use NoteAccess::{Hidden as H, Marker as M, Read as R};
+    use NoteVisibility::{Psychologist as Psy, SocialWork as Sw, Team};
+    // A participant every role but the administrator may open.
+    let p = participant(Some(ME), Status::Participant, true);
+    // role → what it sees of a note for the team, for social work, for the psychologist;
+    // the visibilities it may give a note it writes.
+    let table: [(Role, [NoteAccess; 3], &[NoteVisibility]); 6] = [
+        (Role::Manager, [R, R, M], &[Team, Sw]),
+        (Role::SocialWorker, [R, R, H], &[Team, Sw]),
+        (Role::Psychologist, [R, H, R], &[Team, Psy]),
+        (Role::CareerAdvisor, [R, H, H], &[Team]),
+        (Role::Instructor, [R, H, H], &[Team]),
+        (Role::Admin, [H, H, H], &[]),
+    ];
+    for (role, access, choices) in table {
+        let sees = Visibility::of(actor(role), &p);
+        for (visibility, want) in [Team, Sw, Psy].into_iter().zip(access) {
+            assert_eq!(sees.note(visibility), want, "{role:?} × {visibility:?}");
+        }
+        assert_eq!(sees.note_choices(), choices, "{role:?}");
+        let adds = check(actor(role), Action::AddCaseNote, Target::Participant(&p));
+        let want = if role == Role::Admin {
+            Err(Refusal::NotFound)
+        } else {
+            Ok(())
+        };
+        assert_eq!(adds, want, "{role:?}");
+        // Only the author corrects, and only a note they still read.
+        for visibility in [Team, Sw, Psy] {
+            let reads = sees.note(visibility) == R;
+            assert_eq!(
+                may_correct_note(actor(role), &sees, ME, visibility),
+                reads,
+                "{role:?} × {visibility:?}"
+            );
+            assert!(!may_correct_note(actor(role), &sees, OTHER, visibility));
+        }
+    }
+    // A social worker's view of another's participant: no file, so no notes.
+    let theirs = participant(Some(OTHER), Status::Participant, false);
+    let sw = Visibility::of(actor(Role::SocialWorker), &theirs);
+    assert_eq!(sw.note(Team), H);
+    assert_eq!(
+        check(
+            actor(Role::SocialWorker),
+            Action::AddCaseNote,
+            Target::Participant(&theirs)
+        ),
+        Err(Refusal::NotFound)
+    );
+}
