@@ -3,7 +3,7 @@
 //!
 //! Layers, each importing only from those below it: the entry (`main`, `cli`) → `app` →
 //! `server` (the route registry and layer stack) → the areas (`account`, `users`,
-//! `participants`, `follow_ups`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
+//! `participants`, `follow_ups`, `settings`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
 //! policy) → `audit` → `state` → the ground floor (`domain`, `validate`, `security`, `db`,
 //! `error`, `config`, `clock`, `telemetry`).
 
@@ -24,6 +24,7 @@ pub mod home;
 pub mod participants;
 pub mod security;
 pub mod server;
+pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod users;

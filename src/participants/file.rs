@@ -11,8 +11,8 @@ use time::Date;
 use uuid::Uuid;
 
 use super::db::{self, Document, Extension, FileRead, FollowUpContact, Parts};
-use super::lifecycle::STEPS;
 use super::model::{DocumentKind, missing_documents};
+use super::next::{NextSteps, next_steps};
 use super::notes::{self, Timeline};
 use super::views::{ending_warning, opt_date};
 use crate::auth::policy::{self, Action, Field, ParticipantFacts, Refusal, Target, Visibility};
@@ -122,12 +122,6 @@ struct Documents {
     missing: Vec<&'static str>,
 }
 
-/// An action button the actor may use.
-struct FileAction {
-    href: String,
-    label: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "participants/show.html")]
 struct ShowPage {
@@ -138,12 +132,9 @@ struct ShowPage {
     social_worker_name: Option<String>,
     workshop_name: Option<String>,
     warning: Option<String>,
-    actions: Vec<FileAction>,
-    can_edit: bool,
-    can_extend: bool,
-    can_assign_worker: bool,
+    /// The primary next step, the others, and ending participation (danger).
+    next: NextSteps,
     can_add_document: bool,
-    can_assign_workshop: bool,
     personal: Option<Personal>,
     phone: Option<Option<String>>,
     categories: Option<Categories>,
@@ -249,18 +240,12 @@ fn page(
     } = read;
     let target = Target::Participant(facts);
     let can = |action| user.can(action, target);
-    let actions = STEPS
-        .iter()
-        .filter(|step| p.status.can_move_to(step.target) && can(step.action))
-        .map(|step| FileAction {
-            href: format!(
-                "/participants/{}/status/{}",
-                p.participant_id,
-                step.target.code()
-            ),
-            label: step.button,
-        })
-        .collect();
+    let missing = if sees.shows(Field::RecruitmentDocuments) {
+        missing_documents(|kind| stored.iter().any(|d| d.kind == kind), true)
+    } else {
+        Vec::new()
+    };
+    let next = next_steps(&p, &missing, can, state.today());
     let pick = |s: Sensitivity| {
         sees.reveal(Field::for_categories(s), || {
             p.data
@@ -295,14 +280,8 @@ fn page(
                 ending_warning(p.status, p.planned_end_on, state.today())
             })
             .flatten(),
-        actions,
-        can_edit: can(Action::EditParticipant),
-        can_extend: can(Action::ExtendParticipation)
-            && p.status.is_active()
-            && p.planned_end_on.is_some(),
-        can_assign_worker: can(Action::AssignSocialWorker),
+        next,
         can_add_document: can(Action::AddRecruitmentDocument),
-        can_assign_workshop: can(Action::AssignWorkshop) && !p.status.has_ended(),
         personal: sees.reveal(Field::Personal, || Personal {
             pesel: p.data.pesel.as_ref().map(ToString::to_string),
             birth_date: p.data.birth_date,

@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use super::access;
 use super::db;
-use super::model::{ContractType, GraduationOutcome, TerminationReason};
+use super::model::{
+    ContractType, DocumentKind, GraduationOutcome, TerminationReason, missing_documents,
+};
 use super::record::Record;
 use super::rules::{ParticipationRules, Period};
 use super::transition::{self, Current, Graduation, OpsAgreement, Refusal, Transition};
@@ -28,6 +30,8 @@ use crate::validate::{self, dates};
 use crate::web::extract::SecureForm;
 use crate::web::forms::{Choice, FieldErrors, choices};
 use crate::web::page::{Layout, render, render_with_status};
+
+mod ending;
 
 /// A status change the file offers: its target, the action the policy decides on, the button.
 pub struct Step {
@@ -117,6 +121,12 @@ pub(super) struct TransitionForm {
     contract: String,
     #[serde(default)]
     reason: String,
+    /// Admission with recruitment documents missing, confirmed by the manager (a checkbox).
+    #[serde(default)]
+    admit_without_documents: Option<String>,
+    /// The confirmation page of an end of participation has been seen (`1`).
+    #[serde(default)]
+    confirmed: String,
 }
 
 impl TransitionForm {
@@ -193,6 +203,12 @@ struct StatusPage {
     errors: FieldErrors,
     rule_note: Option<String>,
     trial_end: Option<String>,
+    /// Admission: the recruitment checklist (document, on file).
+    checklist: Vec<(&'static str, bool)>,
+    /// Admission: the documents missing, by name.
+    missing: Vec<&'static str>,
+    /// Admission: the centre admits only with a complete file.
+    documents_required: bool,
     outcomes: Vec<Choice>,
     contracts: Vec<Choice>,
     reasons: Vec<Choice>,
@@ -220,11 +236,14 @@ async fn status_page(
     form: TransitionForm,
     errors: FieldErrors,
 ) -> Result<StatusPage> {
-    let rule_note = if target == Status::Trial {
+    let (rule_note, file) = if target == Status::Trial {
         let rules = ParticipationRules::load(&state.db, user.centre_id).await?;
-        Some(rules.on(state.today()).ok_or(Refusal::NoRule)?.explain())
+        let note = rules.on(state.today()).ok_or(Refusal::NoRule)?.explain();
+        let mut conn = state.db.acquire().await?;
+        let file = RecruitmentFile::load(&mut conn, user.centre_id, record.participant_id).await?;
+        (Some(note), file)
     } else {
-        None
+        (None, RecruitmentFile::default())
     };
     Ok(StatusPage {
         layout: Layout::for_user(
@@ -238,6 +257,12 @@ async fn status_page(
         target,
         rule_note,
         trial_end: record.trial_ends_on.map(dates::format),
+        checklist: DocumentKind::ALL
+            .into_iter()
+            .map(|k| (k.label(), !file.missing.contains(&k)))
+            .collect(),
+        missing: file.missing.iter().map(|k| k.label()).collect(),
+        documents_required: file.required,
         outcomes: choices::<GraduationOutcome>(&form.outcome),
         contracts: choices::<ContractType>(&form.contract),
         reasons: choices::<TerminationReason>(&form.reason),
@@ -290,11 +315,18 @@ pub(super) async fn change_status(
     let last_change = db::latest_change(&mut *tx, id).await?;
     let rules = ParticipationRules::load(&mut *tx, user.centre_id).await?;
     let now = current(&record, last_change);
+    let file = if step.target == Status::Trial {
+        RecruitmentFile::load(&mut tx, user.centre_id, id).await?
+    } else {
+        RecruitmentFile::default()
+    };
     let Checked {
         transition,
         note,
         period,
-    } = match checked(&form, step.target, &now, &rules, &state)? {
+    } = match checked(&form, step.target, &now, &rules, &state)
+        .map(|c| c.and_then(|c| file.admits(&form).map(|()| c)))?
+    {
         Ok(checked) => checked,
         Err(errors) => {
             drop(tx);
@@ -302,6 +334,12 @@ pub(super) async fn change_status(
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
+    // Ending participation is not undone: it is confirmed on a page that says what happens.
+    if matches!(step.target, Status::Graduate | Status::Terminated) && form.confirmed != "1" {
+        drop(tx);
+        let page = ending::confirmation(&state, &user, &record, step, &transition, &form);
+        return render(&page);
+    }
     let from = record.status;
     if !db::apply_transition(&mut tx, id, from, &transition, period).await? {
         return Err(Refusal::Impossible {
@@ -328,6 +366,57 @@ pub(super) async fn change_status(
         access::done(step.action, id).detail(format!("{}->{}", from.code(), step.target.code()));
     let message = format!("Nowy status: {}.", step.target.label());
     access::finish(tx, &user, id, event, &message).await
+}
+
+/// The recruitment file as admission sees it: which documents are missing and whether the
+/// centre admits only with a complete file.
+#[derive(Debug, Default)]
+struct RecruitmentFile {
+    missing: Vec<DocumentKind>,
+    required: bool,
+}
+
+impl RecruitmentFile {
+    async fn load(
+        db: &mut sqlx::PgConnection,
+        centre_id: Uuid,
+        participant_id: Uuid,
+    ) -> Result<RecruitmentFile> {
+        let on_file = db::document_kinds(&mut *db, participant_id).await?;
+        // The consent is recorded at registration (it is a required field there).
+        let missing = missing_documents(|k| on_file.contains(&k), true);
+        let required = db::documents_required(&mut *db, centre_id).await?;
+        Ok(RecruitmentFile { missing, required })
+    }
+
+    /// Whether the form may admit with this file: complete, or missing documents the manager
+    /// confirmed by name (unless the centre requires a complete file).
+    fn admits(&self, form: &TransitionForm) -> std::result::Result<(), FieldErrors> {
+        if self.missing.is_empty() {
+            return Ok(());
+        }
+        let names = self
+            .missing
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut errors = FieldErrors::new();
+        if self.required {
+            errors.add(
+                "documents",
+                format!("Ośrodek przyjmuje tylko z kompletem dokumentów rekrutacyjnych. Brakuje: {names}."),
+            );
+        } else if form.admit_without_documents.is_none() {
+            errors.add(
+                "admit_without_documents",
+                format!("Brakuje: {names}. Zaznacz, że przyjmujesz mimo braków, albo najpierw uzupełnij dokumenty."),
+            );
+        } else {
+            return Ok(());
+        }
+        Err(errors)
+    }
 }
 
 /// A change that passed the checks.

@@ -22,6 +22,7 @@ mod inbox;
 mod lifecycle;
 mod list;
 pub mod model;
+mod next;
 mod notes;
 pub mod pesel;
 pub mod record;

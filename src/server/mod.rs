@@ -43,6 +43,7 @@ pub fn routes() -> Vec<Route> {
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
+    routes.extend(crate::settings::routes());
     routes
 }
 

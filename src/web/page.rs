@@ -120,6 +120,9 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
         | Role::CareerAdvisor
         | Role::Instructor => links.push(("/participants", "Uczestnicy")),
     }
+    if role == Role::Manager {
+        links.push(("/settings", "Ustawienia CIS"));
+    }
     links.push(("/account/password", "Zmiana hasła"));
     links
         .into_iter()

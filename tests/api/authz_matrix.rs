@@ -67,6 +67,9 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/logout") => 303,
         ("POST", "/session/extend") => any_staff(204),
         ("GET", "/" | "/account/password") => any_staff(200),
+        // The centre's settings are the manager's.
+        ("GET", "/settings") => manager_only(who, 200),
+        ("POST", "/settings") => manager_only(who, 303),
         ("POST", "/account/password") => any_staff(422),
         ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),
         ("POST", "/admin/users") => admin_only(303),
@@ -125,6 +128,15 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         }
         _ => return None,
     })
+}
+
+/// The manager gets `ok`, other staff 403, anyone else the login page.
+fn manager_only(who: Principal, ok: u16) -> u16 {
+    match who {
+        Principal::Staff(Role::Manager) => ok,
+        Principal::Staff(_) => 403,
+        _ => 303,
+    }
 }
 
 /// Roles that work with participants (everyone but the administrator).

@@ -212,6 +212,11 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .await;
     app.update_participant(trial, "status = 'trial', trial_ends_on = current_date + 2")
         .await;
+    // On the reserve list without documents: the admission form with its checklist.
+    let reserve = app
+        .fixture_participant(CENTRE_A, "Rezerwowa", Some("socjalny1"), None)
+        .await;
+    app.before_admission(reserve, "reserve").await;
     let browser = Browser::start().await;
     browser.sign_in(&app.address, "kierownik").await;
     let home = browser.text().await;
@@ -228,6 +233,8 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         format!("/participants/{id}/workshop"),
         format!("/participants/{id}/documents/new"),
         "/participants?sort=ending".to_owned(),
+        "/settings".to_owned(),
+        format!("/participants/{reserve}/status/trial"),
     ] {
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;
@@ -242,6 +249,10 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
     browser.click("main form button[type=submit]").await;
     browser.wait_for_text("jedną z trzech przyczyn").await;
     browser.assert_accessible("termination with an error").await;
+    browser.choose("#reason", "withdrawal").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("Co się stanie").await;
+    browser.assert_accessible("termination to confirm").await;
     browser.resize(320, 700).await;
     browser
         .goto(&format!("{}/participants/{id}", app.address))

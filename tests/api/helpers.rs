@@ -756,6 +756,19 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Puts a fixture participant back before admission: `status` (candidate or reserve),
+    /// with none of the participation dates.
+    pub async fn before_admission(&self, id: Uuid, status: &str) {
+        self.update_participant(
+            id,
+            &format!(
+                "status = '{status}', admitted_on = null, trial_ends_on = null, planned_end_on = null,
+                 cap_end_on = null, ops_agreement_name = null, ops_agreement_date = null"
+            ),
+        )
+        .await;
+    }
+
     /// A case note on `participant`'s file by `author` (a login) with `visibility` (a code),
     /// arranged directly in the database; its id.
     pub async fn note(&self, participant: Uuid, author: &str, visibility: &str) -> Uuid {

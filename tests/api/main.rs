@@ -13,6 +13,7 @@ mod browser;
 mod csrf;
 mod documents;
 mod errors;
+mod guard_rails;
 mod health;
 mod home;
 mod layout;

@@ -79,6 +79,8 @@ pub enum Action {
     ViewAccessLog,
     /// Add a case note to a participant's file (or correct one's own).
     AddCaseNote,
+    /// Change the centre's settings (what admission requires).
+    EditCentreSettings,
     /// Submit a drafted document for approval.
     SubmitDocument,
     /// Return a submitted document to its author with a comment.
@@ -95,7 +97,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -119,6 +121,7 @@ impl Action {
         Action::AssignWorkshop,
         Action::ViewAccessLog,
         Action::AddCaseNote,
+        Action::EditCentreSettings,
         Action::SubmitDocument,
         Action::ReturnDocument,
         Action::ApproveDocument,
@@ -153,6 +156,7 @@ impl Action {
             Action::AssignWorkshop => "participant.assign_workshop",
             Action::ViewAccessLog => "participant.access_log",
             Action::AddCaseNote => "participant.add_note",
+            Action::EditCentreSettings => "centre.settings",
             Action::SubmitDocument => "document.submit",
             Action::ReturnDocument => "document.return",
             Action::ApproveDocument => "document.approve",
@@ -247,6 +251,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
     let allowed = match action {
         // Every signed-in role has a home page and its own password.
         Action::ViewHome | Action::ChangeOwnPassword => true,
+        // The manager runs the centre's programme and decides its rules.
+        Action::EditCentreSettings => actor.role == Role::Manager,
         Action::ViewStaff
         | Action::CreateStaff
         | Action::ChangeStaffRole
@@ -322,6 +328,7 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
+            Action::EditCentreSettings => &[Manager],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

@@ -262,3 +262,24 @@ pub async fn add_document(
     .fetch_one(db)
     .await
 }
+
+/// The kinds of recruitment document on the participant's file.
+pub async fn document_kinds(
+    db: impl PgExecutor<'_>,
+    participant_id: Uuid,
+) -> sqlx::Result<Vec<DocumentKind>> {
+    sqlx::query_scalar(
+        "select distinct kind from recruitment_document where participant_id = $1 order by kind",
+    )
+    .bind(participant_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Whether the centre admits only with a complete recruitment file.
+pub async fn documents_required(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select require_recruitment_documents from centre where centre_id = $1")
+        .bind(centre_id)
+        .fetch_one(db)
+        .await
+}

@@ -11,7 +11,8 @@ pub mod notes;
 pub use file::{Document, Extension, File, FileRead, FollowUpContact, Parts, read_file};
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
-    current_membership, extend, move_to_workshop, record_status,
+    current_membership, document_kinds, documents_required, extend, move_to_workshop,
+    record_status,
 };
 pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort};
 
