@@ -102,12 +102,13 @@ category_checkboxes! {
 pub type Errors = FieldErrors;
 
 impl ParticipantForm {
-    /// A blank registration form with sensible defaults (today's dates, consent wording).
+    /// A blank registration form with sensible defaults: the declaration and the consent are
+    /// signed at registration (today), the referral date is the referral's and is typed in
+    /// (it is rarely today), the consent's usual wording.
     pub fn blank(today: Date) -> Self {
         let today = dates::iso(today);
         Self {
             no_exclusion_date: today.clone(),
-            referral_date: today.clone(),
             consent_date: today,
             consent_scope: DEFAULT_CONSENT_SCOPE.into(),
             ..Self::default()
@@ -423,6 +424,7 @@ mod tests {
         f.applicant_institution = "GOPS w Lesznowoli".into();
         f.referrer = "pup".into();
         f.referrer_institution = "PUP w Piasecznie".into();
+        f.referral_date = "2026-11-16".into();
         f
     }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::db::{self, ListFilter, Search, Sort};
+use super::db::{self, ListFilter, Search, Sort, StatusFilter};
 use super::views::{ending_warning, opt_date, status_label};
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::{
@@ -74,8 +74,14 @@ pub(super) async fn search_participants(
         "" if user.role == Role::SocialWorker => "all".to_owned(),
         w => w.to_owned(),
     };
+    // A search looks for a person whatever their status.
+    let status = match form.status.as_str() {
+        "" => "all".to_owned(),
+        s => s.to_owned(),
+    };
     let query = ListQuery {
         worker,
+        status,
         sort: String::new(),
         ..form
     };
@@ -136,9 +142,11 @@ async fn parse_filters(state: &AppState, user: &CurrentUser, query: &ListQuery) 
     user.authorize(state, Action::ListParticipants, Target::Centre)
         .await?;
     let mut filter = ListFilter {
+        // The list shows who is in the programme now unless asked for more.
         status: match query.status.as_str() {
-            "" => None,
-            s => Some(Status::from_code(s).ok_or_else(bad_filter)?),
+            "" | "active" => StatusFilter::Active,
+            "all" => StatusFilter::Any,
+            s => StatusFilter::One(Status::from_code(s).ok_or_else(bad_filter)?),
         },
         category: match query.category.as_str() {
             "" => None,
@@ -236,6 +244,8 @@ struct ListRow {
     id: Uuid,
     name: String,
     status: &'static str,
+    /// The status's code (the badge's style).
+    status_code: &'static str,
     /// The actor may open the file.
     can_open: bool,
     /// Only name and status may be shown (another social worker's participant).
@@ -261,6 +271,8 @@ struct ListPage {
     is_social_worker: bool,
     next_after: Option<Uuid>,
     next_query: String,
+    /// Some filter differs from the default: the filter panel is shown open.
+    filters_open: bool,
 }
 
 async fn list_page(
@@ -321,6 +333,11 @@ async fn list_page(
         can_register: user.can(Action::RegisterParticipant, Target::Centre),
         is_social_worker: user.role == Role::SocialWorker,
         next_query: next_query(query),
+        filters_open: !(matches!(query.status.as_str(), "" | "active")
+            && query.category.is_empty()
+            && query.workshop.is_empty()
+            && query.sort.is_empty()
+            && query.worker.is_empty()),
     };
     render_with_status(page.status, &page)
 }
@@ -368,7 +385,7 @@ impl Filters {
     fn new(user: &CurrentUser, query: &ListQuery, names: &db::Names, sort: Sort) -> Self {
         let sort = sort_code(sort);
         Self {
-            statuses: choices::<Status>(&query.status),
+            statuses: status_choices(&query.status),
             categories: choices_of(&filterable_categories(user.role), &query.category),
             workers: worker_choices(user, names, &query.worker),
             workshops: names
@@ -383,6 +400,19 @@ impl Filters {
             ],
         }
     }
+}
+
+/// The status filter's options: the active ones (the default), everyone, one status.
+fn status_choices(current: &str) -> Vec<Choice> {
+    let mut options = vec![
+        Choice {
+            selected: current.is_empty() || current == "active",
+            ..Choice::new("active", "w programie (okres próbny i uczestnicy)", current)
+        },
+        Choice::new("all", "wszyscy", current),
+    ];
+    options.extend(choices::<Status>(current));
+    options
 }
 
 fn sort_code(sort: Sort) -> &'static str {
@@ -400,9 +430,13 @@ fn list_row(state: &AppState, user: &CurrentUser, r: db::Row) -> ListRow {
         id: r.participant_id,
         name: format!("{} {}", r.surname, r.first_names),
         status: status_label(r.status, r.sex.as_deref()),
+        status_code: r.status.code(),
         can_open: !limited,
         limited,
-        worker: shown(r.worker_name.unwrap_or_else(|| "–".to_owned())),
+        worker: shown(
+            r.worker_name
+                .unwrap_or_else(|| "nie przydzielono".to_owned()),
+        ),
         workshop: shown(r.workshop_name.unwrap_or_default()),
         planned_end: if r.status.is_active() {
             shown(opt_date(r.planned_end_on))

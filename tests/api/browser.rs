@@ -133,6 +133,14 @@ async fn a_social_worker_registers_finds_and_opens_a_candidate_that_a_colleague_
     browser.click("#no_exclusion").await;
     browser.choose("#applicant", "person").await;
     browser.choose("#referrer", "ops").await;
+    // The referral date is the referral's: typed in, not today by default.
+    assert_eq!(browser.value("#referral_date").await, "");
+    browser
+        .execute(
+            "document.querySelector('#referral_date').value = '2026-11-02';",
+            serde_json::json!([]),
+        )
+        .await;
     browser
         .fill("#referrer_institution", "GOPS Lesznowola")
         .await;
@@ -261,6 +269,22 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         !browser.overflows_horizontally().await,
         "the file scrolls sideways at 320 px"
     );
+    // The list becomes cards: no sideways scrolling, each row a block with its labels.
+    browser
+        .goto(&format!("{}/participants?status=all", app.address))
+        .await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the list scrolls sideways at 320 px"
+    );
+    let display = browser
+        .execute(
+            "return getComputedStyle(document.querySelector('table.cards tbody tr')).display;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(display, serde_json::json!("block"), "rows are cards");
+    browser.assert_accessible("the list as cards").await;
     browser
         .goto(&format!("{}/participants/{id}/access-log", app.address))
         .await;

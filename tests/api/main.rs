@@ -17,6 +17,7 @@ mod guard_rails;
 mod health;
 mod home;
 mod layout;
+mod list;
 mod notes;
 mod participants;
 mod password;

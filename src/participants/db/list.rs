@@ -26,12 +26,39 @@ pub enum Sort {
 /// What the list or search asks for; the scope comes from the actor.
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
-    pub status: Option<Status>,
+    pub status: StatusFilter,
     pub category: Option<Category>,
     /// `Some(None)`: only participants without a social worker.
     pub worker: Option<Option<Uuid>>,
     pub workshop: Option<Uuid>,
     pub after: Option<Uuid>,
+}
+
+/// Which statuses a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every status.
+    #[default]
+    Any,
+    /// In the programme now: the trial period and participants (the list's default).
+    Active,
+    /// One status.
+    One(Status),
+}
+
+impl StatusFilter {
+    /// `and …` over `column`, the status of the row.
+    fn push(self, q: &mut QueryBuilder<'_, Postgres>, column: &str) {
+        match self {
+            StatusFilter::Any => {}
+            StatusFilter::Active => {
+                q.push(format_args!(" and {column} in ('trial', 'participant')"));
+            }
+            StatusFilter::One(status) => {
+                q.push(format_args!(" and {column} = ")).push_bind(status);
+            }
+        }
+    }
 }
 
 /// A name or PESEL search.
@@ -133,7 +160,13 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
-    // `column` is one of two fixed expressions chosen below, never user input.
+    // `column` is one of the fixed keys below, never user input. The town matches whole
+    // (its index then gives the search order, migration 0014); names match by prefix.
+    if column == CITY_KEY {
+        q.push(format_args!(" {column} = "))
+            .push_bind(prefix.to_owned());
+        return;
+    }
     q.push(format_args!(" ({column} >= "))
         .push_bind(prefix.to_owned());
     q.push(format_args!(" and {column} < "))
@@ -146,11 +179,10 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
 /// folded by `domain::fold`.
 const SURNAME_KEY: &str = "p.surname_folded";
 const FIRST_KEY: &str = "p.first_names_folded";
+const CITY_KEY: &str = "p.city_folded";
 
 fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
-    if let Some(status) = filter.status {
-        q.push(" and p.status = ").push_bind(status);
-    }
+    filter.status.push(q, "p.status");
     if let Some(category) = filter.category {
         q.push(" and p.categories @> array[")
             .push_bind(category)
@@ -171,11 +203,15 @@ fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
 }
 
 /// The branches of a name search, each a conjunction of prefix ranges whose first part is the
-/// surname or the first-names index. One word matches either; two words match surname and
-/// first name in either order.
+/// surname or the first-names index, or the town (whole). One word matches any of the three;
+/// two words match surname and first name in either order.
 fn branches(search: &Search) -> Vec<Branch> {
     match search {
-        Search::OneWord(w) => vec![vec![(SURNAME_KEY, w.clone())], vec![(FIRST_KEY, w.clone())]],
+        Search::OneWord(w) => vec![
+            vec![(SURNAME_KEY, w.clone())],
+            vec![(FIRST_KEY, w.clone())],
+            vec![(CITY_KEY, w.clone())],
+        ],
         Search::TwoWords(a, b) => vec![
             vec![(SURNAME_KEY, a.clone()), (FIRST_KEY, b.clone())],
             vec![(SURNAME_KEY, b.clone()), (FIRST_KEY, a.clone())],
@@ -477,9 +513,7 @@ impl Listing<'_> {
                 .push_bind(cap + 1)
                 .push(")::int8 from participant_tally t where t.centre_id = ")
                 .push_bind(self.centre_id);
-            if let Some(status) = self.filter.status {
-                q.push(" and t.status = ").push_bind(status);
-            }
+            self.filter.status.push(q, "t.status");
             if self.scope == ListScope::Active {
                 q.push(" and t.status in ('trial', 'participant')");
             }

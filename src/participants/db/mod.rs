@@ -14,7 +14,7 @@ pub use lifecycle::{
     current_membership, document_kinds, documents_required, extend, move_to_workshop,
     record_status,
 };
-pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort};
+pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort, StatusFilter};
 
 use sqlx::query_builder::Separated;
 use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
