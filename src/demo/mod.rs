@@ -194,6 +194,37 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
         notes::seed(&mut tx, centre_id, today).await?;
+        // Who looked after whom: each file's first assignment at registration; two people
+        // first had another social worker and changed a month ago (the timeline shows both).
+        sqlx::query(
+            "with moved as (
+                 select participant_id from participant
+                 where centre_id = $1 and status = 'participant' and social_worker_id is not null
+                 order by surname desc limit 2
+             ), rows as (
+                 select p.participant_id, p.centre_id, p.social_worker_id, p.created_at,
+                        m.staff_user_id as manager, o.staff_user_id as other,
+                        p.participant_id in (select participant_id from moved) as moved
+                 from participant p
+                 join lateral (select staff_user_id from staff_user where centre_id = p.centre_id
+                               and role = 'manager' order by login limit 1) m on true
+                 left join lateral (select staff_user_id from staff_user where centre_id = p.centre_id
+                                    and role = 'social_worker' and staff_user_id <> p.social_worker_id
+                                    order by login limit 1) o on true
+                 where p.centre_id = $1 and p.social_worker_id is not null
+             )
+             insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by, changed_at)
+             select participant_id, centre_id, null,
+                    case when moved and other is not null then other else social_worker_id end,
+                    manager, least(created_at, now() - interval '60 days')
+             from rows
+             union all
+             select participant_id, centre_id, other, social_worker_id, manager, now() - interval '30 days'
+             from rows where moved and other is not null",
+        )
+        .bind(centre_id)
+        .execute(&mut *tx)
+        .await?;
         // One active participant close to the planned end, with an extension on record.
         let manager = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'manager' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)

@@ -101,7 +101,7 @@ pub(super) async fn assign_social_worker(
         let page = worker_page(&state, &user, &record, &form.social_worker, errors).await?;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    db::assign_social_worker(&mut *tx, id, worker.id).await?;
+    db::assign_social_worker(&mut *tx, user.centre_id, id, worker.id, user.user_id).await?;
     let event = access::done(Action::AssignSocialWorker, id).detail(worker.id.to_string());
     let message = format!("Przydzielono pracownika socjalnego: {}.", worker.name);
     access::finish(tx, &user, id, event, &message).await

@@ -273,6 +273,8 @@ struct ListPage {
     next_query: String,
     /// Some filter differs from the default: the filter panel is shown open.
     filters_open: bool,
+    /// The manager may tick rows and reassign them to a social worker.
+    can_reassign: bool,
 }
 
 async fn list_page(
@@ -333,6 +335,7 @@ async fn list_page(
         can_register: user.can(Action::RegisterParticipant, Target::Centre),
         is_social_worker: user.role == Role::SocialWorker,
         next_query: next_query(query),
+        can_reassign: user.can(Action::AssignSocialWorker, Target::Centre),
         filters_open: !(matches!(query.status.as_str(), "" | "active")
             && query.category.is_empty()
             && query.workshop.is_empty()

@@ -25,6 +25,7 @@ pub mod model;
 mod next;
 mod notes;
 pub mod pesel;
+mod reassign;
 pub mod record;
 mod recruitment;
 mod register;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/participants", Work, list::list_participants),
         Route::post("/participants/search", Work, list::search_participants),
+        Route::post("/participants/reassign", Work, reassign::reassign),
         Route::get("/participants/new", Work, register::new_participant_form),
         Route::post("/participants", Work, register::create_participant),
         Route::get("/participants/{id}", File, file::show_participant),

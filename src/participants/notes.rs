@@ -154,6 +154,18 @@ fn line(
             };
             line.body = e.reason;
         }
+        "worker" => {
+            line.title = match &e.topic {
+                Some(before) => format!(
+                    "Zmiana pracownika socjalnego: {before} → {}",
+                    e.body.as_deref().unwrap_or("–")
+                ),
+                None => format!(
+                    "Przydzielono pracownika socjalnego: {}",
+                    e.body.as_deref().unwrap_or("–")
+                ),
+            };
+        }
         _ => {
             let kind = e
                 .document_kind

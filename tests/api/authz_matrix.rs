@@ -84,6 +84,12 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ) => admin_in_scope(303),
         ("GET", "/participants") | ("POST", "/participants/search") => participant_staff(200),
         ("GET", "/participants/new") => keepers(200),
+        // The manager reassigns ticked participants (posted without confirmation: the review).
+        ("POST", "/participants/reassign") => match who {
+            Principal::Staff(Role::Manager) => 200,
+            Principal::Staff(_) => 403,
+            _ => TO_LOGIN,
+        },
         ("POST", "/participants") => keepers(303),
         // The file: open to everyone whose scope includes the participant (the fixture is the
         // social worker's own, active and in the instructor's workshop), 404 elsewhere.
@@ -200,6 +206,7 @@ async fn body_for(
             ("new_password_confirm".into(), String::new()),
         ],
         "/participants/search" => vec![("q".into(), "Macierz".into())],
+        "/participants/reassign" => vec![(format!("p_{participant}"), "on".into())],
         "/participants" => registration(
             "Rejestrowana",
             "Ewa",

@@ -285,6 +285,11 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .await;
     assert_eq!(display, serde_json::json!("block"), "rows are cards");
     browser.assert_accessible("the list as cards").await;
+    // Ticking a row and asking to reassign it: the review with the caseloads.
+    browser.click("#reassign input[type=checkbox]").await;
+    browser.click("#reassign button[type=submit]").await;
+    browser.wait_for_text("Nowy pracownik socjalny").await;
+    browser.assert_accessible("bulk reassignment review").await;
     browser
         .goto(&format!("{}/participants/{id}/access-log", app.address))
         .await;

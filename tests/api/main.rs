@@ -21,5 +21,6 @@ mod list;
 mod notes;
 mod participants;
 mod password;
+mod reassign;
 mod resilience;
 mod scenario;

@@ -328,7 +328,7 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
-            Action::EditCentreSettings => &[Manager],
+            Action::EditCentreSettings | Action::AssignSocialWorker => &[Manager],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

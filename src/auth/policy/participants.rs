@@ -67,6 +67,8 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
             | Action::AssignSocialWorker,
             Target::Participant(_),
         ) => manager,
+        // The manager reassigns several participants at once (each is asked about again).
+        (Action::AssignSocialWorker, Target::Centre) => manager,
         // Whoever may open the file may add a note to it (of a visibility they read, which the
         // note's form and `Visibility::note_choices` keep to).
         (Action::AddCaseNote, Target::Participant(_)) => reader(actor.role).is_some(),

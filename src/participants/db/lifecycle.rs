@@ -170,14 +170,27 @@ pub async fn extend(
 /// Assigns the social worker.
 pub async fn assign_social_worker(
     db: impl PgExecutor<'_>,
+    centre_id: Uuid,
     id: Uuid,
     worker: Uuid,
+    decided_by: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update participant set social_worker_id = $2, version = version + 1 where participant_id = $1",
-        id,
-        worker
+    // The change and its history row in one statement.
+    sqlx::query(
+        "with before as (
+             select social_worker_id from participant where participant_id = $1 and centre_id = $2
+         ), changed as (
+             update participant set social_worker_id = $3, version = version + 1
+             where participant_id = $1 and centre_id = $2
+             returning participant_id
+         )
+         insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by)
+         select c.participant_id, $2, (select social_worker_id from before), $3, $4 from changed c",
     )
+    .bind(id)
+    .bind(centre_id)
+    .bind(worker)
+    .bind(decided_by)
     .execute(db)
     .await?;
     Ok(())

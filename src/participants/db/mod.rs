@@ -7,6 +7,7 @@ pub mod inbox;
 mod lifecycle;
 mod list;
 pub mod notes;
+pub mod reassign;
 
 pub use file::{Document, Extension, File, FileRead, FollowUpContact, Parts, read_file};
 pub use lifecycle::{

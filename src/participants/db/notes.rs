@@ -1,5 +1,5 @@
-//! Case notes and the file's timeline: the notes a reader may see, the status changes and the
-//! documents' workflow steps, newest first, a page at a time. The timeline is a part of the
+//! Case notes and the file's timeline: the notes a reader may see, the status changes, the
+//! changes of social worker and the documents' workflow steps, newest first, a page at a time. The timeline is a part of the
 //! file page's one statement (`file::read_file` pushes it), so reading it is audited with the
 //! file view; the writes are plain inserts in the caller's transaction (notes are never
 //! updated: the database refuses it).
@@ -48,7 +48,8 @@ pub struct TimelineRead {
 /// a marker has no kind, topic or text).
 #[derive(Debug, Clone, Deserialize)]
 pub struct TimelineEntry {
-    /// `note`, `status` or `document`.
+    /// `note`, `status`, `document` or `worker` (a change of social worker: `topic` is the
+    /// one before, `body` the one after).
     pub entry: String,
     #[serde(deserialize_with = "super::file::date")]
     pub on_date: Date,
@@ -119,6 +120,18 @@ pub fn push_timeline(q: &mut QueryBuilder<'_, Postgres>, t: &TimelineRead) {
                 from document d join document_event d_e on d_e.document_id = d.document_id
                 join staff_user u on u.staff_user_id = d_e.decided_by
                 where d.participant_id = p.participant_id and ",
+    );
+    q.push_bind(t.history);
+    q.push(
+        "
+                union all
+                select 'worker', (w.changed_at at time zone 'Europe/Warsaw')::date, w.changed_at,
+                       w.social_worker_change_id, u.full_name, w.changed_by, null, null,
+                       fu.full_name, tu.full_name, null, null, null, null, null, null, null
+                from social_worker_change w join staff_user u on u.staff_user_id = w.changed_by
+                join staff_user tu on tu.staff_user_id = w.to_worker
+                left join staff_user fu on fu.staff_user_id = w.from_worker
+                where w.participant_id = p.participant_id and ",
     );
     q.push_bind(t.history);
     q.push(") e");
