@@ -404,9 +404,14 @@ async fn insert_admin(
     };
     let full_name = name.unwrap_or_else(|| "Administrator".to_owned());
     let expires_at = time::OffsetDateTime::now_utc() + config.one_time_password_ttl;
+    // The account and the first entry of its role history (nobody on record created it).
     let inserted = sqlx::query_scalar!(
-        r#"insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
-           values ($1, $2, $3, 'admin', $4, true, $5) returning staff_user_id"#,
+        r#"with account as (
+               insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
+               values ($1, $2, $3, 'admin', $4, true, $5) returning staff_user_id, role, created_at)
+           insert into staff_role_change (staff_user_id, to_role, changed_at)
+           select staff_user_id, role, created_at from account
+           returning staff_user_id"#,
         centre_id,
         login,
         full_name,

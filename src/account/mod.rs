@@ -194,6 +194,15 @@ async fn login(
         session::delete(&mut *tx, &token_hash(&old)).await?;
     }
     let new_session = session::create(&mut *tx, account.staff_user_id, now).await?;
+    // What the administrator's account page shows as the last login; not an edit of the
+    // account, so its version stays.
+    sqlx::query!(
+        "update staff_user set last_login_at = $2 where staff_user_id = $1",
+        account.staff_user_id,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
     let event = AuditEvent::new("login.success", Outcome::Success)
         .by(account.actor())
         .on("staff_user", account.staff_user_id);

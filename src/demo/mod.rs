@@ -9,6 +9,7 @@ mod copy;
 mod names;
 mod notes;
 pub mod participants;
+mod staff;
 
 use anyhow::Context;
 use rand::rngs::StdRng;
@@ -71,19 +72,9 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
             .await?;
             centre_ids.push(id);
         }
-        for (login, full_name, role, centre) in ACCOUNTS {
-            sqlx::query!(
-                "insert into staff_user (centre_id, login, full_name, role, password_hash) values ($1, $2, $3, $4, $5)",
-                centre_ids[centre],
-                login,
-                full_name,
-                role as Role,
-                hash
-            )
-            .execute(&mut *tx)
+        staff::seed(&mut tx, &centre_ids, &hash)
             .await
-            .with_context(|| format!("cannot create demo account {login}"))?;
-        }
+            .context("cannot create the demo accounts")?;
         tx.commit().await?;
         added = true;
     }

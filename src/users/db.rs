@@ -26,6 +26,8 @@ pub struct StaffAccount {
     pub locked: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
+    /// The last successful login (`None`: never signed in).
+    pub last_login_at: Option<OffsetDateTime>,
 }
 
 /// Every account of the centre, by name.
@@ -39,7 +41,7 @@ pub async fn list(
         r#"
         select u.staff_user_id, u.login, u.full_name, u.role as "role: Role", u.active,
                u.must_change_password, coalesce(t.locked_until > $2, false) as "locked!",
-               u.version
+               u.version, u.last_login_at
         from staff_user u left join login_throttle t on t.login_key = u.login
         where u.centre_id = $1
         order by u.full_name collate "pl-PL-x-icu", u.login
@@ -63,7 +65,7 @@ pub async fn find(
         r#"
         select u.staff_user_id, u.login, u.full_name, u.role as "role: Role", u.active,
                u.must_change_password, coalesce(t.locked_until > $3, false) as "locked!",
-               u.version
+               u.version, u.last_login_at
         from staff_user u left join login_throttle t on t.login_key = u.login
         where u.centre_id = $1 and u.staff_user_id = $2
         "#,
@@ -75,21 +77,24 @@ pub async fn find(
     .await
 }
 
-/// Locks one account of the centre for the rest of the transaction.
+/// One account of the centre, locked for the rest of the transaction.
 pub async fn lock(
     conn: &mut PgConnection,
     centre_id: Uuid,
     id: Uuid,
-) -> sqlx::Result<Option<(String, Role, bool, i32)>> {
-    let row = sqlx::query!(
-        r#"select login, role as "role: Role", active, version from staff_user
-           where centre_id = $1 and staff_user_id = $2 for update"#,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<StaffAccount>> {
+    let found = sqlx::query_scalar!(
+        "select staff_user_id from staff_user where centre_id = $1 and staff_user_id = $2 for update",
         centre_id,
         id
     )
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| (r.login, r.role, r.active, r.version)))
+    match found {
+        Some(_) => find(conn, centre_id, id, now).await,
+        None => Ok(None),
+    }
 }
 
 /// The fields of a new account.
@@ -107,14 +112,24 @@ pub struct NewStaff<'a> {
     pub password_hash: &'a str,
     /// When the one-time password stops working.
     pub expires_at: OffsetDateTime,
+    /// The administrator creating it.
+    pub created_by: Uuid,
+    /// Now (the first entry of the role history).
+    pub now: OffsetDateTime,
 }
 
-/// Inserts an account holding a one-time password; returns its id.
+/// Inserts an account holding a one-time password, with its creation as the first entry of its
+/// role history (one statement); returns its id.
 pub async fn insert(db: impl PgExecutor<'_>, new: &NewStaff<'_>) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         r#"
-        insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
-        values ($1, $2, $3, $4, $5, true, $6)
+        with account as (
+            insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
+            values ($1, $2, $3, $4, $5, true, $6)
+            returning staff_user_id, role
+        )
+        insert into staff_role_change (staff_user_id, to_role, changed_by, changed_at)
+        select staff_user_id, role, $7, $8 from account
         returning staff_user_id
         "#,
         new.centre_id,
@@ -123,27 +138,92 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewStaff<'_>) -> sqlx::Result
         new.role as Role,
         new.password_hash,
         new.expires_at,
+        new.created_by,
+        new.now,
     )
     .fetch_one(db)
     .await
 }
 
-/// Gives an account of the centre a new role.
+/// A role change of an account of the centre.
+#[derive(Debug)]
+pub struct RoleChange {
+    /// The account.
+    pub id: Uuid,
+    /// Its role until now.
+    pub from: Role,
+    /// Its new role.
+    pub to: Role,
+    /// The administrator changing it.
+    pub by: Uuid,
+    /// Now.
+    pub at: OffsetDateTime,
+}
+
+/// Gives an account of the centre a new role and records the change in its role history (one
+/// statement).
 pub async fn set_role(
     db: impl PgExecutor<'_>,
     centre_id: Uuid,
-    id: Uuid,
-    role: Role,
+    change: &RoleChange,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update staff_user set role = $3, version = version + 1 where centre_id = $1 and staff_user_id = $2",
+        r#"
+        with account as (
+            update staff_user set role = $3, version = version + 1
+            where centre_id = $1 and staff_user_id = $2
+            returning staff_user_id
+        )
+        insert into staff_role_change (staff_user_id, from_role, to_role, changed_by, changed_at)
+        select staff_user_id, $4, $3, $5, $6 from account
+        "#,
         centre_id,
-        id,
-        role as Role
+        change.id,
+        change.to as Role,
+        change.from as Role,
+        change.by,
+        change.at,
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// An entry of an account's role history.
+#[derive(Debug, Clone)]
+pub struct RoleHistoryEntry {
+    /// The role before (`None`: the account was created).
+    pub from_role: Option<Role>,
+    /// The role given.
+    pub to_role: Role,
+    /// Who gave it (`None`: nobody on record, e.g. `create-admin`).
+    pub changed_by: Option<String>,
+    /// When.
+    pub changed_at: OffsetDateTime,
+}
+
+/// The role history of an account of the centre, newest first (the creation last).
+pub async fn role_history(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Vec<RoleHistoryEntry>> {
+    sqlx::query_as!(
+        RoleHistoryEntry,
+        r#"
+        select c.from_role as "from_role: Role", c.to_role as "to_role: Role",
+               b.full_name as "changed_by?", c.changed_at
+        from staff_role_change c
+        join staff_user u on u.staff_user_id = c.staff_user_id
+        left join staff_user b on b.staff_user_id = c.changed_by
+        where u.centre_id = $1 and c.staff_user_id = $2
+        order by c.changed_at desc, c.from_role is null, c.staff_role_change_id
+        "#,
+        centre_id,
+        id,
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Activates or deactivates an account of the centre.

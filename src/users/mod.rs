@@ -1,13 +1,20 @@
 //! Staff administration (administrator only): list accounts, create an account with a role,
-//! change the role, deactivate and reactivate, issue a one-time password, lift a login lock.
+//! change the role, deactivate and reactivate, issue a one-time password, lift a login lock;
+//! each account's page shows its role history and last login.
 //!
 //! Invariants: an administrator acts only on accounts of their own centre (others answer 404);
 //! they cannot demote or deactivate themselves (a centre must not lose its last administrator
-//! by accident); deactivation and password resets end every session of the account; every
-//! change is audited in the same transaction. The administrator sees no participant data.
+//! by accident); a role change and a deactivation happen only when posted from their
+//! confirmation page (`confirm`), which a GET shows and which changes nothing; deactivation and
+//! password resets end every session of the account; every change is audited in the same
+//! transaction, and every role an account is given (its creation included) is in its role
+//! history. The administrator sees no participant data.
 
+mod active;
+mod confirm;
 mod db;
 mod inbox;
+mod role;
 
 pub use inbox::inbox_items;
 
@@ -26,6 +33,7 @@ use crate::error::{AppError, Result};
 use crate::security::password;
 use crate::state::AppState;
 use crate::validate;
+use crate::validate::dates::format_moment;
 use crate::web::extract::{NoFields, SecureForm};
 use crate::web::finish::finish;
 use crate::web::forms::{Choice, FieldErrors, choices};
@@ -33,6 +41,7 @@ use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
 use crate::web::route::Route;
 use db::StaffAccount;
+use uuid::Uuid;
 
 /// The staff administration routes.
 pub fn routes() -> Vec<Route> {
@@ -41,16 +50,26 @@ pub fn routes() -> Vec<Route> {
         Route::get("/admin/users/new", Gate::Admin, new_staff_form),
         Route::post("/admin/users", Gate::Admin, create_staff),
         Route::get("/admin/users/{id}", Gate::Admin, show_staff),
-        Route::post("/admin/users/{id}/role", Gate::Admin, change_role),
+        Route::get(
+            "/admin/users/{id}/role/confirm",
+            Gate::Admin,
+            role::confirm_role_change,
+        ),
+        Route::post("/admin/users/{id}/role", Gate::Admin, role::change_role),
+        Route::get(
+            "/admin/users/{id}/deactivate/confirm",
+            Gate::Admin,
+            active::confirm_deactivation,
+        ),
         Route::post(
             "/admin/users/{id}/deactivate",
             Gate::Admin,
-            deactivate_staff,
+            active::deactivate_staff,
         ),
         Route::post(
             "/admin/users/{id}/reactivate",
             Gate::Admin,
-            reactivate_staff,
+            active::reactivate_staff,
         ),
         Route::post(
             "/admin/users/{id}/reset-password",
@@ -66,6 +85,13 @@ struct StaffRow {
     account: StaffAccount,
     role_label: &'static str,
     status: &'static str,
+    last_login: String,
+}
+
+/// The last login as the screens say it: local time, or "nigdy".
+fn last_login(a: &StaffAccount) -> String {
+    a.last_login_at
+        .map_or_else(|| "nigdy".to_owned(), format_moment)
 }
 
 fn status_label(a: &StaffAccount) -> &'static str {
@@ -93,6 +119,7 @@ async fn list_staff(State(state): State<AppState>, user: CurrentUser) -> Result<
         .map(|account| StaffRow {
             role_label: account.role.label(),
             status: status_label(&account),
+            last_login: last_login(&account),
             account,
         })
         .collect();
@@ -186,6 +213,8 @@ async fn create_staff(
         role,
         password_hash: &hash,
         expires_at: state.clock.now() + state.config.one_time_password_ttl,
+        created_by: user.user_id,
+        now: state.clock.now(),
     };
     let mut tx = state.db.begin().await?;
     let id = match db::insert(&mut *tx, &new).await {
@@ -211,6 +240,27 @@ fn one_time_message(login: &str, one_time: &str, state: &AppState) -> String {
     )
 }
 
+/// An entry of the role history as the account page shows it.
+struct HistoryRow {
+    when: String,
+    change: String,
+    by: String,
+}
+
+impl From<db::RoleHistoryEntry> for HistoryRow {
+    fn from(e: db::RoleHistoryEntry) -> Self {
+        let change = match e.from_role {
+            None => format!("Utworzenie konta z rolą: {}", e.to_role.label()),
+            Some(from) => format!("{} → {}", from.label(), e.to_role.label()),
+        };
+        HistoryRow {
+            when: format_moment(e.changed_at),
+            change,
+            by: e.changed_by.unwrap_or_else(|| "nie odnotowano".to_owned()),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "users/show.html")]
 struct ShowPage {
@@ -218,9 +268,11 @@ struct ShowPage {
     account: StaffAccount,
     role_label: &'static str,
     status: &'static str,
+    last_login: String,
+    history: Vec<HistoryRow>,
     is_self: bool,
     roles: Vec<Choice>,
-    role_error: Option<String>,
+    role_errors: FieldErrors,
 }
 
 async fn show_staff(
@@ -228,21 +280,49 @@ async fn show_staff(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ViewStaff, Target::Centre)
-        .await?;
-    let account = db::find(&state.db, user.centre_id, id, state.clock.now())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    render(&show_page(&state, &user, account, None))
+    let account = load(&state, &user, id, Action::ViewStaff).await?;
+    render(&show_page(&state, &user, account, None).await?)
 }
 
-fn show_page(
+/// The account `id` of the user's centre, once the user may do `action` (another centre's
+/// account answers 404 like a missing one).
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+) -> Result<StaffAccount> {
+    user.authorize(state, action, Target::Centre).await?;
+    db::find(&state.db, user.centre_id, id, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The account `id` of the user's centre, locked for the rest of `tx` (404 if there is none).
+async fn lock(
+    state: &AppState,
+    user: &CurrentUser,
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<StaffAccount> {
+    db::lock(tx, user.centre_id, id, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The account page; `role_error` is the message of a role choice that cannot be made.
+async fn show_page(
     state: &AppState,
     user: &CurrentUser,
     account: StaffAccount,
-    role_error: Option<String>,
-) -> ShowPage {
-    ShowPage {
+    role_error: Option<&str>,
+) -> Result<ShowPage> {
+    let history = db::role_history(&state.db, user.centre_id, account.staff_user_id).await?;
+    let mut role_errors = FieldErrors::new();
+    if let Some(message) = role_error {
+        role_errors.add("role", message);
+    }
+    Ok(ShowPage {
         layout: Layout::for_user(
             state,
             user,
@@ -251,118 +331,13 @@ fn show_page(
         ),
         role_label: account.role.label(),
         status: status_label(&account),
+        last_login: last_login(&account),
+        history: history.into_iter().map(HistoryRow::from).collect(),
         is_self: account.staff_user_id == user.user_id,
         roles: choices::<Role>(account.role.code()),
-        role_error,
+        role_errors,
         account,
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleForm {
-    role: String,
-    version: String,
-}
-
-async fn change_role(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    SecureForm(form): SecureForm<RoleForm>,
-) -> Result<Response> {
-    user.authorize(&state, Action::ChangeStaffRole, Target::Centre)
-        .await?;
-    let mut tx = state.db.begin().await?;
-    let (_, old_role, _, version) = db::lock(&mut tx, user.centre_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if id == user.user_id {
-        return Err(AppError::conflict(
-            "Nie możesz zmienić własnej roli – poproś o to innego administratora.",
-        ));
-    }
-    let Some(role) = Role::from_code(&form.role) else {
-        drop(tx);
-        let account = db::find(&state.db, user.centre_id, id, state.clock.now())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &show_page(&state, &user, account, Some("Wybierz rolę z listy.".into())),
-        );
-    };
-    if validate::version(&form.version) != version {
-        return Err(AppError::conflict(
-            "Ktoś inny zmienił to konto, gdy formularz był otwarty. Otwórz konto ponownie, sprawdź jego aktualny stan i powtórz zmianę.",
-        ));
-    }
-    db::set_role(&mut *tx, user.centre_id, id, role).await?;
-    let event = AuditEvent::new(Action::ChangeStaffRole.code(), Outcome::Success)
-        .on("staff_user", id)
-        .detail(format!("{old_role}->{role}"));
-    let message = format!("Zmieniono rolę na: {}.", role.label());
-    finish(tx, &user, event, &message, &format!("/admin/users/{id}")).await
-}
-
-async fn deactivate_staff(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    SecureForm(_): SecureForm<NoFields>,
-) -> Result<Response> {
-    set_active(state, user, id, false).await
-}
-
-async fn reactivate_staff(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    SecureForm(_): SecureForm<NoFields>,
-) -> Result<Response> {
-    set_active(state, user, id, true).await
-}
-
-async fn set_active(
-    state: AppState,
-    user: CurrentUser,
-    id: uuid::Uuid,
-    active: bool,
-) -> Result<Response> {
-    user.authorize(&state, Action::SetStaffActive, Target::Centre)
-        .await?;
-    let mut tx = state.db.begin().await?;
-    let (_, _, was_active, _) = db::lock(&mut tx, user.centre_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if id == user.user_id {
-        return Err(AppError::conflict(
-            "Nie możesz dezaktywować własnego konta.",
-        ));
-    }
-    // (audit action, message when done, message when it is so already)
-    let (action, done, already) = if active {
-        (
-            "staff.reactivate",
-            "Konto zostało ponownie aktywowane.",
-            "To konto jest już aktywne.",
-        )
-    } else {
-        (
-            "staff.deactivate",
-            "Konto zostało dezaktywowane, a wszystkie jego sesje zakończone.",
-            "To konto jest już nieaktywne.",
-        )
-    };
-    if was_active == active {
-        return Err(AppError::conflict(already));
-    }
-    db::set_active(&mut *tx, user.centre_id, id, active).await?;
-    if !active {
-        session::delete_for_user(&mut *tx, id, None).await?;
-    }
-    let event = AuditEvent::new(action, Outcome::Success).on("staff_user", id);
-    finish(tx, &user, event, done, &format!("/admin/users/{id}")).await
+    })
 }
 
 async fn reset_password(
@@ -382,9 +357,7 @@ async fn reset_password(
     let hash = state.passwords.hash(one_time.clone()).await?;
     let expires_at = state.clock.now() + state.config.one_time_password_ttl;
     let mut tx = state.db.begin().await?;
-    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let login = lock(&state, &user, &mut tx, id).await?.login;
     sqlx::query!(
         r#"update staff_user
            set password_hash = $3, must_change_password = true, one_time_password_expires_at = $4, version = version + 1
@@ -417,9 +390,7 @@ async fn unlock_staff(
     user.authorize(&state, Action::UnlockStaff, Target::Centre)
         .await?;
     let mut tx = state.db.begin().await?;
-    let (login, _, _, _) = db::lock(&mut tx, user.centre_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let login = lock(&state, &user, &mut tx, id).await?.login;
     throttle::reset(&mut tx, &login).await?;
     finish(
         tx,

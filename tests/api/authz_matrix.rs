@@ -73,7 +73,14 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/account/password") => any_staff(422),
         ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),
         ("POST", "/admin/users") => admin_only(303),
-        ("GET", "/admin/users/{id}") => admin_in_scope(200),
+        // The account page and the confirmation pages of a role change (asked with the query
+        // of `query_for`) and of a deactivation.
+        (
+            "GET",
+            "/admin/users/{id}"
+            | "/admin/users/{id}/role/confirm"
+            | "/admin/users/{id}/deactivate/confirm",
+        ) => admin_in_scope(200),
         (
             "POST",
             "/admin/users/{id}/role"
@@ -165,6 +172,27 @@ fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16)
     }
 }
 
+/// The version of a staff account (a role change names the version it was asked at).
+async fn staff_version(app: &TestApp, login: &str) -> i32 {
+    sqlx::query_scalar("select version from staff_user where login = $1")
+        .bind(login)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The query a GET route needs to answer 200 for an allowed principal (a confirmation page is
+/// asked about a change).
+async fn query_for(app: &TestApp, path: &str, target_login: &str) -> String {
+    match path {
+        "/admin/users/{id}/role/confirm" => format!(
+            "?role=career_advisor&version={}",
+            staff_version(app, target_login).await
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Form fields a route needs (besides the token) to succeed for an allowed principal.
 async fn body_for(
     app: &TestApp,
@@ -188,18 +216,15 @@ async fn body_for(
             ("full_name".into(), "Konto Z Macierzy".into()),
             ("role".into(), "instructor".into()),
         ],
-        "/admin/users/{id}/role" => {
-            let version: i32 =
-                sqlx::query_scalar("select version from staff_user where login = $1")
-                    .bind(target_login)
-                    .fetch_one(&app.db)
-                    .await
-                    .unwrap();
-            vec![
-                ("role".into(), "career_advisor".into()),
-                ("version".into(), version.to_string()),
-            ]
-        }
+        "/admin/users/{id}/role" => vec![
+            ("role".into(), "career_advisor".into()),
+            (
+                "version".into(),
+                staff_version(app, target_login).await.to_string(),
+            ),
+            ("confirm".into(), "tak".into()),
+        ],
+        "/admin/users/{id}/deactivate" => vec![("confirm".into(), "tak".into())],
         "/account/password" => vec![
             ("current_password".into(), String::new()),
             ("new_password".into(), String::new()),
@@ -368,19 +393,18 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .replace("{target}", "terminated");
                 let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
+                let refs: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 let response = if *method == Method::GET {
-                    app.get(&path, session.as_ref()).await
+                    let query = query_for(&app, pattern, target_login).await;
+                    app.get(&format!("{path}{query}"), session.as_ref()).await
+                } else if *pattern == "/login" {
+                    // The login form carries no synchronizer token (there is no session yet).
+                    app.post_raw(&path, session.as_ref(), &refs).await
                 } else {
-                    let refs: Vec<(&str, &str)> = fields
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .collect();
-                    if *pattern == "/login" {
-                        // The login form carries no synchronizer token (there is no session yet).
-                        app.post_raw(&path, session.as_ref(), &refs).await
-                    } else {
-                        app.post(&path, session.as_ref(), &refs).await
-                    }
+                    app.post(&path, session.as_ref(), &refs).await
                 };
                 let want = expected(method, pattern, who, scope).unwrap();
                 let got = response.status().as_u16();

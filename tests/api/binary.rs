@@ -171,7 +171,7 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
     );
-    let accounts: Vec<String> = {
+    let (accounts, history): (Vec<String>, Vec<String>) = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
@@ -186,13 +186,30 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
             .fetch_all(&pool)
             .await
             .unwrap();
+        // Role changes and accounts that have never signed in.
+        let history = sqlx::query_scalar(
+            "select u.login || ': ' || c.from_role || ' -> ' || c.to_role
+             from staff_role_change c join staff_user u using (staff_user_id)
+             where c.from_role is not null
+             union all
+             select login || ': nigdy' from staff_user where last_login_at is null
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
-        rows
+        (rows, history)
     };
     assert_eq!(
         accounts.len(),
         teczka::demo::ACCOUNTS.len(),
         "demo data seeded once, not twice"
+    );
+    assert_eq!(
+        history,
+        ["doradca: instructor -> career_advisor", "socjalny2: nigdy"],
+        "the demo accounts have a past"
     );
 
     // A crash: the app and PostgreSQL die without cleaning up, and the stale pid file names a

@@ -86,6 +86,47 @@ async fn the_admin_screens_and_error_pages_pass_axe() {
         .wait_for_text("Hasło jednorazowe dla „nowa.osoba”")
         .await;
     browser.assert_accessible("account page").await;
+    // The role form with the current role: the account page again, with the error summary.
+    browser
+        .click("form[action$='/role/confirm'] button[type=submit]")
+        .await;
+    browser.wait_for_text("To konto ma już tę rolę").await;
+    browser
+        .assert_accessible("account page with a role error")
+        .await;
+    // A role change asks first; confirming it lands on the account with its role history.
+    browser.choose("#role", "career_advisor").await;
+    browser
+        .click("form[action$='/role/confirm'] button[type=submit]")
+        .await;
+    browser.wait_for_text("Zmiana roli: Nowa Osoba").await;
+    browser.assert_accessible("role change confirmation").await;
+    browser.click("main form button.danger").await;
+    browser
+        .wait_for_text("Zmieniono rolę na: Doradca zawodowy.")
+        .await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("Instruktor zawodu → Doradca zawodowy")
+    );
+    browser
+        .assert_accessible("account page with role history")
+        .await;
+    browser.click("a.button.danger").await;
+    browser
+        .wait_for_text("Dezaktywacja konta: Nowa Osoba")
+        .await;
+    browser.assert_accessible("deactivation confirmation").await;
+    browser.resize(320, 700).await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the confirmation scrolls sideways at 320 px"
+    );
+    browser.resize(1280, 900).await;
+    browser.click("main a.cancel").await;
+    browser.wait_for_text("Historia roli").await;
     browser
         .goto(&format!("{}/nie-ma-takiej-strony", app.address))
         .await;

@@ -124,15 +124,27 @@ async fn state_never_changes_on_get() {
             .await;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{action}");
     }
+    // The confirmation pages only ask, even when the confirmation is in the query.
+    for page in [
+        format!("/admin/users/{id}/deactivate/confirm?confirm=tak"),
+        format!("/admin/users/{id}/role/confirm?role=manager&version=0&confirm=tak"),
+    ] {
+        assert_eq!(
+            app.get(&page, Some(&admin)).await.status(),
+            StatusCode::OK,
+            "{page}"
+        );
+    }
     assert_eq!(
         app.get("/", Some(&admin)).await.status(),
         StatusCode::OK,
         "GET /logout did not log out"
     );
-    let active: bool =
-        sqlx::query_scalar("select active from staff_user where login = 'socjalny1'")
+    let (active, role): (bool, String) =
+        sqlx::query_as("select active, role::text from staff_user where login = 'socjalny1'")
             .fetch_one(&app.db)
             .await
             .unwrap();
     assert!(active);
+    assert_eq!(role, "social_worker");
 }

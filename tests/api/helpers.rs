@@ -185,6 +185,13 @@ async fn prepare_template(cluster: &EmbeddedCluster) -> anyhow::Result<()> {
         .execute(&pool)
         .await?;
     }
+    // Each account's creation, the first entry of its role history (as the app writes it).
+    sqlx::query(
+        "insert into staff_role_change (staff_user_id, to_role, changed_at)
+         select staff_user_id, role, created_at from staff_user",
+    )
+    .execute(&pool)
+    .await?;
     pool.close().await;
     Ok(())
 }

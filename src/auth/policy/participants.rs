@@ -120,6 +120,28 @@ pub fn file_scope(actor: Actor) -> ListScope {
     }
 }
 
+impl ListScope {
+    /// The files of this scope in words, as a sentence about the account that has it (the
+    /// administrator's confirmation of a role change says what the change does to its reach).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            ListScope::Nobody => {
+                "Nie otwiera teczek i nie widzi żadnych danych uczestników – zarządza kontami pracowników."
+            }
+            ListScope::Centre => "Otwiera teczki wszystkich uczestników ośrodka.",
+            ListScope::Caseload(_) => {
+                "Otwiera tylko teczki uczestników, których prowadzi jako pracownik socjalny; pozostałych uczestników ośrodka widzi na liście tylko z imienia, nazwiska i statusu."
+            }
+            ListScope::Active => {
+                "Otwiera teczki uczestników w okresie próbnym i w trakcie uczestnictwa (nie otwiera teczek kandydatów, osób z listy rezerwowej ani tych, których udział już się zakończył)."
+            }
+            ListScope::WorkshopsOf(_) => {
+                "Otwiera tylko teczki uczestników pracowni, które prowadzi jako instruktor."
+            }
+        }
+    }
+}
+
 /// How much of a list row is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowView {
