@@ -27,6 +27,7 @@ use crate::error::{AppError, Result};
 use crate::follow_ups;
 use crate::state::AppState;
 use crate::validate::{self, dates};
+use crate::web::confirm::confirmed;
 use crate::web::extract::SecureForm;
 use crate::web::forms::{Choice, FieldErrors, choices};
 use crate::web::page::{Layout, render, render_with_status};
@@ -124,9 +125,9 @@ pub(super) struct TransitionForm {
     /// Admission with recruitment documents missing, confirmed by the manager (a checkbox).
     #[serde(default)]
     admit_without_documents: Option<String>,
-    /// The confirmation page of an end of participation has been seen (`1`).
+    /// The confirmation page of an end of participation has been seen (`web::confirm`).
     #[serde(default)]
-    confirmed: String,
+    confirm: String,
 }
 
 impl TransitionForm {
@@ -335,7 +336,7 @@ pub(super) async fn change_status(
         }
     };
     // Ending participation is not undone: it is confirmed on a page that says what happens.
-    if matches!(step.target, Status::Graduate | Status::Terminated) && form.confirmed != "1" {
+    if matches!(step.target, Status::Graduate | Status::Terminated) && !confirmed(&form.confirm) {
         drop(tx);
         let page = ending::confirmation(&state, &user, &record, step, &transition, &form);
         return render(&page);

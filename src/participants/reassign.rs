@@ -20,6 +20,7 @@ use crate::auth::policy::{self, Action, ParticipantFacts, Target};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::web::confirm::{CONFIRMED, confirmed};
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
 use crate::web::forms::{Choice, FieldErrors};
@@ -30,13 +31,14 @@ const MOST: usize = 200;
 
 /// The form as posted: a checkbox `p_<id>` for each chosen participant, the social worker,
 /// and `confirmed` once the review page was seen. (Checkboxes have names of their own, so the
-/// struct takes the remaining fields and checks every one of them.)
+/// struct takes the remaining fields and checks every one of them.) `confirm` as the kit's
+/// confirmation (`web::confirm`).
 #[derive(Debug, Deserialize)]
 pub(super) struct ReassignForm {
     #[serde(default)]
     social_worker: String,
     #[serde(default)]
-    confirmed: String,
+    confirm: String,
     #[serde(flatten)]
     chosen: BTreeMap<String, String>,
 }
@@ -90,6 +92,8 @@ struct ReviewPage {
     lines: Vec<Line>,
     workers: Vec<Choice>,
     errors: FieldErrors,
+    /// The `confirm` value the review posts.
+    confirm: &'static str,
 }
 
 fn review(
@@ -131,6 +135,7 @@ fn review(
             })
             .collect(),
         errors,
+        confirm: CONFIRMED,
     };
     render_with_status(status, &page)
 }
@@ -174,12 +179,12 @@ pub(super) async fn reassign(
     let worker = Uuid::parse_str(form.social_worker.trim())
         .ok()
         .and_then(|id| workers.iter().find(|w| w.id == id));
-    let worker = match (worker, form.confirmed.as_str()) {
-        (Some(worker), "1") => worker,
+    let worker = match (worker, confirmed(&form.confirm)) {
+        (Some(worker), true) => worker,
         (found, confirmed) => {
             drop(tx);
             let mut errors = FieldErrors::new();
-            if found.is_none() && confirmed == "1" {
+            if found.is_none() && confirmed {
                 errors.add("social_worker", "Wybierz pracownika socjalnego z listy.");
             }
             return review(&state, &user, chosen, &workers, &form.social_worker, errors);

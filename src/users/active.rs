@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use uuid::Uuid;
 
-use super::confirm::{ConfirmForm, ConfirmPage, confirmed};
 use super::db::{self, StaffAccount};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::web::confirm::{ConfirmForm, ConfirmPage, confirmed};
 use crate::web::extract::{NoFields, SecureForm};
 use crate::web::finish::finish;
 use crate::web::page::{Layout, render, render_with_status};
@@ -28,8 +28,8 @@ fn confirmation(state: &AppState, user: &CurrentUser, account: &StaffAccount) ->
     let title = format!("Dezaktywacja konta: {}", account.full_name);
     ConfirmPage::new(
         Layout::for_user(state, user, title, "/admin/users"),
-        account.staff_user_id,
-        "deactivate",
+        format!("/admin/users/{}/deactivate", account.staff_user_id),
+        format!("/admin/users/{}", account.staff_user_id),
         Vec::new(),
         "Tak, dezaktywuj konto",
     )

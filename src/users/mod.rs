@@ -11,7 +11,6 @@
 //! history. The administrator sees no participant data.
 
 mod active;
-mod confirm;
 mod db;
 mod inbox;
 mod role;

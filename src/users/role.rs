@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::confirm::{ConfirmPage, confirmed};
 use super::db::{self, StaffAccount};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Actor, Target, file_scope};
@@ -19,6 +18,7 @@ use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate;
+use crate::web::confirm::{ConfirmPage, confirmed};
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
 use crate::web::page::{Layout, render, render_with_status};
@@ -94,8 +94,8 @@ fn confirmation(
     let title = format!("Zmiana roli: {}", account.full_name);
     let mut page = ConfirmPage::new(
         Layout::for_user(state, user, title, "/admin/users"),
-        account.staff_user_id,
-        "role",
+        format!("/admin/users/{}/role", account.staff_user_id),
+        format!("/admin/users/{}", account.staff_user_id),
         vec![
             ("role", to.code().to_owned()),
             ("version", account.version.to_string()),

@@ -1,7 +1,9 @@
 //! The kit every area builds its pages with: request extractors (forms with the synchronizer
 //! token, path ids), page rendering with the shared layout, route declarations, and the form
-//! kit (field errors, choices, date checks, the end of a successful write).
+//! kit (field errors, choices, date checks, the end of a successful write), and the one
+//! confirmation page of every danger action.
 
+pub mod confirm;
 pub mod extract;
 pub mod finish;
 pub mod forms;

@@ -157,20 +157,21 @@ async fn ending_participation_asks_for_confirmation_saying_what_will_happen() {
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.text().await.unwrap();
     assert!(body.contains("Co się stanie"));
-    assert!(
-        body.contains(
-            "Kończąca Ewa: status zmieni się na „Zakończyła udział (przerwała)” z dniem 20.11.2026"
-        ),
-        "{body}"
-    );
+    for fact in [
+        "<dt>Osoba</dt><dd>Kończąca Ewa</dd>",
+        "<dt>Nowy status</dt><dd>Zakończyła udział (przerwała)</dd>",
+        "<dt>Z dniem</dt><dd>20.11.2026</dd>",
+    ] {
+        assert!(body.contains(fact), "{fact}: {body}");
+    }
     assert!(body.contains("Przydział do pracowni „Stolarnia” zakończy się z tym dniem."));
     assert!(body.contains("Tej zmiany nie można cofnąć."));
     assert!(body.contains(r#"<button type="submit" class="danger">Tak, przerwij udział</button>"#));
-    assert!(body.contains(r#"name="confirmed" value="1""#));
+    assert!(body.contains(r#"name="confirm" value="tak""#));
     assert_eq!(status(&app, id).await, "participant", "nothing changed yet");
     // Confirmed: the change is made.
     let mut confirmed = fields.to_vec();
-    confirmed.push(("confirmed", "1"));
+    confirmed.push(("confirm", "tak"));
     let response = app.post(&path, Some(&manager), &confirmed).await;
     assert_redirect(&response, &format!("/participants/{id}"));
     assert_eq!(status(&app, id).await, "terminated");
@@ -182,7 +183,7 @@ async fn ending_participation_asks_for_confirmation_saying_what_will_happen() {
         .post(
             &format!("/participants/{other}/status/terminated"),
             Some(&manager),
-            &[("date", "2026-11-20"), ("reason", ""), ("confirmed", "1")],
+            &[("date", "2026-11-20"), ("reason", ""), ("confirm", "tak")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

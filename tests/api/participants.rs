@@ -807,7 +807,7 @@ async fn transition(
     let mut fields = fields.to_vec();
     match target {
         "trial" => fields.push(("admit_without_documents", "on")),
-        "graduate" | "terminated" => fields.push(("confirmed", "1")),
+        "graduate" | "terminated" => fields.push(("confirm", "tak")),
         _ => {}
     }
     app.post(

@@ -90,7 +90,7 @@ async fn the_manager_reassigns_ticked_participants_after_a_review_with_caseloads
     assert_eq!(changes(&app).await, 0, "the review changes nothing");
     // Confirmed without a social worker: the review again, with the message.
     let mut confirmed = ticked.to_vec();
-    confirmed.push(("confirmed", "1"));
+    confirmed.push(("confirm", "tak"));
     let response = app
         .post("/participants/reassign", Some(&manager), &confirmed)
         .await;
@@ -163,7 +163,7 @@ async fn a_participant_of_another_centre_smuggled_into_the_form_changes_nothing(
             &[
                 (po.as_str(), "on"),
                 (pt.as_str(), "on"),
-                ("confirmed", "1"),
+                ("confirm", "tak"),
                 ("social_worker", to.as_str()),
             ],
         )
@@ -186,7 +186,7 @@ async fn a_participant_of_another_centre_smuggled_into_the_form_changes_nothing(
             Some(&manager),
             &[
                 (po.as_str(), "on"),
-                ("confirmed", "1"),
+                ("confirm", "tak"),
                 ("social_worker", foreign.as_str()),
             ],
         )

@@ -1,9 +1,6 @@
-//! The confirmation page of an end of participation (graduation, termination): what will
-//! happen, in plain words, before it happens. The checked form travels in hidden fields and is
-//! checked again when the manager confirms.
-
-use askama::Template;
-use uuid::Uuid;
+//! The confirmation of an end of participation (graduation, termination): what will happen,
+//! in plain words, before it happens, on the kit's confirmation page. The checked form travels
+//! in hidden fields and is checked again when the manager confirms.
 
 use super::{Step, TransitionForm};
 use crate::auth::session::CurrentUser;
@@ -12,22 +9,8 @@ use crate::participants::record::Record;
 use crate::participants::transition::Transition;
 use crate::state::AppState;
 use crate::validate::dates;
+use crate::web::confirm::ConfirmPage;
 use crate::web::page::Layout;
-
-#[derive(Template)]
-#[template(path = "participants/ending.html")]
-pub(super) struct EndingPage {
-    layout: Layout,
-    id: Uuid,
-    target: &'static str,
-    /// What will happen, sentence by sentence.
-    consequences: Vec<String>,
-    /// The form as checked, to post again with the confirmation.
-    fields: Vec<(&'static str, String)>,
-    button: String,
-    /// Termination is styled as a danger action.
-    danger: bool,
-}
 
 /// The page that asks the manager to confirm `transition` (a graduation or a termination).
 pub(super) fn confirmation(
@@ -37,61 +20,48 @@ pub(super) fn confirmation(
     step: &Step,
     transition: &Transition,
     form: &TransitionForm,
-) -> EndingPage {
-    let female = record.data.female();
+) -> ConfirmPage {
     let name = record.name();
-    let on = dates::format(transition.on());
-    let new_status = step.target.label_for(female);
-    let mut consequences = vec![format!(
-        "{name}: status zmieni się na „{new_status}” z dniem {on}{}.",
-        transition
-            .describe()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default()
-    )];
-    if record.workshop_name.is_some() {
-        consequences.push(format!(
-            "Przydział do pracowni „{}” zakończy się z tym dniem.",
-            record.workshop_name.clone().unwrap_or_default()
-        ));
-    }
-    if step.target == Status::Graduate {
-        consequences.push(
-            "Powstanie harmonogram kontaktów z absolwentem na 3 lata (co kwartał w 1. roku, co pół roku w 2. i 3. roku); terminy pojawią się w „Do zrobienia” pracownika socjalnego."
-                .to_owned(),
-        );
-    } else {
-        consequences
-            .push("Ponowny udział będzie wymagał nowego zgłoszenia i rekrutacji.".to_owned());
-    }
-    consequences.push(
-        "Tej zmiany nie można cofnąć. Teczka, notatki i historia zostają bez zmian.".to_owned(),
-    );
-    let fields = vec![
+    let id = record.participant_id;
+    let path = format!("/participants/{id}/status/{}", step.target.code());
+    let hidden = vec![
         ("date", form.date.clone()),
         ("note", form.note.clone()),
         ("outcome", form.outcome.clone()),
         ("contract", form.contract.clone()),
         ("reason", form.reason.clone()),
-        ("confirmed", "1".to_owned()),
     ];
-    let danger = step.target == Status::Terminated;
-    EndingPage {
-        layout: Layout::for_user(
-            state,
-            user,
-            format!("Potwierdź: {} – {name}", step.heading),
-            "/participants",
-        ),
-        id: record.participant_id,
-        target: step.target.code(),
-        consequences,
-        fields,
-        button: if danger {
-            "Tak, przerwij udział".to_owned()
-        } else {
-            "Tak, zakończ udział".to_owned()
-        },
-        danger,
+    let terminate = step.target == Status::Terminated;
+    let button = if terminate {
+        "Tak, przerwij udział"
+    } else {
+        "Tak, zakończ udział"
+    };
+    let layout = Layout::for_user(
+        state,
+        user,
+        format!("Potwierdź: {} – {name}", step.heading),
+        "/participants",
+    );
+    let mut page = ConfirmPage::new(layout, path, format!("/participants/{id}"), hidden, button)
+        .fact("Osoba", name.clone())
+        .fact("Nowy status", step.target.label_for(record.data.female()))
+        .fact("Z dniem", dates::format(transition.on()));
+    if let Some(why) = transition.describe() {
+        page = page.fact(if terminate { "Przyczyna" } else { "Wynik" }, why);
     }
+    if let Some(workshop) = &record.workshop_name {
+        page = page.consequence(format!(
+            "Przydział do pracowni „{workshop}” zakończy się z tym dniem."
+        ));
+    }
+    page = if terminate {
+        page.consequence("Ponowny udział będzie wymagał nowego zgłoszenia i rekrutacji.")
+    } else {
+        page.consequence(
+            "Powstanie harmonogram kontaktów z absolwentem na 3 lata (co kwartał w 1. roku, co pół roku w 2. i 3. roku); terminy pojawią się w „Do zrobienia” pracownika socjalnego.",
+        )
+        .not_danger()
+    };
+    page.consequence("Tej zmiany nie można cofnąć. Teczka, notatki i historia zostają bez zmian.")
 }
