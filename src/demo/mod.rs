@@ -31,6 +31,12 @@ pub const CENTRES: [(&str, &str); 2] = [
     ("CIS „Przystań” w Borowicach", "Borowice"),
 ];
 
+/// The demo centres' addresses (printed in the header of a printed file), in `CENTRES` order.
+const CENTRE_ADDRESSES: [&str; 2] = [
+    "ul. Szkolna 12, 05-506 Lesznowola",
+    "ul. Kolejowa 3, 98-100 Borowice",
+];
+
 /// Demo accounts: (login, full name, role, index into `CENTRES`).
 pub const ACCOUNTS: [(&str, &str, Role, usize); 9] = [
     ("admin", "Adam Administracki", Role::Admin, 0),
@@ -62,11 +68,14 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
         .await??;
         let mut tx = db.begin().await?;
         let mut centre_ids = Vec::new();
-        for (name, city) in CENTRES {
+        for ((name, city), address) in CENTRES.into_iter().zip(CENTRE_ADDRESSES) {
             let id = sqlx::query_scalar!(
-                "insert into centre (name, city) values ($1, $2) on conflict (name) do update set city = excluded.city returning centre_id",
+                "insert into centre (name, city, address) values ($1, $2, $3)
+                 on conflict (name) do update set city = excluded.city, address = excluded.address
+                 returning centre_id",
                 name,
-                city
+                city,
+                address
             )
             .fetch_one(&mut *tx)
             .await?;

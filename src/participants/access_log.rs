@@ -58,12 +58,22 @@ fn parts(detail: &str) -> String {
             }
         }
     };
-    detail
+    // A print is a view whose parts begin with `print`.
+    let (printed, detail) = match detail.strip_prefix("print,") {
+        Some(rest) => (true, rest),
+        None => (false, detail),
+    };
+    let parts = detail
         .split(',')
         .filter(|code| !code.is_empty())
         .map(name)
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if printed {
+        format!("wydruk: {parts}")
+    } else {
+        parts
+    }
 }
 
 /// `GET /participants/{id}/access-log`.
@@ -122,6 +132,10 @@ mod tests {
             "imię, nazwisko i status, dane osobowe, kategorie – zdrowie, historia statusu"
         );
         assert_eq!(parts(""), "");
+        assert_eq!(
+            parts("print,identity,contact"),
+            "wydruk: imię, nazwisko i status, kontakt"
+        );
         assert_eq!(parts("something_new"), "something_new");
     }
 }

@@ -25,56 +25,56 @@ use crate::web::page::{Layout, render};
 use crate::web::path::IdPath;
 
 /// PESEL, birth date, document, address, OPS.
-struct Personal {
-    pesel: Option<String>,
-    birth_date: Date,
-    id_document: Option<String>,
-    street: String,
-    postal_code: String,
-    city: String,
-    responsible_ops: String,
+pub(super) struct Personal {
+    pub(super) pesel: Option<String>,
+    pub(super) birth_date: Date,
+    pub(super) id_document: Option<String>,
+    pub(super) street: String,
+    pub(super) postal_code: String,
+    pub(super) city: String,
+    pub(super) responsible_ops: String,
 }
 
 /// The eligibility categories the reader may see, by data class.
-struct Categories {
-    general: Vec<&'static str>,
-    health: Vec<&'static str>,
-    criminal: Vec<&'static str>,
-    other_description: Option<String>,
+pub(super) struct Categories {
+    pub(super) general: Vec<&'static str>,
+    pub(super) health: Vec<&'static str>,
+    pub(super) criminal: Vec<&'static str>,
+    pub(super) other_description: Option<String>,
 }
 
 /// Who applied and referred, the declaration, the consent.
-struct Referral {
-    applicant: &'static str,
-    applicant_institution: Option<String>,
-    referrer: &'static str,
-    referrer_institution: String,
-    referral_date: Date,
-    declared_on: Date,
-    consent_date: Date,
-    consent_scope: String,
+pub(super) struct Referral {
+    pub(super) applicant: &'static str,
+    pub(super) applicant_institution: Option<String>,
+    pub(super) referrer: &'static str,
+    pub(super) referrer_institution: String,
+    pub(super) referral_date: Date,
+    pub(super) declared_on: Date,
+    pub(super) consent_date: Date,
+    pub(super) consent_scope: String,
 }
 
 /// The participation clock and the extension decisions.
-struct Participation {
-    admitted_on: Option<Date>,
+pub(super) struct Participation {
+    pub(super) admitted_on: Option<Date>,
     /// Shown only with the status history (it names the OPS head).
-    ops_agreement: Option<(String, Option<Date>)>,
-    trial_ends_on: Option<Date>,
-    planned_end_on: Option<Date>,
-    cap_end_on: Option<Date>,
-    ended_on: Option<Date>,
-    extensions: Vec<Extension>,
+    pub(super) ops_agreement: Option<(String, Option<Date>)>,
+    pub(super) trial_ends_on: Option<Date>,
+    pub(super) planned_end_on: Option<Date>,
+    pub(super) cap_end_on: Option<Date>,
+    pub(super) ended_on: Option<Date>,
+    pub(super) extensions: Vec<Extension>,
     /// A graduate's follow-up contacts.
-    follow_ups: Vec<FollowUpLine>,
+    pub(super) follow_ups: Vec<FollowUpLine>,
 }
 
 /// One contact of the follow-up schedule, as shown.
-struct FollowUpLine {
-    number: i32,
-    due: String,
-    state: String,
-    overdue: bool,
+pub(super) struct FollowUpLine {
+    pub(super) number: i32,
+    pub(super) due: String,
+    pub(super) state: String,
+    pub(super) overdue: bool,
 }
 
 /// The follow-up schedule with each contact's state on `today`.
@@ -102,50 +102,52 @@ fn follow_up_lines(contacts: Vec<FollowUpContact>, today: Date) -> Vec<FollowUpL
 }
 
 /// How participation ended: the outcome or the reason (the changes are on the timeline).
-struct History {
-    outcome: Option<String>,
-    termination: Option<&'static str>,
+pub(super) struct History {
+    pub(super) outcome: Option<String>,
+    pub(super) termination: Option<&'static str>,
 }
 
 /// A recruitment document slot of the checklist.
-struct DocumentSlot {
-    label: &'static str,
-    code: &'static str,
-    entries: Vec<Document>,
+pub(super) struct DocumentSlot {
+    pub(super) label: &'static str,
+    pub(super) code: &'static str,
+    pub(super) entries: Vec<Document>,
     /// What stands in for a document (the consent recorded at registration).
-    recorded: Option<String>,
+    pub(super) recorded: Option<String>,
 }
 
 /// The recruitment file.
-struct Documents {
-    slots: Vec<DocumentSlot>,
-    missing: Vec<&'static str>,
+pub(super) struct Documents {
+    pub(super) slots: Vec<DocumentSlot>,
+    pub(super) missing: Vec<&'static str>,
 }
 
 #[derive(Template)]
 #[template(path = "participants/show.html")]
-struct ShowPage {
-    layout: Layout,
-    id: Uuid,
-    name: String,
-    status_label: &'static str,
-    social_worker_name: Option<String>,
-    workshop_name: Option<String>,
-    warning: Option<String>,
+pub(super) struct ShowPage {
+    pub(super) layout: Layout,
+    pub(super) id: Uuid,
+    pub(super) name: String,
+    pub(super) status_label: &'static str,
+    pub(super) social_worker_name: Option<String>,
+    pub(super) workshop_name: Option<String>,
+    pub(super) warning: Option<String>,
     /// The primary next step, the others, and ending participation (danger).
-    next: NextSteps,
-    can_add_document: bool,
-    personal: Option<Personal>,
-    phone: Option<Option<String>>,
-    categories: Option<Categories>,
-    referral: Option<Referral>,
-    participation: Option<Participation>,
-    history: Option<History>,
-    documents: Option<Documents>,
+    pub(super) next: NextSteps,
+    pub(super) can_add_document: bool,
+    pub(super) personal: Option<Personal>,
+    pub(super) phone: Option<Option<String>>,
+    pub(super) categories: Option<Categories>,
+    pub(super) referral: Option<Referral>,
+    pub(super) participation: Option<Participation>,
+    pub(super) history: Option<History>,
+    pub(super) documents: Option<Documents>,
     /// The reader may see who opened the file (a link to that page).
-    access_log: bool,
+    pub(super) access_log: bool,
     /// A page of notes, status changes and document steps, newest first.
-    timeline: Timeline,
+    pub(super) timeline: Timeline,
+    /// The print view: no links to act on the file.
+    pub(super) printing: bool,
 }
 
 /// `?before=` the timeline's cursor: the page below the last entry of the previous one.
@@ -156,11 +158,11 @@ pub(super) struct FileQuery {
 }
 
 impl ShowPage {
-    fn date(&self, d: &Option<Date>) -> String {
+    pub(super) fn date(&self, d: &Option<Date>) -> String {
         opt_date(*d)
     }
 
-    fn fmt(&self, d: &Date) -> String {
+    pub(super) fn fmt(&self, d: &Date) -> String {
         dates::format(*d)
     }
 }
@@ -176,12 +178,34 @@ pub(super) async fn show_participant(
         "" => None,
         raw => Some(db::notes::Cursor::parse(raw).ok_or(AppError::NotFound)?),
     };
-    // What the reader sees of a file they may open depends on them alone; which files they may
-    // open is the policy's scope, which the read applies: one statement reads the file and
-    // writes the view's audit row, and outside the scope does neither.
+    render(&read_page(&state, &user, id, Reading::Screen(before)).await?)
+}
+
+/// How the file is read: on screen, a page of the timeline from a cursor; or printed, with the
+/// whole timeline.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Reading {
+    Screen(Option<db::notes::Cursor>),
+    Print,
+}
+
+/// Reads the file for `user` and builds its page. What the reader sees of a file they may
+/// open depends on them alone; which files they may open is the policy's scope, which the read
+/// applies: one statement reads the file and writes the view's audit row (a print is a view
+/// whose parts begin with `print`), and outside the scope does neither.
+pub(super) async fn read_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    reading: Reading,
+) -> Result<ShowPage> {
     let sees = Visibility::within_scope(user.actor());
     // Who opened the file is a page of its own (`access_log`), not a part of this one.
-    let shown: Vec<&str> = std::iter::once("identity")
+    let print = matches!(reading, Reading::Print);
+    let shown: Vec<&str> = print
+        .then_some("print")
+        .into_iter()
+        .chain(std::iter::once("identity"))
         .chain(
             sees.fields()
                 .iter()
@@ -189,10 +213,14 @@ pub(super) async fn show_participant(
                 .map(|f| f.code()),
         )
         .collect();
+    let (before, limit) = match reading {
+        Reading::Screen(before) => (before, db::notes::PAGE),
+        Reading::Print => (None, db::notes::PRINTED),
+    };
     let parts = Parts {
         extensions: sees.shows(Field::Participation),
         documents: sees.shows(Field::RecruitmentDocuments),
-        timeline: notes::timeline_read(&sees, before),
+        timeline: notes::timeline_read(&sees, before, limit),
     };
     let file = db::File {
         centre_id: user.centre_id,
@@ -200,12 +228,14 @@ pub(super) async fn show_participant(
         reader_id: user.user_id,
         scope: policy::file_scope(user.actor()),
     };
-    let event = super::access::view_event(&user, id).detail(shown.join(","));
+    let event = super::access::view_event(user, id).detail(shown.join(","));
     let Some(read) = db::read_file(&state.db, file, parts, &user.meta, event).await? else {
-        return Err(refused_view(&state, &user, id).await);
+        return Err(refused_view(state, user, id).await);
     };
     let facts = read.facts();
-    render(&page(&state, &user, &facts, &sees, read, before.is_none()))
+    let mut page = page(state, user, &facts, &sees, read, before.is_none(), limit);
+    page.printing = print;
+    Ok(page)
 }
 
 /// No file was read: a participant of another centre or none at all is simply not found; one
@@ -229,6 +259,7 @@ fn page(
     sees: &Visibility,
     read: FileRead,
     first_page: bool,
+    limit: i64,
 ) -> ShowPage {
     let FileRead {
         record: p,
@@ -337,9 +368,10 @@ fn page(
             sees,
             &p,
             timeline,
-            first_page,
+            (first_page, limit),
             can(Action::AddCaseNote),
         ),
+        printing: false,
     }
 }
 

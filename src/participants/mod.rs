@@ -25,6 +25,7 @@ pub mod model;
 mod next;
 mod notes;
 pub mod pesel;
+mod print;
 mod reassign;
 pub mod record;
 mod recruitment;
@@ -50,6 +51,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/participants/new", Work, register::new_participant_form),
         Route::post("/participants", Work, register::create_participant),
         Route::get("/participants/{id}", File, file::show_participant),
+        Route::get("/participants/{id}/print", File, print::print_file),
         Route::get("/participants/{id}/notes/new", File, notes::note_form),
         Route::post("/participants/{id}/notes", File, notes::add_note),
         Route::get(

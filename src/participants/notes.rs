@@ -13,7 +13,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::access;
-use super::db::notes::{self, NewNote, PAGE, TimelineEntry, TimelineRead};
+use super::db::notes::{self, NewNote, TimelineEntry, TimelineRead};
 use super::model::NoteKind;
 use super::record::Record;
 use crate::audit::{self, AuditEvent, Outcome};
@@ -31,7 +31,11 @@ use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::{IdPairPath, IdPath};
 
 /// What of the timeline `sees` shows, from `before`.
-pub(super) fn timeline_read(sees: &Visibility, before: Option<notes::Cursor>) -> TimelineRead {
+pub(super) fn timeline_read(
+    sees: &Visibility,
+    before: Option<notes::Cursor>,
+    limit: i64,
+) -> TimelineRead {
     let with = |access| {
         NoteVisibility::ALL
             .into_iter()
@@ -43,6 +47,7 @@ pub(super) fn timeline_read(sees: &Visibility, before: Option<notes::Cursor>) ->
         markers: with(NoteAccess::Marker),
         history: sees.shows(policy::Field::StatusHistory),
         before,
+        limit,
     }
 }
 
@@ -74,18 +79,18 @@ pub(super) struct Timeline {
     pub can_add: bool,
 }
 
-/// The page of the timeline `entries` (one more than a page when older ones exist) as
+/// The page of the timeline `entries` (one more than `limit` when older ones exist) as
 /// `user` sees it on the file of `record`.
 pub(super) fn timeline(
     user: &CurrentUser,
     sees: &Visibility,
     record: &Record,
     mut entries: Vec<TimelineEntry>,
-    first_page: bool,
+    (first_page, limit): (bool, i64),
     can_add: bool,
 ) -> Timeline {
-    let older = (entries.len() as i64 > PAGE).then(|| {
-        entries.truncate(PAGE as usize);
+    let older = (entries.len() as i64 > limit).then(|| {
+        entries.truncate(limit as usize);
         entries.last().map(|e| e.cursor.clone())
     });
     let female = record.data.female();

@@ -17,6 +17,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/css/app.css"),
     ),
     (
+        "css/print.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/print.css"),
+    ),
+    (
         "js/session.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/session.js"),

@@ -1,10 +1,11 @@
-//! The centre's settings ("Ustawienia CIS"), decided by its manager. The first: whether
-//! admission requires a complete recruitment file (otherwise the manager admits with documents
-//! missing only after confirming, by name, which are missing). Changes are audited with the old
-//! and the new value.
+//! The centre's settings ("Ustawienia CIS"), decided by its manager: the centre's address
+//! (printed in the header of a printed file) and whether admission requires a complete
+//! recruitment file (otherwise the manager admits with documents missing only after
+//! confirming, by name, which are missing). Changes are audited with the old and new value.
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,9 +14,11 @@ use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::validate;
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
-use crate::web::page::{Layout, render};
+use crate::web::forms::FieldErrors;
+use crate::web::page::{Layout, render, render_with_status};
 use crate::web::route::Route;
 
 /// `GET /settings` and `POST /settings`.
@@ -30,7 +33,9 @@ pub fn routes() -> Vec<Route> {
 #[template(path = "settings/index.html")]
 struct SettingsPage {
     layout: Layout,
+    address: String,
     require_recruitment_documents: bool,
+    errors: FieldErrors,
 }
 
 /// The settings form as posted (a checkbox is absent when unticked).
@@ -38,20 +43,40 @@ struct SettingsPage {
 #[serde(deny_unknown_fields)]
 struct SettingsForm {
     #[serde(default)]
+    address: String,
+    #[serde(default)]
     require_recruitment_documents: Option<String>,
+}
+
+/// The centre's settings as stored.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    address: String,
+    require_recruitment_documents: bool,
+}
+
+async fn stored(
+    db: impl sqlx::PgExecutor<'_>,
+    centre_id: uuid::Uuid,
+    lock: bool,
+) -> sqlx::Result<Stored> {
+    let sql = if lock {
+        "select address, require_recruitment_documents from centre where centre_id = $1 for update"
+    } else {
+        "select address, require_recruitment_documents from centre where centre_id = $1"
+    };
+    sqlx::query_as(sql).bind(centre_id).fetch_one(db).await
 }
 
 async fn settings_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     user.authorize(&state, Action::EditCentreSettings, Target::Centre)
         .await?;
-    let require_recruitment_documents: bool =
-        sqlx::query_scalar("select require_recruitment_documents from centre where centre_id = $1")
-            .bind(user.centre_id)
-            .fetch_one(&state.db)
-            .await?;
+    let now = stored(&state.db, user.centre_id, false).await?;
     render(&SettingsPage {
         layout: Layout::for_user(&state, &user, "Ustawienia CIS", "/settings"),
-        require_recruitment_documents,
+        address: now.address,
+        require_recruitment_documents: now.require_recruitment_documents,
+        errors: FieldErrors::new(),
     })
 }
 
@@ -63,22 +88,39 @@ async fn save_settings(
     user.authorize(&state, Action::EditCentreSettings, Target::Centre)
         .await?;
     let required = form.require_recruitment_documents.is_some();
+    let mut errors = FieldErrors::new();
+    let address = errors
+        .take("address", validate::optional_line(&form.address, 300))
+        .map(Option::unwrap_or_default);
+    let Some(address) = address else {
+        let page = SettingsPage {
+            layout: Layout::for_user(&state, &user, "Ustawienia CIS", "/settings"),
+            address: form.address,
+            require_recruitment_documents: required,
+            errors,
+        };
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
     let mut tx = state.db.begin().await?;
-    let before: bool = sqlx::query_scalar(
-        "select require_recruitment_documents from centre where centre_id = $1 for update",
+    let before = stored(&mut *tx, user.centre_id, true).await?;
+    sqlx::query(
+        "update centre set address = $2, require_recruitment_documents = $3 where centre_id = $1",
     )
     .bind(user.centre_id)
-    .fetch_one(&mut *tx)
+    .bind(&address)
+    .bind(required)
+    .execute(&mut *tx)
     .await?;
-    sqlx::query("update centre set require_recruitment_documents = $2 where centre_id = $1")
-        .bind(user.centre_id)
-        .bind(required)
-        .execute(&mut *tx)
-        .await?;
     let event = AuditEvent::new(Action::EditCentreSettings.code(), Outcome::Success)
         .on("centre", user.centre_id)
         .detail(format!(
-            "require_recruitment_documents:{before}->{required}"
+            "require_recruitment_documents:{}->{required},address:{}",
+            before.require_recruitment_documents,
+            if before.address == address {
+                "same"
+            } else {
+                "changed"
+            }
         ));
     finish(tx, &user, event, "Zapisano ustawienia.", "/settings").await
 }

@@ -100,7 +100,9 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/participants") => keepers(303),
         // The file: open to everyone whose scope includes the participant (the fixture is the
         // social worker's own, active and in the instructor's workshop), 404 elsewhere.
-        ("GET", "/participants/{id}") => participant_in_scope(who, scope, WORKERS, 200),
+        ("GET", "/participants/{id}" | "/participants/{id}/print") => {
+            participant_in_scope(who, scope, WORKERS, 200)
+        }
         // Anyone who opens the file may add a note (posted empty here: 422, nothing written).
         ("GET", "/participants/{id}/notes/new") => participant_in_scope(who, scope, WORKERS, 200),
         ("POST", "/participants/{id}/notes") => participant_in_scope(who, scope, WORKERS, 422),

@@ -776,6 +776,18 @@ impl TestApp {
         .await;
     }
 
+    /// Every recorded view of `participant`'s file, oldest first: (login, parts shown).
+    pub async fn file_views(&self, participant: Uuid) -> Vec<(String, String)> {
+        sqlx::query_as(
+            "select u.login, a.detail from audit_event a join staff_user u on u.staff_user_id = a.actor_id
+             where a.action = 'participant.view' and a.participant_id = $1 order by a.audit_event_id",
+        )
+        .bind(participant)
+        .fetch_all(&self.db)
+        .await
+        .unwrap()
+    }
+
     /// A case note on `participant`'s file by `author` (a login) with `visibility` (a code),
     /// arranged directly in the database; its id.
     pub async fn note(&self, participant: Uuid, author: &str, visibility: &str) -> Uuid {

@@ -21,6 +21,7 @@ mod list;
 mod notes;
 mod participants;
 mod password;
+mod print;
 mod reassign;
 mod resilience;
 mod scenario;

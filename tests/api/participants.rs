@@ -653,14 +653,7 @@ async fn every_file_view_is_audited_with_what_was_shown_and_the_manager_sees_who
             StatusCode::OK
         );
     }
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select u.login, a.detail from audit_event a join staff_user u on u.staff_user_id = a.actor_id
-         where a.action = 'participant.view' and a.participant_id = $1 order by a.audit_event_id",
-    )
-    .bind(id)
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let rows = app.file_views(id).await;
     assert_eq!(rows.len(), 3);
     assert!(rows[0].1.contains("categories.criminal"));
     assert_eq!(rows[1].1, "identity,contact,participation,notes.team");

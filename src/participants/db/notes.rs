@@ -15,6 +15,9 @@ use crate::participants::model::NoteKind;
 /// Entries on one page of the timeline.
 pub const PAGE: i64 = 20;
 
+/// Entries of a printed file (the newest; a longer history says so on the print).
+pub const PRINTED: i64 = 500;
+
 /// Where a page of the timeline starts: below this entry (the last of the previous page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -42,6 +45,8 @@ pub struct TimelineRead {
     pub markers: Vec<NoteVisibility>,
     pub history: bool,
     pub before: Option<Cursor>,
+    /// Entries wanted (one more is read, to know whether older ones exist).
+    pub limit: i64,
 }
 
 /// One entry of the timeline as the database writes it (what an entry does not have is null;
@@ -74,7 +79,7 @@ pub struct TimelineEntry {
 }
 
 /// Appends the timeline column (`timeline`, a JSON array of [`TimelineEntry`], one more than
-/// [`PAGE`] when there is an older page) for the participant `p` of the surrounding query.
+/// the limit when there is an older page) for the participant `p` of the surrounding query.
 pub fn push_timeline(q: &mut QueryBuilder<'_, Postgres>, t: &TimelineRead) {
     let shown: Vec<NoteVisibility> = t.read.iter().chain(&t.markers).copied().collect();
     q.push(
@@ -145,7 +150,7 @@ pub fn push_timeline(q: &mut QueryBuilder<'_, Postgres>, t: &TimelineRead) {
         q.push(")");
     }
     q.push(" order by e.on_date desc, e.at desc, e.id desc limit ");
-    q.push_bind(PAGE + 1);
+    q.push_bind(t.limit + 1);
     q.push(") t), '[]') as timeline");
 }
 
