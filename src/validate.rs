@@ -130,6 +130,17 @@ pub mod dates {
         polish_time(now).date()
     }
 
+    /// The instant at which `date` begins in Poland (00:00 Polish time).
+    pub fn polish_midnight(date: Date) -> OffsetDateTime {
+        let utc_midnight = date.midnight().assume_utc();
+        // 00:00 in Poland is 23:00 (winter) or 22:00 (summer) UTC of the day before.
+        [1, 2]
+            .into_iter()
+            .map(|h| utc_midnight - time::Duration::hours(h))
+            .find(|at| polish_time(*at) == date.midnight())
+            .unwrap_or(utc_midnight)
+    }
+
     /// `DD.MM.YYYY HH:MM`, the instant `at` in Polish local time.
     pub fn format_moment(at: OffsetDateTime) -> String {
         let local = polish_time(at);
@@ -206,6 +217,23 @@ pub mod dates {
             assert_eq!(
                 format_moment(datetime!(2026-03-29 01:00 UTC)),
                 "29.03.2026 03:00"
+            );
+        }
+
+        #[test]
+        fn a_polish_day_begins_at_local_midnight() {
+            assert_eq!(
+                polish_midnight(date!(2026 - 12 - 01)),
+                datetime!(2026-11-30 23:00 UTC)
+            );
+            assert_eq!(
+                polish_midnight(date!(2026 - 07 - 02)),
+                datetime!(2026-07-01 22:00 UTC)
+            );
+            // The day summer time begins still begins in winter time.
+            assert_eq!(
+                polish_midnight(date!(2026 - 03 - 29)),
+                datetime!(2026-03-28 23:00 UTC)
             );
         }
 

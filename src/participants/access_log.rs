@@ -1,6 +1,7 @@
 //! "Kto przeglądał teczkę": who opened a participant's file, when (Polish local time) and
 //! which parts it showed them, newest first, a page at a time. The manager's (the field
-//! table's `FileAudit`); reading it is audited like any read of the file.
+//! table's `FileAudit`); reading it is audited like any read of the file. The other way round
+//! (`staff_log`, "Rejestr dostępu"): which files one staff member opened in a period.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -9,14 +10,16 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::access;
-use super::db::access_log::{self, PAGE};
+use super::db::access_log::{self, PAGE, Whose};
 use crate::audit::{AuditEvent, Outcome};
-use crate::auth::policy::{Action, Field};
+use crate::auth::policy::{Action, Field, Target};
 use crate::auth::session::CurrentUser;
+use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::page::{Layout, render};
+use crate::web::forms::{Choice, FieldErrors};
+use crate::web::page::{Layout, render, render_with_status};
 use crate::web::path::IdPath;
 
 /// `?before=` the cursor: the id of the last view of the previous page.
@@ -92,7 +95,8 @@ pub(super) async fn access_log(
         .by(user.audit_actor())
         .on("participant", id)
         .participant(id);
-    let mut entries = access_log::entries(&state.db, id, before, &user.meta, event).await?;
+    let mut entries =
+        access_log::entries(&state.db, Whose::File(id), before, &user.meta, event).await?;
     let older = (entries.len() as i64 > PAGE).then(|| {
         entries.truncate(PAGE as usize);
         entries.last().map(|e| e.audit_event_id)
@@ -119,6 +123,161 @@ pub(super) async fn access_log(
         older: older.flatten(),
         first_page: before.is_none(),
     })
+}
+
+/// `?staff=&from=&to=&before=`: whose views, in which period (dates, both days included).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct StaffLogQuery {
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
+}
+
+/// One file opened, as the staff log shows it.
+struct Opened {
+    when: String,
+    participant_id: Uuid,
+    participant: String,
+    parts: String,
+}
+
+#[derive(Template)]
+#[template(path = "participants/staff_log.html")]
+struct StaffLogPage {
+    layout: Layout,
+    staff: Vec<Choice>,
+    from: String,
+    to: String,
+    errors: FieldErrors,
+    /// The staff member chosen (their name), once the form is filled in.
+    whose: Option<String>,
+    lines: Vec<Opened>,
+    older: Option<String>,
+    first_page: bool,
+}
+
+impl StaffLogPage {
+    /// The chosen staff member's id (the next page's link).
+    fn staff_id(&self) -> &str {
+        self.staff
+            .iter()
+            .find(|c| c.selected)
+            .map_or("", |c| c.value.as_str())
+    }
+}
+
+/// `GET /access-log`: which files one staff member opened in a period (the manager's).
+pub(super) async fn staff_log(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<StaffLogQuery>,
+) -> Result<Response> {
+    user.authorize(&state, Action::ViewStaffAccessLog, Target::Centre)
+        .await?;
+    let today = state.today();
+    let people: Vec<(Uuid, String, Role)> = sqlx::query_as(
+        r#"select staff_user_id, full_name, role from staff_user where centre_id = $1
+           order by full_name collate "pl-PL-x-icu""#,
+    )
+    .bind(user.centre_id)
+    .fetch_all(&state.db)
+    .await?;
+    let (from, to) = if query.from.is_empty() && query.to.is_empty() {
+        (
+            dates::iso(today - time::Duration::days(30)),
+            dates::iso(today),
+        )
+    } else {
+        (query.from.clone(), query.to.clone())
+    };
+    let mut errors = FieldErrors::new();
+    let chosen = match query.staff.as_str() {
+        "" => None,
+        raw => {
+            let found = Uuid::parse_str(raw)
+                .ok()
+                .and_then(|id| people.iter().find(|(p, _, _)| *p == id));
+            errors.take(
+                "staff",
+                found.ok_or_else(|| "Wybierz pracownika z listy.".to_owned()),
+            )
+        }
+    };
+    let first = errors.take("from", dates::parse(&from));
+    let last = errors.take("to", dates::parse(&to));
+    if let (Some(first), Some(last)) = (first, last)
+        && first > last
+    {
+        errors.add("to", "Koniec okresu nie może być przed jego początkiem.");
+    }
+    let before = match query.before.as_str() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let mut page = StaffLogPage {
+        layout: Layout::for_user(&state, &user, "Rejestr dostępu do teczek", "/access-log"),
+        staff: people
+            .iter()
+            .map(|(id, name, role)| {
+                Choice::new(
+                    id.to_string(),
+                    format!("{name} ({})", role.label()),
+                    &query.staff,
+                )
+            })
+            .collect(),
+        from: from.clone(),
+        to: to.clone(),
+        errors: FieldErrors::new(),
+        whose: None,
+        lines: Vec::new(),
+        older: None,
+        first_page: before.is_none(),
+    };
+    let (Some((actor_id, name, _)), Some(first), Some(last), true) =
+        (chosen, first, last, errors.is_empty())
+    else {
+        let status = if errors.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        page.errors = errors;
+        return render_with_status(status, &page);
+    };
+    let whose = Whose::Staff {
+        centre_id: user.centre_id,
+        actor_id: *actor_id,
+        from: dates::polish_midnight(first),
+        until: dates::polish_midnight(last + time::Duration::days(1)),
+    };
+    // Reading who opened which files is itself a read of the audit log: audited.
+    let event = AuditEvent::new(Action::ViewStaffAccessLog.code(), Outcome::Success)
+        .by(user.audit_actor())
+        .on("staff_user", *actor_id)
+        .detail(format!("{from}..{to}"));
+    let mut entries = access_log::entries(&state.db, whose, before, &user.meta, event).await?;
+    let older = (entries.len() as i64 > PAGE).then(|| {
+        entries.truncate(PAGE as usize);
+        entries.last().map(|e| e.audit_event_id.to_string())
+    });
+    page.whose = Some(name.clone());
+    page.older = older.flatten();
+    page.lines = entries
+        .into_iter()
+        .map(|e| Opened {
+            when: dates::format_moment(e.occurred_at),
+            participant_id: e.participant_id,
+            participant: e.participant.unwrap_or_default(),
+            parts: parts(e.detail.as_deref().unwrap_or_default()),
+        })
+        .collect();
+    render(&page)
 }
 
 #[cfg(test)]

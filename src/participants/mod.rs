@@ -50,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/participants/reassign", Work, reassign::reassign),
         Route::get("/participants/new", Work, register::new_participant_form),
         Route::post("/participants", Work, register::create_participant),
+        Route::get("/access-log", Gate::Staff, access_log::staff_log),
         Route::get("/participants/{id}", File, file::show_participant),
         Route::get("/participants/{id}/print", File, print::print_file),
         Route::get("/participants/{id}/notes/new", File, notes::note_form),

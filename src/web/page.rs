@@ -121,6 +121,7 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
         | Role::Instructor => links.push(("/participants", "Uczestnicy")),
     }
     if role == Role::Manager {
+        links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));
     }
     links.push(("/account/password", "Zmiana hasła"));

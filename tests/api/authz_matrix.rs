@@ -68,7 +68,7 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/session/extend") => any_staff(204),
         ("GET", "/" | "/account/password") => any_staff(200),
         // The centre's settings are the manager's.
-        ("GET", "/settings") => manager_only(who, 200),
+        ("GET", "/settings" | "/access-log") => manager_only(who, 200),
         ("POST", "/settings") => manager_only(who, 303),
         ("POST", "/account/password") => any_staff(422),
         ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),

@@ -283,6 +283,7 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         format!("/participants/{id}/documents/new"),
         "/participants?sort=ending".to_owned(),
         "/settings".to_owned(),
+        "/access-log".to_owned(),
         format!("/participants/{id}/print"),
         format!("/participants/{reserve}/status/trial"),
     ] {

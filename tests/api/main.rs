@@ -25,3 +25,4 @@ mod print;
 mod reassign;
 mod resilience;
 mod scenario;
+mod staff_log;

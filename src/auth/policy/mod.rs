@@ -81,6 +81,8 @@ pub enum Action {
     AddCaseNote,
     /// Change the centre's settings (what admission requires).
     EditCentreSettings,
+    /// See which files one staff member opened in a period ("Rejestr dostępu").
+    ViewStaffAccessLog,
     /// Submit a drafted document for approval.
     SubmitDocument,
     /// Return a submitted document to its author with a comment.
@@ -97,7 +99,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -122,6 +124,7 @@ impl Action {
         Action::ViewAccessLog,
         Action::AddCaseNote,
         Action::EditCentreSettings,
+        Action::ViewStaffAccessLog,
         Action::SubmitDocument,
         Action::ReturnDocument,
         Action::ApproveDocument,
@@ -157,6 +160,7 @@ impl Action {
             Action::ViewAccessLog => "participant.access_log",
             Action::AddCaseNote => "participant.add_note",
             Action::EditCentreSettings => "centre.settings",
+            Action::ViewStaffAccessLog => "staff.access_log",
             Action::SubmitDocument => "document.submit",
             Action::ReturnDocument => "document.return",
             Action::ApproveDocument => "document.approve",
@@ -253,6 +257,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewHome | Action::ChangeOwnPassword => true,
         // The manager runs the centre's programme and decides its rules.
         Action::EditCentreSettings => actor.role == Role::Manager,
+        // Who opened which files is the manager's oversight (like a file's access log).
+        Action::ViewStaffAccessLog => actor.role == Role::Manager,
         Action::ViewStaff
         | Action::CreateStaff
         | Action::ChangeStaffRole
@@ -328,7 +334,9 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
-            Action::EditCentreSettings | Action::AssignSocialWorker => &[Manager],
+            Action::EditCentreSettings
+            | Action::AssignSocialWorker
+            | Action::ViewStaffAccessLog => &[Manager],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

@@ -13,7 +13,7 @@ use crate::domain::Role;
 /// Views per page.
 pub const PAGE: i64 = 50;
 
-/// One view of the file.
+/// One view of a file.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Entry {
     /// The cursor.
@@ -23,13 +23,59 @@ pub struct Entry {
     pub role: Option<Role>,
     /// The parts shown, as audit codes (`personal,contact,…`).
     pub detail: Option<String>,
+    /// The file's participant and their name (the log of one staff member's views).
+    pub participant_id: Uuid,
+    pub participant: Option<String>,
 }
 
-/// Up to `PAGE + 1` views of `participant_id` older than the view `before` (the first page
-/// without it), and the audit row of this read (`event`).
+/// Whose views: of one file, or by one staff member of the centre in a period.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose {
+    File(Uuid),
+    Staff {
+        centre_id: Uuid,
+        actor_id: Uuid,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    },
+}
+
+impl Whose {
+    /// `fv.… = …`: the rows of this log, over `alias` (the view).
+    fn push(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
+        match *self {
+            Whose::File(participant) => {
+                q.push(format_args!("{alias}.participant_id = "))
+                    .push_bind(participant);
+            }
+            Whose::Staff {
+                centre_id,
+                actor_id,
+                from,
+                until,
+            } => {
+                q.push(format_args!("{alias}.actor_id = "))
+                    .push_bind(actor_id)
+                    .push(format_args!(" and {alias}.occurred_at >= "))
+                    .push_bind(from)
+                    .push(format_args!(" and {alias}.occurred_at < "))
+                    .push_bind(until)
+                    .push(format_args!(
+                        " and exists (select 1 from participant cp where cp.participant_id = \
+                         {alias}.participant_id and cp.centre_id = "
+                    ))
+                    .push_bind(centre_id)
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// Up to `PAGE + 1` views of `whose` log older than the view `before` (the first page without
+/// it), and the audit row of this read (`event`).
 pub async fn entries(
     db: impl PgExecutor<'_>,
-    participant_id: Uuid,
+    whose: Whose,
     before: Option<i64>,
     meta: &RequestMeta,
     event: AuditEvent<'_>,
@@ -38,21 +84,22 @@ pub async fn entries(
     audit::push_read(&mut q, meta, event);
     q.push(
         "select fv.audit_event_id, fv.occurred_at, u.full_name as viewer, fv.actor_role as role, \
-         fv.detail \
+         fv.detail, fv.participant_id, \
+         (select p.surname || ' ' || p.first_names from participant p \
+          where p.participant_id = fv.participant_id) as participant \
          from participant_file_view fv left join staff_user u on u.staff_user_id = fv.actor_id \
-         where fv.participant_id = ",
-    )
-    .push_bind(participant_id);
+         where ",
+    );
+    whose.push(&mut q, "fv");
     if let Some(before) = before {
         q.push(
             " and (fv.occurred_at, fv.audit_event_id) < \
-             (select c.occurred_at, c.audit_event_id from participant_file_view c \
-              where c.participant_id = ",
-        )
-        .push_bind(participant_id)
-        .push(" and c.audit_event_id = ")
-        .push_bind(before)
-        .push(")");
+             (select c.occurred_at, c.audit_event_id from participant_file_view c where ",
+        );
+        whose.push(&mut q, "c");
+        q.push(" and c.audit_event_id = ")
+            .push_bind(before)
+            .push(")");
     }
     q.push(" order by fv.occurred_at desc, fv.audit_event_id desc limit ")
         .push_bind(PAGE + 1);
