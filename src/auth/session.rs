@@ -60,6 +60,8 @@ pub struct CurrentUser {
     pub expires_at: OffsetDateTime,
     /// A message left by the previous request, shown once.
     pub flash: Option<Flash>,
+    /// How many things are on the user's work list, when counted recently (the navigation).
+    pub work_count: Option<i32>,
     /// Request id and client IP, for audit rows.
     pub meta: RequestMeta,
 }
@@ -169,7 +171,27 @@ pub async fn delete_for_user(
     Ok(done.rows_affected())
 }
 
-/// Leaves a message for the next page this session loads.
+/// How long a work count kept with the session is shown in the navigation.
+pub const WORK_COUNT_FRESH: time::Duration = time::Duration::minutes(10);
+
+/// Keeps the number of things on the user's work list with the session (Start counts them).
+pub async fn set_work_count(
+    db: impl PgExecutor<'_>,
+    hash: &[u8],
+    count: i32,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query("update session set work_count = $2, work_counted_at = $3 where session_hash = $1")
+        .bind(hash)
+        .bind(count)
+        .bind(at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Leaves a message for the next page this session loads. The message follows a change the
+/// user made, which may have changed their work: the kept work count is forgotten.
 pub async fn set_flash(
     db: impl PgExecutor<'_>,
     hash: &[u8],
@@ -177,7 +199,8 @@ pub async fn set_flash(
     message: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update session set flash_kind = $2, flash_message = $3 where session_hash = $1",
+        "update session set flash_kind = $2, flash_message = $3, work_count = null
+         where session_hash = $1",
         hash,
         kind,
         message,
@@ -231,6 +254,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let row = sqlx::query!(
             r#"
             select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.flash_kind, s.flash_message,
+                   s.work_count, s.work_counted_at,
                    u.centre_id, u.role as "role: Role", u.login, u.full_name, u.must_change_password,
                    c.name as centre_name
             from session s
@@ -288,6 +312,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             session_hash: hash,
             expires_at: (last_seen + config.session_idle).min(absolute_deadline),
             flash,
+            work_count: match (row.work_count, row.work_counted_at) {
+                (Some(n), Some(at)) if now - at < WORK_COUNT_FRESH => Some(n),
+                _ => None,
+            },
             meta: RequestMeta::from_parts(parts, state),
         };
         parts.extensions.insert(user.clone());

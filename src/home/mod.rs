@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::auth::policy::{Action, Gate, Target};
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{self, CurrentUser};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::web::inbox::{InboxGroup, InboxSource};
@@ -48,8 +48,16 @@ async fn home(state: AppState, user: CurrentUser, sources: &[InboxSource]) -> Re
     }
     // The work due first, in the areas' order; then the lists to look things up in.
     groups.sort_by_key(|g| g.reference);
+    // The count beside "Start" on the next pages: the work due, kept with the session.
+    let due: usize = groups
+        .iter()
+        .filter(|g| g.has_work())
+        .map(|g| g.count)
+        .sum();
+    let due = i32::try_from(due).unwrap_or(i32::MAX);
+    session::set_work_count(&state.db, &user.session_hash, due, state.clock.now()).await?;
     render(&HomePage {
-        layout: Layout::for_user(&state, &user, "Start", "/"),
+        layout: Layout::for_user(&state, &user, "Start", "/").with_work_count(due),
         has_work: groups.iter().any(InboxGroup::has_work),
         groups,
     })

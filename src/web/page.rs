@@ -36,6 +36,8 @@ pub struct NavLink {
     pub label: &'static str,
     /// The current page is under this link (`aria-current`).
     pub current: bool,
+    /// A count shown beside the label (the work due, beside "Start").
+    pub count: Option<i32>,
 }
 
 /// Who is signed in, as the header shows it.
@@ -86,12 +88,22 @@ impl Layout {
                 role_label: user.role.label(),
                 centre_name: user.centre_name.clone(),
             }),
-            nav: navigation(user.role, path),
+            nav: navigation(user.role, path, user.work_count),
             flash: user.flash.clone(),
             csrf_token: user.csrf_token.clone(),
             session_seconds_left: user.seconds_left(state.clock.now()),
             session_warning_seconds: state.config.session_warning.as_secs(),
         }
+    }
+
+    /// Shows `count` beside "Start" (the home page, which has just counted the work).
+    pub fn with_work_count(mut self, count: i32) -> Self {
+        for link in &mut self.nav {
+            if link.href == "/" {
+                link.count = Some(count);
+            }
+        }
+        self
     }
 
     /// Layout for a page shown without a session (login, error pages).
@@ -110,7 +122,7 @@ impl Layout {
 }
 
 /// The navigation a role sees. Links only help; every handler checks the policy itself.
-fn navigation(role: Role, path: &str) -> Vec<NavLink> {
+fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Start")];
     match role {
         Role::Admin => links.push(("/admin/users", "Pracownicy")),
@@ -135,6 +147,7 @@ fn navigation(role: Role, path: &str) -> Vec<NavLink> {
             } else {
                 path.starts_with(href)
             },
+            count: if href == "/" { work_count } else { None },
         })
         .collect()
 }

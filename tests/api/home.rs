@@ -179,3 +179,76 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
         assert!(page.contains("Nie masz teraz zadań."), "{login}");
     }
 }
+
+/// The count beside "Start" in the navigation, if shown.
+fn nav_count(page: &str) -> Option<String> {
+    let at = page.find("<span class=\"nav-count\">")? + "<span class=\"nav-count\">".len();
+    Some(page[at..at + page[at..].find('<')?].to_owned())
+}
+
+#[tokio::test]
+async fn the_navigation_counts_the_work_due_as_start_last_counted_it() {
+    let app = spawn_app().await;
+    // A trial period ending in 3 days, without a workshop: two things for the manager (the
+    // trial, the placement), one for the social worker (the trial).
+    let id = app
+        .fixture_participant(CENTRE_A, "Liczona", Some("socjalny1"), None)
+        .await;
+    app.update_participant(id, "status = 'trial', trial_ends_on = current_date + 3")
+        .await;
+    let manager = app.login("kierownik").await;
+    let page = |session: Session, path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path, Some(&session)).await;
+            assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    // Before Start has counted: no number.
+    assert_eq!(
+        nav_count(&page(manager.clone(), "/participants").await),
+        None
+    );
+    assert_eq!(
+        nav_count(&page(manager.clone(), "/").await).as_deref(),
+        Some("2")
+    );
+    let list = page(manager.clone(), "/participants").await;
+    assert_eq!(
+        nav_count(&list).as_deref(),
+        Some("2"),
+        "kept for the next pages"
+    );
+    assert!(list.contains("<span class=\"visually-hidden\"> do zrobienia</span>"));
+    let worker = app.login("socjalny1").await;
+    assert_eq!(
+        nav_count(&page(worker.clone(), "/").await).as_deref(),
+        Some("1")
+    );
+    // The user's own change may change their work: the count is forgotten until Start.
+    let response = app
+        .post(
+            &format!("/participants/{id}/notes"),
+            Some(&worker),
+            &[
+                ("noted_on", "2026-11-02"),
+                ("kind", "conversation"),
+                ("topic", "Rozmowa"),
+                ("body", "Treść."),
+                ("visibility", "team"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(
+        nav_count(&page(worker.clone(), "/participants").await),
+        None
+    );
+    // A count older than ten minutes is not shown either.
+    app.advance(std::time::Duration::from_secs(11 * 60));
+    assert_eq!(
+        nav_count(&page(manager.clone(), "/participants").await),
+        None
+    );
+}
