@@ -406,6 +406,21 @@ async fn set_own_password(
 }
 
 impl PasswordPage {
+    /// The messages as the form kit's errors, in the form's order (the error summary).
+    fn errors(&self) -> crate::web::forms::FieldErrors {
+        let mut errors = crate::web::forms::FieldErrors::new();
+        for (field, message) in [
+            ("current_password", &self.current_error),
+            ("new_password", &self.new_error),
+            ("new_password_confirm", &self.confirm_error),
+        ] {
+            if let Some(message) = message {
+                errors.add(field, message.clone());
+            }
+        }
+        errors
+    }
+
     fn new(state: &AppState, user: &CurrentUser, forced: bool) -> Self {
         Self {
             layout: Layout::for_user(state, user, "Zmiana hasła", "/account/password"),

@@ -78,12 +78,12 @@ async fn current_password_and_confirmation_are_checked() {
             .contains("Obecne hasło jest nieprawidłowe.")
     );
     let mismatch = change(&app, &session, PASSWORD, new, "inne hasło niż tamto").await;
+    let mismatch = mismatch.text().await.unwrap();
+    assert!(mismatch.contains("Hasła nie są takie same."));
+    // The error summary at the top links the field.
     assert!(
         mismatch
-            .text()
-            .await
-            .unwrap()
-            .contains("Hasła nie są takie same.")
+            .contains(r##"<li><a href="#new_password_confirm">Hasła nie są takie same.</a></li>"##)
     );
     let same = change(&app, &session, PASSWORD, PASSWORD, PASSWORD).await;
     assert!(same.text().await.unwrap().contains("musi się różnić"));
