@@ -55,7 +55,11 @@ async fn home(state: AppState, user: CurrentUser, sources: &[InboxSource]) -> Re
         .map(|g| g.count)
         .sum();
     let due = i32::try_from(due).unwrap_or(i32::MAX);
-    session::set_work_count(&state.db, &user.session_hash, due, state.clock.now()).await?;
+    // Written only when it is new (a count kept unchanged lapses after ten minutes and is
+    // written again then), so looking at Start again costs no write.
+    if user.work_count != Some(due) {
+        session::set_work_count(&state.db, &user.session_hash, due, state.clock.now()).await?;
+    }
     render(&HomePage {
         layout: Layout::for_user(&state, &user, "Start", "/").with_work_count(due),
         has_work: groups.iter().any(InboxGroup::has_work),

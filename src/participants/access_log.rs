@@ -56,6 +56,7 @@ fn parts(detail: &str) -> String {
             "identity" => "imię, nazwisko i status".to_owned(),
             "edit_form" => "formularz edycji danych".to_owned(),
             "edit_conflict" => "porównanie zmian przy edycji".to_owned(),
+            "correction_form" => "formularz korekty notatki:".to_owned(),
             code => {
                 Field::from_code(code).map_or_else(|| code.to_owned(), |f| f.label().to_owned())
             }

@@ -102,6 +102,12 @@ pub(super) async fn assign_social_worker(
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     db::assign_social_worker(&mut *tx, user.centre_id, id, worker.id, user.user_id).await?;
+    let moved: Vec<Uuid> = record
+        .social_worker_id
+        .into_iter()
+        .chain([worker.id])
+        .collect();
+    db::forget_work_counts(&mut *tx, &moved).await?;
     let event = access::done(Action::AssignSocialWorker, id).detail(worker.id.to_string());
     let message = format!("Przydzielono pracownika socjalnego: {}.", worker.name);
     access::finish(tx, &user, id, event, &message).await

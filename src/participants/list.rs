@@ -291,6 +291,13 @@ async fn list_page(
         scope: policy::list_scope(user.actor()),
         filter: &parsed.filter,
         search: &search,
+        town: if !policy::may_search_by_pesel(user.role) {
+            db::Town::No
+        } else if user.role == Role::SocialWorker {
+            db::Town::CaseloadOf(user.user_id)
+        } else {
+            db::Town::Anyone
+        },
         sort: parsed.sort,
     };
     let audit = search_audit(user, &search);

@@ -56,6 +56,8 @@ pub(super) struct Line {
     /// The element id other entries link to (`note-…`).
     pub anchor: String,
     pub date: String,
+    /// The date for `<time datetime>`.
+    pub iso_date: String,
     pub title: String,
     /// Who may read a note ("praca socjalna").
     pub audience: Option<&'static str>,
@@ -119,6 +121,7 @@ fn line(
     let mut line = Line {
         anchor: anchor(e.id),
         date: dates::format(e.on_date),
+        iso_date: dates::iso(e.on_date),
         title: String::new(),
         audience: None,
         body: None,
@@ -411,6 +414,10 @@ pub(super) async fn correction_form(
         Ok(note) => note,
         Err(why) => return Err(not_correctable(&state, &user, id, note_id, why).await),
     };
+    // The form shows the note's text: a read of the file, audited like the file page.
+    let part = policy::Field::for_note(note.visibility).code();
+    let event = super::access::view_event(&user, id).detail(format!("correction_form,{part}"));
+    audit::record(&state.db, &user.meta, event).await?;
     let form = NoteForm {
         noted_on: dates::iso(note.noted_on),
         kind: note.kind.code().to_owned(),

@@ -191,12 +191,14 @@ pub(super) async fn reassign(
         }
     };
     let mut changed = 0;
+    let mut moved: Vec<Uuid> = vec![worker.id];
     for c in chosen
         .iter()
         .filter(|c| c.social_worker_id != Some(worker.id))
     {
         let id = c.participant_id;
         db::assign_social_worker(&mut *tx, user.centre_id, id, worker.id, user.user_id).await?;
+        moved.extend(c.social_worker_id);
         let event = AuditEvent::new(Action::AssignSocialWorker.code(), Outcome::Success)
             .by(user.audit_actor())
             .on("participant", id)
@@ -205,6 +207,7 @@ pub(super) async fn reassign(
         audit::record(&mut *tx, &user.meta, event).await?;
         changed += 1;
     }
+    db::forget_work_counts(&mut *tx, &moved).await?;
     let summary = AuditEvent::new("participant.reassign", Outcome::Success)
         .on("staff_user", worker.id)
         .detail(format!("{changed}/{}", chosen.len()));

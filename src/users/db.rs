@@ -163,7 +163,7 @@ pub struct RoleChange {
 /// Gives an account of the centre a new role and records the change in its role history (one
 /// statement).
 pub async fn set_role(
-    db: impl PgExecutor<'_>,
+    db: &mut sqlx::PgConnection,
     centre_id: Uuid,
     change: &RoleChange,
 ) -> sqlx::Result<()> {
@@ -184,8 +184,13 @@ pub async fn set_role(
         change.by,
         change.at,
     )
-    .execute(db)
+    .execute(&mut *db)
     .await?;
+    // Another role has other work: the count kept with the account's sessions is forgotten.
+    sqlx::query("update session set work_count = null where user_id = $1")
+        .bind(change.id)
+        .execute(&mut *db)
+        .await?;
     Ok(())
 }
 

@@ -174,7 +174,7 @@ pub(super) async fn change_role(
         by: user.user_id,
         at: now,
     };
-    db::set_role(&mut *tx, user.centre_id, &change).await?;
+    db::set_role(&mut tx, user.centre_id, &change).await?;
     let event = AuditEvent::new(Action::ChangeStaffRole.code(), Outcome::Success)
         .on("staff_user", id)
         .detail(format!("{}->{role}", account.role));

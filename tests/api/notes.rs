@@ -200,6 +200,14 @@ async fn a_correction_is_a_new_note_and_the_corrected_one_shows_skorygowano() {
     assert_eq!(form.status(), StatusCode::OK);
     let form = form.text().await.unwrap();
     assert!(form.contains("Treść notatki (social_work)."), "pre-filled");
+    // Showing the note's text in the form is a read of the file, audited.
+    let views = app.file_views(id).await;
+    assert_eq!(
+        views
+            .last()
+            .map(|(login, detail)| (login.as_str(), detail.as_str())),
+        Some(("socjalny1", "correction_form,notes.social_work"))
+    );
     // The manager reads the note but did not write it: refused, audited, nothing written.
     let manager = app.login("kierownik").await;
     let denied = app

@@ -2104,6 +2104,31 @@ async fn search_finds_names_and_towns_typed_without_polish_letters() {
             );
         }
     }
+    // Where someone lives is personal data: another social worker finds Król by name only,
+    // not by his town; the instructor (who reads no personal data) never by town.
+    let other = app.login("socjalny2").await;
+    let by_town = app
+        .post("/participants/search", Some(&other), &[("q", "lodz")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_town.contains("Znalezione osoby: 0"), "{by_town}");
+    let by_name = app
+        .post("/participants/search", Some(&other), &[("q", "krol")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_name.contains("Znalezione osoby: 1"));
+    let manager = app.login("kierownik").await;
+    let by_town = app
+        .post("/participants/search", Some(&manager), &[("q", "lodz")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_town.contains("Znalezione osoby: 1"));
 }
 
 #[tokio::test]

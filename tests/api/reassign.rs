@@ -215,3 +215,32 @@ async fn a_participant_of_another_centre_smuggled_into_the_form_changes_nothing(
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn registration_starts_the_history_and_a_same_worker_assignment_adds_nothing() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let id = app
+        .register(&worker, "Historyczna", "Ewa", &pesel(1984, 4, 4, 44, true))
+        .await;
+    let me = app.user_id("socjalny1").await;
+    let rows: Vec<(Option<Uuid>, Uuid)> = sqlx::query_as(
+        "select from_worker, to_worker from social_worker_change where participant_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, vec![(None, me)], "the first assignment is history");
+    // The manager "assigns" the same social worker again: nothing to record.
+    let manager = app.login("kierownik").await;
+    let response = app
+        .post(
+            &format!("/participants/{id}/social-worker"),
+            Some(&manager),
+            &[("social_worker", me.to_string().as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(changes(&app).await, 1);
+}

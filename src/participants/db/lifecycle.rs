@@ -181,7 +181,7 @@ pub async fn assign_social_worker(
              select social_worker_id from participant where participant_id = $1 and centre_id = $2
          ), changed as (
              update participant set social_worker_id = $3, version = version + 1
-             where participant_id = $1 and centre_id = $2
+             where participant_id = $1 and centre_id = $2 and social_worker_id is distinct from $3
              returning participant_id
          )
          insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by)
@@ -191,6 +191,18 @@ pub async fn assign_social_worker(
     .bind(centre_id)
     .bind(worker)
     .bind(decided_by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the work count kept with the sessions of `users` (their work lists changed: a
+/// caseload moved to or from them), so their navigation does not show a stale count.
+pub async fn forget_work_counts(db: impl PgExecutor<'_>, users: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query(
+        "update session set work_count = null where user_id = any($1) and work_count is not null",
+    )
+    .bind(users.to_vec())
     .execute(db)
     .await?;
     Ok(())

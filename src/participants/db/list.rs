@@ -161,10 +161,13 @@ fn prefix_end(prefix: &str) -> String {
 
 fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
     // `column` is one of the fixed keys below, never user input. The town matches whole
-    // (its index then gives the search order, migration 0014); names match by prefix.
-    if column == CITY_KEY {
+    // (its index then gives the search order, migration 0014), the social worker exactly
+    // (`Town::CaseloadOf`); names match by prefix.
+    if column == CITY_KEY || column == WORKER_KEY {
+        let cast = if column == WORKER_KEY { "::uuid" } else { "" };
         q.push(format_args!(" {column} = "))
-            .push_bind(prefix.to_owned());
+            .push_bind(prefix.to_owned())
+            .push(cast);
         return;
     }
     q.push(format_args!(" ({column} >= "))
@@ -180,6 +183,16 @@ fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
 const SURNAME_KEY: &str = "p.surname_folded";
 const FIRST_KEY: &str = "p.first_names_folded";
 const CITY_KEY: &str = "p.city_folded";
+const WORKER_KEY: &str = "p.social_worker_id";
+
+/// Whether a one-word search also matches the town: where someone lives is personal data, so
+/// only for roles that read it, and for a social worker only within their own caseload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Town {
+    No,
+    Anyone,
+    CaseloadOf(Uuid),
+}
 
 fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
     filter.status.push(q, "p.status");
@@ -205,13 +218,22 @@ fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
 /// The branches of a name search, each a conjunction of prefix ranges whose first part is the
 /// surname or the first-names index, or the town (whole). One word matches any of the three;
 /// two words match surname and first name in either order.
-fn branches(search: &Search) -> Vec<Branch> {
+fn branches(search: &Search, town: Town) -> Vec<Branch> {
     match search {
-        Search::OneWord(w) => vec![
-            vec![(SURNAME_KEY, w.clone())],
-            vec![(FIRST_KEY, w.clone())],
-            vec![(CITY_KEY, w.clone())],
-        ],
+        Search::OneWord(w) => {
+            let mut branches = vec![vec![(SURNAME_KEY, w.clone())], vec![(FIRST_KEY, w.clone())]];
+            match town {
+                Town::No => {}
+                Town::Anyone => branches.push(vec![(CITY_KEY, w.clone())]),
+                Town::CaseloadOf(worker) => {
+                    branches.push(vec![
+                        (CITY_KEY, w.clone()),
+                        (WORKER_KEY, worker.to_string()),
+                    ]);
+                }
+            }
+            branches
+        }
         Search::TwoWords(a, b) => vec![
             vec![(SURNAME_KEY, a.clone()), (FIRST_KEY, b.clone())],
             vec![(SURNAME_KEY, b.clone()), (FIRST_KEY, a.clone())],
@@ -314,6 +336,8 @@ pub struct Listing<'a> {
     pub scope: ListScope,
     pub filter: &'a ListFilter,
     pub search: &'a Search,
+    /// Whether a one-word search matches the town too.
+    pub town: Town,
     pub sort: Sort,
 }
 
@@ -419,7 +443,7 @@ impl Listing<'_> {
 
     /// At most `PAGE + 1` rows of the page, with the count and the cursor check.
     fn push_page(&self, q: &mut QueryBuilder<'_, Postgres>) {
-        let name_branches = branches(self.search);
+        let name_branches = branches(self.search, self.town);
         if !name_branches.is_empty() {
             // A name search: each branch walks its own prefix range in result order and stops
             // after one page, so the cost does not grow with the number of matches.
@@ -487,7 +511,7 @@ impl Listing<'_> {
         }
         push_common(q, self.centre_id, self.scope, &self.without_cursor());
         push_pesel(q, self.search);
-        let name_branches = branches(self.search);
+        let name_branches = branches(self.search, self.town);
         if !name_branches.is_empty() {
             q.push(" and (");
             push_branches(q, &name_branches, " or ", |q, branch, _| {
@@ -530,7 +554,7 @@ impl Listing<'_> {
         q.push("select least(count(*), ")
             .push_bind(cap + 1)
             .push(") from (");
-        let name_branches = branches(self.search);
+        let name_branches = branches(self.search, self.town);
         if name_branches.is_empty() {
             from(q);
             push_pesel(q, self.search);

@@ -12,10 +12,10 @@ pub mod reassign;
 pub use file::{Document, Extension, File, FileRead, FollowUpContact, Parts, read_file};
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
-    current_membership, document_kinds, documents_required, extend, move_to_workshop,
-    record_status,
+    current_membership, document_kinds, documents_required, extend, forget_work_counts,
+    move_to_workshop, record_status,
 };
-pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort, StatusFilter};
+pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort, StatusFilter, Town};
 
 use sqlx::query_builder::Separated;
 use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
@@ -255,6 +255,20 @@ pub async fn insert(
         decided_by: created_by,
     };
     record_status(&mut *conn, &registered).await?;
+    if let Some(worker) = social_worker_id {
+        // The first assignment is history too.
+        sqlx::query(
+            "insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by)
+             values ($1, $2, null, $3, $4)",
+        )
+        .bind(id)
+        .bind(centre_id)
+        .bind(worker)
+        .bind(created_by)
+        .execute(&mut *conn)
+        .await?;
+        forget_work_counts(&mut *conn, &[worker]).await?;
+    }
     Ok(Ok(id))
 }
 

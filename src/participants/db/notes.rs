@@ -84,7 +84,7 @@ pub fn push_timeline(q: &mut QueryBuilder<'_, Postgres>, t: &TimelineRead) {
     let shown: Vec<NoteVisibility> = t.read.iter().chain(&t.markers).copied().collect();
     q.push(
         "coalesce((select json_agg(t order by t.on_date desc, t.at desc, t.id desc) from (
-            select e.*, e.on_date || '_' || (extract(epoch from e.at) * 1000000)::bigint || '_' || e.id
+            select e.*, to_char(e.on_date, 'YYYY-MM-DD') || '_' || (extract(epoch from e.at) * 1000000)::bigint || '_' || e.id
                    as cursor
             from (
                 select 'note' as entry, n.noted_on as on_date, n.created_at as at, n.case_note_id as id,
