@@ -319,3 +319,49 @@ async fn the_timeline_pages_newest_first_with_a_cursor() {
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_timeline_holds_document_steps_and_social_worker_changes_for_their_readers() {
+    let app = spawn_app().await;
+    let workshop = app
+        .workshop(CENTRE_A, "Stolarnia", Some("instruktor"))
+        .await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Dokumentowa", Some("socjalny1"), Some(workshop))
+        .await;
+    // An IPZS submitted and returned with a comment (the document engine's history rows).
+    sqlx::query(
+        "with d as (
+             insert into document (centre_id, participant_id, kind, status, author_id)
+             select p.centre_id, p.participant_id, 'ipzs', 'draft', u.staff_user_id
+             from participant p, staff_user u where p.participant_id = $1 and u.login = 'socjalny1'
+             returning document_id, centre_id, author_id
+         )
+         insert into document_event (document_id, centre_id, version, step, from_status, to_status, comment, decided_by)
+         select document_id, centre_id, 1, 'return', 'submitted', 'draft', 'Uzupełnij cele szczegółowe.',
+                (select staff_user_id from staff_user where login = 'kierownik')
+         from d",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let manager = app.login("kierownik").await;
+    let worker = app.user_id("socjalny2").await.to_string();
+    app.post(
+        &format!("/participants/{id}/social-worker"),
+        Some(&manager),
+        &[("social_worker", worker.as_str())],
+    )
+    .await;
+    let page = file(&app, "kierownik", id).await;
+    assert!(
+        page.contains("Indywidualny program zatrudnienia socjalnego (IPZS): zwrócono do poprawy"),
+        "{page}"
+    );
+    assert!(page.contains("Uzupełnij cele szczegółowe."));
+    assert!(page.contains("Zmiana pracownika socjalnego: Sylwia Socjalna → Sebastian Socjalny"));
+    // The instructor's timeline holds neither (they do not read the status history).
+    let page = file(&app, "instruktor", id).await;
+    assert!(!page.contains("zwrócono do poprawy") && !page.contains("Zmiana pracownika"));
+}
