@@ -101,7 +101,7 @@ pub(super) async fn assign_social_worker(
         let page = worker_page(&state, &user, &record, &form.social_worker, errors).await?;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    db::assign_social_worker(&mut *tx, user.centre_id, id, worker.id, user.user_id).await?;
+    db::assign_social_worker(&mut *tx, user.centre_id, &[id], worker.id, user.user_id).await?;
     let moved: Vec<Uuid> = record
         .social_worker_id
         .into_iter()

@@ -190,22 +190,20 @@ pub(super) async fn reassign(
             return review(&state, &user, chosen, &workers, &form.social_worker, errors);
         }
     };
-    let mut changed = 0;
+    // One statement changes them all (and writes their history); an audit row each.
+    let ids: Vec<Uuid> = chosen.iter().map(|c| c.participant_id).collect();
+    let changes =
+        db::assign_social_worker(&mut *tx, user.centre_id, &ids, worker.id, user.user_id).await?;
+    let changed = changes.len();
     let mut moved: Vec<Uuid> = vec![worker.id];
-    for c in chosen
-        .iter()
-        .filter(|c| c.social_worker_id != Some(worker.id))
-    {
-        let id = c.participant_id;
-        db::assign_social_worker(&mut *tx, user.centre_id, id, worker.id, user.user_id).await?;
-        moved.extend(c.social_worker_id);
+    for (id, before) in changes {
+        moved.extend(before);
         let event = AuditEvent::new(Action::AssignSocialWorker.code(), Outcome::Success)
             .by(user.audit_actor())
             .on("participant", id)
             .participant(id)
             .detail(format!("{},bulk", worker.id));
         audit::record(&mut *tx, &user.meta, event).await?;
-        changed += 1;
     }
     db::forget_work_counts(&mut *tx, &moved).await?;
     let summary = AuditEvent::new("participant.reassign", Outcome::Success)

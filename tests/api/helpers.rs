@@ -776,6 +776,11 @@ impl TestApp {
         .await;
     }
 
+    /// The body of the page at `path` for `session` (whatever its status).
+    pub async fn text(&self, path: &str, session: &Session) -> String {
+        self.get(path, Some(session)).await.text().await.unwrap()
+    }
+
     /// Every recorded view of `participant`'s file, oldest first: (login, parts shown).
     pub async fn file_views(&self, participant: Uuid) -> Vec<(String, String)> {
         sqlx::query_as(

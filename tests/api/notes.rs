@@ -119,12 +119,7 @@ async fn a_note_is_added_with_a_visibility_its_author_reads_and_bad_input_change
         .await;
     let path = format!("/participants/{id}/notes");
     let instructor = app.login("instruktor").await;
-    let form = app
-        .get(&format!("{path}/new"), Some(&instructor))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let form = app.text(&format!("{path}/new"), &instructor).await;
     // The instructor may give a note only the visibility they read.
     assert!(form.contains(r#"<option value="team""#));
     assert!(!form.contains(r#"<option value="social_work""#));

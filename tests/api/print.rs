@@ -49,12 +49,7 @@ async fn a_print_shows_what_the_role_sees_with_the_centres_header_and_is_audited
     // The instructor's print holds the instructor's view: no personal data, no categories,
     // the team's note only.
     let instructor = app.login("instruktor").await;
-    let print = app
-        .get(&path, Some(&instructor))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let print = app.text(&path, &instructor).await;
     assert!(!print.contains("<dt>PESEL</dt>"));
     assert!(!print.contains("Osoba uzależniona od alkoholu"));
     assert!(print.contains("Treść notatki (team)."));
@@ -74,11 +69,8 @@ async fn a_print_shows_what_the_role_sees_with_the_centres_header_and_is_audited
         "print,identity,contact,participation,notes.team"
     );
     let log = app
-        .get(&format!("/participants/{id}/access-log"), Some(&manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .text(&format!("/participants/{id}/access-log"), &manager)
+        .await;
     assert!(
         log.contains("wydruk: imię, nazwisko i status, kontakt"),
         "{log}"

@@ -44,23 +44,13 @@ async fn the_manager_reassigns_ticked_participants_after_a_review_with_caseloads
     )
     .await;
     let manager = app.login("kierownik").await;
-    let list = app
-        .get("/participants", Some(&manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = app.text("/participants", &manager).await;
     assert!(
         list.contains(&format!(r#"name="p_{a}""#)),
         "the manager ticks rows"
     );
     let worker = app.login("socjalny1").await;
-    let own = app
-        .get("/participants", Some(&worker))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let own = app.text("/participants", &worker).await;
     assert!(!own.contains(r#"action="/participants/reassign""#));
 
     let (pa, pb, pc) = (format!("p_{a}"), format!("p_{b}"), format!("p_{c}"));
@@ -132,12 +122,7 @@ async fn the_manager_reassigns_ticked_participants_after_a_review_with_caseloads
     .unwrap();
     assert_eq!(audited, 2);
     // The file keeps the history.
-    let file = app
-        .get(&format!("/participants/{a}"), Some(&manager))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let file = app.text(&format!("/participants/{a}"), &manager).await;
     assert!(
         file.contains("Zmiana pracownika socjalnego: Sylwia Socjalna → Sebastian Socjalny"),
         "{file}"

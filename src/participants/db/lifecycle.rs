@@ -167,33 +167,38 @@ pub async fn extend(
     Ok(true)
 }
 
-/// Assigns the social worker.
+/// Assigns `worker` to the participants `ids` of the centre (one or many), with a history row
+/// for each whose social worker changes, in one statement; the rows the change touched (the
+/// participant and the social worker before), for their audit rows. The caller holds the
+/// participants' row locks, so "before" is what the change replaces.
 pub async fn assign_social_worker(
     db: impl PgExecutor<'_>,
     centre_id: Uuid,
-    id: Uuid,
+    ids: &[Uuid],
     worker: Uuid,
     decided_by: Uuid,
-) -> sqlx::Result<()> {
-    // The change and its history row in one statement.
-    sqlx::query(
+) -> sqlx::Result<Vec<(Uuid, Option<Uuid>)>> {
+    sqlx::query_as(
         "with before as (
-             select social_worker_id from participant where participant_id = $1 and centre_id = $2
+             select participant_id, social_worker_id from participant
+             where participant_id = any($1) and centre_id = $2 and social_worker_id is distinct from $3
          ), changed as (
-             update participant set social_worker_id = $3, version = version + 1
-             where participant_id = $1 and centre_id = $2 and social_worker_id is distinct from $3
-             returning participant_id
+             update participant p set social_worker_id = $3, version = p.version + 1
+             from before b where p.participant_id = b.participant_id
+             returning p.participant_id
+         ), history as (
+             insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by)
+             select b.participant_id, $2, b.social_worker_id, $3, $4
+             from before b join changed c using (participant_id)
          )
-         insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by)
-         select c.participant_id, $2, (select social_worker_id from before), $3, $4 from changed c",
+         select b.participant_id, b.social_worker_id from before b join changed c using (participant_id)",
     )
-    .bind(id)
+    .bind(ids.to_vec())
     .bind(centre_id)
     .bind(worker)
     .bind(decided_by)
-    .execute(db)
-    .await?;
-    Ok(())
+    .fetch_all(db)
+    .await
 }
 
 /// Forgets the work count kept with the sessions of `users` (their work lists changed: a
