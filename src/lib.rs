@@ -21,6 +21,8 @@ pub mod domain;
 pub mod error;
 pub mod follow_ups;
 pub mod home;
+pub mod ipzs;
+pub mod opinions;
 pub mod participants;
 pub mod security;
 pub mod server;

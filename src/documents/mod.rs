@@ -23,6 +23,7 @@
 
 pub mod db;
 pub mod diff;
+pub mod paper;
 pub mod step;
 pub mod version;
 pub mod workflow;

@@ -4,6 +4,7 @@
 //! redirect. A kind's handler parses its form into a [`Step`] and calls [`take`].
 
 use axum::response::Response;
+use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::db::{self, Event, Locked};
@@ -44,7 +45,19 @@ pub async fn take(
     step: Step,
     to: impl FnOnce(&Locked) -> String,
 ) -> Result<Response> {
-    let action = action(&step);
+    let (mut tx, document) = lock(state, user, id, action(&step)).await?;
+    let audit = apply(&mut tx, user, &document, &step).await?;
+    finish(tx, user, audit, step.done_message(), &to(&document)).await
+}
+
+/// Begins a write on document `id`: locks it and asks the policy about `action` (404 outside
+/// the scope, 403 audited otherwise).
+pub async fn lock(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+) -> Result<(Transaction<'static, Postgres>, Locked)> {
     let mut tx = state.db.begin().await?;
     let document = db::lock(&mut tx, user.centre_id, id, user.user_id)
         .await?
@@ -54,24 +67,44 @@ pub async fn take(
         drop(tx);
         return Err(user.refused(state, action, target, refusal).await);
     }
+    Ok((tx, document))
+}
+
+/// Takes `step` on a document locked in `tx` (whose policy check the caller made): the status
+/// machine, the guarded update, the history row. Returns the step's audit row, for the caller
+/// to record (several steps of one action record each theirs). `document.status` is updated.
+pub async fn apply(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    document: &Locked,
+    step: &Step,
+) -> Result<AuditEvent<'static>> {
     let actor = StepActor {
         is_author: document.facts.author_id == user.user_id,
     };
-    let next = workflow::check(document.status, &step, actor)?;
-    if !db::move_status(&mut tx, id, document.version, document.status, next).await? {
+    let next = workflow::check(document.status, step, actor)?;
+    if !db::move_status(
+        &mut *tx,
+        document.facts.document_id,
+        document.version,
+        document.status,
+        next,
+    )
+    .await?
+    {
         return Err(Refusal::NotFromHere {
             from: document.status,
         }
         .into());
     }
-    let comment = match &step {
+    let comment = match step {
         Step::Return { comment } => Some(comment.trim()),
         Step::Close { reason } => Some(reason.trim()),
         _ => None,
     };
     let event = Event {
         centre_id: user.centre_id,
-        document_id: id,
+        document_id: document.facts.document_id,
         version: document.version,
         step: step.code(),
         from: document.status,
@@ -80,9 +113,8 @@ pub async fn take(
         decided_by: user.user_id,
     };
     db::record_event(&mut *tx, &event).await?;
-    let audit = AuditEvent::new(action.code(), Outcome::Success)
-        .on("document", id)
+    Ok(AuditEvent::new(action(step).code(), Outcome::Success)
+        .on("document", document.facts.document_id)
         .participant(document.facts.participant.participant_id)
-        .detail(format!("{}->{}", document.status.code(), next.code()));
-    finish(tx, user, audit, step.done_message(), &to(&document)).await
+        .detail(format!("{}->{}", document.status.code(), next.code())))
 }

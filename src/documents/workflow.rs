@@ -90,6 +90,8 @@ impl Step {
             "sign" => "zapisano podpisy",
             "start_realization" => "rozpoczęto realizację",
             "close" => "zamknięto",
+            "create" => "rozpoczęto projekt",
+            "amend" => "rozpoczęto aneks (nową wersję)",
             _ => return None,
         })
     }

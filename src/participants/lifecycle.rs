@@ -32,7 +32,10 @@ use crate::web::extract::SecureForm;
 use crate::web::forms::{Choice, FieldErrors, choices};
 use crate::web::page::{Layout, render, render_with_status};
 
+mod admission;
 mod ending;
+
+pub use admission::{Admission, admit_on_signature};
 
 /// A status change the file offers: its target, the action the policy decides on, the button.
 pub struct Step {
@@ -210,6 +213,8 @@ struct StatusPage {
     missing: Vec<&'static str>,
     /// Admission: the centre admits only with a complete file.
     documents_required: bool,
+    /// Ending: the form of the final evaluation the running IPZS still needs.
+    final_evaluation: Option<String>,
     outcomes: Vec<Choice>,
     contracts: Vec<Choice>,
     reasons: Vec<Choice>,
@@ -264,6 +269,14 @@ async fn status_page(
             .collect(),
         missing: file.missing.iter().map(|k| k.label()).collect(),
         documents_required: file.required,
+        final_evaluation: if matches!(target, Status::Graduate | Status::Terminated) {
+            db::programme_to_close(&state.db, record.participant_id)
+                .await?
+                .filter(|(_, evaluated)| !evaluated)
+                .map(|(document, _)| format!("/ipzs/{document}/monitoring"))
+        } else {
+            None
+        },
         outcomes: choices::<GraduationOutcome>(&form.outcome),
         contracts: choices::<ContractType>(&form.contract),
         reasons: choices::<TerminationReason>(&form.reason),
@@ -335,6 +348,23 @@ pub(super) async fn change_status(
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
+    // Ending participation closes the participant's programme, once its final evaluation is
+    // recorded.
+    let programme = if matches!(step.target, Status::Graduate | Status::Terminated) {
+        db::programme_to_close(&mut *tx, id).await?
+    } else {
+        None
+    };
+    if let Some((_, false)) = programme {
+        drop(tx);
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "ipzs",
+            "Przed zakończeniem udziału zapisz ocenę końcową IPZS (wpis monitoringu „Ocena końcowa”).",
+        );
+        let page = status_page(&state, &user, &record, step.target, form, errors).await?;
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     // Ending participation is not undone: it is confirmed on a page that says what happens.
     if matches!(step.target, Status::Graduate | Status::Terminated) && !confirmed(&form.confirm) {
         drop(tx);
@@ -352,6 +382,9 @@ pub(super) async fn change_status(
     if let Transition::Graduate { on, .. } = transition {
         follow_ups::schedule::create(&mut tx, user.centre_id, id, on).await?;
     }
+    if let Some((document, _)) = programme {
+        close_programme(&mut tx, &user, document, &transition).await?;
+    }
     let reason: Vec<String> = transition.describe().into_iter().chain(note).collect();
     let change = db::StatusRecord {
         centre_id: user.centre_id,
@@ -367,6 +400,38 @@ pub(super) async fn change_status(
         access::done(step.action, id).detail(format!("{}->{}", from.code(), step.target.code()));
     let message = format!("Nowy status: {}.", step.target.label());
     access::finish(tx, &user, id, event, &message).await
+}
+
+/// Closes the participant's programme with the reason participation ended, in the ending's
+/// transaction (its audit row recorded there too). A programme with an amendment still open
+/// cannot close: the amendment is finished (signed) first.
+async fn close_programme(
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    document: Uuid,
+    transition: &Transition,
+) -> Result<()> {
+    use crate::documents::{db as documents, step, workflow};
+    let locked = documents::lock(&mut *tx, user.centre_id, document, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(
+        locked.status,
+        workflow::DocStatus::Signed | workflow::DocStatus::InRealization
+    ) {
+        return Err(AppError::conflict(format!(
+            "IPZS ma niepodpisany aneks (wersja {}, stan „{}”). Doprowadź aneks do podpisów, \
+             zanim zakończysz udział.",
+            locked.version,
+            locked.status.label()
+        )));
+    }
+    let reason = transition
+        .describe()
+        .unwrap_or_else(|| transition.target().label().to_owned());
+    let event = step::apply(&mut *tx, user, &locked, &workflow::Step::Close { reason }).await?;
+    crate::audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
+    Ok(())
 }
 
 /// The recruitment file as admission sees it: which documents are missing and whether the
@@ -393,6 +458,18 @@ impl RecruitmentFile {
     /// Whether the form may admit with this file: complete, or missing documents the manager
     /// confirmed by name (unless the centre requires a complete file).
     fn admits(&self, form: &TransitionForm) -> std::result::Result<(), FieldErrors> {
+        self.admits_confirmed(
+            form.admit_without_documents.is_some(),
+            "admit_without_documents",
+        )
+    }
+
+    /// [`RecruitmentFile::admits`] with the confirmation given (or not) in the form's `field`.
+    fn admits_confirmed(
+        &self,
+        confirmed: bool,
+        field: &'static str,
+    ) -> std::result::Result<(), FieldErrors> {
         if self.missing.is_empty() {
             return Ok(());
         }
@@ -408,9 +485,9 @@ impl RecruitmentFile {
                 "documents",
                 format!("Ośrodek przyjmuje tylko z kompletem dokumentów rekrutacyjnych. Brakuje: {names}."),
             );
-        } else if form.admit_without_documents.is_none() {
+        } else if !confirmed {
             errors.add(
-                "admit_without_documents",
+                field,
                 format!("Brakuje: {names}. Zaznacz, że przyjmujesz mimo braków, albo najpierw uzupełnij dokumenty."),
             );
         } else {

@@ -19,7 +19,7 @@ mod file;
 pub mod form;
 pub mod identity;
 mod inbox;
-mod lifecycle;
+pub mod lifecycle;
 mod list;
 pub mod model;
 mod next;
@@ -34,6 +34,8 @@ pub mod rules;
 pub mod transition;
 pub mod views;
 mod workshop;
+
+pub use print::centre_header;
 
 pub use inbox::inbox_items;
 

@@ -42,16 +42,7 @@ pub(super) async fn print_file(
     IdPath(id): IdPath,
 ) -> Result<Response> {
     let file = read_page(&state, &user, id, Reading::Print).await?;
-    let (centre_name, city, address): (String, String, String) =
-        sqlx::query_as("select name, city, address from centre where centre_id = $1")
-            .bind(user.centre_id)
-            .fetch_one(&state.db)
-            .await?;
-    let centre_address = match (address.is_empty(), city.is_empty()) {
-        (false, _) => address,
-        (true, false) => city,
-        (true, true) => String::new(),
-    };
+    let (centre_name, centre_address) = centre_header(&state.db, user.centre_id).await?;
     render(&PrintPage {
         file,
         centre_name,
@@ -59,4 +50,22 @@ pub(super) async fn print_file(
         printed_at: dates::format_moment(state.clock.now()),
         printed_by: format!("{} ({})", user.full_name, user.role.label()),
     })
+}
+
+/// The centre's name and address (its town when no address is set) for a print's header.
+pub async fn centre_header(
+    db: impl sqlx::PgExecutor<'_>,
+    centre_id: uuid::Uuid,
+) -> sqlx::Result<(String, String)> {
+    let (name, city, address): (String, String, String) =
+        sqlx::query_as("select name, city, address from centre where centre_id = $1")
+            .bind(centre_id)
+            .fetch_one(db)
+            .await?;
+    let address = match (address.is_empty(), city.is_empty()) {
+        (false, _) => address,
+        (true, false) => city,
+        (true, true) => String::new(),
+    };
+    Ok((name, address))
 }

@@ -14,7 +14,6 @@ use axum::response::Response;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -39,10 +38,12 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::home::routes(vec![
         crate::users::inbox_items,
         crate::participants::inbox_items,
+        crate::ipzs::inbox_items,
         crate::follow_ups::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
+    routes.extend(crate::ipzs::routes());
     routes.extend(crate::settings::routes());
     routes
 }
@@ -82,7 +83,6 @@ pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), errors::error_pages))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
-        .layer(RequestBodyLimitLayer::new(crate::web::extract::FORM_LIMIT))
         .layer(CsrfLayer::new());
     app.fallback(errors::not_found)
         .layer(layers)

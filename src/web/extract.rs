@@ -47,22 +47,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SecureForm<T> {
         let mut pairs = read_pairs(&parts, body).await?;
         let position = pairs.iter().position(|(k, _)| k == CSRF_FIELD);
         let token = position.map(|i| pairs.remove(i).1).unwrap_or_default();
-        let valid =
-            !token.is_empty() && bool::from(token.as_bytes().ct_eq(user.csrf_token.as_bytes()));
-        if !valid {
-            tracing::warn!(user_id = %user.user_id, path = parts.uri.path(), "missing or wrong CSRF token");
-            audit::record(
-                &state.db,
-                &user.meta,
-                AuditEvent::new("csrf.rejected", Outcome::Denied)
-                    .by(user.audit_actor())
-                    .detail(parts.uri.path().to_owned()),
-            )
-            .await?;
-            return Err(AppError::Forbidden);
-        }
+        verify_token(state, &user, parts.uri.path(), &token).await?;
         Ok(SecureForm(decode(pairs)?))
     }
+}
+
+/// Checks a form's synchronizer token against the session's (in constant time); a missing or
+/// wrong one is audited and answers 403. For the forms [`SecureForm`] does not read (an upload).
+pub async fn verify_token(
+    state: &AppState,
+    user: &CurrentUser,
+    path: &str,
+    token: &str,
+) -> Result<(), AppError> {
+    let valid = !token.is_empty() && bool::from(token.as_bytes().ct_eq(user.csrf_token.as_bytes()));
+    if !valid {
+        tracing::warn!(user_id = %user.user_id, path, "missing or wrong CSRF token");
+        audit::record(
+            &state.db,
+            &user.meta,
+            AuditEvent::new("csrf.rejected", Outcome::Denied)
+                .by(user.audit_actor())
+                .detail(path.to_owned()),
+        )
+        .await?;
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for PlainForm<T> {

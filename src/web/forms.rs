@@ -3,6 +3,8 @@
 //! validation turns them into domain values or into `FieldErrors`, and the page is shown again
 //! with the user's input and the messages (status 422).
 
+use std::borrow::Cow;
+
 use time::Date;
 
 use crate::domain::Vocabulary;
@@ -11,7 +13,7 @@ use crate::validate::dates;
 /// Field name → Polish message shown next to that field, in the order the checks found them
 /// (the form's order), which is the order of the error summary at the top of the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(Vec<(&'static str, String)>);
+pub struct FieldErrors(Vec<(Cow<'static, str>, String)>);
 
 impl FieldErrors {
     /// No errors yet.
@@ -33,8 +35,9 @@ impl FieldErrors {
     }
 
     /// Records `message` for `field` (replacing an earlier one, in its place).
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        let message = message.into();
+    /// A field of a list row ("goal_3_due") is named at run time, hence the `Cow`.
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        let (field, message) = (field.into(), message.into());
         match self.0.iter_mut().find(|(f, _)| *f == field) {
             Some((_, m)) => *m = message,
             None => self.0.push((field, message)),
@@ -42,8 +45,13 @@ impl FieldErrors {
     }
 
     /// Records `message` for `field` unless it has one already (the first problem found).
-    pub fn add_if_absent(&mut self, field: &'static str, message: impl Into<String>) {
-        if !self.contains_key(field) {
+    pub fn add_if_absent(
+        &mut self,
+        field: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) {
+        let field = field.into();
+        if !self.contains_key(&field) {
             self.0.push((field, message.into()));
         }
     }
@@ -62,7 +70,7 @@ impl FieldErrors {
     /// Every message of `other`, after these.
     pub fn merge(&mut self, other: &FieldErrors) {
         for (field, message) in &other.0 {
-            self.add(field, message.clone());
+            self.add(field.clone(), message.clone());
         }
     }
 
@@ -77,8 +85,8 @@ impl FieldErrors {
     }
 
     /// (field, message) in the form's order: the error summary's links.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.0.iter().map(|(f, m)| (*f, m.as_str()))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_ref(), m.as_str()))
     }
 }
 

@@ -6,10 +6,12 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware;
 use axum::routing::{MethodRouter, get, post};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::auth::guard;
 use crate::auth::policy::Gate;
 use crate::state::AppState;
+use crate::web::extract::FORM_LIMIT;
 
 /// One method on one path.
 pub struct Route {
@@ -19,6 +21,8 @@ pub struct Route {
     pub path: &'static str,
     /// Who may enter.
     pub gate: Gate,
+    /// The largest request body accepted (413 beyond): a form's, unless the route takes uploads.
+    pub body_limit: usize,
     handler: MethodRouter<AppState>,
 }
 
@@ -33,6 +37,7 @@ impl Route {
             method: Method::GET,
             path,
             gate,
+            body_limit: FORM_LIMIT,
             handler: get(handler),
         }
     }
@@ -47,15 +52,25 @@ impl Route {
             method: Method::POST,
             path,
             gate,
+            body_limit: FORM_LIMIT,
             handler: post(handler),
         }
     }
 
-    /// The handler behind its gate.
+    /// The route with a larger body limit (an upload).
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// The handler behind its body limit and its gate (the gate is checked first).
     pub fn into_method_router(self, state: &AppState) -> MethodRouter<AppState> {
+        let handler = self
+            .handler
+            .route_layer(RequestBodyLimitLayer::new(self.body_limit));
         match self.gate {
-            Gate::Anyone => self.handler,
-            gate => self.handler.route_layer(middleware::from_fn_with_state(
+            Gate::Anyone => handler,
+            gate => handler.route_layer(middleware::from_fn_with_state(
                 (state.clone(), gate),
                 guard::enter,
             )),

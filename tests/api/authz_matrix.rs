@@ -32,6 +32,43 @@ const WORKERS: &[Role] = &[
     Role::Instructor,
 ];
 
+/// Who reads a participant's programme (within the participant's scope).
+const READERS: &[Role] = &[
+    Role::Manager,
+    Role::SocialWorker,
+    Role::Psychologist,
+    Role::CareerAdvisor,
+];
+
+/// A programme in realization for `participant`, authored by `author`, signed, with a scan;
+/// arranged directly in the database. Returns (document, scan).
+async fn programme(
+    app: &TestApp,
+    participant: uuid::Uuid,
+    author: &str,
+) -> (uuid::Uuid, uuid::Uuid) {
+    let author = app.user_id(author).await;
+    sqlx::query_as(
+        "with d as (insert into document (centre_id, participant_id, kind, status, author_id)
+                    select centre_id, participant_id, 'ipzs', 'in_realization', $2
+                    from participant where participant_id = $1 returning document_id, centre_id),
+              v as (insert into document_version (document_id, number, status, sections, created_by)
+                    select document_id, 1, 'in_realization', '[[\"goal.1.text\", \"Praca\"]]', $2 from d
+                    returning document_id),
+              g as (insert into document_signature (document_id, version, party, centre_id, signed_on, recorded_by)
+                    select v.document_id, 1, 'participant', d.centre_id, current_date - 30, $2 from v, d
+                    returning document_id)
+         insert into document_scan (document_id, version, centre_id, media_type, file_name, content, uploaded_by)
+         select g.document_id, 1, d.centre_id, 'application/pdf', 'skan.pdf', '%PDF-1.4 test', $2 from g, d
+         returning document_id, document_scan_id",
+    )
+    .bind(participant)
+    .bind(author)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
 /// What a principal gets from a route. `None`: the route is missing from the matrix.
 fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option<u16> {
     const TO_LOGIN: u16 = 303;
@@ -140,6 +177,44 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         }
         ("POST", "/participants/{id}/social-worker") => {
             participant_in_scope(who, scope, &[Role::Manager], 303)
+        }
+        // The IPZS. The fixture's programme is in realization, signed, with a scan; authored by
+        // the participant's social worker. Whoever opens the file is sent on to it.
+        ("GET", "/participants/{id}/ipzs") => participant_in_scope(who, scope, WORKERS, 303),
+        // The caseworker starts a programme (there is one already: sent to it).
+        ("POST", "/participants/{id}/ipzs") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 303)
+        }
+        // The programme's readers: not the instructor (the diagnosis may reveal health data).
+        (
+            "GET",
+            "/ipzs/{id}"
+            | "/ipzs/{id}/versions/{number}"
+            | "/ipzs/{id}/versions/{number}/print"
+            | "/ipzs/{id}/diff"
+            | "/ipzs/{id}/scans/{scan}"
+            | "/ipzs/{id}/monitoring",
+        ) => participant_in_scope(who, scope, READERS, 200),
+        // A monitoring entry posted empty: 422, nothing written.
+        ("POST", "/ipzs/{id}/monitoring") => participant_in_scope(who, scope, READERS, 422),
+        // Editing, submitting: the caseworker, but a programme in realization is not a draft.
+        ("GET", "/ipzs/{id}/edit") | ("POST", "/ipzs/{id}/edit" | "/ipzs/{id}/submit") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 409)
+        }
+        // An amendment without its reason: 422, no new version.
+        ("POST", "/ipzs/{id}/amend") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 422)
+        }
+        // The manager's review: a return without a comment is 422; nothing to approve (409).
+        ("POST", "/ipzs/{id}/return") => participant_in_scope(who, scope, &[Role::Manager], 422),
+        ("POST", "/ipzs/{id}/approve") => participant_in_scope(who, scope, &[Role::Manager], 409),
+        // Signatures: the manager or the caseworker; the programme is signed already (409). A
+        // scan posted as an ordinary form is not an upload (400).
+        ("POST", "/ipzs/{id}/signatures") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 409)
+        }
+        ("POST", "/ipzs/{id}/scans") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 400)
         }
         _ => return None,
     })
@@ -269,6 +344,7 @@ async fn body_for(
             ("new_end".into(), String::new()),
             ("reason".into(), String::new()),
         ],
+        "/ipzs/{id}/edit" => vec![("revision".into(), "1".into())],
         "/participants/{id}/social-worker" => vec![(
             "social_worker".into(),
             app.user_id("socjalny1").await.to_string(),
@@ -359,6 +435,8 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         // A team note on each file, written by the centre's manager.
         let own_note = app.note(own_participant, "kierownik", "team").await;
         let other_note = app.note(other_participant, "kierownik2", "team").await;
+        let own_programme = programme(&app, own_participant, "socjalny1").await;
+        let other_programme = programme(&app, other_participant, "socjalny3").await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
             let scopes: &[Scope] = if pattern.contains("{id}") {
@@ -378,8 +456,15 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 } else {
                     other_participant
                 };
+                let (document, scan) = if scope == Scope::Own {
+                    own_programme
+                } else {
+                    other_programme
+                };
                 let target = if pattern.starts_with("/participants/") {
                     participant
+                } else if pattern.starts_with("/ipzs/") {
+                    document
                 } else {
                     app.user_id(target_login).await
                 };
@@ -392,7 +477,9 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .replace("{id}", &target.to_string())
                     .replace("{note}", &note.to_string())
                     .replace("{*path}", "css/app.css")
-                    .replace("{target}", "terminated");
+                    .replace("{target}", "terminated")
+                    .replace("{number}", "1")
+                    .replace("{scan}", &scan.to_string());
                 let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
                 let refs: Vec<(&str, &str)> = fields

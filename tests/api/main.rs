@@ -16,6 +16,7 @@ mod errors;
 mod guard_rails;
 mod health;
 mod home;
+mod ipzs;
 mod layout;
 mod list;
 mod notes;

@@ -1,9 +1,14 @@
-//! Who takes which step of an approvable document (IPZS, social contract). A document belongs to
-//! a participant: outside the participant's scope it does not exist. The author (the
-//! caseworker, or the manager) submits it; the manager returns, approves, records the
-//! signatures and closes it; the caseworker or the manager starts its realization. That the
-//! author never approves their own document (segregation of duties) is the status machine's
-//! rule (`documents::workflow`), checked in the same step.
+//! Who reads and who takes which step of an approvable document (IPZS, social contract). A
+//! document belongs to a participant: outside the participant's scope it does not exist.
+//!
+//! The participant's social worker drafts it, edits the draft and starts amendments; the author
+//! (the caseworker, or the manager) submits it; the manager returns, approves and closes it; the
+//! signatures (on paper) are recorded by the manager or the caseworker; the caseworker or the
+//! manager starts its realization. The programme is read by the manager, the caseworker, the
+//! psychologist and the career advisor (it holds the diagnosis, which may reveal health data,
+//! so not by instructors); the same readers add monitoring entries for their part. That the
+//! author never approves their own version (segregation of duties) is the status machine's rule
+//! (`documents::workflow`), checked in the same step, and the database's (a trigger).
 
 use uuid::Uuid;
 
@@ -22,18 +27,35 @@ pub struct DocumentFacts {
     pub author_id: Uuid,
 }
 
+/// Whether `role` reads a participant's programme (within the participant's scope).
+pub fn reads_programme(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Manager | Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor
+    )
+}
+
+fn caseworker(actor: Actor, participant: &ParticipantFacts) -> bool {
+    actor.role == Role::SocialWorker && participant.social_worker_id == Some(actor.user_id)
+}
+
+/// Whether `actor` may start a participant's first draft: their social worker.
+pub(super) fn may_draft(actor: Actor, participant: &ParticipantFacts) -> bool {
+    caseworker(actor, participant)
+}
+
 /// The document actions (the participant's scope has been checked by the caller).
 pub(super) fn allows(actor: Actor, action: Action, document: &DocumentFacts) -> bool {
     let manager = actor.role == Role::Manager;
-    let caseworker = actor.role == Role::SocialWorker
-        && document.participant.social_worker_id == Some(actor.user_id);
+    let caseworker = caseworker(actor, &document.participant);
     match action {
         Action::SubmitDocument => document.author_id == actor.user_id && (manager || caseworker),
-        Action::ReturnDocument
-        | Action::ApproveDocument
-        | Action::SignDocument
-        | Action::CloseDocument => manager,
-        Action::StartDocumentRealization => manager || caseworker,
+        Action::ReturnDocument | Action::ApproveDocument | Action::CloseDocument => manager,
+        Action::SignDocument | Action::StartDocumentRealization => manager || caseworker,
+        Action::EditDocument | Action::AmendDocument => caseworker,
+        Action::ViewDocument | Action::PrintDocument | Action::AddMonitoring => {
+            reads_programme(actor.role)
+        }
         _ => false,
     }
 }
@@ -81,7 +103,19 @@ mod tests {
             (SocialWorker, theirs, Action::SubmitDocument, missing),
             (SocialWorker, mine_by_me, Action::ApproveDocument, forbidden),
             (SocialWorker, mine_by_me, Action::ReturnDocument, forbidden),
-            (SocialWorker, mine_by_me, Action::SignDocument, forbidden),
+            (SocialWorker, mine_by_me, Action::SignDocument, ok),
+            (SocialWorker, mine_by_other, Action::EditDocument, ok),
+            (SocialWorker, mine_by_me, Action::AmendDocument, ok),
+            (SocialWorker, mine_by_me, Action::ViewDocument, ok),
+            (SocialWorker, theirs, Action::ViewDocument, missing),
+            (Manager, theirs, Action::EditDocument, forbidden),
+            (Manager, theirs, Action::AmendDocument, forbidden),
+            (Manager, theirs, Action::PrintDocument, ok),
+            (Psychologist, theirs, Action::ViewDocument, ok),
+            (Psychologist, theirs, Action::AddMonitoring, ok),
+            (Psychologist, theirs, Action::EditDocument, forbidden),
+            (CareerAdvisor, theirs, Action::PrintDocument, ok),
+            (Instructor, theirs, Action::ViewDocument, missing),
             (
                 SocialWorker,
                 mine_by_me,

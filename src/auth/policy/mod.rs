@@ -21,7 +21,7 @@ mod staff;
 
 use uuid::Uuid;
 
-pub use documents::DocumentFacts;
+pub use documents::{DocumentFacts, reads_programme};
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, NoteAccess, ParticipantFacts, RowView,
     Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
@@ -95,11 +95,23 @@ pub enum Action {
     StartDocumentRealization,
     /// Close a document, with a reason.
     CloseDocument,
+    /// Read a document (its versions, history, diff) and download its scans.
+    ViewDocument,
+    /// Print a version of a document.
+    PrintDocument,
+    /// Start a new document (the first draft) for a participant.
+    DraftDocument,
+    /// Edit the text of a document's draft version.
+    EditDocument,
+    /// Start an amendment (aneks): a new draft version of a signed document.
+    AmendDocument,
+    /// Add a monitoring and evaluation entry to a programme in realization.
+    AddMonitoring,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 37] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -131,6 +143,12 @@ impl Action {
         Action::SignDocument,
         Action::StartDocumentRealization,
         Action::CloseDocument,
+        Action::ViewDocument,
+        Action::PrintDocument,
+        Action::DraftDocument,
+        Action::EditDocument,
+        Action::AmendDocument,
+        Action::AddMonitoring,
     ];
 
     /// Stable name used in audit rows.
@@ -167,6 +185,12 @@ impl Action {
             Action::SignDocument => "document.sign",
             Action::StartDocumentRealization => "document.start_realization",
             Action::CloseDocument => "document.close",
+            Action::ViewDocument => "document.view",
+            Action::PrintDocument => "document.print",
+            Action::DraftDocument => "document.create",
+            Action::EditDocument => "document.edit",
+            Action::AmendDocument => "document.amend",
+            Action::AddMonitoring => "document.monitoring",
         }
     }
 }
@@ -285,9 +309,18 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::ApproveDocument
         | Action::SignDocument
         | Action::StartDocumentRealization
-        | Action::CloseDocument => match target {
+        | Action::CloseDocument
+        | Action::ViewDocument
+        | Action::PrintDocument
+        | Action::EditDocument
+        | Action::AmendDocument
+        | Action::AddMonitoring => match target {
             Target::Document(d) => documents::allows(actor, action, d),
             Target::Centre | Target::Participant(_) => false,
+        },
+        Action::DraftDocument => match target {
+            Target::Participant(p) => documents::may_draft(actor, p),
+            Target::Centre | Target::Document(_) => false,
         },
     };
     if allowed {

@@ -64,11 +64,14 @@ fn outcome(result: Result<Option<Period>, Refusal>) -> (Want, Option<Period>) {
             let (field, message) = errors
                 .iter()
                 .next()
-                .map(|(f, m)| (f, m.to_owned()))
+                .map(|(f, m)| (f.to_owned(), m.to_owned()))
                 .unwrap_or_default();
             // Leak is fine in a test: the table holds &'static str.
             (
-                Want::Field(field, Box::leak(message.into_boxed_str())),
+                Want::Field(
+                    Box::leak(field.into_boxed_str()),
+                    Box::leak(message.into_boxed_str()),
+                ),
                 None,
             )
         }

@@ -1,0 +1,214 @@
+//! The IPZS's own queries (the engine's tables are `documents::db`'s): which programme a
+//! participant has, the participant's header, the monitoring entries and when one is due.
+//! Every query takes the actor's centre.
+
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::documents::db::DocumentKind;
+use crate::documents::workflow::DocStatus;
+use crate::domain::effective::{Rules, effective_dated};
+use crate::domain::{Status, vocabulary};
+
+/// A participant's programmes, newest first: (document, status).
+pub async fn programmes_of(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    participant_id: Uuid,
+) -> sqlx::Result<Vec<(Uuid, DocStatus)>> {
+    let rows = sqlx::query!(
+        r#"select document_id, status as "status: DocStatus" from document
+           where centre_id = $1 and participant_id = $2 and kind = 'ipzs'
+           order by created_at desc"#,
+        centre_id,
+        participant_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.document_id, r.status))
+        .collect())
+}
+
+/// What a programme's pages say about its participant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Header {
+    pub participant_id: Uuid,
+    pub name: String,
+    pub status: Status,
+    pub pesel: Option<String>,
+    pub birth_date: Date,
+    pub address: String,
+    pub workshop_name: Option<String>,
+    pub responsible_ops: String,
+    pub social_worker_name: Option<String>,
+    pub admitted_on: Option<Date>,
+}
+
+/// The header of `participant_id`'s programme pages.
+pub async fn header(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    participant_id: Uuid,
+) -> sqlx::Result<Option<Header>> {
+    sqlx::query_as!(
+        Header,
+        r#"select p.participant_id, p.surname || ' ' || p.first_names as "name!",
+                  p.status as "status: Status", p.pesel, p.birth_date,
+                  p.address_street || ', ' || p.address_postal_code || ' ' || p.address_city as "address!",
+                  w.name as "workshop_name?", p.responsible_ops,
+                  s.full_name as "social_worker_name?", p.admitted_on
+           from participant p
+           left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
+           left join workshop w on w.workshop_id = m.workshop_id
+           left join staff_user s on s.staff_user_id = p.social_worker_id
+           where p.centre_id = $1 and p.participant_id = $2"#,
+        centre_id,
+        participant_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Starts a programme: the document in draft with its first version.
+pub async fn create(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    participant_id: Uuid,
+    author_id: Uuid,
+    sections: &crate::documents::version::Sections,
+) -> sqlx::Result<Uuid> {
+    crate::documents::db::create(
+        conn,
+        centre_id,
+        participant_id,
+        DocumentKind::Ipzs,
+        author_id,
+        sections,
+    )
+    .await
+}
+
+vocabulary! {
+    /// When in the programme a monitoring entry was made (seed 002).
+    #[derive(sqlx::Type)]
+    #[sqlx(type_name = "monitoring_phase", rename_all = "snake_case")]
+    pub enum Phase {
+        /// Na początku: the situation at the start.
+        Start = ("start", "Na początku realizacji"),
+        /// W trakcie.
+        During = ("during", "W trakcie realizacji"),
+        /// Na zakończenie: the final evaluation.
+        End = ("end", "Ocena końcowa"),
+    }
+}
+
+vocabulary! {
+    /// How a goal is progressing.
+    pub enum Assessment {
+        /// Zbliża się do celu.
+        Approaching = ("approaching", "zbliża się do celu"),
+        /// Nie zbliża się do celu.
+        NotApproaching = ("not_approaching", "nie zbliża się do celu"),
+        /// Cel zmieniony.
+        Changed = ("changed", "cel zmieniony"),
+    }
+}
+
+/// One goal's assessment in a monitoring entry, as stored.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct GoalAssessment {
+    /// The goal's key in the version (`goal.2`).
+    pub goal: String,
+    /// The goal's text when assessed.
+    pub text: String,
+    /// An [`Assessment`] code.
+    pub assessment: String,
+    pub comment: String,
+}
+
+/// One monitoring entry, as shown.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Entry {
+    pub version: i32,
+    pub phase: Phase,
+    pub entry_on: Date,
+    pub situation: String,
+    pub goals: Json<Vec<GoalAssessment>>,
+    pub author_name: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A new monitoring entry.
+pub struct NewEntry<'a> {
+    pub centre_id: Uuid,
+    pub document_id: Uuid,
+    pub version: i32,
+    pub phase: Phase,
+    pub entry_on: Date,
+    pub situation: &'a str,
+    pub goals: &'a [GoalAssessment],
+    pub author_id: Uuid,
+}
+
+/// Appends a monitoring entry.
+pub async fn add_entry(db: impl PgExecutor<'_>, e: &NewEntry<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"insert into ipzs_monitoring (document_id, centre_id, version, phase, entry_on, situation, goals, author_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        e.document_id,
+        e.centre_id,
+        e.version,
+        e.phase as Phase,
+        e.entry_on,
+        e.situation,
+        Json(e.goals) as _,
+        e.author_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A programme's monitoring entries, newest first.
+pub async fn entries(db: impl PgExecutor<'_>, document_id: Uuid) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as!(
+        Entry,
+        r#"select e.version, e.phase as "phase: Phase", e.entry_on, e.situation,
+                  e.goals as "goals: Json<Vec<GoalAssessment>>", s.full_name as author_name, e.created_at
+           from ipzs_monitoring e join staff_user s on s.staff_user_id = e.author_id
+           where e.document_id = $1 order by e.entry_on desc, e.created_at desc"#,
+        document_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// One row of `monitoring_rule`.
+#[derive(Debug, Clone)]
+pub struct MonitoringRule {
+    pub centre_id: Option<Uuid>,
+    pub valid_from: Date,
+    /// A monitoring entry is due at least this often.
+    pub months: i32,
+}
+
+effective_dated!(MonitoringRule);
+
+/// Loads the monitoring interval's rules of `centre_id` (a handful of rows).
+pub async fn monitoring_rules(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+) -> sqlx::Result<Rules<MonitoringRule>> {
+    let rows = sqlx::query_as!(
+        MonitoringRule,
+        "select centre_id, valid_from, months from monitoring_rule where centre_id = $1 or centre_id is null",
+        centre_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Rules::new(rows))
+}

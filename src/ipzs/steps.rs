@@ -1,0 +1,324 @@
+//! The programme's workflow steps, each one transaction through `documents::step`: submit
+//! (refused, with every missing part linked, until the programme is complete and the opinions
+//! the centre requires are signed off), return with a comment, approve, record the signatures
+//! (which, on the first programme of a participant on the reserve list, admit them) and start
+//! an amendment. A form's mistakes show on the programme page (422) and change nothing.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::content::Programme;
+use super::show::{self, SignForm};
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::auth::policy::Action;
+use crate::auth::session::CurrentUser;
+use crate::documents::db::{self as documents, Event, Locked};
+use crate::documents::paper::{self, Party};
+use crate::documents::step;
+use crate::documents::version::VersionError;
+use crate::documents::workflow::{DocStatus, Step};
+use crate::domain::Status;
+use crate::error::{AppError, Result};
+use crate::opinions;
+use crate::participants::lifecycle::{Admission, admit_on_signature};
+use crate::participants::transition::OpsAgreement;
+use crate::state::AppState;
+use crate::validate::{self, dates};
+use crate::web::extract::{NoFields, SecureForm};
+use crate::web::finish::finish;
+use crate::web::forms::{FieldErrors, not_before, not_in_future};
+use crate::web::path::IdPath;
+
+/// The current version's programme, read in the step's transaction.
+async fn current(tx: &mut sqlx::PgConnection, d: &Locked) -> Result<Programme> {
+    let versions = documents::versions(&mut *tx, d.facts.document_id).await?;
+    let v = versions
+        .iter()
+        .find(|v| v.number == d.version)
+        .ok_or(AppError::NotFound)?;
+    Ok(Programme::from_sections(&v.sections))
+}
+
+/// The programme page with `message` at `field` (422), once the policy allowed `action`.
+async fn field_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    action: Action,
+    field: &'static str,
+    message: &str,
+) -> Result<Response> {
+    super::found(state, user, id, action).await?;
+    let mut errors = FieldErrors::new();
+    errors.add(field, message);
+    show::refused(
+        state,
+        user,
+        id,
+        SignForm::default(),
+        errors,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /ipzs/{id}/submit`.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(NoFields {}): SecureForm<NoFields>,
+) -> Result<Response> {
+    let (mut tx, d) = step::lock(&state, &user, id, Action::SubmitDocument).await?;
+    if d.status != DocStatus::Draft {
+        return Err(AppError::conflict(
+            crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
+        ));
+    }
+    let participant = d.facts.participant.participant_id;
+    let mut missing = FieldErrors::new();
+    for (field, message) in current(&mut tx, &d).await?.missing().iter() {
+        missing.add(format!("/ipzs/{id}/edit#{field}"), message.to_owned());
+    }
+    let opinions_href = opinions::opinions_href(participant);
+    for kind in opinions::missing_required(&mut *tx, user.centre_id, participant).await? {
+        missing.add(
+            format!("{opinions_href}#{}", kind.label()),
+            format!(
+                "Brakuje zatwierdzonej opinii: {}.",
+                kind.label().to_lowercase()
+            ),
+        );
+    }
+    if !missing.is_empty() {
+        drop(tx);
+        return show::refused(
+            &state,
+            &user,
+            id,
+            SignForm::default(),
+            FieldErrors::new(),
+            missing,
+        )
+        .await;
+    }
+    let audit = step::apply(&mut tx, &user, &d, &Step::Submit).await?;
+    finish(
+        tx,
+        &user,
+        audit,
+        Step::Submit.done_message(),
+        &super::href(id),
+    )
+    .await
+}
+
+/// The return form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /ipzs/{id}/return`: back to the author with what to fix.
+pub async fn give_back(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(form): SecureForm<ReturnForm>,
+) -> Result<Response> {
+    let Ok(comment) = validate::required_text(&form.comment, 4000) else {
+        let message = "Napisz, co autor ma poprawić (do 4000 znaków).";
+        return field_refused(
+            &state,
+            &user,
+            id,
+            Action::ReturnDocument,
+            "comment",
+            message,
+        )
+        .await;
+    };
+    step::take(&state, &user, id, Step::Return { comment }, |_| {
+        super::href(id)
+    })
+    .await
+}
+
+/// `POST /ipzs/{id}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(NoFields {}): SecureForm<NoFields>,
+) -> Result<Response> {
+    step::take(&state, &user, id, Step::Approve, |_| super::href(id)).await
+}
+
+/// The signatures form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignaturesForm {
+    #[serde(default)]
+    participant_signed_on: String,
+    #[serde(default)]
+    manager_signed_on: String,
+    /// Admission with recruitment documents missing, confirmed (a checkbox).
+    #[serde(default)]
+    documents_confirmed: Option<String>,
+}
+
+/// `POST /ipzs/{id}/signatures`: records both paper signatures of the approved version; the
+/// programme goes into realization; a first programme admits the participant.
+pub async fn sign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(form): SecureForm<SignaturesForm>,
+) -> Result<Response> {
+    let today = state.today();
+    let shown = SignForm {
+        participant_signed_on: form.participant_signed_on.clone(),
+        manager_signed_on: form.manager_signed_on.clone(),
+        documents_confirmed: form.documents_confirmed.is_some(),
+    };
+    let (mut tx, d) = step::lock(&state, &user, id, Action::SignDocument).await?;
+    if d.status != DocStatus::Approved {
+        return Err(AppError::conflict(
+            crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
+        ));
+    }
+    let approved_on = sqlx::query_scalar!(
+        r#"select max(occurred_at) as "at!" from document_event
+           where document_id = $1 and version = $2 and step = 'approve'"#,
+        id,
+        d.version
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map(dates::polish_today)?;
+    let mut errors = FieldErrors::new();
+    let mut date = |field: &'static str, value: &str| {
+        let checked = dates::parse(value)
+            .and_then(|on| not_in_future(on, today))
+            .and_then(|on| not_before(on, Some(approved_on), "zatwierdzenia programu"));
+        errors.take(field, checked)
+    };
+    let participant_on = date("participant_signed_on", &form.participant_signed_on);
+    let manager_on = date("manager_signed_on", &form.manager_signed_on);
+    let (Some(participant_on), Some(manager_on)) = (participant_on, manager_on) else {
+        drop(tx);
+        return show::refused(&state, &user, id, shown, errors, FieldErrors::new()).await;
+    };
+    let mut audits = vec![step::apply(&mut tx, &user, &d, &Step::Sign).await?];
+    for (party, on) in [
+        (Party::Participant, participant_on),
+        (Party::Manager, manager_on),
+    ] {
+        paper::record_signature(
+            &mut tx,
+            user.centre_id,
+            id,
+            d.version,
+            party,
+            on,
+            user.user_id,
+        )
+        .await?;
+    }
+    let signed = Locked {
+        status: DocStatus::Signed,
+        ..d
+    };
+    audits.push(step::apply(&mut tx, &user, &signed, &Step::StartRealization).await?);
+    let participant = d.facts.participant.participant_id;
+    let mut message = "Zapisano podpisy. Program jest w realizacji.".to_owned();
+    if d.version == 1 && d.facts.participant.status == Status::Reserve {
+        let programme = current(&mut tx, &d).await?;
+        let admission = Admission {
+            on: participant_on,
+            ops_agreement: OpsAgreement {
+                name: format!(
+                    "{}, {}",
+                    programme.text("ops_name").trim(),
+                    programme.text("ops_institution").trim()
+                ),
+                on: dates::parse(programme.text("ops_date")).unwrap_or(participant_on),
+            },
+            documents_confirmed: form.documents_confirmed.is_some(),
+        };
+        match admit_on_signature(&mut tx, &user, participant, admission, today).await? {
+            Ok(name) => {
+                message = format!(
+                    "Zapisano podpisy. {name} – przyjęcie do CIS na okres próbny od {}.",
+                    dates::format(participant_on)
+                );
+                audits.push(
+                    AuditEvent::new(Action::AdmitParticipant.code(), Outcome::Success)
+                        .on("participant", participant)
+                        .participant(participant)
+                        .detail("reserve->trial:ipzs".to_owned()),
+                );
+            }
+            Err(errors) => {
+                drop(tx);
+                return show::refused(&state, &user, id, shown, errors, FieldErrors::new()).await;
+            }
+        }
+    }
+    let last = audits.pop().expect("the signature's audit rows");
+    for event in audits {
+        audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
+    }
+    finish(tx, &user, last, &message, &super::href(id)).await
+}
+
+/// The amendment form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /ipzs/{id}/amend`: a new draft version of the signed programme, with the reason.
+pub async fn amend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(form): SecureForm<AmendForm>,
+) -> Result<Response> {
+    let Ok(reason) = validate::required_text(&form.reason, 2000) else {
+        let message = "Podaj, kto wnosi o zmianę i dlaczego (do 2000 znaków).";
+        return field_refused(&state, &user, id, Action::AmendDocument, "reason", message).await;
+    };
+    let (mut tx, d) = step::lock(&state, &user, id, Action::AmendDocument).await?;
+    let Some(number) = documents::amend(&mut tx, id, d.version, &reason, user.user_id).await?
+    else {
+        return Err(AppError::conflict(
+            VersionError::NotAmendable { status: d.status }.message(),
+        ));
+    };
+    let event = Event {
+        centre_id: user.centre_id,
+        document_id: id,
+        version: number,
+        step: "amend",
+        from: d.status,
+        to: DocStatus::Draft,
+        comment: Some(reason.as_str()),
+        decided_by: user.user_id,
+    };
+    documents::record_event(&mut *tx, &event).await?;
+    let audit = AuditEvent::new(Action::AmendDocument.code(), Outcome::Success)
+        .on("document", id)
+        .participant(d.facts.participant.participant_id)
+        .detail(format!("version:{number}"));
+    let message = format!(
+        "Rozpoczęto aneks: wersja {number} (projekt). Wersja {} obowiązuje do podpisania aneksu.",
+        d.version
+    );
+    finish(tx, &user, audit, &message, &format!("/ipzs/{id}/edit")).await
+}

@@ -1,0 +1,528 @@
+//! The IPZS end to end through the real router and the real schema: start → draft (saved
+//! incomplete, refused when wrong) → submit refused while incomplete → submit → return with a
+//! comment → resubmit → approve (refused for the author and for others) → signatures that admit
+//! the participant → print → amendment → second version approved and signed → diff → monitoring
+//! → the final evaluation before participation ends, which closes the programme.
+
+use reqwest::StatusCode;
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+/// Today in Warsaw, as the app counts it (the test pool's time zone).
+async fn today(app: &TestApp) -> Date {
+    sqlx::query_scalar("select current_date")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn polish(d: Date) -> String {
+    format!("{:02}.{:02}.{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+async fn body(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
+    let response = app.get(path, Some(session)).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn post_text(
+    app: &TestApp,
+    path: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = app.post(path, Some(session), fields).await;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await.unwrap();
+    (status, location.unwrap_or(text))
+}
+
+async fn doc_status(app: &TestApp, doc: Uuid) -> String {
+    sqlx::query_scalar("select status::text from document where document_id = $1")
+        .bind(doc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn participant_status(app: &TestApp, id: Uuid) -> String {
+    sqlx::query_scalar("select status::text from participant where participant_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn revision(app: &TestApp, doc: Uuid) -> i32 {
+    sqlx::query_scalar(
+        "select v.revision from document_version v join document d using (document_id)
+         where d.document_id = $1 and v.number = d.current_version",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+/// A complete programme's fields, with `goal` as the first goal and the given revision.
+fn complete(t: Date, revision: &str, goal: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("revision", revision),
+        (
+            "diagnosis_sources",
+            "Długotrwałe bezrobocie po wyjściu z zakładu karnego.",
+        ),
+        (
+            "diagnosis_strengths",
+            "Doświadczenie w pracach budowlanych, punktualność.",
+        ),
+        (
+            "diagnosis_weaknesses",
+            "Brak aktualnych uprawnień, zadłużenie.",
+        ),
+        ("diagnosis_tried", "Staż z PUP w 2023 r., przerwany."),
+        ("goal_1_text", goal),
+        ("goal_1_measure", "Umowa o pracę na co najmniej 1/2 etatu"),
+        (
+            "social",
+            "Grupa samopomocowa, trening kompetencji społecznych.",
+        ),
+        (
+            "vocational",
+            "Zajęcia w pracowni remontowo-budowlanej, kurs operatora koparki.",
+        ),
+        (
+            "abilities",
+            "Wytrzymałość fizyczna, koordynacja wzrokowo-ruchowa.",
+        ),
+        ("training", "Stopniowe zwiększanie czasu pracy w pracowni."),
+        ("workshop", "Pracownia remontowo-budowlana"),
+        (
+            "stage_1_name",
+            "Przygotowanie teoretyczne do zajęć w pracowni",
+        ),
+        ("stage_2_name", "Przestrzeganie przepisów BHP"),
+        ("stage_3_name", "Egzamin końcowy"),
+        ("ops_name", "Anna Nowak"),
+        ("ops_institution", "GOPS Testowo"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let dated = [
+        ("goal_1_due", t + Duration::days(200)),
+        ("stage_1_from", t),
+        ("stage_1_until", t + Duration::days(30)),
+        ("stage_2_from", t + Duration::days(31)),
+        ("stage_2_until", t + Duration::days(60)),
+        ("stage_3_from", t + Duration::days(300)),
+        ("stage_3_until", t + Duration::days(300)),
+        ("period_from", t),
+        ("period_until", t + Duration::days(330)),
+        ("ops_date", t - Duration::days(2)),
+    ];
+    for (k, d) in dated {
+        f.push((k.to_owned(), iso(d)));
+    }
+    f
+}
+
+fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// A person on the reserve list in socjalny1's caseload; the programme started by socjalny1.
+async fn started(app: &TestApp, worker: &Session) -> (Uuid, Uuid) {
+    let id = app
+        .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let (status, to) = post_text(app, &format!("/participants/{id}/ipzs"), worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let doc: Uuid = to
+        .trim_start_matches("/ipzs/")
+        .trim_end_matches("/edit")
+        .parse()
+        .unwrap();
+    (id, doc)
+}
+
+#[tokio::test]
+async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admission_amendment_and_closing()
+ {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let manager = app.login("kierownik").await;
+    let t = today(&app).await;
+
+    // No programme yet: the caseworker may start one.
+    let id = app
+        .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let (status, start) = body(&app, &format!("/participants/{id}/ipzs"), &worker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(start.contains("Rozpocznij projekt IPZS"), "{start}");
+    let (_, to) = post_text(&app, &format!("/participants/{id}/ipzs"), &worker, &[]).await;
+    let doc: Uuid = to
+        .trim_start_matches("/ipzs/")
+        .trim_end_matches("/edit")
+        .parse()
+        .unwrap();
+    // Starting again leads to the same programme, never a second one.
+    let (_, again) = post_text(&app, &format!("/participants/{id}/ipzs"), &worker, &[]).await;
+    assert_eq!(again, format!("/ipzs/{doc}"));
+
+    // The draft is pre-filled with the seed's stages and the OPS.
+    let (_, edit) = body(&app, &format!("/ipzs/{doc}/edit"), &worker).await;
+    assert!(edit.contains("Egzamin końcowy"), "{edit}");
+    assert!(edit.contains("GOPS Testowo"));
+
+    // Submitting the incomplete draft lists what is missing, each a link; nothing changes.
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Programu nie można jeszcze przekazać"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("href=\"/ipzs/{doc}/edit#goal_1_text\"")));
+    assert!(page.contains("Wpisz co najmniej jeden cel."));
+    assert_eq!(doc_status(&app, doc).await, "draft");
+
+    // A complete draft saves.
+    let fields = complete(t, "1", "Podjęcie zatrudnienia w budownictwie");
+    let (status, to) = post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, format!("/ipzs/{doc}").as_str())
+    );
+    assert_eq!(revision(&app, doc).await, 2);
+
+    // A stale tab's save answers 409, keeps the user's text and shows what differs.
+    let stale = complete(t, "1", "Tekst z drugiej karty");
+    let (status, page) =
+        post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&stale)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Tekst z drugiej karty"),
+        "the user's text is kept"
+    );
+    assert!(page.contains("Czym zapisany projekt różni się"));
+    assert!(
+        page.contains("<del>"),
+        "the saved goal shows as not in the user's text"
+    );
+    assert_eq!(revision(&app, doc).await, 2, "nothing saved");
+
+    // Submit; the social worker cannot approve, nor can a psychologist (the person is not in
+    // their scope yet); the manager returns it with a comment the author reads.
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "submitted");
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let psychologist = app.login("psycholog").await;
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &psychologist, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(home.contains("IPZS do zatwierdzenia (1)"), "{home}");
+    let (status, page) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/return"),
+        &manager,
+        &[("comment", "  ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Napisz, co autor ma poprawić"));
+    assert_eq!(doc_status(&app, doc).await, "submitted");
+    let comment = "Doprecyzuj miarę celu 1: jaki wymiar etatu?";
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/return"),
+        &manager,
+        &[("comment", comment)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "draft");
+    let (_, page) = body(&app, &format!("/ipzs/{doc}"), &worker).await;
+    assert!(page.contains("Zwrócono do poprawy"));
+    assert!(page.contains(comment));
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(home.contains("IPZS zwrócone do poprawy (1)"), "{home}");
+
+    // Resubmit; the manager approves; a replayed approval is 409, never a second step.
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(doc_status(&app, doc).await, "approved");
+    let frozen = sqlx::query(
+        "update document_version set sections = '[]' where document_id = $1 and number = 1",
+    )
+    .bind(doc)
+    .execute(&app.db)
+    .await;
+    assert!(
+        frozen.is_err(),
+        "the database refuses changes to an approved text"
+    );
+
+    // The social worker records the signatures: the missing recruitment documents must be
+    // confirmed; then the participant is admitted on the participant's signature date.
+    let signed_on = iso(t);
+    let dates = [
+        ("participant_signed_on", signed_on.as_str()),
+        ("manager_signed_on", signed_on.as_str()),
+    ];
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/signatures"), &worker, &dates).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Brakuje:"), "{page}");
+    assert_eq!(doc_status(&app, doc).await, "approved");
+    assert_eq!(participant_status(&app, id).await, "reserve");
+    let mut confirmed = dates.to_vec();
+    confirmed.push(("documents_confirmed", "tak"));
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/signatures"),
+        &worker,
+        &confirmed,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "in_realization");
+    assert_eq!(participant_status(&app, id).await, "trial");
+    let (admitted, ops): (Date, String) = sqlx::query_as(
+        "select admitted_on, ops_agreement_name from participant where participant_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(admitted, t);
+    assert_eq!(ops, "Anna Nowak, GOPS Testowo");
+
+    // The print of the signed version: identity, the signature dates, audited.
+    let (status, print) = body(&app, &format!("/ipzs/{doc}/versions/1/print"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(print.contains("Indywidualny program zatrudnienia socjalnego"));
+    assert!(print.contains(&polish(t)), "the recorded signature date");
+    assert!(print.contains("podpis kierownika CIS"));
+    assert!(print.contains("Wersja 1 – W realizacji"), "{print}");
+    assert_eq!(app.audit_count("document.print", Some("success")).await, 1);
+
+    // An amendment: a new draft version with a reason; version 1 stays in force.
+    let (status, to) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/amend"),
+        &worker,
+        &[(
+            "reason",
+            "Wniosek uczestnika: zmiana kierunku na pracownię ogrodniczą.",
+        )],
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, format!("/ipzs/{doc}/edit").as_str())
+    );
+    let (_, page) = body(&app, &format!("/ipzs/{doc}"), &worker).await;
+    assert!(page.contains("obowiązuje wersja 1"), "{page}");
+    let rev = revision(&app, doc).await.to_string();
+    let mut changed = complete(t, &rev, "Podjęcie zatrudnienia w firmie ogrodniczej");
+    for (k, v) in &mut changed {
+        if k == "workshop" {
+            *v = "Pracownia ogrodnicza".to_owned();
+        }
+    }
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&changed)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/signatures"), &manager, &dates).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "no second admission is needed"
+    );
+    assert_eq!(doc_status(&app, doc).await, "in_realization");
+    assert_eq!(participant_status(&app, id).await, "trial");
+
+    // The diff marks the change in words, not colour alone.
+    let (status, diff) = body(&app, &format!("/ipzs/{doc}/diff?from=1&to=2"), &worker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        diff.contains("[dodano: </span>firmie ogrodniczej"),
+        "{diff}"
+    );
+    assert!(diff.contains("[usunięto: </span>budownictwie"), "{diff}");
+    assert!(diff.contains("<h2>Pracownia</h2>"));
+
+    // Monitoring: every goal assessed during the programme; then the final evaluation.
+    let fields = [
+        ("phase", "during"),
+        ("entry_on", signed_on.as_str()),
+        (
+            "situation",
+            "Uczestniczy regularnie, pierwsze zlecenia w ogrodzie.",
+        ),
+    ];
+    let (status, page) =
+        post_text(&app, &format!("/ipzs/{doc}/monitoring"), &worker, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Cel 1: oceń postęp"), "{page}");
+    let mut assessed = fields.to_vec();
+    assessed.extend([
+        ("goal_1_assessment", "approaching"),
+        ("goal_1_comment", "Dobre opinie."),
+    ]);
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/monitoring"), &worker, &assessed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // Ending participation requires the final evaluation, then closes the programme.
+    let terminate = [
+        ("date", signed_on.as_str()),
+        ("reason", "withdrawal"),
+        ("confirm", "tak"),
+    ];
+    let path = format!("/participants/{id}/status/terminated");
+    let (status, page) = post_text(&app, &path, &manager, &terminate).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("zapisz ocenę końcową IPZS"), "{page}");
+    assert!(page.contains(&format!("/ipzs/{doc}/monitoring")));
+    let mut end = assessed.clone();
+    end[0] = ("phase", "end");
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/monitoring"), &worker, &end).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post_text(&app, &path, &manager, &terminate).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(participant_status(&app, id).await, "terminated");
+    assert_eq!(doc_status(&app, doc).await, "closed");
+    let reason: String = sqlx::query_scalar(
+        "select comment from document_event where document_id = $1 and step = 'close'",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(reason.contains("odstąpieniu"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_draft_refuses_wrong_input_and_forged_fields_and_changes_nothing() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let (_, doc) = started(&app, &worker).await;
+    let before = revision(&app, doc).await;
+    let t = today(&app).await;
+
+    // Dates out of order and a period past the legal maximum: the form again, input kept.
+    let mut fields = complete(t, "1", "Cel do zachowania");
+    for (k, v) in &mut fields {
+        match k.as_str() {
+            "stage_2_until" => *v = iso(t),
+            "period_until" => *v = iso(t + Duration::days(365 * 3)),
+            _ => {}
+        }
+    }
+    let (status, page) =
+        post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Etap 2: koniec nie może być wcześniej niż początek."),
+        "{page}"
+    );
+    assert!(page.contains("Planowany okres przekracza najdłuższy dopuszczalny"));
+    assert!(page.contains("Cel do zachowania"), "the input is kept");
+    assert_eq!(revision(&app, doc).await, before);
+
+    // A forged status field, an unknown stage: 400, nothing changed.
+    for forged in ["status", "stage_99_name", "goal_1_colour"] {
+        let mut fields = complete(t, "1", "Cel");
+        fields.push((forged.to_owned(), "approved".to_owned()));
+        let (status, _) =
+            post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{forged}");
+    }
+    assert_eq!(revision(&app, doc).await, before);
+    assert_eq!(doc_status(&app, doc).await, "draft");
+
+    // An empty goals list cannot be submitted.
+    let mut no_goals = complete(t, "1", "");
+    no_goals.retain(|(k, _)| !k.starts_with("goal_"));
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/edit"),
+        &worker,
+        &refs(&no_goals),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "an incomplete draft saves");
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Wpisz co najmniej jeden cel."));
+    assert_eq!(doc_status(&app, doc).await, "draft");
+}
+
+#[tokio::test]
+async fn the_author_never_approves_the_database_refuses_it_and_a_parallel_replay_moves_once() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let manager = app.login("kierownik").await;
+    let (_, doc) = started(&app, &worker).await;
+    let t = today(&app).await;
+    let fields = complete(t, "1", "Zatrudnienie");
+    post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The database itself refuses an approval recorded by the version's author.
+    let author = app.user_id("socjalny1").await;
+    let centre = app.centre_id(CENTRE_A).await;
+    let refused = sqlx::query(
+        "insert into document_event (document_id, centre_id, version, step, from_status, to_status, decided_by)
+         values ($1, $2, 1, 'approve', 'submitted', 'approved', $3)",
+    )
+    .bind(doc)
+    .bind(centre)
+    .bind(author)
+    .execute(&app.db)
+    .await;
+    assert!(refused.is_err(), "segregation of duties in the database");
+
+    // Two approvals at once: exactly one moves the programme, the other is 409.
+    let path = format!("/ipzs/{doc}/approve");
+    let (a, b) = tokio::join!(
+        app.post(&path, Some(&manager), &[]),
+        app.post(&path, Some(&manager), &[])
+    );
+    let mut codes = [a.status(), b.status()];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let approvals: i64 = sqlx::query_scalar(
+        "select count(*) from document_event where document_id = $1 and step = 'approve'",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(approvals, 1);
+}
