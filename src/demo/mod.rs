@@ -9,6 +9,7 @@ mod copy;
 mod names;
 mod notes;
 pub mod participants;
+mod programmes;
 mod staff;
 
 use anyhow::Context;
@@ -89,6 +90,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     }
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     participants(db, today).await?;
+    programmes::seed(db, today).await?;
     Ok(added)
 }
 

@@ -134,7 +134,8 @@ impl Programme {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    fn set_text(&mut self, key: &str, value: &str) {
+    /// Sets the text of one of [`TEXTS`] (unknown keys are ignored).
+    pub fn set_text(&mut self, key: &str, value: &str) {
         if let Some((_, v)) = self.texts.iter_mut().find(|(k, _)| *k == key) {
             *v = value.to_owned();
         }

@@ -20,6 +20,7 @@ use crate::documents::workflow::DocStatus;
 use crate::error::{AppError, Result};
 use crate::opinions::{self, OpinionSummary};
 use crate::participants;
+use crate::participants::lifecycle::RecruitmentFile;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::forms::FieldErrors;
@@ -86,6 +87,8 @@ pub struct ShowPage {
     pub can_scan: bool,
     /// Signing the first version admits the participant.
     pub admits: bool,
+    /// The recruitment file, when signing admits.
+    pub recruitment: Option<RecruitmentFile>,
     pub sign_form: SignForm,
     pub errors: FieldErrors,
     /// What a submission still needs (after a refused submission).
@@ -111,6 +114,8 @@ pub struct Loaded {
     pub scans: Vec<ScanInfo>,
     pub entries: Vec<Entry>,
     pub opinions: Vec<OpinionSummary>,
+    /// Before admission: the recruitment file the signatures' admission checks.
+    pub recruitment: Option<RecruitmentFile>,
 }
 
 /// Reads programme `id` for its page (audited as `detail`).
@@ -140,6 +145,11 @@ pub async fn load(
                 scans: paper::scans(&mut *tx, id).await?,
                 entries: db::entries(&mut *tx, id).await?,
                 opinions: opinions::signed_off_for(&mut *tx, actor, centre, participant).await?,
+                recruitment: if d.facts.participant.status == crate::domain::Status::Reserve {
+                    Some(RecruitmentFile::load(&mut *tx, centre, participant).await?)
+                } else {
+                    None
+                },
             })
         },
     )
@@ -217,7 +227,8 @@ pub fn page(
             )
             .is_ok(),
         can: Can::of(user, d),
-        admits: d.version == 1 && loaded.header.status == crate::domain::Status::Reserve,
+        admits: d.version == 1 && loaded.recruitment.is_some(),
+        recruitment: loaded.recruitment.filter(|_| d.version == 1),
         person,
         sign_form,
         errors,

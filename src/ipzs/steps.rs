@@ -240,11 +240,15 @@ pub async fn sign(
         let admission = Admission {
             on: participant_on,
             ops_agreement: OpsAgreement {
-                name: format!(
-                    "{}, {}",
-                    programme.text("ops_name").trim(),
-                    programme.text("ops_institution").trim()
-                ),
+                name: [
+                    programme.text("ops_name"),
+                    programme.text("ops_institution"),
+                ]
+                .map(str::trim)
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
                 on: dates::parse(programme.text("ops_date")).unwrap_or(participant_on),
             },
             documents_confirmed: form.documents_confirmed.is_some(),

@@ -276,7 +276,8 @@ fn page(
     } else {
         Vec::new()
     };
-    let next = next_steps(&p, &missing, can, state.today());
+    let reads_programme = crate::auth::policy::reads_programme(user.role);
+    let next = next_steps(&p, &missing, can, reads_programme, state.today());
     let pick = |s: Sensitivity| {
         sees.reveal(Field::for_categories(s), || {
             p.data

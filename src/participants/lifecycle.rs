@@ -14,12 +14,10 @@ use uuid::Uuid;
 
 use super::access;
 use super::db;
-use super::model::{
-    ContractType, DocumentKind, GraduationOutcome, TerminationReason, missing_documents,
-};
+use super::model::{ContractType, GraduationOutcome, TerminationReason};
 use super::record::Record;
 use super::rules::{ParticipationRules, Period};
-use super::transition::{self, Current, Graduation, OpsAgreement, Refusal, Transition};
+use super::transition::{self, Current, Graduation, Refusal, Transition};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
 use crate::domain::Status;
@@ -35,7 +33,7 @@ use crate::web::page::{Layout, render, render_with_status};
 mod admission;
 mod ending;
 
-pub use admission::{Admission, admit_on_signature};
+pub use admission::{Admission, RecruitmentFile, admit_on_signature};
 
 /// A status change the file offers: its target, the action the policy decides on, the button.
 pub struct Step {
@@ -46,19 +44,14 @@ pub struct Step {
     pub heading: &'static str,
 }
 
-/// The status changes, in the order the file lists them.
-pub const STEPS: [Step; 5] = [
+/// The status changes made on the file, in the order it lists them. Admission is not one of
+/// them: it happens when the participant's first IPZS is signed (`ipzs`, [`admit_on_signature`]).
+pub const STEPS: [Step; 4] = [
     Step {
         target: Status::Reserve,
         action: Action::MoveToReserve,
         button: "Wpisz na listę rezerwową",
         heading: "Wpis na listę rezerwową",
-    },
-    Step {
-        target: Status::Trial,
-        action: Action::AdmitParticipant,
-        button: "Przyjmij do CIS (okres próbny)",
-        heading: "Przyjęcie na okres próbny",
     },
     Step {
         target: Status::Participant,
@@ -116,18 +109,11 @@ pub(super) struct TransitionForm {
     #[serde(default)]
     note: String,
     #[serde(default)]
-    ops_agreement_name: String,
-    #[serde(default)]
-    ops_agreement_date: String,
-    #[serde(default)]
     outcome: String,
     #[serde(default)]
     contract: String,
     #[serde(default)]
     reason: String,
-    /// Admission with recruitment documents missing, confirmed by the manager (a checkbox).
-    #[serde(default)]
-    admit_without_documents: Option<String>,
     /// The confirmation page of an end of participation has been seen (`web::confirm`).
     #[serde(default)]
     confirm: String,
@@ -143,21 +129,8 @@ impl TransitionForm {
             .take("note", validate::optional_text(&self.note, 1500))
             .flatten();
         let transition = match target {
-            Status::Trial => {
-                let name = errors.take(
-                    "ops_agreement_name",
-                    validate::required_line(&self.ops_agreement_name, 200),
-                );
-                let agreed =
-                    errors.take("ops_agreement_date", dates::parse(&self.ops_agreement_date));
-                match (on, name, agreed) {
-                    (Some(on), Some(name), Some(agreed)) => Some(Transition::Admit {
-                        on,
-                        ops_agreement: OpsAgreement { name, on: agreed },
-                    }),
-                    _ => None,
-                }
-            }
+            // Admission is the signing of the IPZS, not a form of its own.
+            Status::Trial => None,
             Status::Graduate => {
                 let graduation = match GraduationOutcome::from_code(&self.outcome) {
                     None => Err("Wybierz, jak zakończył się udział.".to_owned()),
@@ -205,14 +178,7 @@ struct StatusPage {
     target: Status,
     form: TransitionForm,
     errors: FieldErrors,
-    rule_note: Option<String>,
     trial_end: Option<String>,
-    /// Admission: the recruitment checklist (document, on file).
-    checklist: Vec<(&'static str, bool)>,
-    /// Admission: the documents missing, by name.
-    missing: Vec<&'static str>,
-    /// Admission: the centre admits only with a complete file.
-    documents_required: bool,
     /// Ending: the form of the final evaluation the running IPZS still needs.
     final_evaluation: Option<String>,
     outcomes: Vec<Choice>,
@@ -242,15 +208,6 @@ async fn status_page(
     form: TransitionForm,
     errors: FieldErrors,
 ) -> Result<StatusPage> {
-    let (rule_note, file) = if target == Status::Trial {
-        let rules = ParticipationRules::load(&state.db, user.centre_id).await?;
-        let note = rules.on(state.today()).ok_or(Refusal::NoRule)?.explain();
-        let mut conn = state.db.acquire().await?;
-        let file = RecruitmentFile::load(&mut conn, user.centre_id, record.participant_id).await?;
-        (Some(note), file)
-    } else {
-        (None, RecruitmentFile::default())
-    };
     Ok(StatusPage {
         layout: Layout::for_user(
             state,
@@ -261,14 +218,7 @@ async fn status_page(
         id: record.participant_id,
         from: record.status.label_for(record.data.female()),
         target,
-        rule_note,
         trial_end: record.trial_ends_on.map(dates::format),
-        checklist: DocumentKind::ALL
-            .into_iter()
-            .map(|k| (k.label(), !file.missing.contains(&k)))
-            .collect(),
-        missing: file.missing.iter().map(|k| k.label()).collect(),
-        documents_required: file.required,
         final_evaluation: if matches!(target, Status::Graduate | Status::Terminated) {
             db::programme_to_close(&state.db, record.participant_id)
                 .await?
@@ -329,18 +279,11 @@ pub(super) async fn change_status(
     let last_change = db::latest_change(&mut *tx, id).await?;
     let rules = ParticipationRules::load(&mut *tx, user.centre_id).await?;
     let now = current(&record, last_change);
-    let file = if step.target == Status::Trial {
-        RecruitmentFile::load(&mut tx, user.centre_id, id).await?
-    } else {
-        RecruitmentFile::default()
-    };
     let Checked {
         transition,
         note,
         period,
-    } = match checked(&form, step.target, &now, &rules, &state)
-        .map(|c| c.and_then(|c| file.admits(&form).map(|()| c)))?
-    {
+    } = match checked(&form, step.target, &now, &rules, &state)? {
         Ok(checked) => checked,
         Err(errors) => {
             drop(tx);
@@ -432,69 +375,6 @@ async fn close_programme(
     let event = step::apply(&mut *tx, user, &locked, &workflow::Step::Close { reason }).await?;
     crate::audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
     Ok(())
-}
-
-/// The recruitment file as admission sees it: which documents are missing and whether the
-/// centre admits only with a complete file.
-#[derive(Debug, Default)]
-struct RecruitmentFile {
-    missing: Vec<DocumentKind>,
-    required: bool,
-}
-
-impl RecruitmentFile {
-    async fn load(
-        db: &mut sqlx::PgConnection,
-        centre_id: Uuid,
-        participant_id: Uuid,
-    ) -> Result<RecruitmentFile> {
-        let on_file = db::document_kinds(&mut *db, participant_id).await?;
-        // The consent is recorded at registration (it is a required field there).
-        let missing = missing_documents(|k| on_file.contains(&k), true);
-        let required = db::documents_required(&mut *db, centre_id).await?;
-        Ok(RecruitmentFile { missing, required })
-    }
-
-    /// Whether the form may admit with this file: complete, or missing documents the manager
-    /// confirmed by name (unless the centre requires a complete file).
-    fn admits(&self, form: &TransitionForm) -> std::result::Result<(), FieldErrors> {
-        self.admits_confirmed(
-            form.admit_without_documents.is_some(),
-            "admit_without_documents",
-        )
-    }
-
-    /// [`RecruitmentFile::admits`] with the confirmation given (or not) in the form's `field`.
-    fn admits_confirmed(
-        &self,
-        confirmed: bool,
-        field: &'static str,
-    ) -> std::result::Result<(), FieldErrors> {
-        if self.missing.is_empty() {
-            return Ok(());
-        }
-        let names = self
-            .missing
-            .iter()
-            .map(|k| k.label())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut errors = FieldErrors::new();
-        if self.required {
-            errors.add(
-                "documents",
-                format!("Ośrodek przyjmuje tylko z kompletem dokumentów rekrutacyjnych. Brakuje: {names}."),
-            );
-        } else if !confirmed {
-            errors.add(
-                field,
-                format!("Brakuje: {names}. Zaznacz, że przyjmujesz mimo braków, albo najpierw uzupełnij dokumenty."),
-            );
-        } else {
-            return Ok(());
-        }
-        Err(errors)
-    }
 }
 
 /// A change that passed the checks.

@@ -1,8 +1,9 @@
 //! What the file offers its reader to do next: one primary step where the participant's
 //! situation calls for one (a candidate: complete the recruitment documents, then the reserve
-//! list; the reserve list: admit; a trial period that is over: confirm or end; participation
-//! ending within 30 days: graduate), the other steps as secondary, and ending participation as a
-//! danger action, last. Only what the policy allows the reader is offered.
+//! list; the reserve list: the IPZS, whose signing admits; a trial period that is over: confirm
+//! or end; participation ending within 30 days: graduate), the other steps as secondary, and
+//! ending participation as a danger action, last. Only what the policy allows the reader is
+//! offered.
 
 use time::{Date, Duration};
 
@@ -44,6 +45,7 @@ pub fn next_steps(
     p: &Record,
     missing: &[DocumentKind],
     can: impl Fn(Action) -> bool,
+    reads_programme: bool,
     today: Date,
 ) -> NextSteps {
     let id = p.participant_id;
@@ -78,7 +80,8 @@ pub fn next_steps(
     let primary_target = match p.status {
         Status::Candidate if documents.is_some() => None,
         Status::Candidate => Some(Status::Reserve),
-        Status::Reserve => Some(Status::Trial),
+        // Admission is the signing of the IPZS: the programme is the step.
+        Status::Reserve => None,
         Status::Trial => Some(Status::Participant),
         Status::Participant
             if p.planned_end_on
@@ -93,6 +96,18 @@ pub fn next_steps(
             &format!("/documents/new?kind={}", kind.code()),
             &format!("Uzupełnij dokumenty: {}", kind.label().to_lowercase()),
         ));
+    }
+    let programme = link("/ipzs", "Indywidualny program (IPZS)");
+    if p.status == Status::Reserve && can(Action::DraftDocument) {
+        next.primary = Some(link(
+            "/ipzs",
+            "Przygotuj IPZS – jego podpisanie przyjmuje do CIS",
+        ));
+    } else if p.status == Status::Reserve && reads_programme {
+        next.hint = Some("Przyjęcie do CIS następuje przez podpisanie IPZS.".to_owned());
+        next.primary = Some(programme.clone());
+    } else if reads_programme && p.status != Status::Candidate {
+        next.others.push(programme);
     }
     for (target, action) in steps {
         if next.primary.is_none() && Some(target) == primary_target {

@@ -261,7 +261,7 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .await;
     app.update_participant(trial, "status = 'trial', trial_ends_on = current_date + 2")
         .await;
-    // On the reserve list without documents: the admission form with its checklist.
+    // On the reserve list without a programme: the IPZS page says so.
     let reserve = app
         .fixture_participant(CENTRE_A, "Rezerwowa", Some("socjalny1"), None)
         .await;
@@ -285,7 +285,7 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         "/settings".to_owned(),
         "/access-log".to_owned(),
         format!("/participants/{id}/print"),
-        format!("/participants/{reserve}/status/trial"),
+        format!("/participants/{reserve}/ipzs"),
     ] {
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;

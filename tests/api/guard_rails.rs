@@ -37,11 +37,13 @@ fn primary(file: &str) -> Option<&str> {
 }
 
 #[tokio::test]
-async fn admission_names_the_missing_documents_and_needs_them_confirmed_or_complete() {
+async fn admission_by_the_signatures_names_the_missing_documents_and_needs_them_confirmed_or_complete()
+ {
     let app = spawn_app().await;
     let id = on_reserve_list(&app, "Rezerwowa").await;
+    let programme = app.approved_programme(id, "Anna Nowak", "2026-11-01").await;
     let manager = app.login("kierownik").await;
-    let path = format!("/participants/{id}/status/trial");
+    let path = format!("/ipzs/{programme}");
     let (_, form) = page(&app, &path, &manager).await;
     assert!(
         form.contains("✗ brak</span> Ankieta rekrutacyjna"),
@@ -50,23 +52,28 @@ async fn admission_names_the_missing_documents_and_needs_them_confirmed_or_compl
     // The consent given at registration counts.
     assert!(form.contains("✓ jest</span> Zgoda na przetwarzanie danych osobowych"));
     assert!(form.contains("Przyjmuję mimo braków: Ankieta rekrutacyjna, Deklaracja uczestnictwa"));
+    // The old admission form is gone: admission is the signing.
+    let old = app
+        .get(&format!("/participants/{id}/status/trial"), Some(&manager))
+        .await;
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
     let today = teczka::validate::dates::iso(teczka::validate::dates::polish_today(
         time::OffsetDateTime::now_utc(),
     ));
-    let admit = [
-        ("date", today.as_str()),
-        ("ops_agreement_name", "Anna Nowak, GOPS Testowo"),
-        ("ops_agreement_date", today.as_str()),
+    let sign = [
+        ("participant_signed_on", today.as_str()),
+        ("manager_signed_on", today.as_str()),
     ];
+    let signatures = format!("/ipzs/{programme}/signatures");
     // Without the confirmation: refused, naming the documents; nothing changes.
-    let response = app.post(&path, Some(&manager), &admit).await;
+    let response = app.post(&signatures, Some(&manager), &sign).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
     assert!(
         body.contains("Brakuje: Ankieta rekrutacyjna, Deklaracja uczestnictwa"),
         "{body}"
     );
-    assert!(body.contains("Anna Nowak, GOPS Testowo"), "input kept");
+    assert!(body.contains(&format!("value=\"{today}\"")), "input kept");
     assert_eq!(status(&app, id).await, "reserve");
 
     // The centre requires a complete file: even the confirmation does not admit.
@@ -79,9 +86,9 @@ async fn admission_names_the_missing_documents_and_needs_them_confirmed_or_compl
         .await;
     assert_redirect(&response, "/settings");
     assert_eq!(app.audit_count("centre.settings", Some("success")).await, 1);
-    let mut confirmed = admit.to_vec();
-    confirmed.push(("admit_without_documents", "on"));
-    let response = app.post(&path, Some(&manager), &confirmed).await;
+    let mut confirmed = sign.to_vec();
+    confirmed.push(("documents_confirmed", "tak"));
+    let response = app.post(&signatures, Some(&manager), &confirmed).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
     assert!(body.contains("Ośrodek przyjmuje tylko z kompletem dokumentów rekrutacyjnych"));
@@ -91,10 +98,10 @@ async fn admission_names_the_missing_documents_and_needs_them_confirmed_or_compl
     );
     assert_eq!(status(&app, id).await, "reserve");
 
-    // Back to the default: admitted once the manager confirms the named gaps.
+    // Back to the default: admitted once the named gaps are confirmed.
     app.post("/settings", Some(&manager), &[]).await;
-    let response = app.post(&path, Some(&manager), &confirmed).await;
-    assert_redirect(&response, &format!("/participants/{id}"));
+    let response = app.post(&signatures, Some(&manager), &confirmed).await;
+    assert_redirect(&response, &path);
     assert_eq!(status(&app, id).await, "trial");
 
     // A complete file needs no confirmation, even where the centre requires it.
@@ -116,21 +123,16 @@ async fn admission_names_the_missing_documents_and_needs_them_confirmed_or_compl
     .execute(&app.db)
     .await
     .unwrap();
-    let (_, form) = page(
-        &app,
-        &format!("/participants/{complete}/status/trial"),
-        &manager,
-    )
-    .await;
+    let second = app
+        .approved_programme(complete, "Anna Nowak", "2026-11-01")
+        .await;
+    let (_, form) = page(&app, &format!("/ipzs/{second}"), &manager).await;
     assert!(form.contains("Teczka rekrutacyjna jest kompletna."));
     let response = app
-        .post(
-            &format!("/participants/{complete}/status/trial"),
-            Some(&manager),
-            &admit,
-        )
+        .post(&format!("/ipzs/{second}/signatures"), Some(&manager), &sign)
         .await;
-    assert_redirect(&response, &format!("/participants/{complete}"));
+    assert_redirect(&response, &format!("/ipzs/{second}"));
+    assert_eq!(status(&app, complete).await, "trial");
     // Only the manager decides the setting.
     let worker = app.login("socjalny1").await;
     assert_eq!(
@@ -211,16 +213,27 @@ async fn the_file_offers_one_primary_next_step_and_ending_as_a_danger_action() {
         file.contains("Wpisz na listę rezerwową"),
         "still offered, as secondary"
     );
-    // The reserve list: admit (the manager's).
+    // The reserve list: the IPZS, whose signing admits (the caseworker drafts it; the manager
+    // is told and led to it).
     let reserve = on_reserve_list(&app, "Czekająca").await;
+    let (_, file) = page(&app, &format!("/participants/{reserve}"), &worker).await;
+    let step = primary(&file).unwrap();
+    assert!(
+        step.contains(&format!("/participants/{reserve}/ipzs")),
+        "{step}"
+    );
+    assert!(step.contains("Przygotuj IPZS"));
     let (_, file) = page(&app, &format!("/participants/{reserve}"), &manager).await;
     assert!(
         primary(&file)
             .unwrap()
-            .contains("Przyjmij do CIS (okres próbny)")
+            .contains("Indywidualny program (IPZS)")
     );
-    let (_, file) = page(&app, &format!("/participants/{reserve}"), &worker).await;
-    assert_eq!(primary(&file), None, "the social worker does not admit");
+    assert!(file.contains("Przyjęcie do CIS następuje przez podpisanie IPZS."));
+    assert!(
+        !file.contains("/status/trial"),
+        "no admission form of its own"
+    );
     // A trial period not over: no confirmation yet, a hint says when.
     let trial = app
         .fixture_participant(CENTRE_A, "Próbna", Some("socjalny1"), None)

@@ -811,6 +811,66 @@ impl TestApp {
         .unwrap()
     }
 
+    /// An approved first IPZS of `participant` (drafted by socjalny1, approved by the manager
+    /// 400 days ago) naming the OPS head `ops_name` who agreed on `ops_date`; arranged directly
+    /// in the database. Its id.
+    pub async fn approved_programme(
+        &self,
+        participant: Uuid,
+        ops_name: &str,
+        ops_date: &str,
+    ) -> Uuid {
+        sqlx::query_scalar(
+            "with d as (insert into document (centre_id, participant_id, kind, status, author_id)
+                        select p.centre_id, p.participant_id, 'ipzs', 'approved', u.staff_user_id
+                        from participant p, staff_user u
+                        where p.participant_id = $1 and u.login = 'socjalny1' and u.centre_id = p.centre_id
+                        returning document_id, centre_id, author_id),
+                  v as (insert into document_version (document_id, number, status, sections, created_by)
+                        select document_id, 1, 'approved',
+                               jsonb_build_array(jsonb_build_array('goal.1.text', 'Zatrudnienie'),
+                                                 jsonb_build_array('ops_name', $2::text),
+                                                 jsonb_build_array('ops_date', $3::text)),
+                               author_id from d returning document_id)
+             insert into document_event (document_id, centre_id, version, step, from_status, to_status, decided_by, occurred_at)
+             select d.document_id, d.centre_id, 1, 'approve', 'submitted', 'approved', u.staff_user_id, now() - interval '400 days'
+             from d, staff_user u where u.login = 'kierownik' and u.centre_id = d.centre_id
+             returning document_id",
+        )
+        .bind(participant)
+        .bind(ops_name)
+        .bind(ops_date)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
+    }
+
+    /// Admits `participant` (on the reserve list) the way a centre does: the manager records
+    /// the signatures of an approved first IPZS ([`TestApp::approved_programme`]) dated `on`,
+    /// confirming any missing recruitment documents. The signatures' response.
+    pub async fn admit_by_programme(
+        &self,
+        participant: Uuid,
+        on: &str,
+        ops_name: &str,
+        ops_date: &str,
+    ) -> Response {
+        let programme = self
+            .approved_programme(participant, ops_name, ops_date)
+            .await;
+        let manager = self.login("kierownik").await;
+        self.post(
+            &format!("/ipzs/{programme}/signatures"),
+            Some(&manager),
+            &[
+                ("participant_signed_on", on),
+                ("manager_signed_on", on),
+                ("documents_confirmed", "tak"),
+            ],
+        )
+        .await
+    }
+
     /// A participant already in the programme (admitted 3 months ago), arranged directly in
     /// the database: `worker` is the social worker's login, `workshop` an optional workshop.
     pub async fn fixture_participant(

@@ -795,11 +795,9 @@ async fn transition(
     target: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    // Past the confirmations: admission with documents missing, the end of participation
-    // (`guard_rails.rs` tests the confirmations themselves).
+    // Past the confirmation of the end of participation (`guard_rails.rs` tests it).
     let mut fields = fields.to_vec();
     match target {
-        "trial" => fields.push(("admit_without_documents", "on")),
         "graduate" | "terminated" => fields.push(("confirm", "tak")),
         _ => {}
     }
@@ -859,48 +857,22 @@ async fn a_candidate_goes_through_the_whole_lifecycle_to_graduation_with_a_follo
     )
     .await;
 
-    // The social worker puts the candidate on the reserve list, but may not admit.
+    // The social worker puts the candidate on the reserve list; the signatures of the first
+    // IPZS admit, in agreement with the OPS head the programme names.
     assert_redirect(
         &transition(&app, &worker, id, "reserve", &[("date", &days_ago(60))]).await,
         &format!("/participants/{id}"),
     );
-    let refused = transition(
-        &app,
-        &worker,
-        id,
-        "trial",
-        &[
-            ("date", &days_ago(50)),
-            ("ops_agreement_name", "A"),
-            ("ops_agreement_date", &days_ago(50)),
-        ],
-    )
-    .await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let admitted = app
+        .admit_by_programme(
+            id,
+            &days_ago(50),
+            "Anna Nowak, GOPS Lesznowola",
+            &days_ago(52),
+        )
+        .await;
+    assert_eq!(admitted.status(), StatusCode::SEE_OTHER);
 
-    // Admission needs the OPS head's agreement.
-    let missing = transition(&app, &manager, id, "trial", &[("date", &days_ago(50))]).await;
-    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        missing
-            .text()
-            .await
-            .unwrap()
-            .contains("To pole jest wymagane")
-    );
-    let admitted = transition(
-        &app,
-        &manager,
-        id,
-        "trial",
-        &[
-            ("date", &days_ago(50)),
-            ("ops_agreement_name", "Anna Nowak, GOPS Lesznowola"),
-            ("ops_agreement_date", &days_ago(52)),
-        ],
-    )
-    .await;
-    assert_redirect(&admitted, &format!("/participants/{id}"));
     let (admitted_on, trial_end, planned, cap): (time::Date, time::Date, time::Date, time::Date) =
         sqlx::query_as("select admitted_on, trial_ends_on, planned_end_on, cap_end_on from participant where participant_id = $1")
             .bind(id)
@@ -952,6 +924,26 @@ async fn a_candidate_goes_through_the_whole_lifecycle_to_graduation_with_a_follo
     )
     .await;
     assert_eq!(no_contract.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Graduation closes the IPZS: its final evaluation comes first.
+    let programme: Uuid =
+        sqlx::query_scalar("select document_id from document where participant_id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let evaluated = app
+        .post(
+            &format!("/ipzs/{programme}/monitoring"),
+            Some(&worker),
+            &[
+                ("phase", "end"),
+                ("entry_on", &days_ago(1)),
+                ("situation", "Cele osiągnięte, umowa o pracę."),
+                ("goal_1_assessment", "approaching"),
+            ],
+        )
+        .await;
+    assert_eq!(evaluated.status(), StatusCode::SEE_OTHER);
     let graduated = transition(
         &app,
         &manager,
@@ -1231,18 +1223,8 @@ async fn the_cap_and_base_period_are_effective_dated_parameters() {
     )
     .await;
     transition(&app, &worker, id, "reserve", &[("date", &days_ago(20))]).await;
-    transition(
-        &app,
-        &manager,
-        id,
-        "trial",
-        &[
-            ("date", &days_ago(10)),
-            ("ops_agreement_name", "Jan Kowalski"),
-            ("ops_agreement_date", &days_ago(10)),
-        ],
-    )
-    .await;
+    app.admit_by_programme(id, &days_ago(10), "Jan Kowalski", &days_ago(10))
+        .await;
     let (trial_end, planned, cap): (time::Date, time::Date, time::Date) =
         sqlx::query_as("select trial_ends_on, planned_end_on, cap_end_on from participant where participant_id = $1").bind(id).fetch_one(&app.db).await.unwrap();
     use teczka::validate::dates::add_months;
@@ -2202,11 +2184,15 @@ async fn statuses_and_headings_read_as_polish_does_for_the_person() {
     assert!(file.contains("Kandydatka"), "{file}");
     let (_, list) = page(&app, "/participants?status=all", &worker).await;
     assert!(list.contains("Kandydatka"));
-    app.update_participant(id, "status = 'reserve'").await;
     let manager = app.login("kierownik").await;
-    let (_, form) = page(&app, &format!("/participants/{id}/status/trial"), &manager).await;
+    let (_, form) = page(
+        &app,
+        &format!("/participants/{id}/status/reserve"),
+        &manager,
+    )
+    .await;
     assert!(
-        form.contains("<h1>Przyjęcie na okres próbny: Testowa Zofia</h1>"),
+        form.contains("<h1>Wpis na listę rezerwową: Testowa Zofia</h1>"),
         "{form}"
     );
     let man = app

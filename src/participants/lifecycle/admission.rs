@@ -10,11 +10,12 @@ use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
-use super::{RecruitmentFile, current};
+use super::current;
 use crate::auth::session::CurrentUser;
 use crate::domain::Status;
 use crate::error::{AppError, Result};
 use crate::participants::db;
+use crate::participants::model::{DocumentKind, missing_documents};
 use crate::participants::rules::ParticipationRules;
 use crate::participants::transition::{self, OpsAgreement, Refusal, Transition};
 use crate::web::forms::FieldErrors;
@@ -114,4 +115,75 @@ pub async fn admit_on_signature(
     };
     db::record_status(&mut *tx, &change).await?;
     Ok(Ok(record.name()))
+}
+
+/// The recruitment file as admission sees it: which documents are missing and whether the
+/// centre admits only with a complete file.
+#[derive(Debug, Default)]
+pub struct RecruitmentFile {
+    /// The kinds not on file.
+    pub missing: Vec<DocumentKind>,
+    /// The centre admits only with a complete file.
+    pub required: bool,
+}
+
+impl RecruitmentFile {
+    /// The file of `participant_id` and the centre's setting.
+    pub async fn load(
+        db: &mut sqlx::PgConnection,
+        centre_id: Uuid,
+        participant_id: Uuid,
+    ) -> Result<RecruitmentFile> {
+        let on_file = db::document_kinds(&mut *db, participant_id).await?;
+        // The consent is recorded at registration (it is a required field there).
+        let missing = missing_documents(|k| on_file.contains(&k), true);
+        let required = db::documents_required(&mut *db, centre_id).await?;
+        Ok(RecruitmentFile { missing, required })
+    }
+
+    /// The checklist: every kind of recruitment document with whether it is on file.
+    pub fn checklist(&self) -> Vec<(&'static str, bool)> {
+        DocumentKind::ALL
+            .into_iter()
+            .map(|k| (k.label(), !self.missing.contains(&k)))
+            .collect()
+    }
+
+    /// The missing documents' names.
+    pub fn missing_names(&self) -> Vec<&'static str> {
+        self.missing.iter().map(|k| k.label()).collect()
+    }
+
+    /// Whether admission may go ahead with this file: complete, or with the missing documents
+    /// confirmed by name in the form's `field` (unless the centre requires a complete file).
+    fn admits_confirmed(
+        &self,
+        confirmed: bool,
+        field: &'static str,
+    ) -> std::result::Result<(), FieldErrors> {
+        if self.missing.is_empty() {
+            return Ok(());
+        }
+        let names = self
+            .missing
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut errors = FieldErrors::new();
+        if self.required {
+            errors.add(
+                "documents",
+                format!("Ośrodek przyjmuje tylko z kompletem dokumentów rekrutacyjnych. Brakuje: {names}."),
+            );
+        } else if !confirmed {
+            errors.add(
+                field,
+                format!("Brakuje: {names}. Zaznacz, że przyjmujesz mimo braków, albo najpierw uzupełnij dokumenty."),
+            );
+        } else {
+            return Ok(());
+        }
+        Err(errors)
+    }
 }
