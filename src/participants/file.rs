@@ -209,7 +209,7 @@ pub(super) async fn read_page(
         .chain(
             sees.fields()
                 .iter()
-                .filter(|f| **f != Field::FileAudit)
+                .filter(|f| f.on_file_page())
                 .map(|f| f.code()),
         )
         .collect();

@@ -16,12 +16,14 @@
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
 mod documents;
+mod opinions;
 mod participants;
 mod staff;
 
 use uuid::Uuid;
 
 pub use documents::DocumentFacts;
+pub use opinions::{OpinionFacts, readable_opinions, reads_opinion};
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, NoteAccess, ParticipantFacts, RowView,
     Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
@@ -95,11 +97,21 @@ pub enum Action {
     StartDocumentRealization,
     /// Close a document, with a reason.
     CloseDocument,
+    /// Request an opinion for the IPZS from a colleague (or request it again).
+    RequestOpinion,
+    /// Read a file's opinions, or one opinion.
+    ViewOpinion,
+    /// Write (save the draft of) an opinion requested from oneself.
+    WriteOpinion,
+    /// Sign off an opinion requested from oneself (it is frozen from then on).
+    SignOffOpinion,
+    /// Withdraw an open request for an opinion.
+    WithdrawOpinion,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -131,6 +143,11 @@ impl Action {
         Action::SignDocument,
         Action::StartDocumentRealization,
         Action::CloseDocument,
+        Action::RequestOpinion,
+        Action::ViewOpinion,
+        Action::WriteOpinion,
+        Action::SignOffOpinion,
+        Action::WithdrawOpinion,
     ];
 
     /// Stable name used in audit rows.
@@ -167,6 +184,11 @@ impl Action {
             Action::SignDocument => "document.sign",
             Action::StartDocumentRealization => "document.start_realization",
             Action::CloseDocument => "document.close",
+            Action::RequestOpinion => "opinion.request",
+            Action::ViewOpinion => "opinion.view",
+            Action::WriteOpinion => "opinion.write",
+            Action::SignOffOpinion => "opinion.sign_off",
+            Action::WithdrawOpinion => "opinion.withdraw",
         }
     }
 }
@@ -189,6 +211,8 @@ pub enum Target<'a> {
     Participant(&'a ParticipantFacts),
     /// One document of a participant of the actor's centre.
     Document(&'a DocumentFacts),
+    /// One opinion about a participant of the actor's centre.
+    Opinion(&'a OpinionFacts),
 }
 
 impl Target<'_> {
@@ -198,6 +222,18 @@ impl Target<'_> {
             Target::Centre => None,
             Target::Participant(p) => Some(p),
             Target::Document(d) => Some(&d.participant),
+            Target::Opinion(o) => Some(&o.participant),
+        }
+    }
+
+    /// Whether the target exists for `actor`: a participant's things within the participant's
+    /// scope; an opinion also for its author, and for others only of a kind they read.
+    fn in_scope(&self, actor: Actor) -> bool {
+        match self {
+            Target::Opinion(o) => opinions::in_scope(actor, o),
+            _ => self
+                .participant()
+                .is_none_or(|p| sees_participant(actor, p)),
         }
     }
 }
@@ -244,12 +280,10 @@ pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
 }
 
 /// Decides whether `actor` may perform `action` on `target`. A participant outside the actor's
-/// scope is `NotFound` whatever the action; participant actions without a participant are
-/// denied.
+/// scope (an opinion: see `opinions`) is `NotFound` whatever the action; participant actions
+/// without a participant are denied.
 pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Refusal> {
-    if let Some(p) = target.participant()
-        && !sees_participant(actor, p)
-    {
+    if !target.in_scope(actor) {
         return Err(Refusal::NotFound);
     }
     let allowed = match action {
@@ -287,8 +321,13 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::StartDocumentRealization
         | Action::CloseDocument => match target {
             Target::Document(d) => documents::allows(actor, action, d),
-            Target::Centre | Target::Participant(_) => false,
+            Target::Centre | Target::Participant(_) | Target::Opinion(_) => false,
         },
+        Action::RequestOpinion
+        | Action::ViewOpinion
+        | Action::WriteOpinion
+        | Action::SignOffOpinion
+        | Action::WithdrawOpinion => opinions::allows(actor, action, target),
     };
     if allowed {
         Ok(())
