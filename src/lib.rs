@@ -3,7 +3,7 @@
 //!
 //! Layers, each importing only from those below it: the entry (`main`, `cli`) → `app` →
 //! `server` (the route registry and layer stack) → the areas (`account`, `users`,
-//! `participants`, `follow_ups`, `settings`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
+//! `participants`, `opinions`, `follow_ups`, `settings`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
 //! policy) → `audit` → `state` → the ground floor (`domain`, `validate`, `security`, `db`,
 //! `error`, `config`, `clock`, `telemetry`).
 
@@ -21,6 +21,7 @@ pub mod domain;
 pub mod error;
 pub mod follow_ups;
 pub mod home;
+pub mod opinions;
 pub mod participants;
 pub mod security;
 pub mod server;

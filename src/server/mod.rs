@@ -40,9 +40,11 @@ pub fn routes() -> Vec<Route> {
         crate::users::inbox_items,
         crate::participants::inbox_items,
         crate::follow_ups::inbox_items,
+        crate::opinions::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
+    routes.extend(crate::opinions::routes());
     routes.extend(crate::settings::routes());
     routes
 }
