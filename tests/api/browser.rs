@@ -266,6 +266,9 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .fixture_participant(CENTRE_A, "Rezerwowa", Some("socjalny1"), None)
         .await;
     app.before_admission(reserve, "reserve").await;
+    let opinion =
+        crate::opinions::fixture_opinion(&app, id, "psychologist", "psycholog", "socjalny1", true)
+            .await;
     let browser = Browser::start().await;
     browser.sign_in(&app.address, "kierownik").await;
     let home = browser.text().await;
@@ -286,6 +289,8 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         "/access-log".to_owned(),
         format!("/participants/{id}/print"),
         format!("/participants/{reserve}/status/trial"),
+        format!("/participants/{id}/opinions"),
+        format!("/opinions/{opinion}"),
     ] {
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;

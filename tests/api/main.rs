@@ -19,6 +19,7 @@ mod home;
 mod layout;
 mod list;
 mod notes;
+mod opinions;
 mod participants;
 mod password;
 mod print;
