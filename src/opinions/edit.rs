@@ -270,6 +270,24 @@ pub(super) async fn show_opinion(
     })
 }
 
+/// Ends a successful step on opinion `o`: its audit row (`action` with `detail`) in the step's
+/// transaction, the flash `message`, commit, and on to `to`.
+async fn done(
+    tx: Tx,
+    user: &CurrentUser,
+    o: &Stored,
+    action: Action,
+    detail: String,
+    message: &str,
+    to: &str,
+) -> Result<Response> {
+    let event = AuditEvent::new(action.code(), Outcome::Success)
+        .on("opinion", o.opinion_id)
+        .participant(o.participant_id)
+        .detail(detail);
+    finish(tx, user, event, message, to).await
+}
+
 /// Why a step cannot be taken on an opinion that is no longer open (409).
 fn not_open(status: OpinionStatus) -> AppError {
     AppError::conflict(match status {
@@ -329,18 +347,10 @@ pub(super) async fn save_opinion(
         let page = edit_page(&state, &user, &o, &text, Some(conflict), FieldErrors::new());
         return render_with_status(StatusCode::CONFLICT, &page);
     };
-    let event = AuditEvent::new(Action::WriteOpinion.code(), Outcome::Success)
-        .on("opinion", id)
-        .participant(o.participant_id)
-        .detail(format!("revision={revision}"));
-    finish(
-        tx,
-        &user,
-        event,
-        "Zapisano wersję roboczą opinii.",
-        &format!("/opinions/{id}"),
-    )
-    .await
+    let detail = format!("revision={revision}");
+    let to = format!("/opinions/{id}");
+    let message = "Zapisano wersję roboczą opinii.";
+    done(tx, &user, &o, Action::WriteOpinion, detail, message, &to).await
 }
 
 /// `POST /opinions/{id}/sign-off`: confirmed, freezes the opinion as saved at the revision.
@@ -398,16 +408,16 @@ pub(super) async fn sign_off_opinion(
         ));
     }
     db::forget_work_counts(&mut *tx, &[o.author_id]).await?;
-    let event = AuditEvent::new(Action::SignOffOpinion.code(), Outcome::Success)
-        .on("opinion", id)
-        .participant(o.participant_id)
-        .detail(format!("revision={revision}"));
-    finish(
+    let detail = format!("revision={revision}");
+    let to = format!("/opinions/{id}");
+    done(
         tx,
         &user,
-        event,
+        &o,
+        Action::SignOffOpinion,
+        detail,
         "Opinia zatwierdzona.",
-        &format!("/opinions/{id}"),
+        &to,
     )
     .await
 }
@@ -446,16 +456,8 @@ pub(super) async fn withdraw_opinion(
         return Err(not_open(OpinionStatus::Withdrawn));
     }
     db::forget_work_counts(&mut *tx, &[o.author_id]).await?;
-    let event = AuditEvent::new(Action::WithdrawOpinion.code(), Outcome::Success)
-        .on("opinion", id)
-        .participant(o.participant_id)
-        .detail(o.kind.code());
-    finish(
-        tx,
-        &user,
-        event,
-        "Wycofano zlecenie opinii.",
-        &opinions_href(o.participant_id),
-    )
-    .await
+    let detail = o.kind.code().to_owned();
+    let to = opinions_href(o.participant_id);
+    let message = "Wycofano zlecenie opinii.";
+    done(tx, &user, &o, Action::WithdrawOpinion, detail, message, &to).await
 }
