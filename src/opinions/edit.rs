@@ -183,13 +183,23 @@ async fn load(
     Ok((tx, o))
 }
 
-/// The audit row of a read of opinion `o` showing `detail`.
-fn read_event<'a>(user: &CurrentUser, o: &Stored, detail: String) -> AuditEvent<'a> {
-    AuditEvent::new(Action::ViewOpinion.code(), Outcome::Success)
+/// The audit row of a read of opinion `o`: a view of the participant's file (it shows in "Kto
+/// przeglądał teczkę"), whose detail says how it was read (`opinion_draft`, `opinion_author`,
+/// `opinion`, `opinion_status`) and which parts of the field table it showed.
+fn read_event<'a>(user: &CurrentUser, o: &Stored, how: &str, fields: &[&str]) -> AuditEvent<'a> {
+    let detail = std::iter::once(how)
+        .chain(fields.iter().copied())
+        .collect::<Vec<_>>();
+    AuditEvent::new(Action::ViewParticipant.code(), Outcome::Success)
         .by(user.audit_actor())
         .on("opinion", o.opinion_id)
         .participant(o.participant_id)
-        .detail(detail)
+        .detail(detail.join(","))
+}
+
+/// The part of the field table an opinion of `o`'s kind is.
+fn kind_field(o: &Stored) -> &'static str {
+    policy::Field::for_opinion(o.kind).code()
 }
 
 /// `GET /opinions/{id}`: the author's form while it is open, else the opinion as the reader
@@ -204,14 +214,14 @@ pub(super) async fn show_opinion(
     if o.status == OpinionStatus::Requested
         && user.can(Action::WriteOpinion, Target::Opinion(&facts))
     {
-        let event = read_event(&user, &o, "draft".to_owned());
+        let event = read_event(&user, &o, "opinion_draft", &[kind_field(&o)]);
         audit::record_read(&mut *tx, &user.meta, event).await?;
         tx.commit().await?;
         let page = edit_page(&state, &user, &o, &o.sections, None, FieldErrors::new());
         return render(&page);
     }
     let sees = Visibility::within_scope(user.actor());
-    let (sections, fields) = if o.status == OpinionStatus::SignedOff {
+    let (how, sections, fields) = if o.status == OpinionStatus::SignedOff {
         // The author reads their own opinion whole, wherever the file is.
         if o.author_id == user.user_id {
             let all = sections::of(o.kind)
@@ -221,15 +231,15 @@ pub(super) async fn show_opinion(
                     Some((d.label, text.to_owned()))
                 })
                 .collect();
-            (all, vec!["author"])
+            ("opinion_author", all, vec![kind_field(&o)])
         } else {
             let (shown, fields) = sections::readable(o.kind, &o.sections, &sees);
-            (shown, fields.iter().map(|f| f.code()).collect())
+            ("opinion", shown, fields.iter().map(|f| f.code()).collect())
         }
     } else {
-        (Vec::new(), vec!["status"])
+        ("opinion_status", Vec::new(), Vec::new())
     };
-    let event = read_event(&user, &o, fields.join(","));
+    let event = read_event(&user, &o, how, &fields);
     audit::record_read(&mut *tx, &user.meta, event).await?;
     tx.commit().await?;
     let mut facts = vec![
@@ -379,7 +389,7 @@ pub(super) async fn sign_off_opinion(
                 format!("Uzupełnij część „{}” przed zatwierdzeniem.", d.label),
             );
         }
-        let event = read_event(&user, &o, "draft".to_owned());
+        let event = read_event(&user, &o, "opinion_draft", &[kind_field(&o)]);
         audit::record_read(&mut *tx, &user.meta, event).await?;
         tx.commit().await?;
         let page = edit_page(&state, &user, &o, &o.sections, None, errors);

@@ -107,10 +107,11 @@ async fn page(
             .await);
     }
     let kinds = readable_opinions(actor);
-    let shown: Vec<&str> = std::iter::once("list")
+    // A view of the file (it shows in "Kto przeglądał teczkę"): the list of its opinions.
+    let shown: Vec<&str> = std::iter::once("opinions")
         .chain(kinds.iter().map(|k| Field::for_opinion(*k).code()))
         .collect();
-    let event = AuditEvent::new(Action::ViewOpinion.code(), Outcome::Success)
+    let event = AuditEvent::new(Action::ViewParticipant.code(), Outcome::Success)
         .by(user.audit_actor())
         .on("participant", id)
         .participant(id)

@@ -261,13 +261,21 @@ async fn a_requested_opinion_is_written_signed_off_and_then_frozen() {
     );
     let reads: Vec<String> = sqlx::query_scalar(
         "select a.detail from audit_event a join staff_user u on u.staff_user_id = a.actor_id
-         where a.action = 'opinion.view' and u.login = 'psycholog' and a.object_id = $1 order by a.audit_event_id",
+         where a.action = 'participant.view' and u.login = 'psycholog' and a.object_id = $1 order by a.audit_event_id",
     )
     .bind(id)
     .fetch_all(&app.db)
     .await
     .unwrap();
-    assert_eq!(reads, ["draft", "draft", "author"]);
+    // Reads of an opinion are views of the file ("Kto przeglądał teczkę" lists them).
+    assert_eq!(
+        reads,
+        [
+            "opinion_draft,opinion.psychologist",
+            "opinion_draft,opinion.psychologist",
+            "opinion_author,opinion.psychologist"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -526,7 +534,8 @@ async fn each_role_reads_the_opinions_its_field_rules_allow() {
     // Every read was audited with the parts shown.
     let details: Vec<String> = sqlx::query_scalar(
         "select a.detail from audit_event a join staff_user u on u.staff_user_id = a.actor_id
-         where a.action = 'opinion.view' and a.outcome = 'success' and u.login = 'instruktor' order by a.audit_event_id",
+         where a.action = 'participant.view' and a.detail like 'opinion%' and u.login = 'instruktor'
+         order by a.audit_event_id",
     )
     .fetch_all(&app.db)
     .await
@@ -534,12 +543,19 @@ async fn each_role_reads_the_opinions_its_field_rules_allow() {
     assert_eq!(
         details,
         [
-            "list,opinion.career_advisor,opinion.instructor",
-            "opinion.career_advisor",
+            "opinions,opinion.career_advisor,opinion.instructor",
+            "opinion,opinion.career_advisor",
             // The instructor wrote that one: an author reads their own opinion whole.
-            "author"
+            "opinion_author,opinion.instructor"
         ]
     );
+    let log = app
+        .text(
+            &format!("/participants/{active}/access-log"),
+            &app.login("kierownik").await,
+        )
+        .await;
+    assert!(log.contains("opinia do IPZS, opinia psychologa, opinia psychologa – zdrowie"));
     assert_eq!(app.audit_count("opinion.view", Some("denied")).await, 1);
 }
 
