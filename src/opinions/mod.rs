@@ -28,6 +28,7 @@ mod inbox;
 mod list;
 pub mod sections;
 
+pub use crate::domain::{OpinionKind, OpinionStatus};
 pub use inbox::inbox_items;
 
 use sqlx::PgExecutor;
@@ -35,7 +36,6 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::auth::policy::{Actor, Field, Gate, Visibility, readable_opinions};
-use crate::domain::OpinionKind;
 use crate::validate::dates;
 use crate::web::route::Route;
 
