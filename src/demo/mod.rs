@@ -2,12 +2,15 @@
 //! participants in every state (tooling, outside the domain areas; it writes through the same
 //! types and rules as the app).
 //!
+//! Opinions for the IPZS in every state are added for the first centre (`opinions.rs`).
+//!
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
 mod copy;
 mod names;
 mod notes;
+mod opinions;
 pub mod participants;
 mod programmes;
 mod staff;
@@ -90,6 +93,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     }
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     participants(db, today).await?;
+    opinions::seed(db, CENTRES[0].0).await?;
     programmes::seed(db, today).await?;
     Ok(added)
 }

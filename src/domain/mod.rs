@@ -8,9 +8,11 @@
 
 pub mod effective;
 pub mod fold;
+mod opinion;
 mod participant;
 mod role;
 
+pub use opinion::{OpinionKind, OpinionStatus};
 pub use participant::{Category, NoteVisibility, Sensitivity, Status};
 pub use role::Role;
 

@@ -151,8 +151,10 @@ async fn edit_page(
         .on(state.today())
         .map(|r| r.explain())
         .unwrap_or_default();
+    let mut tx = state.db.begin().await?;
     let opinions =
-        opinions::signed_off_for(&state.db, user.actor(), user.centre_id, participant).await?;
+        opinions::signed_off_read(&mut tx, user, participant, "opinions:ipzs_edit").await?;
+    tx.commit().await?;
     let person = Person::of(&header);
     Ok(EditPage {
         layout: Layout::for_user(

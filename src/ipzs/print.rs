@@ -48,7 +48,6 @@ pub async fn print(
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Response> {
     let (id, number) = parse_version_path(&id, &number)?;
-    let actor = user.actor();
     let centre = user.centre_id;
     let detail = format!("print:version:{number}");
     let (_, (header, versions, signatures, opinions, (centre_name, centre_address))) = super::read(
@@ -66,7 +65,8 @@ pub async fn print(
                 header,
                 documents::versions(&mut *tx, id).await?,
                 paper::signatures(&mut *tx, id).await?,
-                opinions::signed_off_for(&mut *tx, actor, centre, participant).await?,
+                opinions::signed_off_read(&mut *tx, &user, participant, "opinions:ipzs_print")
+                    .await?,
                 centre_header(&mut *tx, centre).await?,
             ))
         },

@@ -125,7 +125,6 @@ pub async fn load(
     id: Uuid,
     detail: &str,
 ) -> Result<(Locked, Loaded)> {
-    let actor = user.actor();
     let centre = user.centre_id;
     super::read(
         state,
@@ -144,7 +143,8 @@ pub async fn load(
                 signatures: paper::signatures(&mut *tx, id).await?,
                 scans: paper::scans(&mut *tx, id).await?,
                 entries: db::entries(&mut *tx, id).await?,
-                opinions: opinions::signed_off_for(&mut *tx, actor, centre, participant).await?,
+                opinions: opinions::signed_off_read(&mut *tx, user, participant, "opinions:ipzs")
+                    .await?,
                 recruitment: if d.facts.participant.status == crate::domain::Status::Reserve {
                     Some(RecruitmentFile::load(&mut *tx, centre, participant).await?)
                 } else {

@@ -57,6 +57,11 @@ fn parts(detail: &str) -> String {
             "edit_form" => "formularz edycji danych".to_owned(),
             "edit_conflict" => "porównanie zmian przy edycji".to_owned(),
             "correction_form" => "formularz korekty notatki:".to_owned(),
+            "opinions" => "lista opinii do IPZS".to_owned(),
+            "opinion" => "opinia do IPZS".to_owned(),
+            "opinion_draft" => "szkic własnej opinii".to_owned(),
+            "opinion_author" => "własna opinia".to_owned(),
+            "opinion_status" => "stan opinii (bez treści)".to_owned(),
             code => {
                 Field::from_code(code).map_or_else(|| code.to_owned(), |f| f.label().to_owned())
             }
@@ -297,5 +302,9 @@ mod tests {
             "wydruk: imię, nazwisko i status, kontakt"
         );
         assert_eq!(parts("something_new"), "something_new");
+        assert_eq!(
+            parts("opinion,opinion.psychologist,opinion.psychologist.health"),
+            "opinia do IPZS, opinia psychologa, opinia psychologa – zdrowie"
+        );
     }
 }

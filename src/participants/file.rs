@@ -144,6 +144,8 @@ pub(super) struct ShowPage {
     pub(super) documents: Option<Documents>,
     /// The reader may see who opened the file (a link to that page).
     pub(super) access_log: bool,
+    /// The file's opinions for the IPZS, for whoever reads some kind (a link to that page).
+    pub(super) opinions: Option<String>,
     /// A page of notes, status changes and document steps, newest first.
     pub(super) timeline: Timeline,
     /// The print view: no links to act on the file.
@@ -209,7 +211,7 @@ pub(super) async fn read_page(
         .chain(
             sees.fields()
                 .iter()
-                .filter(|f| **f != Field::FileAudit)
+                .filter(|f| f.on_file_page())
                 .map(|f| f.code()),
         )
         .collect();
@@ -364,6 +366,8 @@ fn page(
             documents(stored, p.data.consent_date)
         }),
         access_log: sees.shows(Field::FileAudit),
+        opinions: can(Action::ViewOpinion)
+            .then(|| crate::opinions::opinions_href(p.participant_id)),
         timeline: notes::timeline(
             user,
             sees,

@@ -40,10 +40,12 @@ pub fn routes() -> Vec<Route> {
         crate::participants::inbox_items,
         crate::ipzs::inbox_items,
         crate::follow_ups::inbox_items,
+        crate::opinions::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
     routes.extend(crate::ipzs::routes());
+    routes.extend(crate::opinions::routes());
     routes.extend(crate::settings::routes());
     routes
 }

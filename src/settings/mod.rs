@@ -1,7 +1,9 @@
 //! The centre's settings ("Ustawienia CIS"), decided by its manager: the centre's address
 //! (printed in the header of a printed file) and whether admission requires a complete
 //! recruitment file (otherwise the manager admits with documents missing only after
-//! confirming, by name, which are missing). Changes are audited with the old and new value.
+//! confirming, by name, which are missing), and which opinions (psychologist's, career
+//! advisor's, instructor's) an IPZS needs signed off before it is submitted (default: all
+//! three). Changes are audited with the old and new value.
 
 use askama::Template;
 use axum::extract::State;
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::CurrentUser;
+use crate::domain::OpinionKind;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate;
@@ -35,7 +38,23 @@ struct SettingsPage {
     layout: Layout,
     address: String,
     require_recruitment_documents: bool,
+    /// (field name, label, ticked) of each kind of opinion.
+    opinions: Vec<(String, &'static str, bool)>,
     errors: FieldErrors,
+}
+
+/// The checkboxes of the required opinions, `required` ticked.
+fn opinion_boxes(required: &[OpinionKind]) -> Vec<(String, &'static str, bool)> {
+    OpinionKind::ALL
+        .into_iter()
+        .map(|k| {
+            (
+                format!("opinion_{}", k.code()),
+                k.label(),
+                required.contains(&k),
+            )
+        })
+        .collect()
 }
 
 /// The settings form as posted (a checkbox is absent when unticked).
@@ -46,6 +65,28 @@ struct SettingsForm {
     address: String,
     #[serde(default)]
     require_recruitment_documents: Option<String>,
+    #[serde(default)]
+    opinion_psychologist: Option<String>,
+    #[serde(default)]
+    opinion_career_advisor: Option<String>,
+    #[serde(default)]
+    opinion_instructor: Option<String>,
+}
+
+impl SettingsForm {
+    /// The kinds of opinion ticked, in their order.
+    fn required_opinions(&self) -> Vec<OpinionKind> {
+        let ticked = [
+            (OpinionKind::Psychologist, &self.opinion_psychologist),
+            (OpinionKind::CareerAdvisor, &self.opinion_career_advisor),
+            (OpinionKind::Instructor, &self.opinion_instructor),
+        ];
+        ticked
+            .into_iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| k)
+            .collect()
+    }
 }
 
 /// The centre's settings as stored.
@@ -53,6 +94,7 @@ struct SettingsForm {
 struct Stored {
     address: String,
     require_recruitment_documents: bool,
+    required_opinions: Vec<OpinionKind>,
 }
 
 async fn stored(
@@ -61,9 +103,9 @@ async fn stored(
     lock: bool,
 ) -> sqlx::Result<Stored> {
     let sql = if lock {
-        "select address, require_recruitment_documents from centre where centre_id = $1 for update"
+        "select address, require_recruitment_documents, required_opinions from centre where centre_id = $1 for update"
     } else {
-        "select address, require_recruitment_documents from centre where centre_id = $1"
+        "select address, require_recruitment_documents, required_opinions from centre where centre_id = $1"
     };
     sqlx::query_as(sql).bind(centre_id).fetch_one(db).await
 }
@@ -76,6 +118,7 @@ async fn settings_form(State(state): State<AppState>, user: CurrentUser) -> Resu
         layout: Layout::for_user(&state, &user, "Ustawienia CIS", "/settings"),
         address: now.address,
         require_recruitment_documents: now.require_recruitment_documents,
+        opinions: opinion_boxes(&now.required_opinions),
         errors: FieldErrors::new(),
     })
 }
@@ -88,6 +131,7 @@ async fn save_settings(
     user.authorize(&state, Action::EditCentreSettings, Target::Centre)
         .await?;
     let required = form.require_recruitment_documents.is_some();
+    let opinions = form.required_opinions();
     let mut errors = FieldErrors::new();
     let address = errors
         .take("address", validate::optional_line(&form.address, 300))
@@ -97,6 +141,7 @@ async fn save_settings(
             layout: Layout::for_user(&state, &user, "Ustawienia CIS", "/settings"),
             address: form.address,
             require_recruitment_documents: required,
+            opinions: opinion_boxes(&opinions),
             errors,
         };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -104,18 +149,22 @@ async fn save_settings(
     let mut tx = state.db.begin().await?;
     let before = stored(&mut *tx, user.centre_id, true).await?;
     sqlx::query(
-        "update centre set address = $2, require_recruitment_documents = $3 where centre_id = $1",
+        "update centre set address = $2, require_recruitment_documents = $3, required_opinions = $4 \
+         where centre_id = $1",
     )
     .bind(user.centre_id)
     .bind(&address)
     .bind(required)
+    .bind(&opinions)
     .execute(&mut *tx)
     .await?;
     let event = AuditEvent::new(Action::EditCentreSettings.code(), Outcome::Success)
         .on("centre", user.centre_id)
         .detail(format!(
-            "require_recruitment_documents:{}->{required},address:{}",
+            "require_recruitment_documents:{}->{required},required_opinions:{}->{},address:{}",
             before.require_recruitment_documents,
+            codes(&before.required_opinions),
+            codes(&opinions),
             if before.address == address {
                 "same"
             } else {
@@ -123,4 +172,12 @@ async fn save_settings(
             }
         ));
     finish(tx, &user, event, "Zapisano ustawienia.", "/settings").await
+}
+
+/// Kinds of opinion as codes, for the audit row (`-` for none).
+fn codes(kinds: &[OpinionKind]) -> String {
+    if kinds.is_empty() {
+        return "-".to_owned();
+    }
+    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join("+")
 }

@@ -216,6 +216,23 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/ipzs/{id}/scans") => {
             participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 400)
         }
+        // Everyone who opens the file reads some kind of opinion (the fixture's open request
+        // is the instructor's, a kind everyone reads); its keepers request (posted empty: 422).
+        ("GET", "/participants/{id}/opinions" | "/opinions/{id}") => {
+            participant_in_scope(who, scope, WORKERS, 200)
+        }
+        ("POST", "/participants/{id}/opinions") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 422)
+        }
+        // Only the colleague it was requested from writes (a draft: 303) and signs off (asked
+        // first: the confirmation page); the keepers withdraw (asked first too).
+        ("POST", "/opinions/{id}") => participant_in_scope(who, scope, &[Role::Instructor], 303),
+        ("POST", "/opinions/{id}/sign-off") => {
+            participant_in_scope(who, scope, &[Role::Instructor], 200)
+        }
+        ("POST", "/opinions/{id}/withdraw") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 200)
+        }
         _ => return None,
     })
 }
@@ -362,6 +379,24 @@ async fn body_for(
                 ("from".into(), "2026-11-01".into()),
             ]
         }
+        "/participants/{id}/opinions" => vec![
+            ("kind".into(), String::new()),
+            ("author".into(), String::new()),
+        ],
+        "/opinions/{id}" | "/opinions/{id}/sign-off" => {
+            let revision = scalar(
+                "select revision::text from opinion where participant_id = $1 and status = 'requested'",
+            )
+            .await
+            .unwrap()
+            .unwrap_or_default();
+            let mut fields = vec![("revision".into(), revision)];
+            if path == "/opinions/{id}" {
+                fields.push(("skills".into(), "Obsługuje sprzęt kuchenny.".into()));
+                fields.push(("readiness".into(), "Punktualny.".into()));
+            }
+            fields
+        }
         "/participants/{id}/documents" => vec![
             ("kind".into(), "environmental_interview".into()),
             ("document_date".into(), "2026-11-02".into()),
@@ -437,6 +472,25 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         let other_note = app.note(other_participant, "kierownik2", "team").await;
         let own_programme = programme(&app, own_participant, "socjalny1").await;
         let other_programme = programme(&app, other_participant, "socjalny3").await;
+        // An open request for the instructor's opinion on each file, with its text written.
+        let own_opinion = crate::opinions::fixture_opinion(
+            &app,
+            own_participant,
+            "instructor",
+            "instruktor",
+            "socjalny1",
+            false,
+        )
+        .await;
+        let other_opinion = crate::opinions::fixture_opinion(
+            &app,
+            other_participant,
+            "instructor",
+            "instruktor2",
+            "socjalny3",
+            false,
+        )
+        .await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
             let scopes: &[Scope] = if pattern.contains("{id}") {
@@ -465,6 +519,12 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     participant
                 } else if pattern.starts_with("/ipzs/") {
                     document
+                } else if pattern.starts_with("/opinions/") {
+                    if scope == Scope::Own {
+                        own_opinion
+                    } else {
+                        other_opinion
+                    }
                 } else {
                     app.user_id(target_login).await
                 };

@@ -171,7 +171,7 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
     );
-    let (accounts, history): (Vec<String>, Vec<String>) = {
+    let (accounts, history, opinions): (Vec<String>, Vec<String>, Vec<String>) = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
@@ -198,9 +198,32 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .fetch_all(&pool)
         .await
         .unwrap();
+        // Opinions in every state, and open requests for each author of „Nowy Start”.
+        let opinions = sqlx::query_scalar(
+            "select distinct o.status::text from opinion o
+             union all
+             select distinct 'open:' || u.login from opinion o join staff_user u on u.staff_user_id = o.author_id
+             where o.status = 'requested'
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
-        (rows, history)
+        (rows, history, opinions)
     };
+    assert_eq!(
+        opinions,
+        [
+            "open:doradca",
+            "open:instruktor",
+            "open:psycholog",
+            "requested",
+            "signed_off",
+            "withdrawn"
+        ],
+        "demo opinions"
+    );
     assert_eq!(
         accounts.len(),
         teczka::demo::ACCOUNTS.len(),

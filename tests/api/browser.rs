@@ -266,6 +266,9 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         .fixture_participant(CENTRE_A, "Rezerwowa", Some("socjalny1"), None)
         .await;
     app.before_admission(reserve, "reserve").await;
+    let opinion =
+        crate::opinions::fixture_opinion(&app, id, "psychologist", "psycholog", "socjalny1", true)
+            .await;
     let browser = Browser::start().await;
     browser.sign_in(&app.address, "kierownik").await;
     let home = browser.text().await;
@@ -286,6 +289,8 @@ async fn the_managers_file_and_lifecycle_forms_pass_axe() {
         "/access-log".to_owned(),
         format!("/participants/{id}/print"),
         format!("/participants/{reserve}/ipzs"),
+        format!("/participants/{id}/opinions"),
+        format!("/opinions/{opinion}"),
     ] {
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;
@@ -406,4 +411,153 @@ async fn the_idle_timeout_warning_appears_and_extends_the_session_without_leavin
         .unwrap();
     assert!(after > before, "the server restarted the idle clock");
     browser.quit().await;
+}
+
+/// Signs out of the browser's session.
+async fn sign_out(browser: &Browser) {
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_path("/login?wylogowano=1").await;
+}
+
+#[tokio::test]
+async fn the_ipzs_goes_from_an_opinion_to_the_signatures_across_three_logins_and_passes_axe() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    for (kind, author) in [("career_advisor", "doradca"), ("instructor", "instruktor")] {
+        crate::opinions::fixture_opinion(&app, id, kind, author, "socjalny1", true).await;
+    }
+    let opinion =
+        crate::opinions::fixture_opinion(&app, id, "psychologist", "psycholog", "socjalny1", false)
+            .await;
+    let today: time::Date = sqlx::query_scalar("select current_date")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let day = |n: i64| teczka::validate::dates::iso(today + time::Duration::days(n));
+    let browser = Browser::start().await;
+
+    // The psychologist signs off the opinion asked of them.
+    browser.sign_in(&app.address, "psycholog").await;
+    assert!(browser.text().await.contains("Opinie do napisania"));
+    browser
+        .goto(&format!("{}/opinions/{opinion}", app.address))
+        .await;
+    browser
+        .assert_accessible("the psychologist's opinion")
+        .await;
+    browser
+        .click(&format!(
+            "form[action='/opinions/{opinion}/sign-off'] button"
+        ))
+        .await;
+    browser.wait_for_text("Zatwierdź opinię").await;
+    browser.assert_accessible("sign-off confirmation").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("Opinia zatwierdzona.").await;
+    sign_out(&browser).await;
+
+    // The social worker drafts the programme beside the opinions and submits it.
+    browser.sign_in(&app.address, "socjalny1").await;
+    browser
+        .goto(&format!("{}/participants/{id}", app.address))
+        .await;
+    browser.click("p.next-step a").await;
+    browser.wait_for_text("Rozpocznij projekt IPZS").await;
+    browser.assert_accessible("no programme yet").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_text("Rozpoczęto projekt IPZS.").await;
+    browser.assert_accessible("the draft's form").await;
+    assert!(
+        browser.text().await.contains("Opinia psychologa"),
+        "the opinions beside the form"
+    );
+    let fields = serde_json::json!({
+        "diagnosis_sources": "Długotrwałe bezrobocie.",
+        "diagnosis_strengths": "Sumienność.",
+        "diagnosis_weaknesses": "Brak uprawnień.",
+        "diagnosis_tried": "Staż z PUP.",
+        "goal_1_text": "Zatrudnienie w gastronomii",
+        "goal_1_measure": "Umowa o pracę",
+        "goal_1_due": day(200),
+        "social": "Grupa samopomocowa.",
+        "vocational": "Pracownia gastronomiczna.",
+        "abilities": "Wytrzymałość fizyczna.",
+        "training": "Stopniowe wydłużanie pracy.",
+        "workshop": "Pracownia gastronomiczna",
+        "period_from": day(0),
+        "period_until": day(330),
+        "ops_name": "Anna Nowak",
+        "ops_institution": "GOPS Testowo",
+        "ops_date": day(-2),
+    });
+    let mut stage_dates = serde_json::Map::new();
+    for n in 1..=9 {
+        stage_dates.insert(format!("stage_{n}_from"), day(n * 30 - 30).into());
+        stage_dates.insert(format!("stage_{n}_until"), day(n * 30 - 1).into());
+    }
+    browser
+        .execute(
+            "for (const [id, v] of Object.entries(Object.assign(arguments[0], arguments[1]))) \
+             { document.getElementById(id).value = v; }",
+            serde_json::json!([fields, stage_dates]),
+        )
+        .await;
+    browser.click("button[name=action][value=save]").await;
+    browser.wait_for_text("Zapisano projekt programu.").await;
+    browser.assert_accessible("the programme, a draft").await;
+    browser.click("form[action$='/submit'] button").await;
+    browser.wait_for_text("przekazano do zatwierdzenia").await;
+    let doc = browser.url().await.rsplit('/').next().unwrap().to_owned();
+    sign_out(&browser).await;
+
+    // The manager approves it from Start.
+    browser.sign_in(&app.address, "kierownik").await;
+    assert!(browser.text().await.contains("IPZS do zatwierdzenia (1)"));
+    browser.click(&format!("a[href='/ipzs/{doc}']")).await;
+    browser.wait_for_text("Zatwierdź program").await;
+    browser.assert_accessible("the programme to approve").await;
+    browser.click("form[action$='/approve'] button").await;
+    browser.wait_for_text("Dokument zatwierdzono.").await;
+    sign_out(&browser).await;
+
+    // The social worker records the signatures, which admit the participant.
+    browser.sign_in(&app.address, "socjalny1").await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("IPZS – podpisy do zapisania (1)")
+    );
+    browser.goto(&format!("{}/ipzs/{doc}", app.address)).await;
+    browser.assert_accessible("the signatures' form").await;
+    browser.click("#documents_confirmed").await;
+    browser
+        .click("form[action$='/signatures'] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("przyjęcie do CIS na okres próbny")
+        .await;
+    browser
+        .assert_accessible("the programme in realization")
+        .await;
+    for path in [
+        format!("/ipzs/{doc}/versions/1/print"),
+        format!("/ipzs/{doc}/versions/1"),
+        format!("/ipzs/{doc}/monitoring"),
+        format!("/ipzs/{doc}/diff"),
+    ] {
+        browser.goto(&format!("{}{path}", app.address)).await;
+        browser.assert_accessible(&path).await;
+    }
+    browser.quit().await;
+    let status: String =
+        sqlx::query_scalar("select status::text from participant where participant_id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(status, "trial");
 }

@@ -151,6 +151,13 @@ async fn started(app: &TestApp, worker: &Session) -> (Uuid, Uuid) {
         .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
         .await;
     app.before_admission(id, "reserve").await;
+    for (kind, author) in [
+        ("psychologist", "psycholog"),
+        ("career_advisor", "doradca"),
+        ("instructor", "instruktor"),
+    ] {
+        crate::opinions::fixture_opinion(app, id, kind, author, "socjalny1", true).await;
+    }
     let (status, to) = post_text(app, &format!("/participants/{id}/ipzs"), worker, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let doc: Uuid = to
@@ -202,6 +209,19 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
     assert!(page.contains(&format!("href=\"/ipzs/{doc}/edit#goal_1_text\"")));
     assert!(page.contains("Wpisz co najmniej jeden cel."));
     assert_eq!(doc_status(&app, doc).await, "draft");
+
+    // The opinions the centre requires are missing too, each linked.
+    assert!(
+        page.contains("Brakuje zatwierdzonej opinii: opinia psychologa."),
+        "{page}"
+    );
+    for (kind, author) in [
+        ("psychologist", "psycholog"),
+        ("career_advisor", "doradca"),
+        ("instructor", "instruktor"),
+    ] {
+        crate::opinions::fixture_opinion(&app, id, kind, author, "socjalny1", true).await;
+    }
 
     // A complete draft saves.
     let fields = complete(t, "1", "Podjęcie zatrudnienia w budownictwie");

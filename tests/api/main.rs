@@ -20,6 +20,7 @@ mod ipzs;
 mod layout;
 mod list;
 mod notes;
+mod opinions;
 mod participants;
 mod password;
 mod print;

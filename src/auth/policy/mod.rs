@@ -16,12 +16,14 @@
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
 mod documents;
+mod opinions;
 mod participants;
 mod staff;
 
 use uuid::Uuid;
 
 pub use documents::{DocumentFacts, reads_programme};
+pub use opinions::{OpinionFacts, readable_opinions, reads_opinion};
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, NoteAccess, ParticipantFacts, RowView,
     Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
@@ -107,11 +109,21 @@ pub enum Action {
     AmendDocument,
     /// Add a monitoring and evaluation entry to a programme in realization.
     AddMonitoring,
+    /// Request an opinion for the IPZS from a colleague (or request it again).
+    RequestOpinion,
+    /// Read a file's opinions, or one opinion.
+    ViewOpinion,
+    /// Write (save the draft of) an opinion requested from oneself.
+    WriteOpinion,
+    /// Sign off an opinion requested from oneself (it is frozen from then on).
+    SignOffOpinion,
+    /// Withdraw an open request for an opinion.
+    WithdrawOpinion,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 42] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -149,6 +161,11 @@ impl Action {
         Action::EditDocument,
         Action::AmendDocument,
         Action::AddMonitoring,
+        Action::RequestOpinion,
+        Action::ViewOpinion,
+        Action::WriteOpinion,
+        Action::SignOffOpinion,
+        Action::WithdrawOpinion,
     ];
 
     /// Stable name used in audit rows.
@@ -191,6 +208,11 @@ impl Action {
             Action::EditDocument => "document.edit",
             Action::AmendDocument => "document.amend",
             Action::AddMonitoring => "document.monitoring",
+            Action::RequestOpinion => "opinion.request",
+            Action::ViewOpinion => "opinion.view",
+            Action::WriteOpinion => "opinion.write",
+            Action::SignOffOpinion => "opinion.sign_off",
+            Action::WithdrawOpinion => "opinion.withdraw",
         }
     }
 }
@@ -213,6 +235,8 @@ pub enum Target<'a> {
     Participant(&'a ParticipantFacts),
     /// One document of a participant of the actor's centre.
     Document(&'a DocumentFacts),
+    /// One opinion about a participant of the actor's centre.
+    Opinion(&'a OpinionFacts),
 }
 
 impl Target<'_> {
@@ -222,6 +246,18 @@ impl Target<'_> {
             Target::Centre => None,
             Target::Participant(p) => Some(p),
             Target::Document(d) => Some(&d.participant),
+            Target::Opinion(o) => Some(&o.participant),
+        }
+    }
+
+    /// Whether the target exists for `actor`: a participant's things within the participant's
+    /// scope; an opinion also for its author, and for others only of a kind they read.
+    fn in_scope(&self, actor: Actor) -> bool {
+        match self {
+            Target::Opinion(o) => opinions::in_scope(actor, o),
+            _ => self
+                .participant()
+                .is_none_or(|p| sees_participant(actor, p)),
         }
     }
 }
@@ -268,12 +304,10 @@ pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
 }
 
 /// Decides whether `actor` may perform `action` on `target`. A participant outside the actor's
-/// scope is `NotFound` whatever the action; participant actions without a participant are
-/// denied.
+/// scope (an opinion: see `opinions`) is `NotFound` whatever the action; participant actions
+/// without a participant are denied.
 pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Refusal> {
-    if let Some(p) = target.participant()
-        && !sees_participant(actor, p)
-    {
+    if !target.in_scope(actor) {
         return Err(Refusal::NotFound);
     }
     let allowed = match action {
@@ -316,12 +350,17 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::AmendDocument
         | Action::AddMonitoring => match target {
             Target::Document(d) => documents::allows(actor, action, d),
-            Target::Centre | Target::Participant(_) => false,
+            Target::Centre | Target::Participant(_) | Target::Opinion(_) => false,
         },
         Action::DraftDocument => match target {
             Target::Participant(p) => documents::may_draft(actor, p),
-            Target::Centre | Target::Document(_) => false,
+            Target::Centre | Target::Document(_) | Target::Opinion(_) => false,
         },
+        Action::RequestOpinion
+        | Action::ViewOpinion
+        | Action::WriteOpinion
+        | Action::SignOffOpinion
+        | Action::WithdrawOpinion => opinions::allows(actor, action, target),
     };
     if allowed {
         Ok(())

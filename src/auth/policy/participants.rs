@@ -8,7 +8,7 @@
 use uuid::Uuid;
 
 use super::{Action, Actor, Target};
-use crate::domain::{Category, NoteVisibility, Role, Sensitivity, Status};
+use crate::domain::{Category, NoteVisibility, OpinionKind, Role, Sensitivity, Status};
 
 /// The facts about one participant (already known to be in the actor's centre).
 #[derive(Clone, Copy, Debug)]
@@ -261,6 +261,14 @@ pub enum Field {
     NotesTherapy,
     /// That a therapy note exists (its date and author), not what it says.
     NotesTherapyMarker,
+    /// The psychologist's signed-off opinion for the IPZS (but its health detail).
+    OpinionPsychologist,
+    /// The health detail of the psychologist's opinion: follows the health data's rule.
+    OpinionPsychologistHealth,
+    /// The career advisor's signed-off opinion.
+    OpinionCareerAdvisor,
+    /// The instructor's signed-off opinion.
+    OpinionInstructor,
 }
 
 impl Field {
@@ -281,6 +289,10 @@ impl Field {
             Field::NotesSocialWork => "notes.social_work",
             Field::NotesTherapy => "notes.psychologist",
             Field::NotesTherapyMarker => "notes.psychologist_marker",
+            Field::OpinionPsychologist => "opinion.psychologist",
+            Field::OpinionPsychologistHealth => "opinion.psychologist.health",
+            Field::OpinionCareerAdvisor => "opinion.career_advisor",
+            Field::OpinionInstructor => "opinion.instructor",
         }
     }
 
@@ -301,11 +313,15 @@ impl Field {
             Field::NotesSocialWork => "notatki – praca socjalna",
             Field::NotesTherapy => "notatki psychologa",
             Field::NotesTherapyMarker => "notatki psychologa – tylko data i autor",
+            Field::OpinionPsychologist => "opinia psychologa",
+            Field::OpinionPsychologistHealth => "opinia psychologa – zdrowie",
+            Field::OpinionCareerAdvisor => "opinia doradcy zawodowego",
+            Field::OpinionInstructor => "opinia instruktora zawodu",
         }
     }
 
     /// Every part, in the file's order.
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 18] = [
         Field::Personal,
         Field::Contact,
         Field::Referral,
@@ -320,6 +336,10 @@ impl Field {
         Field::NotesSocialWork,
         Field::NotesTherapy,
         Field::NotesTherapyMarker,
+        Field::OpinionPsychologist,
+        Field::OpinionPsychologistHealth,
+        Field::OpinionCareerAdvisor,
+        Field::OpinionInstructor,
     ];
 
     /// The part named `code` in an audit row.
@@ -344,6 +364,28 @@ impl Field {
             NoteVisibility::Psychologist => Field::NotesTherapy,
         }
     }
+
+    /// The field that covers signed-off opinions of this kind.
+    pub fn for_opinion(kind: OpinionKind) -> Field {
+        match kind {
+            OpinionKind::Psychologist => Field::OpinionPsychologist,
+            OpinionKind::CareerAdvisor => Field::OpinionCareerAdvisor,
+            OpinionKind::Instructor => Field::OpinionInstructor,
+        }
+    }
+
+    /// Whether the part is shown on the file page itself (and recorded with its view): the
+    /// access log and the opinions have pages of their own, audited on their own.
+    pub fn on_file_page(self) -> bool {
+        !matches!(
+            self,
+            Field::FileAudit
+                | Field::OpinionPsychologist
+                | Field::OpinionPsychologistHealth
+                | Field::OpinionCareerAdvisor
+                | Field::OpinionInstructor
+        )
+    }
 }
 
 /// Who, for the field table: the social worker counts only for their own caseload.
@@ -365,7 +407,10 @@ use Reader::{
 /// prison record (it is not shared with the psychologist or career advisor). Case notes: the
 /// team's for everyone who opens the file, social work's for the manager and the caseworker,
 /// therapy notes for the psychologist alone (the manager sees that one exists, to know that
-/// therapy is documented, never its text).
+/// therapy is documented, never its text). Signed-off opinions for the IPZS: the manager, the
+/// caseworker, the psychologist and the career advisor read all three; the instructor the
+/// instructor's and the career advisor's only; the health detail of the psychologist's opinion
+/// goes to exactly the readers of health categories (a unit test holds the two rows equal).
 const FIELD_RULES: &[(Field, &[Reader])] = &[
     (Field::Personal, &[Mg, Cw, Ps, Ca]),
     (Field::Contact, &[Mg, Cw, Ps, Ca, In]),
@@ -381,6 +426,10 @@ const FIELD_RULES: &[(Field, &[Reader])] = &[
     (Field::NotesSocialWork, &[Mg, Cw]),
     (Field::NotesTherapy, &[Ps]),
     (Field::NotesTherapyMarker, &[Mg]),
+    (Field::OpinionPsychologist, &[Mg, Cw, Ps, Ca]),
+    (Field::OpinionPsychologistHealth, &[Mg, Cw, Ps, Ca]),
+    (Field::OpinionCareerAdvisor, &[Mg, Cw, Ps, Ca, In]),
+    (Field::OpinionInstructor, &[Mg, Cw, Ps, Ca, In]),
 ];
 
 fn reader(role: Role) -> Option<Reader> {

@@ -1,0 +1,70 @@
+//! What the opinions area puts on Start: "Opinie do napisania", the open requests addressed to
+//! the user (whatever their role: an opinion requested before a role change still shows, and
+//! its page says it may no longer be written). One query.
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::session::CurrentUser;
+use crate::domain::{OpinionKind, Role};
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+
+/// Requests shown; the heading gives the whole count.
+const ITEMS: i64 = 10;
+
+/// Open requests older than this many days are marked.
+const LATE_DAYS: i64 = 14;
+
+/// The "Opinie do napisania" group of the user's home page.
+pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+    Box::pin(async move {
+        if matches!(user.role, Role::Admin) {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query!(
+            r#"select o.opinion_id, o.kind as "kind: OpinionKind", o.requested_at,
+                      p.surname, p.first_names, r.full_name as requested_by,
+                      count(*) over () as "total!"
+               from opinion o join participant p on p.participant_id = o.participant_id
+               join staff_user r on r.staff_user_id = o.requested_by
+               where o.author_id = $1 and o.centre_id = $2 and o.status = 'requested'
+               order by o.requested_at, o.opinion_id limit $3"#,
+            user.user_id,
+            user.centre_id,
+            ITEMS
+        )
+        .fetch_all(&state.db)
+        .await?;
+        let Some(total) = rows.first().map(|r| r.total) else {
+            return Ok(Vec::new());
+        };
+        let late =
+            |at: OffsetDateTime| (today - dates::polish_time(at).date()).whole_days() > LATE_DAYS;
+        let items = rows
+            .into_iter()
+            .map(|r| InboxItem {
+                href: Some(opinion_href(r.opinion_id)),
+                title: format!("{} {}", r.surname, r.first_names),
+                detail: Some(format!("{} – zleca {}", r.kind.label(), r.requested_by)),
+                due: Some(format!(
+                    "zlecono {}",
+                    dates::format(dates::polish_time(r.requested_at).date())
+                )),
+                warning: late(r.requested_at).then(|| format!("Czeka dłużej niż {LATE_DAYS} dni.")),
+            })
+            .collect();
+        Ok(vec![InboxGroup {
+            heading: format!("Opinie do napisania ({total})"),
+            count: usize::try_from(total).unwrap_or(0),
+            items,
+            ..InboxGroup::default()
+        }])
+    })
+}
+
+/// An opinion's page.
+pub fn opinion_href(id: Uuid) -> String {
+    format!("/opinions/{id}")
+}
