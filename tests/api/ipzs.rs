@@ -546,3 +546,235 @@ async fn the_author_never_approves_the_database_refuses_it_and_a_parallel_replay
     .unwrap();
     assert_eq!(approvals, 1);
 }
+
+/// A multipart body with the token, the version and a file named `name` holding `content`.
+fn upload_body(token: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----teczka-test-boundary";
+    let mut body = Vec::new();
+    for (field, value) in [("csrf_token", token), ("version", "1")] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\ncontent-disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"scan\"; filename=\"{name}\"\r\n\
+             content-type: application/pdf\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &TestApp,
+    doc: Uuid,
+    session: &Session,
+    name: &str,
+    content: &[u8],
+) -> StatusCode {
+    let (content_type, body) = upload_body(&session.csrf, name, content);
+    app.request(
+        reqwest::Method::POST,
+        &format!("/ipzs/{doc}/scans"),
+        Some(session),
+    )
+    .header("content-type", content_type)
+    .body(body)
+    .send()
+    .await
+    .unwrap()
+    .status()
+}
+
+async fn scans(app: &TestApp, doc: Uuid) -> i64 {
+    sqlx::query_scalar("select count(*) from document_scan where document_id = $1")
+        .bind(doc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_scan_is_told_by_its_bytes_limited_in_size_and_served_to_readers_as_an_audited_attachment()
+ {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Skanowana", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let today = iso(today(&app).await);
+    let signed = app
+        .admit_by_programme(id, &today, "Anna Nowak", "2026-11-01")
+        .await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let doc: Uuid =
+        sqlx::query_scalar("select document_id from document where participant_id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let worker = app.login("socjalny1").await;
+
+    // An HTML file renamed .pdf: 415; one byte over 10 MB: 413; no token: 403. Nothing stored.
+    let html = b"<!doctype html><html><script>alert(1)</script></html>";
+    assert_eq!(
+        upload(&app, doc, &worker, "skan.pdf", html).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    assert_eq!(
+        upload(&app, doc, &worker, "duzy.pdf", &big).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let forged = Session {
+        token: worker.token.clone(),
+        csrf: "not-the-token".to_owned(),
+    };
+    assert_eq!(
+        upload(&app, doc, &forged, "skan.pdf", b"%PDF-1.4 x").await,
+        StatusCode::FORBIDDEN
+    );
+    // The instructor may not attach one (nor read the programme).
+    let instructor = app.login("instruktor").await;
+    assert_ne!(
+        upload(&app, doc, &instructor, "skan.pdf", b"%PDF-1.4 x").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(scans(&app, doc).await, 0);
+
+    // A real PDF is stored, listed, and downloaded as an attachment; the download is audited.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF";
+    assert_eq!(
+        upload(&app, doc, &worker, "podpisany.pdf", pdf).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(scans(&app, doc).await, 1);
+    let scan: Uuid =
+        sqlx::query_scalar("select document_scan_id from document_scan where document_id = $1")
+            .bind(doc)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (_, page) = body(&app, &format!("/ipzs/{doc}"), &worker).await;
+    assert!(page.contains("podpisany.pdf"), "{page}");
+    let before = app.audit_count("document.view", Some("success")).await;
+    let psychologist = app.login("psycholog").await;
+    let response = app
+        .get(&format!("/ipzs/{doc}/scans/{scan}"), Some(&psychologist))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf);
+    assert_eq!(
+        app.audit_count("document.view", Some("success")).await,
+        before + 1
+    );
+    let detail: String = sqlx::query_scalar(
+        "select detail from audit_event where action = 'document.view' order by occurred_at desc limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(detail, format!("scan:{scan}"));
+    // Not for the instructor (the participant is not in their workshop: no such file); not
+    // for another centre's account.
+    let response = app
+        .get(&format!("/ipzs/{doc}/scans/{scan}"), Some(&instructor))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let stranger = app.login("socjalny3").await;
+    let response = app
+        .get(&format!("/ipzs/{doc}/scans/{scan}"), Some(&stranger))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn each_role_reads_the_programme_as_the_policy_says_and_reads_prints_and_steps_are_audited() {
+    let app = spawn_app().await;
+    let workshop = app
+        .workshop(CENTRE_A, "Ogrodnicza", Some("instruktor"))
+        .await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Czytana", Some("socjalny1"), Some(workshop))
+        .await;
+    let programme = app.approved_programme(id, "Anna Nowak", "2026-11-01").await;
+    // In the programme already (a file of the instructor's workshop, active for the others).
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{programme}/signatures"),
+        &app.login("kierownik").await,
+        &[
+            ("participant_signed_on", &iso(today(&app).await)),
+            ("manager_signed_on", &iso(today(&app).await)),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "signed without admission: already admitted"
+    );
+    assert_eq!(doc_status(&app, programme).await, "in_realization");
+    let views = app.audit_count("document.view", Some("success")).await;
+    for (login, want) in [
+        ("kierownik", StatusCode::OK),
+        ("socjalny1", StatusCode::OK),
+        ("psycholog", StatusCode::OK),
+        ("doradca", StatusCode::OK),
+        ("instruktor", StatusCode::FORBIDDEN),
+        ("socjalny2", StatusCode::NOT_FOUND),
+        ("kierownik2", StatusCode::NOT_FOUND),
+    ] {
+        let session = app.login(login).await;
+        let (status, page) = body(&app, &format!("/ipzs/{programme}"), &session).await;
+        assert_eq!(status, want, "{login}");
+        if want == StatusCode::OK {
+            assert!(page.contains("Cele szczegółowe"), "{login}");
+        } else {
+            assert!(!page.contains("Zatrudnienie"), "{login} sees nothing of it");
+        }
+        let print = app
+            .get(
+                &format!("/ipzs/{programme}/versions/1/print"),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(print.status(), want, "{login} print");
+    }
+    // Each successful read and print wrote its row; the instructor's refusals are audited too.
+    assert_eq!(
+        app.audit_count("document.view", Some("success")).await,
+        views + 4
+    );
+    assert_eq!(app.audit_count("document.print", Some("success")).await, 4);
+    assert_eq!(app.audit_count("document.view", Some("denied")).await, 1);
+    assert_eq!(app.audit_count("document.print", Some("denied")).await, 1);
+    // The steps: each an audit row and a history row.
+    assert_eq!(app.audit_count("document.sign", Some("success")).await, 1);
+    assert_eq!(
+        app.audit_count("document.start_realization", Some("success"))
+            .await,
+        1
+    );
+    let steps: Vec<String> = sqlx::query_scalar(
+        "select step from document_event where document_id = $1 order by occurred_at, step",
+    )
+    .bind(programme)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(steps, ["approve", "sign", "start_realization"]);
+}
