@@ -3,7 +3,9 @@
 //! recruitment file (otherwise the manager admits with documents missing only after
 //! confirming, by name, which are missing), and which opinions (psychologist's, career
 //! advisor's, instructor's) an IPZS needs signed off before it is submitted (default: all
-//! three). Changes are audited with the old and new value.
+//! three), and how often at least a monitoring entry of a running IPZS is due (an
+//! effective-dated rule: a change applies from today, earlier periods keep theirs). Changes are
+//! audited with the old and new value.
 
 use askama::Template;
 use axum::extract::State;
@@ -20,7 +22,7 @@ use crate::state::AppState;
 use crate::validate;
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{Choice, FieldErrors};
 use crate::web::page::{Layout, render, render_with_status};
 use crate::web::route::Route;
 
@@ -40,7 +42,32 @@ struct SettingsPage {
     require_recruitment_documents: bool,
     /// (field name, label, ticked) of each kind of opinion.
     opinions: Vec<(String, &'static str, bool)>,
+    /// The choices of the monitoring interval, the one in force selected.
+    monitoring: Vec<Choice>,
     errors: FieldErrors,
+}
+
+/// The monitoring intervals a centre may choose (seed 002: at least quarterly).
+const MONITORING_MONTHS: [i32; 3] = [1, 2, 3];
+
+fn monitoring_choices(current: i32) -> Vec<Choice> {
+    MONITORING_MONTHS
+        .into_iter()
+        .map(|m| {
+            let label = match m {
+                1 => "co miesiąc".to_owned(),
+                3 => "co kwartał (co 3 miesiące)".to_owned(),
+                m => format!("co {m} miesiące"),
+            };
+            Choice::new(m.to_string(), label, &current.to_string())
+        })
+        .collect()
+}
+
+/// The monitoring interval in force in the centre on `today`.
+async fn monitoring_months(state: &AppState, user: &CurrentUser) -> Result<i32> {
+    let rules = crate::ipzs::db::monitoring_rules(&state.db, user.centre_id).await?;
+    Ok(rules.on(state.today()).map_or(3, |r| r.months))
 }
 
 /// The checkboxes of the required opinions, `required` ticked.
@@ -71,6 +98,9 @@ struct SettingsForm {
     opinion_career_advisor: Option<String>,
     #[serde(default)]
     opinion_instructor: Option<String>,
+    /// Months; absent: unchanged.
+    #[serde(default)]
+    monitoring_months: String,
 }
 
 impl SettingsForm {
@@ -119,6 +149,7 @@ async fn settings_form(State(state): State<AppState>, user: CurrentUser) -> Resu
         address: now.address,
         require_recruitment_documents: now.require_recruitment_documents,
         opinions: opinion_boxes(&now.required_opinions),
+        monitoring: monitoring_choices(monitoring_months(&state, &user).await?),
         errors: FieldErrors::new(),
     })
 }
@@ -136,12 +167,29 @@ async fn save_settings(
     let address = errors
         .take("address", validate::optional_line(&form.address, 300))
         .map(Option::unwrap_or_default);
-    let Some(address) = address else {
+    let in_force = monitoring_months(&state, &user).await?;
+    let months = if form.monitoring_months.is_empty() {
+        Some(in_force)
+    } else {
+        errors.take(
+            "monitoring_months",
+            form.monitoring_months
+                .parse::<i32>()
+                .ok()
+                .filter(|m| MONITORING_MONTHS.contains(m))
+                .ok_or_else(|| {
+                    "Wybierz, co ile miesięcy najpóźniej jest potrzebny wpis monitoringu."
+                        .to_owned()
+                }),
+        )
+    };
+    let (Some(address), Some(months)) = (address, months) else {
         let page = SettingsPage {
             layout: Layout::for_user(&state, &user, "Ustawienia CIS", "/settings"),
             address: form.address,
             require_recruitment_documents: required,
             opinions: opinion_boxes(&opinions),
+            monitoring: monitoring_choices(in_force),
             errors,
         };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -158,10 +206,23 @@ async fn save_settings(
     .bind(&opinions)
     .execute(&mut *tx)
     .await?;
+    if months != in_force {
+        // From today on; the periods before keep the rule they had.
+        sqlx::query(
+            "insert into monitoring_rule (centre_id, valid_from, months, source)
+             values ($1, $2, $3, 'ustawienia CIS (kierownik)')
+             on conflict (centre_id, valid_from) do update set months = excluded.months",
+        )
+        .bind(user.centre_id)
+        .bind(state.today())
+        .bind(months)
+        .execute(&mut *tx)
+        .await?;
+    }
     let event = AuditEvent::new(Action::EditCentreSettings.code(), Outcome::Success)
         .on("centre", user.centre_id)
         .detail(format!(
-            "require_recruitment_documents:{}->{required},required_opinions:{}->{},address:{}",
+            "require_recruitment_documents:{}->{required},required_opinions:{}->{},monitoring_months:{in_force}->{months},address:{}",
             before.require_recruitment_documents,
             codes(&before.required_opinions),
             codes(&opinions),

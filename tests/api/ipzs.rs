@@ -778,3 +778,67 @@ async fn each_role_reads_the_programme_as_the_policy_says_and_reads_prints_and_s
     .unwrap();
     assert_eq!(steps, ["approve", "sign", "start_realization"]);
 }
+
+#[tokio::test]
+async fn monitoring_falls_due_on_the_social_workers_start_at_the_centres_interval() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Monitorowana", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let t = today(&app).await;
+    let signed = app
+        .admit_by_programme(
+            id,
+            &iso(t - Duration::days(60)),
+            "Anna Nowak",
+            &iso(t - Duration::days(61)),
+        )
+        .await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let doc: Uuid =
+        sqlx::query_scalar("select document_id from document where participant_id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let worker = app.login("socjalny1").await;
+    // Quarterly by default: signed 60 days ago, the first entry is not due yet.
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(!home.contains("Monitoring IPZS do wpisania"), "{home}");
+
+    // The manager makes it monthly: from today, so the entry is overdue.
+    let manager = app.login("kierownik").await;
+    let (status, _) = post_text(&app, "/settings", &manager, &[("monitoring_months", "1")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) =
+        post_text(&app, "/settings", &manager, &[("monitoring_months", "7")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Wybierz, co ile miesięcy"));
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(home.contains("Monitoring IPZS do wpisania (1)"), "{home}");
+    assert!(home.contains("Monitoring zaległy."));
+    assert!(home.contains(&format!("/ipzs/{doc}/monitoring")));
+    let due = polish(teczka::validate::dates::add_months(
+        t - Duration::days(60),
+        1,
+    ));
+    assert!(home.contains(&format!("termin {due}")), "{home}");
+
+    // An entry today: nothing due for a month.
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/monitoring"),
+        &worker,
+        &[
+            ("phase", "during"),
+            ("entry_on", &iso(t)),
+            ("situation", "Bez zmian, obecny na zajęciach."),
+            ("goal_1_assessment", "approaching"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(!home.contains("Monitoring IPZS do wpisania"), "{home}");
+}
