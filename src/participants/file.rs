@@ -146,6 +146,9 @@ pub(super) struct ShowPage {
     pub(super) access_log: bool,
     /// The file's opinions for the IPZS, for whoever reads some kind (a link to that page).
     pub(super) opinions: Option<String>,
+    /// The IPZS's state for its readers: (link, "wersja 2 – W realizacji"); a link to start one
+    /// when there is none yet.
+    pub(super) programme: Option<(String, String)>,
     /// A page of notes, status changes and document steps, newest first.
     pub(super) timeline: Timeline,
     /// The print view: no links to act on the file.
@@ -222,6 +225,7 @@ pub(super) async fn read_page(
     let parts = Parts {
         extensions: sees.shows(Field::Participation),
         documents: sees.shows(Field::RecruitmentDocuments),
+        programme: policy::reads_programme(user.role),
         timeline: notes::timeline_read(&sees, before, limit),
     };
     let file = db::File {
@@ -269,6 +273,7 @@ fn page(
         documents: stored,
         follow_ups,
         timeline,
+        programme,
         ..
     } = read;
     let target = Target::Participant(facts);
@@ -368,6 +373,20 @@ fn page(
         access_log: sees.shows(Field::FileAudit),
         opinions: can(Action::ViewOpinion)
             .then(|| crate::opinions::opinions_href(p.participant_id)),
+        programme: policy::reads_programme(user.role).then(|| match programme {
+            Some((document, version, status)) => (
+                format!("/ipzs/{document}"),
+                format!(
+                    "wersja {version} – {}",
+                    crate::documents::workflow::DocStatus::from_code(&status)
+                        .map_or("", |s| s.label())
+                ),
+            ),
+            None => (
+                format!("/participants/{}/ipzs", p.participant_id),
+                "jeszcze nie sporządzono".to_owned(),
+            ),
+        }),
         timeline: notes::timeline(
             user,
             sees,

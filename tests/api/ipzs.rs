@@ -338,6 +338,13 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
     .unwrap();
     assert_eq!(admitted, t);
     assert_eq!(ops, "Anna Nowak, GOPS Testowo");
+    let (_, file) = body(&app, &format!("/participants/{id}"), &worker).await;
+    assert!(
+        file.contains(&format!(
+            "<a href=\"/ipzs/{doc}\">IPZS</a>: wersja 1 – W realizacji."
+        )),
+        "the file shows the programme's state: {file}"
+    );
 
     // The print of the signed version: identity, the signature dates, audited.
     let (status, print) = body(&app, &format!("/ipzs/{doc}/versions/1/print"), &manager).await;
@@ -754,14 +761,16 @@ async fn each_role_reads_the_programme_as_the_policy_says_and_reads_prints_and_s
             .await;
         assert_eq!(print.status(), want, "{login} print");
     }
-    // Each successful read and print wrote its row; the instructor's refusals are audited too.
+    // Each successful read and print wrote its row; the refusals of the instructor (403) and of
+    // the other social worker (outside the caseload: 404) are audited too; another centre's
+    // programme does not exist for its manager (nothing to refuse).
     assert_eq!(
         app.audit_count("document.view", Some("success")).await,
         views + 4
     );
     assert_eq!(app.audit_count("document.print", Some("success")).await, 4);
-    assert_eq!(app.audit_count("document.view", Some("denied")).await, 1);
-    assert_eq!(app.audit_count("document.print", Some("denied")).await, 1);
+    assert_eq!(app.audit_count("document.view", Some("denied")).await, 2);
+    assert_eq!(app.audit_count("document.print", Some("denied")).await, 2);
     // The steps: each an audit row and a history row.
     assert_eq!(app.audit_count("document.sign", Some("success")).await, 1);
     assert_eq!(

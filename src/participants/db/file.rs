@@ -71,6 +71,8 @@ fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Err
 pub struct Parts {
     pub extensions: bool,
     pub documents: bool,
+    /// The state of the participant's IPZS (its readers only).
+    pub programme: bool,
     /// The timeline's notes, status changes and document steps the reader sees, from where.
     pub timeline: TimelineRead,
 }
@@ -92,6 +94,9 @@ pub struct FileRead {
     /// A page of the timeline, newest first (one more entry than a page when older ones exist).
     #[sqlx(json)]
     pub timeline: Vec<TimelineEntry>,
+    /// The newest IPZS: (document, current version, status code), for its readers.
+    #[sqlx(json)]
+    pub programme: Option<(Uuid, i32, String)>,
 }
 
 impl FileRead {
@@ -159,7 +164,14 @@ pub async fn read_file(
         " then (select json_agg(json_build_object(
                     'sequence', f.sequence, 'due_on', f.due_on, 'contacted_on', f.contacted_on)
                     order by f.sequence)
-                from follow_up f where f.participant_id = p.participant_id) end, '[]') as follow_ups, ",
+                from follow_up f where f.participant_id = p.participant_id) end, '[]') as follow_ups,
+            coalesce(case when ",
+    );
+    q.push_bind(parts.programme);
+    q.push(
+        " then (select json_build_array(d.document_id, d.current_version, d.status)
+                from document d where d.participant_id = p.participant_id and d.kind = 'ipzs'
+                order by d.created_at desc limit 1) end, 'null'::json) as programme, ",
     );
     push_timeline(&mut q, &parts.timeline);
     q.push(record_from!());
