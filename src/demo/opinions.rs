@@ -11,7 +11,7 @@ use crate::documents::version::Sections;
 use crate::domain::OpinionKind;
 
 /// The demo text of a signed-off opinion of `kind`.
-fn signed_text(kind: OpinionKind) -> Sections {
+pub(super) fn signed_text(kind: OpinionKind) -> Sections {
     match kind {
         OpinionKind::Psychologist => Sections::new()
             .with("abilities", "Sprawność poznawcza w normie; dobra pamięć i uwaga przy zadaniach praktycznych. W sytuacji presji czasu potrzebuje jasnych instrukcji krok po kroku. Dobrze funkcjonuje w małej grupie.")

@@ -11,6 +11,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::documents::version::Sections;
+use crate::domain::OpinionKind;
 use crate::ipzs::content::{Goal, Programme, Stage};
 use crate::validate::dates;
 
@@ -127,9 +128,14 @@ async fn insert(conn: &mut PgConnection, who: &People, d: Demo<'_>) -> sqlx::Res
     .await?;
     for (n, (sections, status, reason)) in d.versions.iter().enumerate() {
         let number = i32::try_from(n).unwrap_or(0) + 1;
+        let days = d
+            .steps
+            .iter()
+            .find(|s| s.0 == number && matches!(s.1, "create" | "amend"))
+            .map_or(0, |s| s.6);
         sqlx::query(
-            "insert into document_version (document_id, number, based_on, status, sections, reason, created_by)
-             values ($1, $2, $3, $4::document_status, $5, $6, $7)",
+            "insert into document_version (document_id, number, based_on, status, sections, reason, created_by, created_at)
+             values ($1, $2, $3, $4::document_status, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(number)
@@ -138,6 +144,7 @@ async fn insert(conn: &mut PgConnection, who: &People, d: Demo<'_>) -> sqlx::Res
         .bind(Json(sections))
         .bind(*reason)
         .bind(who.worker)
+        .bind(now - Duration::days(days))
         .execute(&mut *conn)
         .await?;
     }
@@ -207,7 +214,34 @@ async fn insert(conn: &mut PgConnection, who: &People, d: Demo<'_>) -> sqlx::Res
     Ok(())
 }
 
-/// The first `n` participants of the caseload in `status`, by surname.
+/// Signed-off opinions of every kind the participant has none of (a programme past its draft
+/// was written from them), by the centre's psychologist, career advisor and instructor.
+async fn opinions(conn: &mut PgConnection, who: &People, participant: Uuid) -> sqlx::Result<()> {
+    for kind in OpinionKind::ALL {
+        sqlx::query(
+            "insert into opinion (centre_id, participant_id, kind, requested_by, requested_at, author_id,
+                                  status, sections, signed_off_at, revision)
+             select $1, $2, $3::opinion_kind, $4, now() - interval '130 days', a.staff_user_id,
+                    'signed_off', $5, now() - interval '118 days', 2
+             from staff_user a
+             where a.centre_id = $1 and a.role::text = $3 and a.active
+               and not exists (select 1 from opinion o where o.participant_id = $2
+                               and o.kind = $3::opinion_kind and o.status = 'signed_off')
+             order by a.login limit 1",
+        )
+        .bind(who.centre)
+        .bind(participant)
+        .bind(kind.code())
+        .bind(who.worker)
+        .bind(Json(super::opinions::signed_text(kind)))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The first `n` participants of the caseload in `status`: those still waiting for a requested
+/// opinion first, then by surname.
 async fn people(
     conn: &mut PgConnection,
     worker: Uuid,
@@ -219,7 +253,9 @@ async fn people(
          left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
          left join workshop w on w.workshop_id = m.workshop_id
          where p.social_worker_id = $1 and p.status = $2::participant_status
-         order by p.surname, p.participant_id limit $3",
+         order by exists (select 1 from opinion o where o.participant_id = p.participant_id
+                          and o.status = 'requested') desc, p.surname, p.participant_id
+         limit $3",
     )
     .bind(worker)
     .bind(status)
@@ -260,8 +296,18 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
             from,
         )
     };
-    let waiting = people(&mut tx, worker, "reserve", 4).await?;
-    let active = people(&mut tx, worker, "participant", 4).await?;
+    // Drafts for people still waiting for an opinion; the submitted and approved programmes
+    // for people whose opinions are signed off (added below where the demo has none).
+    let mut waiting = people(&mut tx, worker, "reserve", 8).await?;
+    let open = waiting.len().min(2);
+    let ready: Vec<_> = waiting.split_off(open).into_iter().rev().take(2).collect();
+    let waiting: Vec<_> = waiting
+        .into_iter()
+        .zip([0, 2])
+        .chain(ready.into_iter().zip([1, 3]))
+        .collect();
+    let mut active = people(&mut tx, worker, "participant", 3).await?;
+    active.extend(people(&mut tx, worker, "trial", 3).await?);
     let ended = people(&mut tx, worker, "graduate", 1).await?;
     let goal = "Podjęcie zatrudnienia w gastronomii";
     let submit = (1, "submit", "draft", "submitted", None, false, 3);
@@ -302,7 +348,14 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
             ],
         ),
     ];
-    for ((participant, workshop), (status, steps)) in waiting.iter().zip(states) {
+    let mut states: Vec<_> = states.into_iter().map(Some).collect();
+    for ((participant, workshop), state) in &waiting {
+        let Some((status, steps)) = states[*state].take() else {
+            continue;
+        };
+        if status != "draft" {
+            opinions(&mut tx, &who, *participant).await?;
+        }
         let mut p = text(workshop, goal, today + Duration::days(7));
         if steps.len() == 1 {
             // A draft in progress: the diagnosis so far, no goals yet.
@@ -342,6 +395,7 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         ),
     ];
     for (n, (participant, workshop)) in active.iter().enumerate().take(3) {
+        opinions(&mut tx, &who, *participant).await?;
         let first = text(workshop, goal, today - Duration::days(100));
         let mut versions = vec![(first.to_sections(), "in_realization", None)];
         let mut steps = running.to_vec();
@@ -421,6 +475,7 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
     }
     // A closed programme: the final evaluation, then graduation closed it.
     if let Some((participant, workshop)) = ended.first() {
+        opinions(&mut tx, &who, *participant).await?;
         let p = text(workshop, goal, today - Duration::days(400));
         let mut steps = running.to_vec();
         for s in &mut steps {

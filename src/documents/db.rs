@@ -177,6 +177,20 @@ pub async fn move_status(
     Ok(true)
 }
 
+/// Closes the versions before `number` that were signed or running: an amendment signed
+/// replaces them (their text stays; they show as replaced).
+pub async fn supersede(conn: &mut PgConnection, id: Uuid, number: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update document_version set status = 'closed'
+           where document_id = $1 and number < $2 and status in ('signed', 'in_realization')"#,
+        id,
+        number
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// One step of the history, as recorded.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
@@ -193,8 +207,8 @@ pub struct Event<'a> {
 /// Appends a row to the document's history.
 pub async fn record_event(db: impl PgExecutor<'_>, e: &Event<'_>) -> sqlx::Result<()> {
     sqlx::query!(
-        r#"insert into document_event (document_id, centre_id, version, step, from_status, to_status, comment, decided_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        r#"insert into document_event (document_id, centre_id, version, step, from_status, to_status, comment, decided_by, occurred_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())"#,
         e.document_id,
         e.centre_id,
         e.version,

@@ -6,6 +6,10 @@
 //!   └──────return───────┘                                       └──────close─────────┴──► closed
 //! ```
 //!
+//! Closing is possible from every status but closed: a document that ends before it was signed
+//! (the person left the centre) closes unsigned, and an amendment still open when the document
+//! ends closes with it (the version signed before stays what was in force).
+//!
 //! Invariants: a step not drawn above is refused with [`Refusal::NotFromHere`]; the document's
 //! author may neither approve nor return it (both are the reviewer's acts, so a submitted
 //! document cannot be pulled back by its author: someone else must return it); returning needs
@@ -168,7 +172,7 @@ pub fn check(current: DocStatus, step: &Step, actor: StepActor) -> Result<DocSta
         (Submitted, Step::Approve) => Approved,
         (Approved, Step::Sign) => Signed,
         (Signed, Step::StartRealization) => InRealization,
-        (Signed | InRealization, Step::Close { .. }) => Closed,
+        (Draft | Submitted | Approved | Signed | InRealization, Step::Close { .. }) => Closed,
         (from, _) => return Err(Refusal::NotFromHere { from }),
     };
     match step {
@@ -228,8 +232,8 @@ mod tests {
                     (nf(Draft), nf(Draft)),
                     (nf(Draft), nf(Draft)),
                     (nf(Draft), nf(Draft)),
-                    (nf(Draft), nf(Draft)),
-                    (nf(Draft), nf(Draft)),
+                    (Ok(Closed), Ok(Closed)),
+                    (no_reason.clone(), no_reason.clone()),
                 ],
             ),
             (
@@ -241,8 +245,8 @@ mod tests {
                     (Ok(Approved), seg.clone()),
                     (nf(Submitted), nf(Submitted)),
                     (nf(Submitted), nf(Submitted)),
-                    (nf(Submitted), nf(Submitted)),
-                    (nf(Submitted), nf(Submitted)),
+                    (Ok(Closed), Ok(Closed)),
+                    (no_reason.clone(), no_reason.clone()),
                 ],
             ),
             (
@@ -254,8 +258,8 @@ mod tests {
                     (nf(Approved), nf(Approved)),
                     (Ok(Signed), Ok(Signed)),
                     (nf(Approved), nf(Approved)),
-                    (nf(Approved), nf(Approved)),
-                    (nf(Approved), nf(Approved)),
+                    (Ok(Closed), Ok(Closed)),
+                    (no_reason.clone(), no_reason.clone()),
                 ],
             ),
             (

@@ -329,6 +329,9 @@ pub enum FormAction {
 pub struct Posted {
     pub programme: Programme,
     pub revision: i32,
+    /// The version the form was read at (a stale tab of an earlier version must not save into
+    /// a newer one).
+    pub version: Option<i32>,
     pub action: FormAction,
 }
 
@@ -353,6 +356,7 @@ pub fn parse_form(pairs: Vec<(String, String)>) -> Result<Posted, UnknownField> 
     let mut goals: Vec<(Goal, bool)> = vec![Default::default(); MAX_ROWS];
     let mut stages: Vec<StageRow> = (0..MAX_ROWS).map(|_| StageRow::default()).collect();
     let mut revision = None;
+    let mut version = None;
     let mut action = FormAction::Save;
     for (name, value) in pairs {
         if let Some((_, v)) = p.texts.iter_mut().find(|(k, _)| *k == name) {
@@ -363,6 +367,7 @@ pub fn parse_form(pairs: Vec<(String, String)>) -> Result<Posted, UnknownField> 
             "period_from" => p.period_from = value.trim().to_owned(),
             "period_until" => p.period_until = value.trim().to_owned(),
             "revision" => revision = value.parse::<i32>().ok(),
+            "version" => version = Some(value.parse::<i32>().map_err(|_| UnknownField(name))?),
             "action" => {
                 action = match value.as_str() {
                     "save" => FormAction::Save,
@@ -416,6 +421,7 @@ pub fn parse_form(pairs: Vec<(String, String)>) -> Result<Posted, UnknownField> 
     Ok(Posted {
         programme: p,
         revision,
+        version,
         action,
     })
 }
@@ -432,6 +438,19 @@ pub fn check_draft(p: &Programme, latest_end: impl Fn(Date) -> Option<Date>) -> 
     }
     if let Err(m) = optional_date(p.text("ops_date")) {
         e.add("ops_date", m);
+    }
+    // The agreement goes into the participant's record at admission (200 characters).
+    if p.text("ops_name").chars().count() > 100 {
+        e.add(
+            "ops_name",
+            "Imię i nazwisko kierownika OPS: najwyżej 100 znaków.",
+        );
+    }
+    if p.text("ops_institution").chars().count() > 98 {
+        e.add(
+            "ops_institution",
+            "Nazwa ośrodka pomocy społecznej: najwyżej 98 znaków.",
+        );
     }
     for (i, g) in p.goals.iter().enumerate() {
         let n = i + 1;

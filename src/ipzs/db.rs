@@ -46,6 +46,8 @@ pub struct Header {
     pub responsible_ops: String,
     pub social_worker_name: Option<String>,
     pub admitted_on: Option<Date>,
+    /// 'K' or 'M' when known (statuses read in the person's grammatical gender).
+    pub sex: Option<String>,
 }
 
 /// The header of `participant_id`'s programme pages.
@@ -60,7 +62,7 @@ pub async fn header(
                   p.status as "status: Status", p.pesel, p.birth_date,
                   p.address_street || ', ' || p.address_postal_code || ' ' || p.address_city as "address!",
                   w.name as "workshop_name?", p.responsible_ops,
-                  s.full_name as "social_worker_name?", p.admitted_on
+                  s.full_name as "social_worker_name?", p.admitted_on, p.sex::text as sex
            from participant p
            left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
            left join workshop w on w.workshop_id = m.workshop_id

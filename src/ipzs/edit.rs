@@ -256,10 +256,11 @@ pub async fn save(
     let programme = posted.programme.normalized();
     let sections = programme.to_sections();
     let (mut tx, d) = step::lock(&state, &user, id, Action::EditDocument).await?;
-    if d.status != DocStatus::Draft {
-        return Err(not_editable(d.version, d.status));
-    }
-    if !documents::save_draft(&mut tx, id, d.version, posted.revision, &sections).await? {
+    let same_version = posted.version.is_none_or(|v| v == d.version);
+    if d.status != DocStatus::Draft
+        || !same_version
+        || !documents::save_draft(&mut tx, id, d.version, posted.revision, &sections).await?
+    {
         drop(tx);
         return conflict(&state, &user, id, participant, programme).await;
     }
@@ -286,12 +287,18 @@ async fn conflict(
     participant: Uuid,
     mine: Programme,
 ) -> Result<Response> {
-    let versions = documents::versions(&state.db, id).await?;
-    let Some(saved) = versions.last().filter(|v| v.status == DocStatus::Draft) else {
-        return Err(AppError::conflict(
-            "Projekt zmienił stan, zanim zapisano zmiany (np. został przekazany do zatwierdzenia). \
-             Twoje zmiany nie zostały zapisane.",
-        ));
+    // What is saved now is shown beside the user's text: a read of the programme.
+    let (_, versions) = super::read(
+        state,
+        user,
+        id,
+        Action::EditDocument,
+        "edit_conflict",
+        async |tx, _| Ok(documents::versions(&mut *tx, id).await?),
+    )
+    .await?;
+    let Some(saved) = versions.last() else {
+        return Err(AppError::NotFound);
     };
     let theirs = Programme::from_sections(&saved.sections);
     let conflict = diff::sections(&theirs.labelled(), &mine.labelled())
@@ -299,12 +306,24 @@ async fn conflict(
         .filter(|s| s.changed)
         .collect();
     let mut errors = FieldErrors::new();
-    errors.add(
-        "conflict",
-        "W międzyczasie zapisano inną wersję tego projektu (w innej karcie lub przez inną \
-         osobę). Twoje zmiany nie zostały zapisane: są poniżej w formularzu. Sprawdź różnice \
-         i zapisz ponownie.",
-    );
+    if saved.status == DocStatus::Draft {
+        errors.add(
+            "conflict",
+            "W międzyczasie zapisano inną wersję tego projektu (w innej karcie lub przez inną \
+             osobę). Twoje zmiany nie zostały zapisane: są poniżej w formularzu. Sprawdź różnice \
+             i zapisz ponownie.",
+        );
+    } else {
+        errors.add(
+            "conflict",
+            format!(
+                "Twoje zmiany nie zostały zapisane: wersja {} ma już stan „{}” i nie można jej \
+                 zmieniać. Twój tekst jest poniżej – skopiuj, co potrzebne, zanim opuścisz stronę.",
+                saved.number,
+                saved.status.label()
+            ),
+        );
+    }
     let page = edit_page(
         state,
         user,

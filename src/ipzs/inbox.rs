@@ -158,7 +158,8 @@ async fn monitoring_due(
                     title: r.name,
                     detail: Some(format!("wpis co najmniej co {months} mies.")),
                     due: Some(format!("termin {}", dates::format(next))),
-                    warning: (next < today).then(|| "Monitoring zaległy.".to_owned()),
+                    warning: (next < today)
+                        .then(|| format!("Po terminie od {} dni.", (today - next).whole_days())),
                 };
                 (next, item)
             })

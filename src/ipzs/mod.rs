@@ -61,7 +61,9 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/ipzs/{id}", Gate::ParticipantFile, show::show),
         Route::get("/ipzs/{id}/edit", Gate::ParticipantFile, edit::form),
-        Route::post("/ipzs/{id}/edit", Gate::ParticipantFile, edit::save),
+        // 40-odd fields of up to 4000 characters each, percent-encoded.
+        Route::post("/ipzs/{id}/edit", Gate::ParticipantFile, edit::save)
+            .with_body_limit(crate::web::extract::LONG_FORM_LIMIT),
         Route::post("/ipzs/{id}/submit", Gate::ParticipantFile, steps::submit),
         Route::post("/ipzs/{id}/return", Gate::ParticipantFile, steps::give_back),
         Route::post("/ipzs/{id}/approve", Gate::ParticipantFile, steps::approve),

@@ -34,7 +34,8 @@ use crate::web::path::IdPath;
 #[derive(Debug, Clone)]
 struct GoalField {
     n: usize,
-    text: String,
+    /// The goal's first words (the legend is read before every control of the row).
+    short: String,
     assessments: Vec<Choice>,
     comment: String,
 }
@@ -133,7 +134,7 @@ fn page(
                 let (code, comment) = posted.goals.get(i).cloned().unwrap_or_default();
                 GoalField {
                     n: i + 1,
-                    text: g.text.clone(),
+                    short: shorten(&g.text),
                     assessments: choices::<Assessment>(&code),
                     comment,
                 }
@@ -141,6 +142,16 @@ fn page(
             .collect(),
         errors,
     }
+}
+
+/// `text` up to about 80 characters, cut at a word.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(80).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", &cut[..at])
 }
 
 /// `GET /ipzs/{id}/monitoring`: the form of a new entry.

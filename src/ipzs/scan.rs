@@ -83,6 +83,11 @@ pub async fn upload(
     let upload = read_upload(multipart).await?;
     verify_token(&state, &user, &format!("/ipzs/{id}/scans"), &upload.token).await?;
     let (mut tx, d) = step::lock(&state, &user, id, Action::SignDocument).await?;
+    if d.status == crate::documents::workflow::DocStatus::Closed {
+        return Err(AppError::conflict(
+            "Program jest zamknięty: nie dołącza się już skanów.",
+        ));
+    }
     let version = upload.version.unwrap_or(d.version);
     let signed = sqlx::query_scalar!(
         "select exists (select 1 from document_signature where document_id = $1 and version = $2)",

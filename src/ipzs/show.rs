@@ -40,7 +40,8 @@ pub struct Can {
 }
 
 impl Can {
-    fn of(user: &CurrentUser, d: &Locked) -> Self {
+    /// `in_force`: a signed version binds (also while an amendment is drafted).
+    fn of(user: &CurrentUser, d: &Locked, in_force: bool) -> Self {
         let may = |a: Action| policy::check(user.actor(), a, Target::Document(&d.facts)).is_ok();
         let is_author = d.facts.author_id == user.user_id;
         let running = matches!(d.status, DocStatus::Signed | DocStatus::InRealization);
@@ -50,7 +51,7 @@ impl Can {
             review: d.status == DocStatus::Submitted && !is_author && may(Action::ApproveDocument),
             sign: d.status == DocStatus::Approved && may(Action::SignDocument),
             amend: running && may(Action::AmendDocument),
-            monitor: running && may(Action::AddMonitoring),
+            monitor: in_force && d.status != DocStatus::Closed && may(Action::AddMonitoring),
             print: may(Action::PrintDocument),
         }
     }
@@ -118,12 +119,20 @@ pub struct Loaded {
     pub recruitment: Option<RecruitmentFile>,
 }
 
+/// The numbers of the versions whose signatures are recorded.
+fn signed_versions(signatures: &[Signature]) -> Vec<i32> {
+    let mut numbers: Vec<i32> = signatures.iter().map(|s| s.version).collect();
+    numbers.dedup();
+    numbers
+}
+
 /// Reads programme `id` for its page (audited as `detail`).
 pub async fn load(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     detail: &str,
+    with_opinions: bool,
 ) -> Result<(Locked, Loaded)> {
     let centre = user.centre_id;
     super::read(
@@ -143,8 +152,11 @@ pub async fn load(
                 signatures: paper::signatures(&mut *tx, id).await?,
                 scans: paper::scans(&mut *tx, id).await?,
                 entries: db::entries(&mut *tx, id).await?,
-                opinions: opinions::signed_off_read(&mut *tx, user, participant, "opinions:ipzs")
-                    .await?,
+                opinions: if with_opinions {
+                    opinions::signed_off_read(&mut *tx, user, participant, "opinions:ipzs").await?
+                } else {
+                    Vec::new()
+                },
                 recruitment: if d.facts.participant.status == crate::domain::Status::Reserve {
                     Some(RecruitmentFile::load(&mut *tx, centre, participant).await?)
                 } else {
@@ -173,7 +185,8 @@ pub fn page(
         .find(|v| v.number == d.version)
         .map(|v| Programme::from_sections(&v.sections))
         .unwrap_or_default();
-    let versions = view::version_rows(&loaded.versions);
+    let signed = signed_versions(&loaded.signatures);
+    let versions = view::version_rows(&loaded.versions, &signed);
     let in_force = versions.iter().find(|v| v.in_force).map(|v| v.number);
     let person = Person::of(&loaded.header);
     ShowPage {
@@ -219,14 +232,15 @@ pub fn page(
             .collect(),
         entries: loaded.entries,
         history: view::history_lines(&loaded.history),
-        can_scan: !loaded.signatures.is_empty()
+        can_scan: in_force.is_some()
+            && d.status != DocStatus::Closed
             && policy::check(
                 user.actor(),
                 Action::SignDocument,
                 Target::Document(&d.facts),
             )
             .is_ok(),
-        can: Can::of(user, d),
+        can: Can::of(user, d, in_force.is_some()),
         admits: d.version == 1 && loaded.recruitment.is_some(),
         recruitment: loaded.recruitment.filter(|_| d.version == 1),
         person,
@@ -242,13 +256,9 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let (d, loaded) = load(&state, &user, id, "programme").await?;
-    let today = dates::iso(state.today());
-    let form = SignForm {
-        participant_signed_on: today.clone(),
-        manager_signed_on: today,
-        documents_confirmed: false,
-    };
+    let (d, loaded) = load(&state, &user, id, "programme", true).await?;
+    // The dates are typed from the paper: the participant's is the first day in the centre.
+    let form = SignForm::default();
     render(&page(
         &state,
         &user,
@@ -269,7 +279,7 @@ pub async fn refused(
     errors: FieldErrors,
     missing: FieldErrors,
 ) -> Result<Response> {
-    let (d, loaded) = load(state, user, id, "programme").await?;
+    let (d, loaded) = load(state, user, id, "programme", true).await?;
     let page = page(state, user, &d, loaded, sign_form, errors, missing);
     render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -331,8 +341,8 @@ pub async fn version(
     axum::extract::Path((id, number)): axum::extract::Path<(String, String)>,
 ) -> Result<Response> {
     let (id, number) = parse_version_path(&id, &number)?;
-    let (_, loaded) = load(&state, &user, id, &format!("version:{number}")).await?;
-    let rows = view::version_rows(&loaded.versions);
+    let (_, loaded) = load(&state, &user, id, &format!("version:{number}"), false).await?;
+    let rows = view::version_rows(&loaded.versions, &signed_versions(&loaded.signatures));
     let (version, stored) = rows
         .into_iter()
         .zip(&loaded.versions)
@@ -394,7 +404,7 @@ pub async fn diff(
     IdPath(id): IdPath,
     Query(q): Query<DiffQuery>,
 ) -> Result<Response> {
-    let (d, loaded) = load(&state, &user, id, "diff").await?;
+    let (d, loaded) = load(&state, &user, id, "diff", false).await?;
     let numbers: Vec<i32> = loaded.versions.iter().map(|v| v.number).collect();
     let pick = |raw: &str, default: i32| -> Result<i32> {
         if raw.is_empty() {

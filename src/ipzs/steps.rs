@@ -84,7 +84,7 @@ pub async fn submit(
     let opinions_href = opinions::opinions_href(participant);
     for kind in opinions::missing_required(&mut *tx, user.centre_id, participant).await? {
         missing.add(
-            format!("{opinions_href}#{}", kind.label()),
+            format!("{opinions_href}#kind-{}", kind.code()),
             format!(
                 "Brakuje zatwierdzonej opinii: {}.",
                 kind.label().to_lowercase()
@@ -190,6 +190,17 @@ pub async fn sign(
             crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
         ));
     }
+    let status = d.facts.participant.status;
+    if !matches!(
+        status,
+        Status::Reserve | Status::Trial | Status::Participant
+    ) {
+        return Err(AppError::conflict(format!(
+            "Podpisy programu zapisuje się dla osoby z listy rezerwowej (jej podpisanie oznacza \
+             przyjęcie do CIS) albo już uczestniczącej w zajęciach; ta osoba ma status „{}”.",
+            status.label()
+        )));
+    }
     let approved_on = sqlx::query_scalar!(
         r#"select max(occurred_at) as "at!" from document_event
            where document_id = $1 and version = $2 and step = 'approve'"#,
@@ -228,6 +239,10 @@ pub async fn sign(
         )
         .await?;
     }
+    // An amendment, once signed, replaces the version that was in force.
+    if d.version > 1 {
+        documents::supersede(&mut tx, id, d.version).await?;
+    }
     let signed = Locked {
         status: DocStatus::Signed,
         ..d
@@ -235,7 +250,7 @@ pub async fn sign(
     audits.push(step::apply(&mut tx, &user, &signed, &Step::StartRealization).await?);
     let participant = d.facts.participant.participant_id;
     let mut message = "Zapisano podpisy. Program jest w realizacji.".to_owned();
-    if d.version == 1 && d.facts.participant.status == Status::Reserve {
+    if d.version == 1 && status == Status::Reserve {
         let programme = current(&mut tx, &d).await?;
         let admission = Admission {
             on: participant_on,

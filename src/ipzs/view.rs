@@ -128,23 +128,23 @@ pub struct VersionRow {
     pub in_force: bool,
 }
 
-/// The versions as listed, oldest first; `in_force` marks the newest signed or running one.
-pub fn version_rows(versions: &[StoredVersion]) -> Vec<VersionRow> {
-    let in_force = versions
-        .iter()
-        .rev()
-        .find(|v| {
-            matches!(
-                v.status,
-                DocStatus::Signed | DocStatus::InRealization | DocStatus::Closed
-            )
-        })
-        .map(|v| v.number);
+/// The versions as listed, oldest first. `signed` are the numbers of the versions whose
+/// signatures are recorded: the newest of them is the one in force (or was, once the programme
+/// closed); an earlier one was replaced by an amendment, a later one closed unsigned if the
+/// programme ended while it was drafted.
+pub fn version_rows(versions: &[StoredVersion], signed: &[i32]) -> Vec<VersionRow> {
+    let in_force = signed.iter().copied().max();
     versions
         .iter()
         .map(|v| VersionRow {
             number: v.number,
-            status: v.status.label(),
+            status: match in_force {
+                Some(f) if v.number < f => "Zastąpiona aneksem",
+                _ if v.status == DocStatus::Closed && !signed.contains(&v.number) => {
+                    "Zamknięta bez podpisania"
+                }
+                _ => v.status.label(),
+            },
             based_on: v.based_on,
             reason: v.reason.clone().unwrap_or_default(),
             created: dates::format_moment(v.created_at),
@@ -212,7 +212,7 @@ impl Person {
         Person {
             id: h.participant_id,
             name: h.name.clone(),
-            status: h.status.label(),
+            status: h.status.label_for(h.sex.as_deref().map(|s| s == "K")),
             pesel: h.pesel.clone().unwrap_or_else(|| "brak".to_owned()),
             birth_date: dates::format(h.birth_date),
             address: h.address.clone(),

@@ -51,6 +51,8 @@ struct Line {
 
 /// One kind's history.
 struct Group {
+    /// The kind's code: the section's anchor (`#kind-psychologist`), which the IPZS links to.
+    code: &'static str,
     label: &'static str,
     required: bool,
     lines: Vec<Line>,
@@ -162,6 +164,7 @@ async fn page(
                 })
                 .collect();
             Group {
+                code: kind.code(),
                 label: kind.label(),
                 required: required.contains(kind),
                 lines,

@@ -222,8 +222,8 @@ async fn status_page(
         final_evaluation: if matches!(target, Status::Graduate | Status::Terminated) {
             db::programme_to_close(&state.db, record.participant_id)
                 .await?
-                .filter(|(_, evaluated)| !evaluated)
-                .map(|(document, _)| format!("/ipzs/{document}/monitoring"))
+                .filter(|(_, signed, evaluated)| *signed && !evaluated)
+                .map(|(document, _, _)| format!("/ipzs/{document}/monitoring"))
         } else {
             None
         },
@@ -298,7 +298,7 @@ pub(super) async fn change_status(
     } else {
         None
     };
-    if let Some((_, false)) = programme {
+    if let Some((_, true, false)) = programme {
         drop(tx);
         let mut errors = FieldErrors::new();
         errors.add(
@@ -325,7 +325,7 @@ pub(super) async fn change_status(
     if let Transition::Graduate { on, .. } = transition {
         follow_ups::schedule::create(&mut tx, user.centre_id, id, on).await?;
     }
-    if let Some((document, _)) = programme {
+    if let Some((document, _, _)) = programme {
         close_programme(&mut tx, &user, document, &transition).await?;
     }
     let reason: Vec<String> = transition.describe().into_iter().chain(note).collect();
@@ -346,8 +346,9 @@ pub(super) async fn change_status(
 }
 
 /// Closes the participant's programme with the reason participation ended, in the ending's
-/// transaction (its audit row recorded there too). A programme with an amendment still open
-/// cannot close: the amendment is finished (signed) first.
+/// transaction (its audit row recorded there too): a running one after its final evaluation,
+/// an unsigned one as it stands, an open amendment with it (the version signed before stays
+/// the one that was in force).
 async fn close_programme(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
@@ -358,21 +359,12 @@ async fn close_programme(
     let locked = documents::lock(&mut *tx, user.centre_id, document, user.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(
-        locked.status,
-        workflow::DocStatus::Signed | workflow::DocStatus::InRealization
-    ) {
-        return Err(AppError::conflict(format!(
-            "IPZS ma niepodpisany aneks (wersja {}, stan „{}”). Doprowadź aneks do podpisów, \
-             zanim zakończysz udział.",
-            locked.version,
-            locked.status.label()
-        )));
-    }
     let reason = transition
         .describe()
         .unwrap_or_else(|| transition.target().label().to_owned());
     let event = step::apply(&mut *tx, user, &locked, &workflow::Step::Close { reason }).await?;
+    // The version in force (signed earlier, if an amendment was still open) ends too.
+    documents::supersede(&mut *tx, document, locked.version).await?;
     crate::audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
     Ok(())
 }

@@ -101,7 +101,7 @@ pub fn next_steps(
     if p.status == Status::Reserve && can(Action::DraftDocument) {
         next.primary = Some(link(
             "/ipzs",
-            "Przygotuj IPZS – jego podpisanie przyjmuje do CIS",
+            "Przygotuj IPZS – jego podpisanie oznacza przyjęcie do CIS",
         ));
     } else if p.status == Status::Reserve && reads_programme {
         next.hint = Some("Przyjęcie do CIS następuje przez podpisanie IPZS.".to_owned());

@@ -22,6 +22,10 @@ use crate::state::AppState;
 
 /// Largest form body accepted (larger bodies answer 413).
 pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// The most a form may post on a route that declares a larger limit (a long document's edit
+/// form); the route's own limit is what applies.
+pub const LONG_FORM_LIMIT: usize = 1024 * 1024;
 /// Name of the hidden synchronizer-token field.
 pub const CSRF_FIELD: &str = "csrf_token";
 
@@ -96,7 +100,7 @@ async fn read_pairs(parts: &Parts, body: Body) -> Result<Vec<(String, String)>, 
     if !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         return Err(AppError::UnsupportedMediaType);
     }
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+    let bytes = axum::body::to_bytes(body, LONG_FORM_LIMIT)
         .await
         .map_err(|_| AppError::PayloadTooLarge)?;
     parse_pairs(&bytes)

@@ -2,6 +2,7 @@
 //! handler. The server collects every area's routes into one registry (`crate::server::routes`)
 //! and applies each gate as a route layer; handlers still ask the policy about the object.
 
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware;
@@ -57,7 +58,7 @@ impl Route {
         }
     }
 
-    /// The route with a larger body limit (an upload).
+    /// The route with a larger body limit (an upload, a long document's form).
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -65,8 +66,11 @@ impl Route {
 
     /// The handler behind its body limit and its gate (the gate is checked first).
     pub fn into_method_router(self, state: &AppState) -> MethodRouter<AppState> {
+        // Both: the layer refuses a larger body (413), and extractors that keep their own
+        // default (axum's multipart: 2 MB) are told the route's limit.
         let handler = self
             .handler
+            .route_layer(DefaultBodyLimit::max(self.body_limit))
             .route_layer(RequestBodyLimitLayer::new(self.body_limit));
         match self.gate {
             Gate::Anyone => handler,

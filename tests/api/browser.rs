@@ -533,6 +533,13 @@ async fn the_ipzs_goes_from_an_opinion_to_the_signatures_across_three_logins_and
     );
     browser.goto(&format!("{}/ipzs/{doc}", app.address)).await;
     browser.assert_accessible("the signatures' form").await;
+    browser
+        .execute(
+            "for (const id of ['participant_signed_on', 'manager_signed_on']) \
+             { document.getElementById(id).value = arguments[0]; }",
+            serde_json::json!([day(0)]),
+        )
+        .await;
     browser.click("#documents_confirmed").await;
     browser
         .click("form[action$='/signatures'] button[type=submit]")

@@ -64,6 +64,15 @@ async fn participant_status(app: &TestApp, id: Uuid) -> String {
         .unwrap()
 }
 
+/// The participant's programme.
+async fn programme_of(app: &TestApp, participant: Uuid) -> Uuid {
+    sqlx::query_scalar("select document_id from document where participant_id = $1")
+        .bind(participant)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
 async fn revision(app: &TestApp, doc: Uuid) -> i32 {
     sqlx::query_scalar(
         "select v.revision from document_version v join document d using (document_id)
@@ -210,7 +219,10 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
     assert!(page.contains("Wpisz co najmniej jeden cel."));
     assert_eq!(doc_status(&app, doc).await, "draft");
 
-    // The opinions the centre requires are missing too, each linked.
+    // The opinions the centre requires are missing too, each linked to its section.
+    assert!(page.contains(&format!(
+        "href=\"/participants/{id}/opinions#kind-psychologist\""
+    )));
     assert!(
         page.contains("Brakuje zatwierdzonej opinii: opinia psychologa."),
         "{page}"
@@ -618,12 +630,7 @@ async fn a_scan_is_told_by_its_bytes_limited_in_size_and_served_to_readers_as_an
         .admit_by_programme(id, &today, "Anna Nowak", "2026-11-01")
         .await;
     assert_eq!(signed.status(), StatusCode::SEE_OTHER);
-    let doc: Uuid =
-        sqlx::query_scalar("select document_id from document where participant_id = $1")
-            .bind(id)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let doc = programme_of(&app, id).await;
     let worker = app.login("socjalny1").await;
 
     // An HTML file renamed .pdf: 415; one byte over 10 MB: 413; no token: 403. Nothing stored.
@@ -805,12 +812,7 @@ async fn monitoring_falls_due_on_the_social_workers_start_at_the_centres_interva
         )
         .await;
     assert_eq!(signed.status(), StatusCode::SEE_OTHER);
-    let doc: Uuid =
-        sqlx::query_scalar("select document_id from document where participant_id = $1")
-            .bind(id)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let doc = programme_of(&app, id).await;
     let worker = app.login("socjalny1").await;
     // Quarterly by default: signed 60 days ago, the first entry is not due yet.
     let (_, home) = body(&app, "/", &worker).await;
@@ -826,7 +828,7 @@ async fn monitoring_falls_due_on_the_social_workers_start_at_the_centres_interva
     assert!(page.contains("Wybierz, co ile miesięcy"));
     let (_, home) = body(&app, "/", &worker).await;
     assert!(home.contains("Monitoring IPZS do wpisania (1)"), "{home}");
-    assert!(home.contains("Monitoring zaległy."));
+    assert!(home.contains("Po terminie od"), "{home}");
     assert!(home.contains(&format!("/ipzs/{doc}/monitoring")));
     let due = polish(teczka::validate::dates::add_months(
         t - Duration::days(60),
@@ -850,4 +852,176 @@ async fn monitoring_falls_due_on_the_social_workers_start_at_the_centres_interva
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, home) = body(&app, "/", &worker).await;
     assert!(!home.contains("Monitoring IPZS do wpisania"), "{home}");
+}
+
+#[tokio::test]
+async fn a_scan_of_several_megabytes_is_stored() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Duża", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let today = iso(today(&app).await);
+    app.admit_by_programme(id, &today, "Anna Nowak", "2026-11-01")
+        .await;
+    let doc = programme_of(&app, id).await;
+    let worker = app.login("socjalny1").await;
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(5 * 1024 * 1024, b'0');
+    assert_eq!(
+        upload(&app, doc, &worker, "skan-5MB.pdf", &pdf).await,
+        StatusCode::SEE_OTHER
+    );
+    let size: i32 = sqlx::query_scalar(
+        "select octet_length(content) from document_scan where document_id = $1",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(size, 5 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn signatures_recorded_twice_at_once_admit_once_and_only_from_the_reserve_list() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Podwójna", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    let doc = app.approved_programme(id, "Anna Nowak", "2026-11-01").await;
+    let today = iso(today(&app).await);
+    let fields = [
+        ("participant_signed_on", today.as_str()),
+        ("manager_signed_on", today.as_str()),
+        ("documents_confirmed", "tak"),
+    ];
+    let manager = app.login("kierownik").await;
+    let worker = app.login("socjalny1").await;
+    let path = format!("/ipzs/{doc}/signatures");
+    let (a, b) = tokio::join!(
+        app.post(&path, Some(&manager), &fields),
+        app.post(&path, Some(&worker), &fields)
+    );
+    let mut codes = [a.status(), b.status()];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let (signatures, admissions): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from document_signature where document_id = $1),
+                (select count(*) from participant_status_change where participant_id = $2 and to_status = 'trial')",
+    )
+    .bind(doc)
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((signatures, admissions), (2, 1));
+
+    // A candidate's programme (arranged) cannot be signed: admission is from the reserve list.
+    let candidate = app
+        .fixture_participant(CENTRE_A, "Kandydatka", Some("socjalny1"), None)
+        .await;
+    app.before_admission(candidate, "candidate").await;
+    let early = app
+        .approved_programme(candidate, "Anna Nowak", "2026-11-01")
+        .await;
+    let (status, page) = post_text(
+        &app,
+        &format!("/ipzs/{early}/signatures"),
+        &manager,
+        &fields,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("z listy rezerwowej"), "{page}");
+    assert_eq!(doc_status(&app, early).await, "approved");
+    // Nor is a programme started for a candidate.
+    let (status, _) = post_text(
+        &app,
+        &format!("/participants/{candidate}/ipzs"),
+        &worker,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_new_social_worker_submits_the_draft_and_ending_participation_closes_an_open_amendment() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let (id, doc) = started(&app, &worker).await;
+    let t = today(&app).await;
+    let fields = complete(t, "1", "Zatrudnienie");
+    post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+    // The caseload moves: the new social worker submits the draft the first one wrote.
+    let other = app.user_id("socjalny2").await;
+    app.update_participant(id, &format!("social_worker_id = '{other}'"))
+        .await;
+    let successor = app.login("socjalny2").await;
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/submit"), &successor, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let manager = app.login("kierownik").await;
+    post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    let on = iso(t);
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/signatures"),
+        &successor,
+        &[
+            ("participant_signed_on", &on),
+            ("manager_signed_on", &on),
+            ("documents_confirmed", "tak"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // An amendment is begun; the final evaluation is recorded; the person leaves.
+    post_text(
+        &app,
+        &format!("/ipzs/{doc}/amend"),
+        &successor,
+        &[("reason", "Zmiana pracowni na wniosek uczestnika.")],
+    )
+    .await;
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/monitoring"),
+        &successor,
+        &[
+            ("phase", "end"),
+            ("entry_on", &on),
+            ("situation", "Uczestnik rezygnuje z udziału."),
+            ("goal_1_assessment", "not_approaching"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "monitoring goes on while an amendment is drafted"
+    );
+    let (status, _) = post_text(
+        &app,
+        &format!("/participants/{id}/status/terminated"),
+        &manager,
+        &[("date", &on), ("reason", "withdrawal"), ("confirm", "tak")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "closed");
+    let versions: Vec<String> = sqlx::query_scalar(
+        "select status::text from document_version where document_id = $1 order by number",
+    )
+    .bind(doc)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(versions, ["closed", "closed"]);
+    let (_, page) = body(&app, &format!("/ipzs/{doc}"), &manager).await;
+    assert!(
+        page.contains("Zamknięta bez podpisania"),
+        "the amendment never signed"
+    );
+    assert!(page.contains("1 <strong>(obowiązuje)</strong>"), "{page}");
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::participants::ParticipantFacts;
 use super::{Action, Actor};
-use crate::domain::Role;
+use crate::domain::{Role, Status};
 
 /// The facts about one document the policy needs.
 #[derive(Clone, Copy, Debug)]
@@ -39,9 +39,15 @@ fn caseworker(actor: Actor, participant: &ParticipantFacts) -> bool {
     actor.role == Role::SocialWorker && participant.social_worker_id == Some(actor.user_id)
 }
 
-/// Whether `actor` may start a participant's first draft: their social worker.
+/// Whether `actor` may start a participant's programme: their social worker, for a person on
+/// the reserve list (whose signed programme admits them) or already in the centre (admitted
+/// before the IPZS was kept here); not for a candidate, nor once participation has ended.
 pub(super) fn may_draft(actor: Actor, participant: &ParticipantFacts) -> bool {
     caseworker(actor, participant)
+        && matches!(
+            participant.status,
+            Status::Reserve | Status::Trial | Status::Participant
+        )
 }
 
 /// The document actions (the participant's scope has been checked by the caller).
@@ -49,7 +55,9 @@ pub(super) fn allows(actor: Actor, action: Action, document: &DocumentFacts) -> 
     let manager = actor.role == Role::Manager;
     let caseworker = caseworker(actor, &document.participant);
     match action {
-        Action::SubmitDocument => document.author_id == actor.user_id && (manager || caseworker),
+        // The participant's social worker submits (also a draft a colleague began before the
+        // caseload moved); the manager only what they wrote.
+        Action::SubmitDocument => caseworker || (manager && document.author_id == actor.user_id),
         Action::ReturnDocument | Action::ApproveDocument | Action::CloseDocument => manager,
         Action::SignDocument | Action::StartDocumentRealization => manager || caseworker,
         Action::EditDocument | Action::AmendDocument => caseworker,
@@ -94,12 +102,7 @@ mod tests {
         // (role, document, action, expected), written out.
         let table = [
             (SocialWorker, mine_by_me, Action::SubmitDocument, ok),
-            (
-                SocialWorker,
-                mine_by_other,
-                Action::SubmitDocument,
-                forbidden,
-            ),
+            (SocialWorker, mine_by_other, Action::SubmitDocument, ok),
             (SocialWorker, theirs, Action::SubmitDocument, missing),
             (SocialWorker, mine_by_me, Action::ApproveDocument, forbidden),
             (SocialWorker, mine_by_me, Action::ReturnDocument, forbidden),

@@ -314,23 +314,23 @@ pub async fn documents_required(db: impl PgExecutor<'_>, centre_id: Uuid) -> sql
         .await
 }
 
-/// The participant's programme (IPZS) that ending participation closes: one signed or in
-/// realization, with whether its final evaluation is recorded. `None` when there is none (never
-/// signed, or already closed).
+/// The participant's programme (IPZS) that ending participation closes, whatever its status
+/// (a draft or an unsigned one closes too): (document, signed, its final evaluation recorded).
+/// `None` when there is none open.
 pub async fn programme_to_close(
     db: impl PgExecutor<'_>,
     participant_id: Uuid,
-) -> sqlx::Result<Option<(Uuid, bool)>> {
+) -> sqlx::Result<Option<(Uuid, bool, bool)>> {
     let row = sqlx::query!(
         r#"select d.document_id,
+                  exists (select 1 from document_signature g where g.document_id = d.document_id) as "signed!",
                   exists (select 1 from ipzs_monitoring m
                           where m.document_id = d.document_id and m.phase = 'end') as "evaluated!"
            from document d
-           where d.participant_id = $1 and d.kind = 'ipzs' and d.status <> 'closed'
-             and exists (select 1 from document_signature g where g.document_id = d.document_id)"#,
+           where d.participant_id = $1 and d.kind = 'ipzs' and d.status <> 'closed'"#,
         participant_id
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| (r.document_id, r.evaluated)))
+    Ok(row.map(|r| (r.document_id, r.signed, r.evaluated)))
 }
