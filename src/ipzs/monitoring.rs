@@ -217,14 +217,19 @@ pub async fn add(
     let (Some(phase), Some(entry_on), Some(situation), Some(goals)) =
         (phase, entry_on, situation, goals)
     else {
-        drop(tx);
-        let header = db::header(
-            &state.db,
-            user.centre_id,
-            d.facts.participant.participant_id,
-        )
-        .await?
-        .ok_or(AppError::NotFound)?;
+        // The form again shows the programme's goals and the person: a read, audited; nothing
+        // else is written.
+        let participant = d.facts.participant.participant_id;
+        let header = db::header(&mut *tx, user.centre_id, participant)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let event = AuditEvent::new(Action::ViewDocument.code(), Outcome::Success)
+            .by(user.audit_actor())
+            .on("document", id)
+            .participant(participant)
+            .detail("monitoring_form".to_owned());
+        crate::audit::record_read(&mut *tx, &user.meta, event).await?;
+        tx.commit().await?;
         let page = page(&state, &user, id, &header, version, &posted, errors);
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

@@ -58,12 +58,21 @@ pub async fn print(
         &detail,
         async |tx, d| {
             let participant = d.facts.participant.participant_id;
+            // A version that is not (yet) the programme has no print: nothing read, nothing
+            // audited (the transaction of the audit row is not committed).
+            let versions = documents::versions(&mut *tx, id).await?;
+            if !versions
+                .iter()
+                .any(|v| v.number == number && v.status.is_frozen())
+            {
+                return Err(AppError::NotFound);
+            }
             let header: Header = db::header(&mut *tx, centre, participant)
                 .await?
                 .ok_or(AppError::NotFound)?;
             Ok((
                 header,
-                documents::versions(&mut *tx, id).await?,
+                versions,
                 paper::signatures(&mut *tx, id).await?,
                 opinions::signed_off_read(&mut *tx, &user, participant, "opinions:ipzs_print")
                     .await?,

@@ -150,16 +150,20 @@ pub async fn download(
     IdPairPath(id, scan): IdPairPath,
 ) -> Result<Response> {
     let detail = format!("scan:{scan}");
-    let (_, found) = super::read(
+    // An unknown scan: nothing read, nothing audited (the audit row's transaction rolls back).
+    let (_, (media_type, _, content)) = super::read(
         &state,
         &user,
         id,
         Action::ViewDocument,
         &detail,
-        async |tx, _| Ok(paper::scan(&mut *tx, id, scan).await?),
+        async |tx, _| {
+            paper::scan(&mut *tx, id, scan)
+                .await?
+                .ok_or(AppError::NotFound)
+        },
     )
     .await?;
-    let (media_type, _, content) = found.ok_or(AppError::NotFound)?;
     let kind = ScanType::sniff(&content).unwrap_or(ScanType::Pdf);
     let disposition = format!(
         "attachment; filename=\"ipzs-{}.{}\"",
