@@ -141,7 +141,9 @@ impl Refusal {
     pub fn message(&self) -> String {
         match self {
             Refusal::NotFromHere { from } => format!(
-                "Tej czynności nie można wykonać na dokumencie w stanie „{}”.",
+                "Tej czynności nie można wykonać na dokumencie w stanie „{}”. Jeśli kliknięto \
+                 dwa razy albo dokument zmieniono w innej karcie, czynność mogła już zostać \
+                 wykonana – otwórz dokument ponownie, aby zobaczyć jego obecny stan.",
                 from.label()
             ),
             Refusal::AuthorMayNotApprove => "Autor dokumentu nie może go zatwierdzić ani zwrócić \
@@ -367,9 +369,12 @@ mod tests {
 
     #[test]
     fn refusal_messages_name_the_status_in_polish() {
-        assert_eq!(
-            Refusal::NotFromHere { from: Approved }.message(),
-            "Tej czynności nie można wykonać na dokumencie w stanie „Zatwierdzony”."
+        assert!(
+            Refusal::NotFromHere { from: Approved }
+                .message()
+                .starts_with(
+                    "Tej czynności nie można wykonać na dokumencie w stanie „Zatwierdzony”."
+                )
         );
         assert_eq!(
             Refusal::ReasonRequired.to_string(),
