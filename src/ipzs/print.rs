@@ -59,7 +59,7 @@ pub async fn print(
         async |tx, d| {
             let participant = d.facts.participant.participant_id;
             // A version that is not (yet) the programme has no print: nothing read, nothing
-            // audited (the transaction of the audit row is not committed).
+            // audited (the row is written only after the reads succeed).
             let versions = documents::versions(&mut *tx, id).await?;
             if !versions
                 .iter()

@@ -150,7 +150,7 @@ pub async fn download(
     IdPairPath(id, scan): IdPairPath,
 ) -> Result<Response> {
     let detail = format!("scan:{scan}");
-    // An unknown scan: nothing read, nothing audited (the audit row's transaction rolls back).
+    // An unknown scan: nothing shown, nothing audited.
     let (_, (media_type, _, content)) = super::read(
         &state,
         &user,
