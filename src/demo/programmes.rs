@@ -56,7 +56,13 @@ fn programme(workshop: &str, goal: &str, from: Date) -> Programme {
             "Stopniowe wydłużanie czasu pracy w pracowni, zadania zespołowe, ćwiczenia z psychologiem (radzenie sobie ze stresem).",
         ),
         ("ops_name", "Barbara Wiśniewska"),
-        ("ops_date", &dates::iso(from - Duration::days(5))),
+        // Agreed before the programme was drafted (never in the future: it precedes admission).
+        (
+            "ops_date",
+            &dates::iso(
+                from.min(dates::polish_today(OffsetDateTime::now_utc())) - Duration::days(5),
+            ),
+        ),
     ] {
         p.set_text(key, text);
     }
@@ -218,6 +224,16 @@ async fn insert(conn: &mut PgConnection, who: &People, d: Demo<'_>) -> sqlx::Res
 /// was written from them), by the centre's psychologist, career advisor and instructor.
 async fn opinions(conn: &mut PgConnection, who: &People, participant: Uuid) -> sqlx::Result<()> {
     for kind in OpinionKind::ALL {
+        // A request still open was answered before the programme went further.
+        sqlx::query(
+            "update opinion set status = 'signed_off', sections = $3, signed_off_at = now() - interval '20 days'
+             where participant_id = $1 and kind = $2::opinion_kind and status = 'requested'",
+        )
+        .bind(participant)
+        .bind(kind.code())
+        .bind(Json(super::opinions::signed_text(kind)))
+        .execute(&mut *conn)
+        .await?;
         sqlx::query(
             "insert into opinion (centre_id, participant_id, kind, requested_by, requested_at, author_id,
                                   status, sections, signed_off_at, revision)
@@ -353,7 +369,8 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         let Some((status, steps)) = states[*state].take() else {
             continue;
         };
-        if status != "draft" {
+        // Only a first draft may still wait for opinions; a returned one was submitted.
+        if *state != 0 {
             opinions(&mut tx, &who, *participant).await?;
         }
         let mut p = text(workshop, goal, today + Duration::days(7));

@@ -415,8 +415,13 @@ pub fn parse_form(pairs: Vec<(String, String)>) -> Result<Posted, UnknownField> 
         .enumerate()
         .filter(|(_, r)| !r.remove && !r.stage.is_empty())
         .collect();
-    // A stage without an order number keeps its place among the others.
-    kept.sort_by_key(|(i, r)| (r.order.unwrap_or(*i as i64 + 1), *i));
+    // A stage without an order number keeps its place among the others; a stage given the
+    // number of another moves there, before it.
+    kept.sort_by_key(|(i, r)| {
+        let place = *i as i64 + 1;
+        let order = r.order.unwrap_or(place);
+        (order, order == place, *i)
+    });
     p.stages = kept.into_iter().map(|(_, r)| r.stage).collect();
     Ok(Posted {
         programme: p,

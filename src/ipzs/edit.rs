@@ -52,6 +52,8 @@ struct EditPage {
     errors: FieldErrors,
     /// After a lost race: the saved text against the user's.
     conflict: Vec<SectionDiff>,
+    /// The manager's comment when the draft came back: (comment, who, when).
+    returned: Option<(String, String, String)>,
 }
 
 impl EditPage {
@@ -174,6 +176,7 @@ async fn edit_page(
         opinions,
         errors,
         conflict,
+        returned: None,
         person,
     })
 }
@@ -184,13 +187,18 @@ pub async fn form(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let (d, versions) = super::read(
+    let (d, (versions, history)) = super::read(
         &state,
         &user,
         id,
         Action::EditDocument,
         "edit",
-        async |tx, _| Ok(documents::versions(&mut *tx, id).await?),
+        async |tx, _| {
+            Ok((
+                documents::versions(&mut *tx, id).await?,
+                documents::history(&mut *tx, id).await?,
+            ))
+        },
     )
     .await?;
     let current = versions
@@ -200,7 +208,7 @@ pub async fn form(
     if current.status != DocStatus::Draft {
         return Err(not_editable(d.version, current.status));
     }
-    let page = edit_page(
+    let mut page = edit_page(
         &state,
         &user,
         id,
@@ -212,6 +220,7 @@ pub async fn form(
         Vec::new(),
     )
     .await?;
+    page.returned = super::view::open_return(&history, d.status);
     render(&page)
 }
 

@@ -417,6 +417,8 @@ pub async fn diff(
     };
     let to = pick(&q.to, d.version)?;
     let from = pick(&q.from, (to - 1).max(1))?;
+    // Earlier first, whichever way round they were asked.
+    let (from, to) = (from.min(to), from.max(to));
     let text = |n: i32| {
         loaded
             .versions

@@ -78,15 +78,29 @@ pub async fn submit(
     }
     let participant = d.facts.participant.participant_id;
     let mut missing = FieldErrors::new();
-    for (field, message) in current(&mut tx, &d).await?.missing().iter() {
+    let programme = current(&mut tx, &d).await?;
+    for (field, message) in programme.missing().iter() {
         missing.add(format!("/ipzs/{id}/edit#{field}"), message.to_owned());
+    }
+    // The OPS head's agreement precedes admission, so it is not a date still to come.
+    if let Ok(agreed) = dates::parse(programme.text("ops_date"))
+        && agreed > state.today()
+    {
+        missing.add(
+            format!("/ipzs/{id}/edit#ops_date"),
+            format!(
+                "Data uzgodnienia z kierownikiem OPS ({}) jest w przyszłości – program przekazuje \
+                 się po uzgodnieniu.",
+                dates::format(agreed)
+            ),
+        );
     }
     let opinions_href = opinions::opinions_href(participant);
     for kind in opinions::missing_required(&mut *tx, user.centre_id, participant).await? {
         missing.add(
             format!("{opinions_href}#kind-{}", kind.code()),
             format!(
-                "Brakuje zatwierdzonej opinii: {}.",
+                "Brak zatwierdzonej opinii: {}.",
                 kind.label().to_lowercase()
             ),
         );
@@ -214,7 +228,7 @@ pub async fn sign(
     let mut date = |field: &'static str, value: &str| {
         let checked = dates::parse(value)
             .and_then(|on| not_in_future(on, today))
-            .and_then(|on| not_before(on, Some(approved_on), "zatwierdzenia programu"));
+            .and_then(|on| not_before(on, Some(approved_on), "data zatwierdzenia programu"));
         errors.take(field, checked)
     };
     let participant_on = date("participant_signed_on", &form.participant_signed_on);

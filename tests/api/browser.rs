@@ -559,6 +559,21 @@ async fn the_ipzs_goes_from_an_opinion_to_the_signatures_across_three_logins_and
         browser.goto(&format!("{}{path}", app.address)).await;
         browser.assert_accessible(&path).await;
     }
+    // A phone: the programme does not scroll sideways (tables scroll in their own regions).
+    browser.resize(320, 700).await;
+    browser.goto(&format!("{}/ipzs/{doc}", app.address)).await;
+    let wide = browser
+        .execute(
+            "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
+             .filter(e => (e.classList.contains('table-wrap') || !e.closest('.table-wrap')) && e.getBoundingClientRect().right > w + 1)\
+             .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12);",
+            serde_json::json!([]),
+        )
+        .await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the programme scrolls sideways at 320 px: {wide}"
+    );
     browser.quit().await;
     let status: String =
         sqlx::query_scalar("select status::text from participant where participant_id = $1")

@@ -224,7 +224,7 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
         "href=\"/participants/{id}/opinions#kind-psychologist\""
     )));
     assert!(
-        page.contains("Brakuje zatwierdzonej opinii: opinia psychologa."),
+        page.contains("Brak zatwierdzonej opinii: opinia psychologa."),
         "{page}"
     );
     for (kind, author) in [

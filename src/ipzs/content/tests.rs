@@ -144,3 +144,24 @@ fn a_complete_programme_misses_nothing_and_each_gap_is_named() {
     let fields: Vec<_> = m.iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["goal_1_measure", "training"]);
 }
+
+#[test]
+fn a_stage_given_another_stages_number_moves_before_it() {
+    let posted = parse_form(pairs(&[
+        ("revision", "1"),
+        ("stage_1_name", "Teoria"),
+        ("stage_1_order", "1"),
+        ("stage_2_name", "BHP"),
+        ("stage_2_order", "2"),
+        ("stage_3_name", "Egzamin"),
+        ("stage_3_order", "1"),
+    ]))
+    .expect("a form of this page");
+    let stages: Vec<_> = posted
+        .programme
+        .stages
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(stages, ["Egzamin", "Teoria", "BHP"]);
+}
