@@ -52,6 +52,8 @@ struct MonitoringPage {
     situation: String,
     goals: Vec<GoalField>,
     errors: FieldErrors,
+    /// The latest entry, to write the next one from: (kind, date, author, situation).
+    last: Option<(&'static str, String, String, String)>,
 }
 
 /// The version in force (signed or running), if the programme is running at all.
@@ -141,6 +143,7 @@ fn page(
             })
             .collect(),
         errors,
+        last: None,
     }
 }
 
@@ -161,7 +164,7 @@ pub async fn form(
     IdPath(id): IdPath,
 ) -> Result<Response> {
     let centre = user.centre_id;
-    let (_, (header, versions)) = super::read(
+    let (_, (header, versions, entries)) = super::read(
         &state,
         &user,
         id,
@@ -174,6 +177,7 @@ pub async fn form(
                     .await?
                     .ok_or(AppError::NotFound)?,
                 documents::versions(&mut *tx, id).await?,
+                db::entries(&mut *tx, id).await?,
             ))
         },
     )
@@ -183,7 +187,7 @@ pub async fn form(
         entry_on: dates::iso(state.today()),
         ..Posted::default()
     };
-    render(&page(
+    let mut page = page(
         &state,
         &user,
         id,
@@ -191,7 +195,16 @@ pub async fn form(
         version,
         &posted,
         FieldErrors::new(),
-    ))
+    );
+    page.last = entries.first().map(|e| {
+        (
+            e.phase.label(),
+            dates::format(e.entry_on),
+            e.author_name.clone(),
+            e.situation.clone(),
+        )
+    });
+    render(&page)
 }
 
 fn not_running() -> AppError {
