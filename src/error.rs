@@ -31,6 +31,14 @@ pub enum AppError {
     /// The request conflicts with the current state; the message is Polish and shown.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// [`AppError::Conflict`] with the page to go back to (the document the step was for).
+    #[error("conflict: {message}")]
+    ConflictAt {
+        /// The Polish explanation.
+        message: String,
+        /// Where the user sees the state now.
+        back: String,
+    },
     /// Malformed request (not a validation error of a field); the message is Polish and shown.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -66,6 +74,17 @@ impl AppError {
         Self::Conflict(message.into())
     }
 
+    /// A conflict (409) now points back to `href`, where the user sees the current state.
+    pub fn back_to(self, href: String) -> Self {
+        match self {
+            Self::Conflict(message) => Self::ConflictAt {
+                message,
+                back: href,
+            },
+            other => other,
+        }
+    }
+
     /// A 400 with a message for the user.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::BadRequest(message.into())
@@ -77,6 +96,8 @@ impl AppError {
 pub struct ErrorPage {
     /// A Polish sentence shown above the request id, when there is one to show.
     pub message: Option<String>,
+    /// A page to go back to besides Start (the document a refused step was for).
+    pub back: Option<String>,
 }
 
 impl IntoResponse for AppError {
@@ -95,7 +116,9 @@ impl IntoResponse for AppError {
             }
             Self::Forbidden => (StatusCode::FORBIDDEN, None),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
-            Self::Conflict(m) => (StatusCode::CONFLICT, Some(m.clone())),
+            Self::Conflict(m) | Self::ConflictAt { message: m, .. } => {
+                (StatusCode::CONFLICT, Some(m.clone()))
+            }
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, Some(m.clone())),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
             Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
@@ -132,7 +155,13 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        response.extensions_mut().insert(ErrorPage { message });
+        let back = match &self {
+            Self::ConflictAt { back, .. } => Some(back.clone()),
+            _ => None,
+        };
+        response
+            .extensions_mut()
+            .insert(ErrorPage { message, back });
         response
     }
 }

@@ -64,7 +64,7 @@ async fn field_refused(
 }
 
 /// `POST /ipzs/{id}/submit`.
-pub async fn submit(
+async fn submit_step(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
@@ -137,7 +137,7 @@ pub struct ReturnForm {
 }
 
 /// `POST /ipzs/{id}/return`: back to the author with what to fix.
-pub async fn give_back(
+async fn give_back_step(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
@@ -162,7 +162,7 @@ pub async fn give_back(
 }
 
 /// `POST /ipzs/{id}/approve`.
-pub async fn approve(
+async fn approve_step(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
@@ -186,7 +186,7 @@ pub struct SignaturesForm {
 
 /// `POST /ipzs/{id}/signatures`: records both paper signatures of the approved version; the
 /// programme goes into realization; a first programme admits the participant.
-pub async fn sign(
+async fn sign_step(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
@@ -317,7 +317,7 @@ pub struct AmendForm {
 }
 
 /// `POST /ipzs/{id}/amend`: a new draft version of the signed programme, with the reason.
-pub async fn amend(
+async fn amend_step(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
@@ -354,4 +354,64 @@ pub async fn amend(
         d.version
     );
     finish(tx, &user, audit, &message, &format!("/ipzs/{id}/edit")).await
+}
+
+/// `submit`'s step; a conflict points back to the programme.
+pub async fn submit(
+    state: State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: SecureForm<NoFields>,
+) -> Result<Response> {
+    submit_step(state, user, IdPath(id), form)
+        .await
+        .map_err(|e| e.back_to(super::href(id)))
+}
+
+/// `give_back`'s step; a conflict points back to the programme.
+pub async fn give_back(
+    state: State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: SecureForm<ReturnForm>,
+) -> Result<Response> {
+    give_back_step(state, user, IdPath(id), form)
+        .await
+        .map_err(|e| e.back_to(super::href(id)))
+}
+
+/// `approve`'s step; a conflict points back to the programme.
+pub async fn approve(
+    state: State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: SecureForm<NoFields>,
+) -> Result<Response> {
+    approve_step(state, user, IdPath(id), form)
+        .await
+        .map_err(|e| e.back_to(super::href(id)))
+}
+
+/// `sign`'s step; a conflict points back to the programme.
+pub async fn sign(
+    state: State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: SecureForm<SignaturesForm>,
+) -> Result<Response> {
+    sign_step(state, user, IdPath(id), form)
+        .await
+        .map_err(|e| e.back_to(super::href(id)))
+}
+
+/// `amend`'s step; a conflict points back to the programme.
+pub async fn amend(
+    state: State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: SecureForm<AmendForm>,
+) -> Result<Response> {
+    amend_step(state, user, IdPath(id), form)
+        .await
+        .map_err(|e| e.back_to(super::href(id)))
 }

@@ -40,6 +40,8 @@ struct ErrorTemplate {
     heading: &'static str,
     explanation: &'static str,
     message: Option<String>,
+    /// A page to go back to besides Start.
+    back: Option<String>,
     request_id: String,
 }
 
@@ -120,10 +122,10 @@ pub(super) async fn error_pages(
     if status.is_server_error() {
         tracing::warn!(status = status.as_u16(), "error response");
     }
-    let message = response
+    let (message, back) = response
         .extensions()
         .get::<ErrorPage>()
-        .and_then(|e| e.message.clone());
+        .map_or((None, None), |e| (e.message.clone(), e.back.clone()));
     let (heading, explanation) = describe(status);
     let page = ErrorTemplate {
         layout: Layout::public(state.config.demo, heading),
@@ -131,6 +133,7 @@ pub(super) async fn error_pages(
         heading,
         explanation,
         message,
+        back,
         request_id,
     };
     let (mut parts, _) = response.into_parts();

@@ -303,8 +303,14 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
     assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/ipzs/{doc}\">Otwórz dokument ponownie</a>"
+        )),
+        "the 409 page leads back to the programme: {page}"
+    );
     assert_eq!(doc_status(&app, doc).await, "approved");
     let frozen = sqlx::query(
         "update document_version set sections = '[]' where document_id = $1 and number = 1",
