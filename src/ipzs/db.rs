@@ -37,7 +37,10 @@ pub async fn programmes_of(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Header {
     pub participant_id: Uuid,
+    /// "Surname First names", as lists show it.
     pub name: String,
+    /// "First names Surname", as a signature reads.
+    pub signed_name: String,
     pub status: Status,
     pub pesel: Option<String>,
     pub birth_date: Date,
@@ -59,6 +62,7 @@ pub async fn header(
     sqlx::query_as!(
         Header,
         r#"select p.participant_id, p.surname || ' ' || p.first_names as "name!",
+                  p.first_names || ' ' || p.surname as "signed_name!",
                   p.status as "status: Status", p.pesel, p.birth_date,
                   p.address_street || ', ' || p.address_postal_code || ' ' || p.address_city as "address!",
                   w.name as "workshop_name?", p.responsible_ops,

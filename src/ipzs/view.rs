@@ -199,6 +199,10 @@ pub fn open_return(rows: &[HistoryRow], status: DocStatus) -> Option<(String, St
 pub struct Person {
     pub id: uuid::Uuid,
     pub name: String,
+    /// The name in a signature's order.
+    pub signed_name: String,
+    /// "uczestnika" or "uczestniczki" (whose signature).
+    pub whose: &'static str,
     pub status: &'static str,
     pub pesel: String,
     pub birth_date: String,
@@ -209,9 +213,12 @@ pub struct Person {
 impl Person {
     /// From the header row.
     pub fn of(h: &Header) -> Self {
+        let female = h.sex.as_deref() == Some("K");
         Person {
             id: h.participant_id,
             name: h.name.clone(),
+            signed_name: h.signed_name.clone(),
+            whose: if female { "uczestniczki" } else { "uczestnika" },
             status: h.status.label_for(h.sex.as_deref().map(|s| s == "K")),
             pesel: h.pesel.clone().unwrap_or_else(|| "brak".to_owned()),
             birth_date: dates::format(h.birth_date),

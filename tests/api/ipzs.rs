@@ -370,6 +370,10 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
     assert!(print.contains("Indywidualny program zatrudnienia socjalnego"));
     assert!(print.contains(&polish(t)), "the recorded signature date");
     assert!(print.contains("podpis kierownika CIS"));
+    assert!(
+        print.contains("podpis uczestnika (Jan Programowa)"),
+        "{print}"
+    );
     assert!(print.contains("Wersja 1 – W realizacji"), "{print}");
     assert_eq!(app.audit_count("document.print", Some("success")).await, 1);
 
