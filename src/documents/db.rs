@@ -67,17 +67,24 @@ pub async fn create(
     Ok(id)
 }
 
-/// The facts of a document and its participant, as [`lock`] and [`find`] read them; the author
-/// is the current version's (an amendment's author may differ from the first version's).
-const FACTS: &str = r#"
-    select d.document_id, d.kind, d.status, d.current_version, v.created_by as author_id,
-           p.participant_id, p.social_worker_id, p.status as participant_status,
-           exists (select 1 from workshop_membership m join workshop w using (workshop_id)
-                   where m.participant_id = p.participant_id and m.member_until is null
-                     and w.instructor_id = $3) as in_workshop
-    from document d join participant p on p.participant_id = d.participant_id
-    join document_version v on v.document_id = d.document_id and v.number = d.current_version
-    where d.centre_id = $1 and d.document_id = $2"#;
+/// The facts of a document and its participant, as [`lock`] and [`find`] read them (`$tail`:
+/// the lock, or nothing); the author is the current version's (an amendment's author may
+/// differ from the first version's).
+macro_rules! facts_query {
+    ($tail:literal) => {
+        concat!(
+            "select d.document_id, d.kind, d.status, d.current_version, v.created_by as author_id, \
+                    p.participant_id, p.social_worker_id, p.status as participant_status, \
+                    exists (select 1 from workshop_membership m join workshop w using (workshop_id) \
+                            where m.participant_id = p.participant_id and m.member_until is null \
+                              and w.instructor_id = $3) as in_workshop \
+             from document d join participant p on p.participant_id = d.participant_id \
+             join document_version v on v.document_id = d.document_id and v.number = d.current_version \
+             where d.centre_id = $1 and d.document_id = $2",
+            $tail
+        )
+    };
+}
 
 #[derive(sqlx::FromRow)]
 struct FactsRow {
@@ -120,7 +127,7 @@ pub async fn lock(
     id: Uuid,
     actor_id: Uuid,
 ) -> sqlx::Result<Option<Locked>> {
-    let row: Option<FactsRow> = sqlx::query_as(&format!("{FACTS} for update of d"))
+    let row: Option<FactsRow> = sqlx::query_as(facts_query!(" for update of d"))
         .bind(centre_id)
         .bind(id)
         .bind(actor_id)
@@ -136,7 +143,7 @@ pub async fn find(
     id: Uuid,
     actor_id: Uuid,
 ) -> sqlx::Result<Option<Locked>> {
-    let row: Option<FactsRow> = sqlx::query_as(FACTS)
+    let row: Option<FactsRow> = sqlx::query_as(facts_query!(""))
         .bind(centre_id)
         .bind(id)
         .bind(actor_id)

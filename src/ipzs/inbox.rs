@@ -51,48 +51,38 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         // The manager's: what waits for the centre (on the waiting documents' partial index);
         // a social worker's: their caseload's drafts (returned ones) and approved programmes.
         let waiting: Vec<Waiting> = match caseload {
-            None => sqlx::query!(
-                r#"select d.document_id, d.status as "status: DocStatus",
-                          p.surname || ' ' || p.first_names as "name!", d.updated_at
-                   from document d join participant p on p.participant_id = d.participant_id
-                   where d.centre_id = $1 and d.status in ('submitted', 'approved') and d.kind = 'ipzs'
-                   order by d.updated_at"#,
-                user.centre_id
-            )
-            .fetch_all(&state.db)
-            .await?
-            .into_iter()
-            .map(|r| Waiting {
-                document_id: r.document_id,
-                status: r.status,
-                name: r.name,
-                returned: false,
-                since: r.updated_at,
-            })
-            .collect(),
-            Some(worker) => sqlx::query!(
-                r#"select d.document_id, d.status as "status: DocStatus",
-                          p.surname || ' ' || p.first_names as "name!", d.updated_at,
-                          coalesce((select e.step from document_event e where e.document_id = d.document_id
-                                    order by e.occurred_at desc limit 1) = 'return', false) as "returned!"
-                   from participant p join document d on d.participant_id = p.participant_id
-                   where p.social_worker_id = $1 and p.centre_id = $2 and d.kind = 'ipzs'
-                     and d.status in ('draft', 'approved')
-                   order by d.updated_at"#,
-                worker,
-                user.centre_id
-            )
-            .fetch_all(&state.db)
-            .await?
-            .into_iter()
-            .map(|r| Waiting {
-                document_id: r.document_id,
-                status: r.status,
-                name: r.name,
-                returned: r.returned,
-                since: r.updated_at,
-            })
-            .collect(),
+            None => {
+                sqlx::query_as!(
+                    Waiting,
+                    r#"select d.document_id, d.status as "status: DocStatus",
+                              p.surname || ' ' || p.first_names as "name!", false as "returned!",
+                              d.updated_at as since
+                       from document d join participant p on p.participant_id = d.participant_id
+                       where d.centre_id = $1 and d.status in ('submitted', 'approved') and d.kind = 'ipzs'
+                       order by d.updated_at"#,
+                    user.centre_id
+                )
+                .fetch_all(&state.db)
+                .await?
+            }
+            Some(worker) => {
+                sqlx::query_as!(
+                    Waiting,
+                    r#"select d.document_id, d.status as "status: DocStatus",
+                              p.surname || ' ' || p.first_names as "name!",
+                              coalesce((select e.step from document_event e where e.document_id = d.document_id
+                                        order by e.occurred_at desc limit 1) = 'return', false) as "returned!",
+                              d.updated_at as since
+                       from participant p join document d on d.participant_id = p.participant_id
+                       where p.social_worker_id = $1 and p.centre_id = $2 and d.kind = 'ipzs'
+                         and d.status in ('draft', 'approved')
+                       order by d.updated_at"#,
+                    worker,
+                    user.centre_id
+                )
+                .fetch_all(&state.db)
+                .await?
+            }
         };
         let item = |w: &Waiting, detail: &str| InboxItem {
             href: Some(super::href(w.document_id)),
