@@ -203,7 +203,7 @@ async fn insert(conn: &mut PgConnection, who: &People, d: Demo<'_>) -> sqlx::Res
             })
             .collect();
         sqlx::query(
-            "insert into ipzs_monitoring (document_id, centre_id, version, phase, entry_on, situation, goals, author_id)
+            "insert into document_monitoring (document_id, centre_id, version, phase, entry_on, situation, goals, author_id)
              values ($1, $2, $3, $4::monitoring_phase, $5, $6, $7, $8)",
         )
         .bind(id)

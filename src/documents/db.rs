@@ -111,6 +111,7 @@ impl From<FactsRow> for Locked {
                     in_actor_workshop: r.in_workshop,
                 },
                 author_id: r.author_id,
+                kind: r.kind,
             },
             kind: r.kind,
             status: r.status,

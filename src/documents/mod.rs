@@ -21,9 +21,14 @@
 //! the social contract) adds its routes, forms, views and content on top; its steps call
 //! [`step::take`].
 
+pub mod access;
 pub mod db;
+pub mod inbox;
 pub mod diff;
+pub mod pages;
 pub mod paper;
+pub mod scan;
 pub mod step;
 pub mod version;
+pub mod view;
 pub mod workflow;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::documents::db::DocumentKind;
 use crate::documents::workflow::DocStatus;
 use crate::domain::effective::{Rules, effective_dated};
-use crate::domain::{Status, vocabulary};
+use crate::domain::vocabulary;
 
 /// A participant's programmes, newest first: (document, status).
 pub async fn programmes_of(
@@ -33,51 +33,7 @@ pub async fn programmes_of(
         .collect())
 }
 
-/// What a programme's pages say about its participant.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Header {
-    pub participant_id: Uuid,
-    /// "Surname First names", as lists show it.
-    pub name: String,
-    /// "First names Surname", as a signature reads.
-    pub signed_name: String,
-    pub status: Status,
-    pub pesel: Option<String>,
-    pub birth_date: Date,
-    pub address: String,
-    pub workshop_name: Option<String>,
-    pub responsible_ops: String,
-    pub social_worker_name: Option<String>,
-    pub admitted_on: Option<Date>,
-    /// 'K' or 'M' when known (statuses read in the person's grammatical gender).
-    pub sex: Option<String>,
-}
-
-/// The header of `participant_id`'s programme pages.
-pub async fn header(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    participant_id: Uuid,
-) -> sqlx::Result<Option<Header>> {
-    sqlx::query_as!(
-        Header,
-        r#"select p.participant_id, p.surname || ' ' || p.first_names as "name!",
-                  p.first_names || ' ' || p.surname as "signed_name!",
-                  p.status as "status: Status", p.pesel, p.birth_date,
-                  p.address_street || ', ' || p.address_postal_code || ' ' || p.address_city as "address!",
-                  w.name as "workshop_name?", p.responsible_ops,
-                  s.full_name as "social_worker_name?", p.admitted_on, p.sex::text as sex
-           from participant p
-           left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
-           left join workshop w on w.workshop_id = m.workshop_id
-           left join staff_user s on s.staff_user_id = p.social_worker_id
-           where p.centre_id = $1 and p.participant_id = $2"#,
-        centre_id,
-        participant_id
-    )
-    .fetch_optional(db)
-    .await
-}
+pub use crate::documents::view::{Header, header};
 
 /// Starts a programme: the document in draft with its first version.
 pub async fn create(
@@ -163,7 +119,7 @@ pub struct NewEntry<'a> {
 /// Appends a monitoring entry.
 pub async fn add_entry(db: impl PgExecutor<'_>, e: &NewEntry<'_>) -> sqlx::Result<()> {
     sqlx::query!(
-        r#"insert into ipzs_monitoring (document_id, centre_id, version, phase, entry_on, situation, goals, author_id)
+        r#"insert into document_monitoring (document_id, centre_id, version, phase, entry_on, situation, goals, author_id)
            values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
         e.document_id,
         e.centre_id,
@@ -185,7 +141,7 @@ pub async fn entries(db: impl PgExecutor<'_>, document_id: Uuid) -> sqlx::Result
         Entry,
         r#"select e.version, e.phase as "phase: Phase", e.entry_on, e.situation,
                   e.goals as "goals: Json<Vec<GoalAssessment>>", s.full_name as author_name, e.created_at
-           from ipzs_monitoring e join staff_user s on s.staff_user_id = e.author_id
+           from document_monitoring e join staff_user s on s.staff_user_id = e.author_id
            where e.document_id = $1 order by e.entry_on desc, e.created_at desc"#,
         document_id
     )

@@ -24,11 +24,11 @@
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::{Action, Gate, Target};
+use crate::auth::policy::{Action, Gate};
 use crate::auth::session::CurrentUser;
-use crate::documents::db::{self as documents, DocumentKind, Locked};
-use crate::error::{AppError, Result};
+use crate::documents::access::{self, Kind};
+use crate::documents::db::{DocumentKind, Locked};
+use crate::error::Result;
 use crate::state::AppState;
 use crate::web::route::Route;
 
@@ -81,7 +81,7 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/ipzs/{id}/diff", Gate::ParticipantFile, show::diff),
         Route::post("/ipzs/{id}/scans", Gate::ParticipantFile, scan::upload)
-            .with_body_limit(scan::UPLOAD_LIMIT),
+            .with_body_limit(crate::documents::scan::UPLOAD_LIMIT),
         Route::get(
             "/ipzs/{id}/scans/{scan}",
             Gate::ParticipantFile,
@@ -105,9 +105,15 @@ pub fn href(id: Uuid) -> String {
     format!("/ipzs/{id}")
 }
 
-/// Loads programme `id` for a read (or a form) by `user`, asking the policy about `action`
-/// (404 outside the scope or when it is not an IPZS of the centre, 403 audited otherwise),
-/// runs `read` and records its audit row with `detail` (what was read) once it succeeded.
+/// The IPZS as the engine's shared pages know it.
+pub const KIND: Kind = Kind {
+    kind: DocumentKind::Ipzs,
+    base: "/ipzs",
+    file_stem: "ipzs",
+    genitive: "programu",
+};
+
+/// Loads programme `id` for a read (or a form) by `user`: [`access::read`] of an IPZS.
 pub async fn read<T>(
     state: &AppState,
     user: &CurrentUser,
@@ -116,40 +122,17 @@ pub async fn read<T>(
     detail: &str,
     read: impl AsyncFnOnce(&mut sqlx::PgConnection, &Locked) -> Result<T>,
 ) -> Result<(Locked, T)> {
-    let document = found(state, user, id, action).await?;
-    // The reads first, on one connection, then their audit row: a read that fails (an unknown
-    // version or scan) leaves no row, and when the row cannot be written nothing is shown. No
-    // transaction: two round trips fewer per page.
-    let mut conn = state.db.acquire().await?;
-    let value = read(&mut conn, &document).await?;
-    audit::record_read(
-        &mut *conn,
-        &user.meta,
-        AuditEvent::new(action.code(), Outcome::Success)
-            .by(user.audit_actor())
-            .on("document", id)
-            .participant(document.facts.participant.participant_id)
-            .detail(detail.to_owned()),
-    )
-    .await?;
-    Ok((document, value))
+    access::read(state, user, &KIND, id, action, detail, read).await
 }
 
-/// Programme `id`'s facts once the policy allowed `action` (no audit of a success: the caller
-/// records what it does).
+/// Programme `id`'s facts once the policy allowed `action`: [`access::found`] of an IPZS.
 pub async fn found(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     action: Action,
 ) -> Result<Locked> {
-    let document = documents::find(&state.db, user.centre_id, id, user.user_id)
-        .await?
-        .filter(|d| d.kind == DocumentKind::Ipzs)
-        .ok_or(AppError::NotFound)?;
-    user.authorize(state, action, Target::Document(&document.facts))
-        .await?;
-    Ok(document)
+    access::found(state, user, &KIND, id, action).await
 }
 
 /// Back to the programme's page (after a refusal that needs no page of its own).

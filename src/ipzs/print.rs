@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use super::content::Programme;
 use super::db::{self, Header};
-use super::show::parse_version_path;
+use crate::documents::pages::parse_version_path;
 use super::view::{Person, ProgrammeView};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;

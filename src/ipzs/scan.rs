@@ -1,189 +1,29 @@
-//! The scan of a signed programme: uploaded by whoever records the signatures (a PDF, JPEG or
-//! PNG up to 10 MB, told by its first bytes: anything else is 415, a larger file 413, nothing
-//! stored), downloaded as an attachment by whoever reads the programme, every download audited.
+//! The scan of a signed programme: the engine's (`documents::scan`), for the IPZS.
 
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use uuid::Uuid;
+use axum::extract::{Request, State};
+use axum::response::Response;
 
-use crate::audit::{AuditEvent, Outcome};
-use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
-use crate::documents::paper::{self, SCAN_LIMIT, ScanType};
-use crate::documents::step;
-use crate::error::{AppError, Result};
+use crate::documents::scan;
+use crate::error::Result;
 use crate::state::AppState;
-use crate::web::extract::{CSRF_FIELD, verify_token};
-use crate::web::finish::finish;
 use crate::web::path::{IdPairPath, IdPath};
 
-/// The body limit of the upload route: the scan and the form's few small fields.
-pub const UPLOAD_LIMIT: usize = SCAN_LIMIT + 64 * 1024;
-
-/// What the upload form posted.
-#[derive(Default)]
-struct Upload {
-    token: String,
-    version: Option<i32>,
-    file_name: String,
-    content: Vec<u8>,
-}
-
-fn unreadable() -> AppError {
-    AppError::bad_request("Nie udało się odczytać przesłanego pliku. Spróbuj ponownie.")
-}
-
-async fn read_upload(mut multipart: Multipart) -> Result<Upload> {
-    let mut upload = Upload::default();
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
-        match field.name().unwrap_or_default() {
-            CSRF_FIELD => upload.token = field.text().await.map_err(|_| unreadable())?,
-            "version" => {
-                upload.version = field
-                    .text()
-                    .await
-                    .map_err(|_| unreadable())?
-                    .trim()
-                    .parse()
-                    .ok()
-            }
-            "scan" => {
-                upload.file_name = field
-                    .file_name()
-                    .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim().to_owned())
-                    .unwrap_or_default();
-                while let Some(chunk) =
-                    field.chunk().await.map_err(|_| AppError::PayloadTooLarge)?
-                {
-                    if upload.content.len() + chunk.len() > SCAN_LIMIT {
-                        return Err(AppError::PayloadTooLarge);
-                    }
-                    upload.content.extend_from_slice(&chunk);
-                }
-            }
-            _ => return Err(AppError::bad_request("Formularz zawiera nieznane pole.")),
-        }
-    }
-    Ok(upload)
-}
-
-/// `POST /ipzs/{id}/scans` (multipart): stores the scan of a signed version.
+/// `POST /ipzs/{id}/scans` (multipart).
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
     request: Request,
 ) -> Result<Response> {
-    // The policy first: nobody else's upload is read at all.
-    super::found(&state, &user, id, Action::SignDocument).await?;
-    let multipart = Multipart::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::bad_request("Prześlij plik formularzem z polem pliku."))?;
-    let upload = read_upload(multipart).await?;
-    verify_token(&state, &user, &format!("/ipzs/{id}/scans"), &upload.token).await?;
-    let (mut tx, d) = step::lock(&state, &user, id, Action::SignDocument).await?;
-    if d.status == crate::documents::workflow::DocStatus::Closed {
-        return Err(AppError::conflict(
-            "Program jest zamknięty: nie dołącza się już skanów.",
-        ));
-    }
-    let version = upload.version.unwrap_or(d.version);
-    let signed = sqlx::query_scalar!(
-        "select exists (select 1 from document_signature where document_id = $1 and version = $2)",
-        id,
-        version
-    )
-    .fetch_one(&mut *tx)
-    .await?
-    .unwrap_or(false);
-    if !signed {
-        return Err(AppError::conflict(
-            "Skan dołącza się do wersji, której podpisy zostały już zapisane.",
-        ));
-    }
-    if upload.content.is_empty() {
-        return Err(AppError::bad_request(
-            "Wybierz plik ze skanem (PDF, JPEG lub PNG).",
-        ));
-    }
-    let Some(kind) = ScanType::sniff(&upload.content) else {
-        return Err(AppError::UnsupportedMediaType);
-    };
-    let name = if upload.file_name.is_empty() || upload.file_name.chars().count() > 200 {
-        format!("ipzs-wersja-{version}.{}", kind.extension())
-    } else {
-        upload.file_name
-    };
-    let scan = paper::add_scan(
-        &mut tx,
-        user.centre_id,
-        id,
-        version,
-        kind,
-        &name,
-        &upload.content,
-        user.user_id,
-    )
-    .await?;
-    let audit = AuditEvent::new("document.scan.upload", Outcome::Success)
-        .on("document", id)
-        .participant(d.facts.participant.participant_id)
-        .detail(format!(
-            "scan:{scan},version:{version},bytes:{}",
-            upload.content.len()
-        ));
-    finish(
-        tx,
-        &user,
-        audit,
-        "Dołączono skan podpisanego programu.",
-        &super::href(id),
-    )
-    .await
+    scan::upload(&state, &user, &super::KIND, id, request).await
 }
 
-/// `GET /ipzs/{id}/scans/{scan}`: the scan, as an attachment, audited.
+/// `GET /ipzs/{id}/scans/{scan}`.
 pub async fn download(
     State(state): State<AppState>,
     user: CurrentUser,
-    IdPairPath(id, scan): IdPairPath,
+    IdPairPath(id, scan_id): IdPairPath,
 ) -> Result<Response> {
-    let detail = format!("scan:{scan}");
-    // An unknown scan: nothing shown, nothing audited.
-    let (_, (media_type, _, content)) = super::read(
-        &state,
-        &user,
-        id,
-        Action::ViewDocument,
-        &detail,
-        async |tx, _| {
-            paper::scan(&mut *tx, id, scan)
-                .await?
-                .ok_or(AppError::NotFound)
-        },
-    )
-    .await?;
-    let kind = ScanType::sniff(&content).unwrap_or(ScanType::Pdf);
-    let disposition = format!(
-        "attachment; filename=\"ipzs-{}.{}\"",
-        short(id),
-        kind.extension()
-    );
-    let mut response = (StatusCode::OK, content).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&media_type).map_err(|_| AppError::NotFound)?,
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|_| AppError::NotFound)?,
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
-}
-
-fn short(id: Uuid) -> String {
-    id.simple().to_string()[..8].to_owned()
+    scan::download(&state, &user, &super::KIND, id, scan_id).await
 }

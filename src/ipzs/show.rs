@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::content::Programme;
@@ -14,7 +13,9 @@ use super::view::{self, HistoryLine, Person, ProgrammeView, VersionRow};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Locked, StoredVersion};
-use crate::documents::diff::{self, SectionDiff};
+use crate::documents::pages::{
+    self, DiffQuery, ScanRow, SignatureRow, parse_version_path, signed_versions,
+};
 use crate::documents::paper::{self, ScanInfo, Signature};
 use crate::documents::workflow::DocStatus;
 use crate::error::{AppError, Result};
@@ -79,8 +80,9 @@ pub struct ShowPage {
     pub opinions_href: String,
     pub returned: Option<(String, String, String)>,
     pub versions: Vec<VersionRow>,
-    pub signatures: Vec<(i32, &'static str, String, String)>,
-    pub scans: Vec<(Uuid, i32, String, String, String)>,
+    pub base: &'static str,
+    pub signatures: Vec<SignatureRow>,
+    pub scans: Vec<ScanRow>,
     pub entries: Vec<Entry>,
     pub history: Vec<HistoryLine>,
     pub can: Can,
@@ -117,13 +119,6 @@ pub struct Loaded {
     pub opinions: Vec<OpinionSummary>,
     /// Before admission: the recruitment file the signatures' admission checks.
     pub recruitment: Option<RecruitmentFile>,
-}
-
-/// The numbers of the versions whose signatures are recorded.
-fn signed_versions(signatures: &[Signature]) -> Vec<i32> {
-    let mut numbers: Vec<i32> = signatures.iter().map(|s| s.version).collect();
-    numbers.dedup();
-    numbers
 }
 
 /// Reads programme `id` for its page (audited as `detail`).
@@ -197,6 +192,7 @@ pub fn page(
             "/participants",
         ),
         id: d.facts.document_id,
+        base: super::KIND.base,
         status: d.status,
         number: d.version,
         in_force,
@@ -205,31 +201,8 @@ pub fn page(
         opinions: loaded.opinions,
         returned: view::open_return(&loaded.history, d.status),
         versions,
-        signatures: loaded
-            .signatures
-            .iter()
-            .map(|s| {
-                (
-                    s.version,
-                    s.party.label(),
-                    dates::format(s.signed_on),
-                    format!("{}, {}", s.recorded_by_name, view::moment(s.recorded_at)),
-                )
-            })
-            .collect(),
-        scans: loaded
-            .scans
-            .iter()
-            .map(|s| {
-                (
-                    s.document_scan_id,
-                    s.version,
-                    s.file_name.clone(),
-                    format!("{} KB", (s.size + 1023) / 1024),
-                    format!("{}, {}", s.uploaded_by_name, view::moment(s.uploaded_at)),
-                )
-            })
-            .collect(),
+        signatures: pages::signature_rows(&loaded.signatures),
+        scans: pages::scan_rows(&loaded.scans),
         entries: loaded.entries,
         history: view::history_lines(&loaded.history),
         can_scan: in_force.is_some()
@@ -363,84 +336,23 @@ pub async fn version(
     })
 }
 
-/// The `{id}` and `{number}` of a version route; anything else does not exist (404).
-pub fn parse_version_path(id: &str, number: &str) -> Result<(Uuid, i32)> {
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
-    let number = number
-        .parse::<i32>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or(AppError::NotFound)?;
-    Ok((id, number))
-}
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiffQuery {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-}
-
-#[derive(Template)]
-#[template(path = "ipzs/diff.html")]
-struct DiffPage {
-    layout: Layout,
-    id: Uuid,
-    numbers: Vec<i32>,
-    from: i32,
-    to: i32,
-    sections: Vec<SectionDiff>,
-    changed: usize,
-}
-
-/// `GET /ipzs/{id}/diff?from=1&to=2`: what changed between two versions, section by section,
-/// insertions and deletions marked in words as well as colour. Without numbers: the version
-/// before the current one against the current one.
+/// `GET /ipzs/{id}/diff?from=1&to=2`: the engine's comparison of two versions.
 pub async fn diff(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
     Query(q): Query<DiffQuery>,
 ) -> Result<Response> {
-    let (d, loaded) = load(&state, &user, id, "diff", false).await?;
-    let numbers: Vec<i32> = loaded.versions.iter().map(|v| v.number).collect();
-    let pick = |raw: &str, default: i32| -> Result<i32> {
-        if raw.is_empty() {
-            return Ok(default);
-        }
-        raw.parse::<i32>()
-            .ok()
-            .filter(|n| numbers.contains(n))
-            .ok_or_else(|| AppError::bad_request("Nie ma takiej wersji programu."))
-    };
-    let to = pick(&q.to, d.version)?;
-    let from = pick(&q.from, (to - 1).max(1))?;
-    // Earlier first, whichever way round they were asked.
-    let (from, to) = (from.min(to), from.max(to));
-    let text = |n: i32| {
-        loaded
-            .versions
-            .iter()
-            .find(|v| v.number == n)
-            .map(|v| Programme::from_sections(&v.sections).labelled())
-            .unwrap_or_default()
-    };
-    let sections = diff::sections(&text(from), &text(to));
-    let name = loaded.header.name;
-    render(&DiffPage {
-        layout: Layout::for_user(
-            &state,
-            &user,
-            format!("IPZS: {name} – zmiany między wersjami {from} i {to}"),
-            "/participants",
-        ),
+    pages::diff(
+        &state,
+        &user,
+        &super::KIND,
         id,
-        numbers,
-        from,
-        to,
-        changed: sections.iter().filter(|s| s.changed).count(),
-        sections,
-    })
+        q,
+        |sections| Programme::from_sections(sections).labelled(),
+        |name| format!("IPZS: {name}"),
+        "Wróć do programu",
+    )
+    .await
 }

@@ -9,10 +9,16 @@
 //! so not by instructors); the same readers add monitoring entries for their part. That the
 //! author never approves their own version (segregation of duties) is the status machine's rule
 //! (`documents::workflow`), checked in the same step, and the database's (a trigger).
+//!
+//! The social contract is the social worker's agreement with the client: the same readers read
+//! it (the instructor does not), but only the caseworker writes in it while it runs (actions,
+//! referrals, the quarterly note, the evaluation); the psychologist and the career advisor read
+//! only. The centre's signature on a contract is the manager's own act.
 
 use uuid::Uuid;
 
 use super::participants::ParticipantFacts;
+use crate::documents::db::DocumentKind;
 use super::{Action, Actor};
 use crate::domain::{Role, Status};
 
@@ -25,6 +31,8 @@ pub struct DocumentFacts {
     pub participant: ParticipantFacts,
     /// Who drafted it.
     pub author_id: Uuid,
+    /// What kind of document it is.
+    pub kind: DocumentKind,
 }
 
 /// Whether `role` reads a participant's programme (within the participant's scope).
@@ -61,9 +69,13 @@ pub(super) fn allows(actor: Actor, action: Action, document: &DocumentFacts) -> 
         Action::ReturnDocument | Action::ApproveDocument | Action::CloseDocument => manager,
         Action::SignDocument | Action::StartDocumentRealization => manager || caseworker,
         Action::EditDocument | Action::AmendDocument => caseworker,
-        Action::ViewDocument | Action::PrintDocument | Action::AddMonitoring => {
-            reads_programme(actor.role)
-        }
+        Action::ViewDocument | Action::PrintDocument => reads_programme(actor.role),
+        Action::AddMonitoring => match document.kind {
+            DocumentKind::Ipzs => reads_programme(actor.role),
+            DocumentKind::SocialContract => caseworker,
+        },
+        Action::SignDocumentForCentre => manager,
+        Action::RecordRealization | Action::EvaluateDocument => caseworker,
         _ => false,
     }
 }
@@ -87,6 +99,14 @@ mod tests {
                 in_actor_workshop: false,
             },
             author_id: author,
+            kind: DocumentKind::Ipzs,
+        }
+    }
+
+    fn contract(worker: Uuid, author: Uuid) -> DocumentFacts {
+        DocumentFacts {
+            kind: DocumentKind::SocialContract,
+            ..document(worker, author)
         }
     }
 
@@ -144,6 +164,63 @@ mod tests {
                 check(actor, action, Target::Document(&doc)),
                 want,
                 "{role:?} × {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn contracts_are_written_by_the_caseworker_and_only_read_by_the_specialists() {
+        use Role::*;
+        let mine = contract(ME, ME);
+        let theirs = contract(OTHER, OTHER);
+        let ok = Ok(());
+        let forbidden = Err(Refusal::Forbidden);
+        let missing = Err(Refusal::NotFound);
+        // (role, contract, action, expected), written out from the rules.
+        let table = [
+            (SocialWorker, mine, Action::ViewDocument, ok),
+            (SocialWorker, mine, Action::EditDocument, ok),
+            (SocialWorker, mine, Action::SubmitDocument, ok),
+            (SocialWorker, mine, Action::RecordRealization, ok),
+            (SocialWorker, mine, Action::AddMonitoring, ok),
+            (SocialWorker, mine, Action::EvaluateDocument, ok),
+            (SocialWorker, mine, Action::SignDocument, ok),
+            (SocialWorker, mine, Action::SignDocumentForCentre, forbidden),
+            (SocialWorker, mine, Action::ApproveDocument, forbidden),
+            (SocialWorker, theirs, Action::ViewDocument, missing),
+            (SocialWorker, theirs, Action::RecordRealization, missing),
+            (Manager, theirs, Action::ViewDocument, ok),
+            (Manager, theirs, Action::PrintDocument, ok),
+            (Manager, theirs, Action::ApproveDocument, ok),
+            (Manager, theirs, Action::ReturnDocument, ok),
+            (Manager, theirs, Action::SignDocumentForCentre, ok),
+            (Manager, theirs, Action::SignDocument, ok),
+            (Manager, theirs, Action::RecordRealization, forbidden),
+            (Manager, theirs, Action::AddMonitoring, forbidden),
+            (Manager, theirs, Action::EvaluateDocument, forbidden),
+            (Manager, theirs, Action::EditDocument, forbidden),
+            (Psychologist, theirs, Action::ViewDocument, ok),
+            (Psychologist, theirs, Action::PrintDocument, ok),
+            (Psychologist, theirs, Action::AddMonitoring, forbidden),
+            (Psychologist, theirs, Action::RecordRealization, forbidden),
+            (Psychologist, theirs, Action::EvaluateDocument, forbidden),
+            (Psychologist, theirs, Action::EditDocument, forbidden),
+            (Psychologist, theirs, Action::SignDocument, forbidden),
+            (CareerAdvisor, theirs, Action::ViewDocument, ok),
+            (CareerAdvisor, theirs, Action::AddMonitoring, forbidden),
+            (CareerAdvisor, theirs, Action::RecordRealization, forbidden),
+            (CareerAdvisor, theirs, Action::ApproveDocument, forbidden),
+            (Instructor, theirs, Action::ViewDocument, missing),
+            (Instructor, theirs, Action::PrintDocument, missing),
+            (Instructor, theirs, Action::RecordRealization, missing),
+            (Admin, theirs, Action::ViewDocument, missing),
+        ];
+        for (role, doc, action, want) in table {
+            let actor = Actor { user_id: ME, role };
+            assert_eq!(
+                check(actor, action, Target::Document(&doc)),
+                want,
+                "{role:?} × {action:?} on a contract"
             );
         }
     }

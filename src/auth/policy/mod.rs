@@ -109,6 +109,13 @@ pub enum Action {
     AmendDocument,
     /// Add a monitoring and evaluation entry to a programme in realization.
     AddMonitoring,
+    /// Record the centre's signature (the manager's) of a social contract.
+    SignDocumentForCentre,
+    /// Record what was done while a social contract runs (actions, referrals, applications,
+    /// group meetings).
+    RecordRealization,
+    /// Write the evaluation (Part II) of a social contract.
+    EvaluateDocument,
     /// Request an opinion for the IPZS from a colleague (or request it again).
     RequestOpinion,
     /// Read a file's opinions, or one opinion.
@@ -123,7 +130,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 45] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -161,6 +168,9 @@ impl Action {
         Action::EditDocument,
         Action::AmendDocument,
         Action::AddMonitoring,
+        Action::SignDocumentForCentre,
+        Action::RecordRealization,
+        Action::EvaluateDocument,
         Action::RequestOpinion,
         Action::ViewOpinion,
         Action::WriteOpinion,
@@ -208,6 +218,9 @@ impl Action {
             Action::EditDocument => "document.edit",
             Action::AmendDocument => "document.amend",
             Action::AddMonitoring => "document.monitoring",
+            Action::SignDocumentForCentre => "document.sign_for_centre",
+            Action::RecordRealization => "document.record",
+            Action::EvaluateDocument => "document.evaluate",
             Action::RequestOpinion => "opinion.request",
             Action::ViewOpinion => "opinion.view",
             Action::WriteOpinion => "opinion.write",
@@ -348,7 +361,10 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::PrintDocument
         | Action::EditDocument
         | Action::AmendDocument
-        | Action::AddMonitoring => match target {
+        | Action::AddMonitoring
+        | Action::SignDocumentForCentre
+        | Action::RecordRealization
+        | Action::EvaluateDocument => match target {
             Target::Document(d) => documents::allows(actor, action, d),
             Target::Centre | Target::Participant(_) | Target::Opinion(_) => false,
         },

@@ -324,7 +324,7 @@ pub async fn programme_to_close(
     let row = sqlx::query!(
         r#"select d.document_id,
                   exists (select 1 from document_signature g where g.document_id = d.document_id) as "signed!",
-                  exists (select 1 from ipzs_monitoring m
+                  exists (select 1 from document_monitoring m
                           where m.document_id = d.document_id and m.phase = 'end') as "evaluated!"
            from document d
            where d.participant_id = $1 and d.kind = 'ipzs' and d.status <> 'closed'"#,
