@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contracts;
 pub mod db;
 pub mod demo;
 pub mod documents;

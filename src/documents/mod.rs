@@ -23,8 +23,8 @@
 
 pub mod access;
 pub mod db;
-pub mod inbox;
 pub mod diff;
+pub mod inbox;
 pub mod pages;
 pub mod paper;
 pub mod scan;

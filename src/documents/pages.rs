@@ -123,9 +123,13 @@ pub async fn diff(
         async |conn, d| {
             Ok((
                 db::versions(&mut *conn, id).await?,
-                view::header(&mut *conn, user.centre_id, d.facts.participant.participant_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?,
+                view::header(
+                    &mut *conn,
+                    user.centre_id,
+                    d.facts.participant.participant_id,
+                )
+                .await?
+                .ok_or(AppError::NotFound)?,
             ))
         },
     )

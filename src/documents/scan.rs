@@ -86,7 +86,7 @@ pub async fn upload(
     let upload = read_upload(multipart).await?;
     let action = format!("{}/{id}/scans", kind.base);
     verify_token(state, user, &action, &upload.token).await?;
-    let (mut tx, d) = step::lock(state, user, id, Action::SignDocument).await?;
+    let (mut tx, d) = step::lock(state, user, kind, id, Action::SignDocument).await?;
     if d.status == DocStatus::Closed {
         return Err(AppError::conflict(
             "Dokument jest zamknięty: nie dołącza się już skanów.",
@@ -115,7 +115,11 @@ pub async fn upload(
         return Err(AppError::UnsupportedMediaType);
     };
     let name = if upload.file_name.is_empty() || upload.file_name.chars().count() > 200 {
-        format!("{}-wersja-{version}.{}", kind.file_stem, scan_type.extension())
+        format!(
+            "{}-wersja-{version}.{}",
+            kind.file_stem,
+            scan_type.extension()
+        )
     } else {
         upload.file_name
     };

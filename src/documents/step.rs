@@ -7,6 +7,7 @@ use axum::response::Response;
 use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
+use super::access::Kind;
 use super::db::{self, Event, Locked};
 use super::workflow::{self, Refusal, Step, StepActor};
 use crate::audit::{AuditEvent, Outcome};
@@ -34,33 +35,35 @@ impl From<Refusal> for AppError {
     }
 }
 
-/// Takes `step` on document `id` for `user` and redirects to `to(document)` with the step's
+/// Takes `step` on document `id` of `kind` for `user` and redirects to its page with the step's
 /// flash message. Outside the user's scope the document does not exist (404); a step the
 /// policy refuses is 403; a step the status machine refuses (wrong status, the author approving,
 /// a blank comment) or one that lost a race is 409. Every refusal by the policy is audited.
 pub async fn take(
     state: &AppState,
     user: &CurrentUser,
+    kind: &Kind,
     id: Uuid,
     step: Step,
-    to: impl FnOnce(&Locked) -> String,
 ) -> Result<Response> {
-    let (mut tx, document) = lock(state, user, id, action(&step)).await?;
+    let (mut tx, document) = lock(state, user, kind, id, action(&step)).await?;
     let audit = apply(&mut tx, user, &document, &step).await?;
-    finish(tx, user, audit, step.done_message(), &to(&document)).await
+    finish(tx, user, audit, step.done_message(), &kind.href(id)).await
 }
 
-/// Begins a write on document `id`: locks it and asks the policy about `action` (404 outside
-/// the scope, 403 audited otherwise).
+/// Begins a write on document `id` of `kind`: locks it and asks the policy about `action`
+/// (404 outside the scope or for a document of another kind, 403 audited otherwise).
 pub async fn lock(
     state: &AppState,
     user: &CurrentUser,
+    kind: &Kind,
     id: Uuid,
     action: Action,
 ) -> Result<(Transaction<'static, Postgres>, Locked)> {
     let mut tx = state.db.begin().await?;
     let document = db::lock(&mut tx, user.centre_id, id, user.user_id)
         .await?
+        .filter(|d| d.kind == kind.kind)
         .ok_or(AppError::NotFound)?;
     let target = Target::Document(&document.facts);
     if let Err(refusal) = policy::check(user.actor(), action, target) {

@@ -146,6 +146,8 @@ pub struct Person {
     pub signed_name: String,
     /// "uczestnika" or "uczestniczki" (whose signature).
     pub whose: &'static str,
+    /// "klienta" or "klientki" (whose signature, on a social contract).
+    pub client: &'static str,
     pub status: &'static str,
     pub pesel: String,
     pub birth_date: String,
@@ -162,6 +164,7 @@ impl Person {
             name: h.name.clone(),
             signed_name: h.signed_name.clone(),
             whose: if female { "uczestniczki" } else { "uczestnika" },
+            client: if female { "klientki" } else { "klienta" },
             status: h.status.label_for(h.sex.as_deref().map(|s| s == "K")),
             pesel: h.pesel.clone().unwrap_or_else(|| "brak".to_owned()),
             birth_date: dates::format(h.birth_date),

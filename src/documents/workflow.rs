@@ -96,6 +96,10 @@ impl Step {
             "close" => "zamknięto",
             "create" => "rozpoczęto projekt",
             "amend" => "rozpoczęto aneks (nową wersję)",
+            "sign_centre" => "zapisano podpis kierownika CIS",
+            "evaluation_submit" => "przekazano ocenę (część II) do zatwierdzenia",
+            "evaluation_return" => "zwrócono ocenę (część II) do poprawy",
+            "evaluation_approve" => "zatwierdzono ocenę (część II)",
             _ => return None,
         })
     }

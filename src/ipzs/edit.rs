@@ -264,7 +264,7 @@ pub async fn save(
     }
     let programme = posted.programme.normalized();
     let sections = programme.to_sections();
-    let (mut tx, d) = step::lock(&state, &user, id, Action::EditDocument).await?;
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::EditDocument).await?;
     let same_version = posted.version.is_none_or(|v| v == d.version);
     if d.status != DocStatus::Draft
         || !same_version

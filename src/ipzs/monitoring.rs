@@ -218,7 +218,7 @@ pub async fn add(
     IdPath(id): IdPath,
     SecureForm(pairs): SecureForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (mut tx, d) = step::lock(&state, &user, id, Action::AddMonitoring).await?;
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::AddMonitoring).await?;
     if d.status == DocStatus::Closed {
         return Err(AppError::conflict("Program jest zamknięty."));
     }

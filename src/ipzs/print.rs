@@ -10,11 +10,11 @@ use axum::response::Response;
 
 use super::content::Programme;
 use super::db::{self, Header};
-use crate::documents::pages::parse_version_path;
 use super::view::{Person, ProgrammeView};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
 use crate::documents::db as documents;
+use crate::documents::pages::parse_version_path;
 use crate::documents::paper::{self, Party};
 use crate::error::{AppError, Result};
 use crate::opinions::{self, OpinionSummary};

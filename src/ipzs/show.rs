@@ -336,7 +336,6 @@ pub async fn version(
     })
 }
 
-
 /// `GET /ipzs/{id}/diff?from=1&to=2`: the engine's comparison of two versions.
 pub async fn diff(
     State(state): State<AppState>,

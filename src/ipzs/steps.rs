@@ -70,7 +70,7 @@ async fn submit_step(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
-    let (mut tx, d) = step::lock(&state, &user, id, Action::SubmitDocument).await?;
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::SubmitDocument).await?;
     if d.status != DocStatus::Draft {
         return Err(AppError::conflict(
             crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
@@ -155,10 +155,7 @@ async fn give_back_step(
         )
         .await;
     };
-    step::take(&state, &user, id, Step::Return { comment }, |_| {
-        super::href(id)
-    })
-    .await
+    step::take(&state, &user, &super::KIND, id, Step::Return { comment }).await
 }
 
 /// `POST /ipzs/{id}/approve`.
@@ -168,7 +165,7 @@ async fn approve_step(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
-    step::take(&state, &user, id, Step::Approve, |_| super::href(id)).await
+    step::take(&state, &user, &super::KIND, id, Step::Approve).await
 }
 
 /// The signatures form.
@@ -198,7 +195,7 @@ async fn sign_step(
         manager_signed_on: form.manager_signed_on.clone(),
         documents_confirmed: form.documents_confirmed.is_some(),
     };
-    let (mut tx, d) = step::lock(&state, &user, id, Action::SignDocument).await?;
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::SignDocument).await?;
     if d.status != DocStatus::Approved {
         return Err(AppError::conflict(
             crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
@@ -327,7 +324,7 @@ async fn amend_step(
         let message = "Podaj, kto wnosi o zmianę i dlaczego (do 2000 znaków).";
         return field_refused(&state, &user, id, Action::AmendDocument, "reason", message).await;
     };
-    let (mut tx, d) = step::lock(&state, &user, id, Action::AmendDocument).await?;
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::AmendDocument).await?;
     let Some(number) = documents::amend(&mut tx, id, d.version, &reason, user.user_id).await?
     else {
         return Err(AppError::conflict(

@@ -39,12 +39,14 @@ pub fn routes() -> Vec<Route> {
         crate::users::inbox_items,
         crate::participants::inbox_items,
         crate::ipzs::inbox_items,
+        crate::contracts::inbox_items,
         crate::follow_ups::inbox_items,
         crate::opinions::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
     routes.extend(crate::ipzs::routes());
+    routes.extend(crate::contracts::routes());
     routes.extend(crate::opinions::routes());
     routes.extend(crate::settings::routes());
     routes

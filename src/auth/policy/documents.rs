@@ -18,8 +18,8 @@
 use uuid::Uuid;
 
 use super::participants::ParticipantFacts;
-use crate::documents::db::DocumentKind;
 use super::{Action, Actor};
+use crate::documents::db::DocumentKind;
 use crate::domain::{Role, Status};
 
 /// The facts about one document the policy needs.

@@ -1,0 +1,434 @@
+//! Starting a contract (or the renewal of one whose evaluation set new goals) and editing its
+//! draft. A draft saves at any time, even incomplete, never wrong (the form again with its
+//! messages, nothing saved); an amendment keeps the specific goals of the version in force (new
+//! goals need a new contract). Saves are guarded by the draft's revision: a stale tab's save
+//! answers 409 with the user's text kept and what differs from the saved text shown.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::content::{self, Contract, FormAction, Party, Planned};
+use super::db::{self, Outcome};
+use crate::audit::{AuditEvent, Outcome as AuditOutcome};
+use crate::auth::policy::{self, Action, Target};
+use crate::auth::session::CurrentUser;
+use crate::documents::db::{self as documents, Event};
+use crate::documents::diff::{self, SectionDiff};
+use crate::documents::step;
+use crate::documents::version::VersionError;
+use crate::documents::view::{self, Person};
+use crate::documents::workflow::DocStatus;
+use crate::error::{AppError, Result};
+use crate::participants;
+use crate::state::AppState;
+use crate::web::extract::{NoFields, SecureForm};
+use crate::web::finish::finish;
+use crate::web::forms::{Choice, FieldErrors, choices};
+use crate::web::page::{Layout, render, render_with_status};
+use crate::web::path::IdPath;
+
+/// Empty rows the form offers after the filled ones.
+const BLANK_ROWS: usize = 2;
+
+/// An action's row of the form.
+struct ActionRow {
+    n: usize,
+    action: Planned,
+    parties: Vec<Choice>,
+}
+
+impl ActionRow {
+    fn parties(&self) -> &[Choice] {
+        &self.parties
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contracts/edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: Uuid,
+    person: Person,
+    number: i32,
+    contract: Contract,
+    goals: Vec<(usize, String)>,
+    actions: Vec<ActionRow>,
+    revision: i32,
+    /// An amendment: the goals stay those of the version in force.
+    amendment: bool,
+    errors: FieldErrors,
+    conflict: Vec<SectionDiff>,
+    returned: Option<(String, String, String)>,
+}
+
+impl EditPage {
+    fn text<'a>(&'a self, key: &str) -> &'a str {
+        self.contract.text(key)
+    }
+}
+
+fn rows<T: Clone + Default>(filled: &[T]) -> Vec<(usize, T)> {
+    filled
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_n(T::default(), BLANK_ROWS))
+        .take(content::MAX_ROWS)
+        .enumerate()
+        .map(|(i, row)| (i + 1, row))
+        .collect()
+}
+
+/// Starts a contract of participant `id` in one transaction: the policy, the rule of one open
+/// contract at a time, the document, its history row; `from` is the contract a renewal follows.
+async fn start(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    from: Option<(Uuid, Contract)>,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    let facts = participants::db::lock(&mut tx, user.centre_id, id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = Target::Participant(&facts);
+    if let Err(refusal) = policy::check(user.actor(), Action::DraftDocument, target) {
+        drop(tx);
+        return Err(user
+            .refused(state, Action::DraftDocument, target, refusal)
+            .await);
+    }
+    let open = db::contracts_of(&mut *tx, user.centre_id, id)
+        .await?
+        .into_iter()
+        .find(|c| c.status != DocStatus::Closed);
+    if let Some(open) = open {
+        return Err(AppError::conflict(format!(
+            "Ta osoba ma już kontrakt „{}”. Nowy kontrakt zaczyna się dopiero po ocenie i \
+             zamknięciu obecnego (część II); zmiany bez nowych celów wprowadza się aneksem.",
+            open.status.label()
+        ))
+        .back_to(super::href(open.document_id)));
+    }
+    let (follows, contract) = match from {
+        Some((old, text)) => (Some(old), Contract::renewal_of(&text)),
+        None => (None, Contract::new()),
+    };
+    let document = db::create(
+        &mut tx,
+        user.centre_id,
+        id,
+        user.user_id,
+        &contract.to_sections(),
+        follows,
+    )
+    .await?;
+    let event = Event {
+        centre_id: user.centre_id,
+        document_id: document,
+        version: 1,
+        step: "create",
+        from: DocStatus::Draft,
+        to: DocStatus::Draft,
+        comment: follows.map(|_| "Nowy kontrakt po ocenie poprzedniego: nowe cele."),
+        decided_by: user.user_id,
+    };
+    documents::record_event(&mut *tx, &event).await?;
+    let mut audit = AuditEvent::new(Action::DraftDocument.code(), AuditOutcome::Success)
+        .on("document", document)
+        .participant(id);
+    if let Some(old) = follows {
+        audit = audit.detail(format!("follows:{old}"));
+    }
+    let to = format!("/contracts/{document}/edit");
+    let message = if follows.is_some() {
+        "Rozpoczęto nowy kontrakt z treścią poprzedniego: wpisz nowe cele szczegółowe i okres."
+    } else {
+        "Rozpoczęto projekt kontraktu socjalnego."
+    };
+    finish(tx, user, audit, message, &to).await
+}
+
+/// `POST /participants/{id}/contracts`: the social worker starts a contract.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(NoFields {}): SecureForm<NoFields>,
+) -> Result<Response> {
+    start(&state, &user, id, None).await
+}
+
+/// `POST /contracts/{id}/renew`: the new, full contract after an evaluation that set new
+/// goals, linked to it and pre-filled with its text.
+pub async fn renew(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(NoFields {}): SecureForm<NoFields>,
+) -> Result<Response> {
+    let (d, (evaluation, versions)) = super::read(
+        &state,
+        &user,
+        id,
+        Action::ViewDocument,
+        "renew",
+        async |conn, _| {
+            Ok((
+                db::evaluation(&mut *conn, id).await?,
+                documents::versions(&mut *conn, id).await?,
+            ))
+        },
+    )
+    .await?;
+    let new_goals = evaluation
+        .is_some_and(|e| e.status == DocStatus::Approved && e.outcome == Outcome::NewGoals);
+    if !new_goals {
+        return Err(AppError::conflict(
+            "Nowy kontrakt z treścią poprzedniego zaczyna się po zatwierdzonej ocenie „nowe cele”.",
+        )
+        .back_to(super::href(id)));
+    }
+    // The text the client signed last: the newest version, closed with the contract.
+    let text = versions
+        .iter()
+        .rev()
+        .find(|v| v.status.is_frozen())
+        .map(|v| Contract::from_sections(&v.sections))
+        .unwrap_or_default();
+    let participant = d.facts.participant.participant_id;
+    start(&state, &user, participant, Some((id, text))).await
+}
+
+/// The page of the draft of `document` with `contract` in the form.
+#[allow(clippy::too_many_arguments)]
+async fn edit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    document: Uuid,
+    participant: Uuid,
+    number: i32,
+    contract: Contract,
+    revision: i32,
+    errors: FieldErrors,
+    conflict: Vec<SectionDiff>,
+) -> Result<EditPage> {
+    let header = view::header(&state.db, user.centre_id, participant)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let person = Person::of(&header);
+    Ok(EditPage {
+        layout: Layout::for_user(
+            state,
+            user,
+            format!("Projekt kontraktu socjalnego: {}", person.name),
+            "/participants",
+        ),
+        id: document,
+        number,
+        goals: rows(&contract.goals),
+        actions: rows(&contract.actions)
+            .into_iter()
+            .map(|(n, action)| ActionRow {
+                n,
+                parties: choices::<Party>(&action.party),
+                action,
+            })
+            .collect(),
+        contract,
+        revision,
+        amendment: number > 1,
+        errors,
+        conflict,
+        returned: None,
+        person,
+    })
+}
+
+/// `GET /contracts/{id}/edit`.
+pub async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> Result<Response> {
+    let (d, (versions, history)) = super::read(
+        &state,
+        &user,
+        id,
+        Action::EditDocument,
+        "edit",
+        async |conn, _| {
+            Ok((
+                documents::versions(&mut *conn, id).await?,
+                documents::history(&mut *conn, id).await?,
+            ))
+        },
+    )
+    .await?;
+    let current = versions
+        .into_iter()
+        .find(|v| v.number == d.version)
+        .ok_or(AppError::NotFound)?;
+    if current.status != DocStatus::Draft {
+        let number = u32::try_from(d.version).unwrap_or_default();
+        return Err(AppError::conflict(
+            VersionError::NotEditable {
+                number,
+                status: current.status,
+            }
+            .message(),
+        )
+        .back_to(super::href(id)));
+    }
+    let mut page = edit_page(
+        &state,
+        &user,
+        id,
+        d.facts.participant.participant_id,
+        d.version,
+        Contract::from_sections(&current.sections),
+        current.revision,
+        FieldErrors::new(),
+        Vec::new(),
+    )
+    .await?;
+    page.returned = view::open_return(&history, d.status);
+    render(&page)
+}
+
+/// `POST /contracts/{id}/edit`: saves the draft.
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(pairs): SecureForm<Vec<(String, String)>>,
+) -> Result<Response> {
+    let d = super::found(&state, &user, id, Action::EditDocument).await?;
+    let posted = content::parse_form(pairs).map_err(|content::UnknownField(name)| {
+        AppError::bad_request(format!(
+            "Formularz kontraktu nie ma pola „{name}” (nieznany cel, działanie lub pole)."
+        ))
+    })?;
+    let participant = d.facts.participant.participant_id;
+    let mut errors = content::check_draft(&posted.contract, state.today());
+    // An amendment keeps the goals of the version it amends (seed 001, part VI).
+    if d.version > 1 {
+        let versions = documents::versions(&state.db, id).await?;
+        let based_on = versions
+            .iter()
+            .find(|v| v.number == d.version)
+            .and_then(|v| v.based_on)
+            .and_then(|b| versions.iter().find(|v| v.number == b))
+            .map(|v| Contract::from_sections(&v.sections));
+        if let Some(before) = based_on
+            && before.goal_texts() != posted.contract.goal_texts()
+        {
+            errors.add(
+                "goal_1",
+                "Aneks nie zmienia celów szczegółowych. Nowe cele wymagają nowego, pełnego \
+                 kontraktu: oceń obecny (część II) z wynikiem „nowe cele”.",
+            );
+        }
+    }
+    if !errors.is_empty() {
+        let page = edit_page(
+            &state,
+            &user,
+            id,
+            participant,
+            d.version,
+            posted.contract,
+            posted.revision,
+            errors,
+            Vec::new(),
+        )
+        .await?;
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let contract = posted.contract.normalized();
+    let sections = contract.to_sections();
+    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::EditDocument).await?;
+    let same_version = posted.version.is_none_or(|v| v == d.version);
+    if d.status != DocStatus::Draft
+        || !same_version
+        || !documents::save_draft(&mut tx, id, d.version, posted.revision, &sections).await?
+    {
+        drop(tx);
+        return conflict(&state, &user, id, participant, contract).await;
+    }
+    let audit = AuditEvent::new(Action::EditDocument.code(), AuditOutcome::Success)
+        .on("document", id)
+        .participant(participant)
+        .detail(format!("version:{}", d.version));
+    let to = match posted.action {
+        FormAction::Save => super::href(id),
+        FormAction::AddGoal => format!("/contracts/{id}/edit#goal_{}", contract.goals.len() + 1),
+        FormAction::AddAction => format!(
+            "/contracts/{id}/edit#action_{}_text",
+            contract.actions.len() + 1
+        ),
+    };
+    finish(tx, &user, audit, "Zapisano projekt kontraktu.", &to).await
+}
+
+/// The 409 page of a save that lost the race: the user's text in the form (with the saved
+/// revision, so saving again overwrites knowingly) and what differs from the saved text.
+async fn conflict(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    participant: Uuid,
+    mine: Contract,
+) -> Result<Response> {
+    let (_, versions) = super::read(
+        state,
+        user,
+        id,
+        Action::EditDocument,
+        "edit_conflict",
+        async |conn, _| Ok(documents::versions(&mut *conn, id).await?),
+    )
+    .await?;
+    let Some(saved) = versions.last() else {
+        return Err(AppError::NotFound);
+    };
+    let theirs = Contract::from_sections(&saved.sections);
+    let conflict = diff::sections(&theirs.labelled(), &mine.labelled())
+        .into_iter()
+        .filter(|s| s.changed)
+        .collect();
+    let mut errors = FieldErrors::new();
+    if saved.status == DocStatus::Draft {
+        errors.add(
+            "conflict",
+            "W międzyczasie zapisano inną wersję tego projektu (w innej karcie lub przez inną \
+             osobę). Twoje zmiany nie zostały zapisane: są poniżej w formularzu. Sprawdź różnice \
+             i zapisz ponownie.",
+        );
+    } else {
+        errors.add(
+            "conflict",
+            format!(
+                "Twoje zmiany nie zostały zapisane: wersja {} ma już stan „{}” i nie można jej \
+                 zmieniać. Twój tekst jest poniżej – skopiuj, co potrzebne, zanim opuścisz stronę.",
+                saved.number,
+                saved.status.label()
+            ),
+        );
+    }
+    let page = edit_page(
+        state,
+        user,
+        id,
+        participant,
+        saved.number,
+        mine,
+        saved.revision,
+        errors,
+        conflict,
+    )
+    .await?;
+    render_with_status(StatusCode::CONFLICT, &page)
+}
