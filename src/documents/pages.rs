@@ -56,6 +56,24 @@ pub fn scan_rows(scans: &[ScanInfo]) -> Vec<ScanRow> {
         .collect()
 }
 
+/// What a save that lost the race to `saved` (the version now stored) tells the user: another
+/// save came first, or the version is no longer a draft.
+pub fn conflict_message(saved: &db::StoredVersion) -> String {
+    if saved.status == super::workflow::DocStatus::Draft {
+        "W międzyczasie zapisano inną wersję tego projektu (w innej karcie lub przez inną osobę). \
+         Twoje zmiany nie zostały zapisane: są poniżej w formularzu. Sprawdź różnice i zapisz \
+         ponownie."
+            .to_owned()
+    } else {
+        format!(
+            "Twoje zmiany nie zostały zapisane: wersja {} ma już stan „{}” i nie można jej \
+             zmieniać. Twój tekst jest poniżej – skopiuj, co potrzebne, zanim opuścisz stronę.",
+            saved.number,
+            saved.status.label()
+        )
+    }
+}
+
 /// The numbers of the versions whose signatures are recorded (by one party or more).
 pub fn signed_versions(signatures: &[Signature]) -> Vec<i32> {
     let mut numbers: Vec<i32> = signatures.iter().map(|s| s.version).collect();

@@ -18,6 +18,7 @@ use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Event};
 use crate::documents::diff::{self, SectionDiff};
+use crate::documents::pages;
 use crate::documents::step;
 use crate::documents::version::VersionError;
 use crate::documents::workflow::DocStatus;
@@ -315,24 +316,7 @@ async fn conflict(
         .filter(|s| s.changed)
         .collect();
     let mut errors = FieldErrors::new();
-    if saved.status == DocStatus::Draft {
-        errors.add(
-            "conflict",
-            "W międzyczasie zapisano inną wersję tego projektu (w innej karcie lub przez inną \
-             osobę). Twoje zmiany nie zostały zapisane: są poniżej w formularzu. Sprawdź różnice \
-             i zapisz ponownie.",
-        );
-    } else {
-        errors.add(
-            "conflict",
-            format!(
-                "Twoje zmiany nie zostały zapisane: wersja {} ma już stan „{}” i nie można jej \
-                 zmieniać. Twój tekst jest poniżej – skopiuj, co potrzebne, zanim opuścisz stronę.",
-                saved.number,
-                saved.status.label()
-            ),
-        );
-    }
+    errors.add("conflict", pages::conflict_message(saved));
     let page = edit_page(
         state,
         user,

@@ -149,6 +149,9 @@ pub(super) struct ShowPage {
     /// The IPZS's state for its readers: (link, "wersja 2 – W realizacji"); a link to start one
     /// when there is none yet.
     pub(super) programme: Option<(String, String)>,
+    /// The social contracts for the programme's readers: the list's link, and each contract
+    /// (link, its number in order, state, the number of the contract it renews).
+    pub(super) contracts: Option<(String, Vec<(String, usize, &'static str, Option<usize>)>)>,
     /// A page of notes, status changes and document steps, newest first.
     pub(super) timeline: Timeline,
     /// The print view: no links to act on the file.
@@ -274,6 +277,7 @@ fn page(
         follow_ups,
         timeline,
         programme,
+        contracts,
         ..
     } = read;
     let target = Target::Participant(facts);
@@ -386,6 +390,25 @@ fn page(
                 format!("/participants/{}/ipzs", p.participant_id),
                 "jeszcze nie sporządzono".to_owned(),
             ),
+        }),
+        contracts: policy::reads_programme(user.role).then(|| {
+            let number = |id: Uuid| contracts.iter().position(|c| c.0 == id).map(|i| i + 1);
+            (
+                format!("/participants/{}/contracts", p.participant_id),
+                contracts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, status, follows))| {
+                        (
+                            crate::contracts::href(*id),
+                            i + 1,
+                            crate::documents::workflow::DocStatus::from_code(status)
+                                .map_or("", |s| s.label()),
+                            follows.and_then(number),
+                        )
+                    })
+                    .collect(),
+            )
         }),
         timeline: notes::timeline(
             user,

@@ -97,6 +97,10 @@ pub struct FileRead {
     /// The newest IPZS: (document, current version, status code), for its readers.
     #[sqlx(json)]
     pub programme: Option<(Uuid, i32, String)>,
+    /// The social contracts, oldest first: (document, status code, the contract it renews),
+    /// for the programme's readers.
+    #[sqlx(json)]
+    pub contracts: Vec<(Uuid, String, Option<Uuid>)>,
 }
 
 impl FileRead {
@@ -171,7 +175,14 @@ pub async fn read_file(
     q.push(
         " then (select json_build_array(d.document_id, d.current_version, d.status)
                 from document d where d.participant_id = p.participant_id and d.kind = 'ipzs'
-                order by d.created_at desc limit 1) end, 'null'::json) as programme, ",
+                order by d.created_at desc limit 1) end, 'null'::json) as programme,
+            coalesce(case when ",
+    );
+    q.push_bind(parts.programme);
+    q.push(
+        " then (select json_agg(json_build_array(d.document_id, d.status, d.follows) order by d.created_at)
+                from document d where d.participant_id = p.participant_id and d.kind = 'social_contract') end,
+                '[]'::json) as contracts, ",
     );
     push_timeline(&mut q, &parts.timeline);
     q.push(record_from!());
