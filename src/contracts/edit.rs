@@ -16,7 +16,7 @@ use crate::audit::{AuditEvent, Outcome as AuditOutcome};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Event};
-use crate::documents::diff::{self, SectionDiff};
+use crate::documents::diff::SectionDiff;
 use crate::documents::pages;
 use crate::documents::step;
 use crate::documents::version::VersionError;
@@ -383,25 +383,15 @@ async fn conflict(
     participant: Uuid,
     mine: Contract,
 ) -> Result<Response> {
-    let (_, versions) = super::read(
+    let (saved, differences, errors) = pages::conflict(
         state,
         user,
+        &super::KIND,
         id,
-        Action::EditDocument,
-        "edit_conflict",
-        async |conn, _| Ok(documents::versions(&mut *conn, id).await?),
+        &mine.labelled(),
+        |sections| Contract::from_sections(sections).labelled(),
     )
     .await?;
-    let Some(saved) = versions.last() else {
-        return Err(AppError::NotFound);
-    };
-    let theirs = Contract::from_sections(&saved.sections);
-    let conflict = diff::sections(&theirs.labelled(), &mine.labelled())
-        .into_iter()
-        .filter(|s| s.changed)
-        .collect();
-    let mut errors = FieldErrors::new();
-    errors.add("conflict", pages::conflict_message(saved));
     let page = edit_page(
         state,
         user,
@@ -411,7 +401,7 @@ async fn conflict(
         mine,
         saved.revision,
         errors,
-        conflict,
+        differences,
     )
     .await?;
     render_with_status(StatusCode::CONFLICT, &page)

@@ -53,7 +53,7 @@ pub const KIND: Kind = Kind {
 /// The contract's routes; every one answers 404 outside the participant's scope.
 pub fn routes() -> Vec<Route> {
     let file = Gate::ParticipantFile;
-    vec![
+    let mut routes = vec![
         Route::get("/participants/{id}/contracts", file, show::of_participant),
         Route::post("/participants/{id}/contracts", file, edit::create),
         Route::get("/contracts/{id}", file, show::show),
@@ -74,9 +74,6 @@ pub fn routes() -> Vec<Route> {
             print::part_one,
         ),
         Route::get("/contracts/{id}/diff", file, show::diff),
-        Route::post("/contracts/{id}/scans", file, show::upload)
-            .with_body_limit(crate::documents::scan::UPLOAD_LIMIT),
-        Route::get("/contracts/{id}/scans/{scan}", file, show::download),
         Route::get("/contracts/{id}/realization", file, realization::form),
         Route::post("/contracts/{id}/records", file, realization::add_record),
         Route::post("/contracts/{id}/monitoring", file, realization::add_note),
@@ -98,7 +95,13 @@ pub fn routes() -> Vec<Route> {
             evaluation::approve,
         ),
         Route::get("/contracts/{id}/evaluation/print", file, print::part_two),
-    ]
+    ];
+    routes.extend(crate::documents::scan::routes(
+        &KIND,
+        "/contracts/{id}/scans",
+        "/contracts/{id}/scans/{scan}",
+    ));
+    routes
 }
 
 /// The contract's page.

@@ -4,7 +4,7 @@
 //! contracts with their renewals. Every read is audited.
 
 use askama::Template;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use uuid::Uuid;
@@ -18,7 +18,6 @@ use crate::documents::pages::{
     self, DiffQuery, ScanRow, SignatureRow, parse_version_path, signed_versions,
 };
 use crate::documents::paper::{self, Party, ScanInfo, Signature};
-use crate::documents::scan;
 use crate::documents::view::{self, Header, HistoryLine, Person, VersionRow};
 use crate::documents::workflow::DocStatus;
 use crate::error::{AppError, Result};
@@ -27,7 +26,7 @@ use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::forms::FieldErrors;
 use crate::web::page::{Layout, render, render_with_status};
-use crate::web::path::{IdPairPath, IdPath};
+use crate::web::path::IdPath;
 
 /// What the reader may do on the contract now (the policy's answers on this document).
 #[derive(Debug, Clone, Default)]
@@ -464,23 +463,4 @@ pub async fn diff(
         "Wróć do kontraktu",
     )
     .await
-}
-
-/// `POST /contracts/{id}/scans` (multipart): the engine's scan upload.
-pub async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    request: Request,
-) -> Result<Response> {
-    scan::upload(&state, &user, &super::KIND, id, request).await
-}
-
-/// `GET /contracts/{id}/scans/{scan}`: the engine's scan download.
-pub async fn download(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPairPath(id, scan_id): IdPairPath,
-) -> Result<Response> {
-    scan::download(&state, &user, &super::KIND, id, scan_id).await
 }

@@ -17,7 +17,6 @@ use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Event, Locked};
 use crate::documents::paper::{self, Party};
 use crate::documents::step;
-use crate::documents::version::VersionError;
 use crate::documents::workflow::{DocStatus, Refusal, Step};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -312,43 +311,16 @@ async fn amend_step(
         )
         .await;
     };
-    let (mut tx, d) = step::lock(state, user, &super::KIND, id, Action::AmendDocument).await?;
-    if db_evaluated(&mut tx, id).await? {
-        return Err(AppError::conflict(
-            "Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.",
-        ));
-    }
-    let Some(number) = documents::amend(&mut tx, id, d.version, &reason, user.user_id).await?
-    else {
-        return Err(AppError::conflict(
-            VersionError::NotAmendable { status: d.status }.message(),
-        ));
+    let evaluated = async |tx: &mut sqlx::PgConnection| {
+        if super::db::evaluation(&mut *tx, id).await?.is_some() {
+            return Err(AppError::conflict(
+                "Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.",
+            ));
+        }
+        Ok(())
     };
-    let event = Event {
-        centre_id: user.centre_id,
-        document_id: id,
-        version: number,
-        step: "amend",
-        from: d.status,
-        to: DocStatus::Draft,
-        comment: Some(reason.as_str()),
-        decided_by: user.user_id,
-    };
-    documents::record_event(&mut *tx, &event).await?;
-    let audit = AuditEvent::new(Action::AmendDocument.code(), Outcome::Success)
-        .on("document", id)
-        .participant(d.facts.participant.participant_id)
-        .detail(format!("version:{number}"));
-    let message = format!(
-        "Rozpoczęto aneks: wersja {number} (projekt). Wersja {} obowiązuje do podpisania aneksu. \
-         Cele szczegółowe zostają – nowe cele wymagają nowego kontraktu.",
-        d.version
-    );
-    finish(tx, user, audit, &message, &format!("/contracts/{id}/edit")).await
-}
-
-async fn db_evaluated(tx: &mut sqlx::PgConnection, id: Uuid) -> Result<bool> {
-    Ok(super::db::evaluation(&mut *tx, id).await?.is_some())
+    let note = " Cele szczegółowe zostają – nowe cele wymagają nowego kontraktu.";
+    step::amend(state, user, &super::KIND, id, &reason, evaluated, note).await
 }
 
 /// `POST /contracts/{id}/submit`.

@@ -74,6 +74,41 @@ pub fn conflict_message(saved: &db::StoredVersion) -> String {
     }
 }
 
+/// What a save of `mine` (the user's text, labelled) that lost the race meets: the version
+/// stored now (read as an audited "edit_conflict" of document `id` of `kind`), what differs
+/// between its text (labelled by `labelled`) and the user's, and the message saying so.
+pub async fn conflict(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &Kind,
+    id: Uuid,
+    mine: &Sections,
+    labelled: impl Fn(&Sections) -> Sections,
+) -> Result<(
+    db::StoredVersion,
+    Vec<SectionDiff>,
+    crate::web::forms::FieldErrors,
+)> {
+    let (_, versions) = access::read(
+        state,
+        user,
+        kind,
+        id,
+        Action::EditDocument,
+        "edit_conflict",
+        async |conn, _| Ok(db::versions(&mut *conn, id).await?),
+    )
+    .await?;
+    let saved = versions.into_iter().last().ok_or(AppError::NotFound)?;
+    let differences = diff::sections(&labelled(&saved.sections), mine)
+        .into_iter()
+        .filter(|s| s.changed)
+        .collect();
+    let mut errors = crate::web::forms::FieldErrors::new();
+    errors.add("conflict", conflict_message(&saved));
+    Ok((saved, differences, errors))
+}
+
 /// The numbers of the versions whose signatures are recorded (by one party or more).
 pub fn signed_versions(signatures: &[Signature]) -> Vec<i32> {
     let mut numbers: Vec<i32> = signatures.iter().map(|s| s.version).collect();

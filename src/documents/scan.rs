@@ -3,7 +3,7 @@
 //! nothing stored), downloaded as an attachment by whoever reads the document, every download
 //! audited. A kind's routes call [`upload`] and [`download`] with its [`Kind`].
 
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
@@ -14,11 +14,41 @@ use super::step;
 use super::workflow::DocStatus;
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::Action;
+use crate::auth::policy::Gate;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::extract::{CSRF_FIELD, verify_token};
 use crate::web::finish::finish;
+use crate::web::path::{IdPairPath, IdPath};
+use crate::web::route::Route;
+
+/// A kind's two scan routes: `upload` (`{base}/{id}/scans`, multipart, with the upload's body
+/// limit) and `download` (`{base}/{id}/scans/{scan}`), behind the participant-file gate.
+pub fn routes(kind: &'static Kind, upload: &'static str, download: &'static str) -> [Route; 2] {
+    [
+        Route::post(
+            upload,
+            Gate::ParticipantFile,
+            move |State(state): State<AppState>,
+                  user: CurrentUser,
+                  IdPath(id): IdPath,
+                  request: Request| async move {
+                self::upload(&state, &user, kind, id, request).await
+            },
+        )
+        .with_body_limit(UPLOAD_LIMIT),
+        Route::get(
+            download,
+            Gate::ParticipantFile,
+            move |State(state): State<AppState>,
+                  user: CurrentUser,
+                  IdPairPath(id, scan): IdPairPath| async move {
+                self::download(&state, &user, kind, id, scan).await
+            },
+        ),
+    ]
+}
 
 /// The body limit of the upload route: the scan and the form's few small fields.
 pub const UPLOAD_LIMIT: usize = SCAN_LIMIT + 64 * 1024;

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use super::access::Kind;
 use super::db::{self, Event, Locked};
-use super::workflow::{self, Refusal, Step, StepActor};
+use super::version::VersionError;
+use super::workflow::{self, DocStatus, Refusal, Step, StepActor};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
@@ -120,4 +121,53 @@ pub async fn apply(
         .on("document", document.facts.document_id)
         .participant(document.facts.participant.participant_id)
         .detail(format!("{}->{}", document.status.code(), next.code())))
+}
+
+/// Starts an amendment (aneks) of signed or running document `id` of `kind`, with `reason`
+/// (validated by the caller): the policy, `check` (the kind's own refusal, if any), a new draft
+/// version with the current text, its history and audit rows, then the edit form with a
+/// message (`note` added to it).
+pub async fn amend(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &Kind,
+    id: Uuid,
+    reason: &str,
+    check: impl AsyncFnOnce(&mut PgConnection) -> Result<()>,
+    note: &str,
+) -> Result<Response> {
+    let (mut tx, d) = lock(state, user, kind, id, Action::AmendDocument).await?;
+    check(&mut tx).await?;
+    let Some(number) = db::amend(&mut tx, id, d.version, reason, user.user_id).await? else {
+        return Err(AppError::conflict(
+            VersionError::NotAmendable { status: d.status }.message(),
+        ));
+    };
+    let event = Event {
+        centre_id: user.centre_id,
+        document_id: id,
+        version: number,
+        step: "amend",
+        from: d.status,
+        to: DocStatus::Draft,
+        comment: Some(reason),
+        decided_by: user.user_id,
+    };
+    db::record_event(&mut *tx, &event).await?;
+    let audit = AuditEvent::new(Action::AmendDocument.code(), Outcome::Success)
+        .on("document", id)
+        .participant(d.facts.participant.participant_id)
+        .detail(format!("version:{number}"));
+    let message = format!(
+        "Rozpoczęto aneks: wersja {number} (projekt). Wersja {} obowiązuje do podpisania aneksu.{note}",
+        d.version
+    );
+    finish(
+        tx,
+        user,
+        audit,
+        &message,
+        &format!("{}/edit", kind.href(id)),
+    )
+    .await
 }

@@ -17,7 +17,7 @@ use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Event};
-use crate::documents::diff::{self, SectionDiff};
+use crate::documents::diff::SectionDiff;
 use crate::documents::pages;
 use crate::documents::step;
 use crate::documents::version::VersionError;
@@ -297,26 +297,15 @@ async fn conflict(
     participant: Uuid,
     mine: Programme,
 ) -> Result<Response> {
-    // What is saved now is shown beside the user's text: a read of the programme.
-    let (_, versions) = super::read(
+    let (saved, differences, errors) = pages::conflict(
         state,
         user,
+        &super::KIND,
         id,
-        Action::EditDocument,
-        "edit_conflict",
-        async |tx, _| Ok(documents::versions(&mut *tx, id).await?),
+        &mine.labelled(),
+        |sections| Programme::from_sections(sections).labelled(),
     )
     .await?;
-    let Some(saved) = versions.last() else {
-        return Err(AppError::NotFound);
-    };
-    let theirs = Programme::from_sections(&saved.sections);
-    let conflict = diff::sections(&theirs.labelled(), &mine.labelled())
-        .into_iter()
-        .filter(|s| s.changed)
-        .collect();
-    let mut errors = FieldErrors::new();
-    errors.add("conflict", pages::conflict_message(saved));
     let page = edit_page(
         state,
         user,
@@ -326,7 +315,7 @@ async fn conflict(
         mine,
         saved.revision,
         errors,
-        conflict,
+        differences,
     )
     .await?;
     render_with_status(StatusCode::CONFLICT, &page)

@@ -38,7 +38,6 @@ mod edit;
 mod inbox;
 mod monitoring;
 mod print;
-mod scan;
 mod show;
 mod steps;
 mod view;
@@ -48,7 +47,7 @@ pub use monitoring::assessment_label as monitoring_label;
 
 /// The programme's routes; every one answers 404 outside the participant's scope.
 pub fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         Route::get(
             "/participants/{id}/ipzs",
             Gate::ParticipantFile,
@@ -80,13 +79,6 @@ pub fn routes() -> Vec<Route> {
             print::print,
         ),
         Route::get("/ipzs/{id}/diff", Gate::ParticipantFile, show::diff),
-        Route::post("/ipzs/{id}/scans", Gate::ParticipantFile, scan::upload)
-            .with_body_limit(crate::documents::scan::UPLOAD_LIMIT),
-        Route::get(
-            "/ipzs/{id}/scans/{scan}",
-            Gate::ParticipantFile,
-            scan::download,
-        ),
         Route::get(
             "/ipzs/{id}/monitoring",
             Gate::ParticipantFile,
@@ -97,7 +89,13 @@ pub fn routes() -> Vec<Route> {
             Gate::ParticipantFile,
             monitoring::add,
         ),
-    ]
+    ];
+    routes.extend(crate::documents::scan::routes(
+        &KIND,
+        "/ipzs/{id}/scans",
+        "/ipzs/{id}/scans/{scan}",
+    ));
+    routes
 }
 
 /// The programme's page.

@@ -13,10 +13,9 @@ use super::show::{self, SignForm};
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
-use crate::documents::db::{self as documents, Event, Locked};
+use crate::documents::db::{self as documents, Locked};
 use crate::documents::paper::{self, Party};
 use crate::documents::step;
-use crate::documents::version::VersionError;
 use crate::documents::workflow::{DocStatus, Step};
 use crate::domain::Status;
 use crate::error::{AppError, Result};
@@ -324,33 +323,16 @@ async fn amend_step(
         let message = "Podaj, kto wnosi o zmianę i dlaczego (do 2000 znaków).";
         return field_refused(&state, &user, id, Action::AmendDocument, "reason", message).await;
     };
-    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::AmendDocument).await?;
-    let Some(number) = documents::amend(&mut tx, id, d.version, &reason, user.user_id).await?
-    else {
-        return Err(AppError::conflict(
-            VersionError::NotAmendable { status: d.status }.message(),
-        ));
-    };
-    let event = Event {
-        centre_id: user.centre_id,
-        document_id: id,
-        version: number,
-        step: "amend",
-        from: d.status,
-        to: DocStatus::Draft,
-        comment: Some(reason.as_str()),
-        decided_by: user.user_id,
-    };
-    documents::record_event(&mut *tx, &event).await?;
-    let audit = AuditEvent::new(Action::AmendDocument.code(), Outcome::Success)
-        .on("document", id)
-        .participant(d.facts.participant.participant_id)
-        .detail(format!("version:{number}"));
-    let message = format!(
-        "Rozpoczęto aneks: wersja {number} (projekt). Wersja {} obowiązuje do podpisania aneksu.",
-        d.version
-    );
-    finish(tx, &user, audit, &message, &format!("/ipzs/{id}/edit")).await
+    step::amend(
+        &state,
+        &user,
+        &super::KIND,
+        id,
+        &reason,
+        async |_| Ok(()),
+        "",
+    )
+    .await
 }
 
 /// `submit`'s step; a conflict points back to the programme.
