@@ -350,19 +350,19 @@ pub async fn save(
     }
     let contract = posted.contract.normalized();
     let sections = contract.to_sections();
-    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::EditDocument).await?;
-    let same_version = posted.version.is_none_or(|v| v == d.version);
-    if d.status != DocStatus::Draft
-        || !same_version
-        || !documents::save_draft(&mut tx, id, d.version, posted.revision, &sections).await?
-    {
-        drop(tx);
+    let saved = step::save_draft(
+        &state,
+        &user,
+        &super::KIND,
+        id,
+        posted.version,
+        posted.revision,
+        &sections,
+    )
+    .await?;
+    let Some((tx, audit)) = saved else {
         return conflict(&state, &user, id, participant, contract).await;
-    }
-    let audit = AuditEvent::new(Action::EditDocument.code(), AuditOutcome::Success)
-        .on("document", id)
-        .participant(participant)
-        .detail(format!("version:{}", d.version));
+    };
     let to = match posted.action {
         FormAction::Save => super::href(id),
         FormAction::AddGoal => format!("/contracts/{id}/edit#goal_{}", contract.goals.len() + 1),

@@ -171,3 +171,31 @@ pub async fn amend(
     )
     .await
 }
+
+/// Saves `sections` as the text of the draft of document `id` of `kind` that the form read at
+/// `version` and `revision` (the policy's edit check first). Returns the open transaction and
+/// the save's audit row for the caller to finish, or `None` when the save lost the race (the
+/// draft was saved since, submitted, or a newer version began): nothing is written.
+pub async fn save_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &Kind,
+    id: Uuid,
+    version: Option<i32>,
+    revision: i32,
+    sections: &super::version::Sections,
+) -> Result<Option<(Transaction<'static, Postgres>, AuditEvent<'static>)>> {
+    let (mut tx, d) = lock(state, user, kind, id, Action::EditDocument).await?;
+    let same_version = version.is_none_or(|v| v == d.version);
+    if d.status != DocStatus::Draft
+        || !same_version
+        || !db::save_draft(&mut tx, id, d.version, revision, sections).await?
+    {
+        return Ok(None);
+    }
+    let audit = AuditEvent::new(Action::EditDocument.code(), Outcome::Success)
+        .on("document", id)
+        .participant(d.facts.participant.participant_id)
+        .detail(format!("version:{}", d.version));
+    Ok(Some((tx, audit)))
+}

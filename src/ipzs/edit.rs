@@ -265,19 +265,19 @@ pub async fn save(
     }
     let programme = posted.programme.normalized();
     let sections = programme.to_sections();
-    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::EditDocument).await?;
-    let same_version = posted.version.is_none_or(|v| v == d.version);
-    if d.status != DocStatus::Draft
-        || !same_version
-        || !documents::save_draft(&mut tx, id, d.version, posted.revision, &sections).await?
-    {
-        drop(tx);
+    let saved = step::save_draft(
+        &state,
+        &user,
+        &super::KIND,
+        id,
+        posted.version,
+        posted.revision,
+        &sections,
+    )
+    .await?;
+    let Some((tx, audit)) = saved else {
         return conflict(&state, &user, id, participant, programme).await;
-    }
-    let audit = AuditEvent::new(Action::EditDocument.code(), Outcome::Success)
-        .on("document", id)
-        .participant(participant)
-        .detail(format!("version:{}", d.version));
+    };
     let to = match posted.action {
         FormAction::Save => super::href(id),
         FormAction::AddGoal => format!("/ipzs/{id}/edit#goal_{}_text", programme.goals.len() + 1),
