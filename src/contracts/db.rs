@@ -364,3 +364,29 @@ pub async fn in_force(
     .await?;
     Ok(row.map(|r| (r.number, r.sections)))
 }
+
+/// The facts of contract `document_id` its own steps depend on (`flow::State`), with the
+/// document's status `status` as locked or found.
+pub async fn flow_state(
+    db: impl PgExecutor<'_>,
+    document_id: Uuid,
+    status: DocStatus,
+) -> sqlx::Result<super::flow::State> {
+    let row = sqlx::query!(
+        r#"select exists (select 1 from document_signature g where g.document_id = d.document_id
+                          and g.version = d.current_version and g.party = 'manager') as "centre_signed!",
+                  e.status as "evaluation_status?: DocStatus", e.outcome as "outcome?: Outcome",
+                  exists (select 1 from document n where n.follows = d.document_id) as "renewed!"
+           from document d left join contract_evaluation e on e.document_id = d.document_id
+           where d.document_id = $1"#,
+        document_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(super::flow::State {
+        status,
+        centre_signed: row.centre_signed,
+        evaluation: row.evaluation_status.zip(row.outcome),
+        renewed: row.renewed,
+    })
+}

@@ -11,7 +11,8 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::content::{self, Contract, FormAction, Party, Planned};
-use super::db::{self, Outcome};
+use super::db;
+use super::flow::{self, ContractStep};
 use crate::audit::{AuditEvent, Outcome as AuditOutcome};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
@@ -170,28 +171,23 @@ pub async fn renew(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
-    let (d, (evaluation, versions)) = super::read(
+    // The renewal is read from the contract it follows (its text): a read of that contract.
+    let (d, (facts, versions)) = super::read(
         &state,
         &user,
         id,
         Action::ViewDocument,
         "renew",
-        async |conn, _| {
+        async |conn, d| {
             Ok((
-                db::evaluation(&mut *conn, id).await?,
+                db::flow_state(&mut *conn, id, d.status).await?,
                 documents::versions(&mut *conn, id).await?,
             ))
         },
     )
     .await?;
-    let new_goals = evaluation
-        .is_some_and(|e| e.status == DocStatus::Approved && e.outcome == Outcome::NewGoals);
-    if !new_goals {
-        return Err(AppError::conflict(
-            "Nowy kontrakt z treścią poprzedniego zaczyna się po zatwierdzonej ocenie „nowe cele”.",
-        )
-        .back_to(super::href(id)));
-    }
+    flow::check(ContractStep::Renew, facts)
+        .map_err(|reason| AppError::conflict(reason).back_to(super::href(id)))?;
     // The text the client signed last: the newest version, closed with the contract.
     let text = versions
         .iter()

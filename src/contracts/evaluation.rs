@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::db::{self, EvaluationText, Outcome};
+use super::flow::ContractStep;
 use super::show::{self, Forms};
 use crate::audit::{AuditEvent, Outcome as AuditOutcome};
 use crate::auth::policy::Action;
@@ -91,16 +92,13 @@ async fn page(
         },
     )
     .await?;
-    if d.status != DocStatus::InRealization
-        || stored
-            .as_ref()
-            .is_some_and(|e| e.status != DocStatus::Draft)
-    {
-        return Err(AppError::conflict(
-            "Ocenę (część II) pisze się w kontrakcie w realizacji, zanim zostanie przekazana \
-             kierownikowi.",
-        ));
-    }
+    let facts = super::flow::State {
+        status: d.status,
+        centre_signed: true,
+        evaluation: stored.as_ref().map(|e| (e.status, e.outcome)),
+        renewed: false,
+    };
+    super::flow::check(ContractStep::Evaluate, facts).map_err(AppError::conflict)?;
     let revision = stored.as_ref().map_or(1, |e| e.revision);
     let form = form.unwrap_or_else(|| match &stored {
         Some(e) => EvaluationForm {
@@ -209,12 +207,7 @@ pub async fn save(
     let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::EvaluateDocument)
         .await
         .map_err(|e| e.back_to(super::href(id)))?;
-    if d.status != DocStatus::InRealization {
-        return Err(
-            AppError::conflict("Ocenę (część II) pisze się w kontrakcie w realizacji.")
-                .back_to(super::href(id)),
-        );
-    }
+    super::admit(&mut tx, &d, ContractStep::Evaluate).await?;
     let text = EvaluationText {
         outcome,
         evaluated_on: on,

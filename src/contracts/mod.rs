@@ -34,6 +34,7 @@ pub mod content;
 pub mod db;
 mod edit;
 mod evaluation;
+pub mod flow;
 mod inbox;
 mod print;
 mod realization;
@@ -129,4 +130,17 @@ pub async fn found(
     action: Action,
 ) -> Result<Locked> {
     access::found(state, user, &KIND, id, action).await
+}
+
+/// Refuses `step` (409, back to the contract) unless contract `d`'s state admits it.
+pub async fn admit(
+    conn: &mut sqlx::PgConnection,
+    d: &Locked,
+    step: flow::ContractStep,
+) -> Result<flow::State> {
+    let state = db::flow_state(&mut *conn, d.facts.document_id, d.status).await?;
+    flow::check(step, state).map_err(|reason| {
+        crate::error::AppError::conflict(reason).back_to(href(d.facts.document_id))
+    })?;
+    Ok(state)
 }

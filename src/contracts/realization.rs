@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::content::Contract;
 use super::db::{self, ActionResult, NewRecord, RecordKind};
+use super::flow::ContractStep;
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
@@ -227,9 +228,7 @@ pub async fn add_record(
     let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::RecordRealization)
         .await
         .map_err(|e| e.back_to(super::href(id)))?;
-    if d.status != DocStatus::InRealization {
-        return Err(not_running(d.status).back_to(super::href(id)));
-    }
+    super::admit(&mut tx, &d, ContractStep::Record).await?;
     let planned_count = db::in_force(&mut *tx, id)
         .await?
         .map_or(0, |(_, s)| Contract::from_sections(&s).actions.len());
@@ -288,12 +287,10 @@ pub async fn add_note(
     let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::AddMonitoring)
         .await
         .map_err(|e| e.back_to(super::href(id)))?;
-    let Some((version, _)) = db::in_force(&mut *tx, id)
+    super::admit(&mut tx, &d, ContractStep::Record).await?;
+    let (version, _) = db::in_force(&mut *tx, id)
         .await?
-        .filter(|_| d.status == DocStatus::InRealization)
-    else {
-        return Err(not_running(d.status).back_to(super::href(id)));
-    };
+        .ok_or(AppError::NotFound)?;
     db::add_note(
         &mut *tx,
         user.centre_id,

@@ -10,7 +10,8 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::content::Contract;
-use super::db::{self, ContractRow, Evaluation, Note, Outcome, Record};
+use super::db::{self, ContractRow, Evaluation, Note, Record};
+use super::flow::{self, ContractStep, State as FlowState};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::documents::db::{self as documents, Locked, StoredVersion};
@@ -44,43 +45,32 @@ pub struct Can {
     pub print: bool,
 }
 
-/// The contract's facts [`Can`] reads besides the policy's.
-struct State2 {
-    centre_signed: bool,
-    evaluation: Option<(DocStatus, Outcome, Uuid)>,
-    followed: bool,
-}
-
 impl Can {
-    fn of(user: &CurrentUser, d: &Locked, s: &State2) -> Self {
+    /// `state`: the contract's own facts; `evaluation_author`: who wrote Part II, if written.
+    fn of(
+        user: &CurrentUser,
+        d: &Locked,
+        state: FlowState,
+        evaluation_author: Option<Uuid>,
+    ) -> Self {
         let may = |a: Action| policy::check(user.actor(), a, Target::Document(&d.facts)).is_ok();
+        let admits = |step: ContractStep| flow::check(step, state).is_ok();
         let is_author = d.facts.author_id == user.user_id;
-        let running = d.status == DocStatus::InRealization;
-        let evaluation = s.evaluation.map(|(status, _, _)| status);
+        let evaluation = state.evaluation.map(|(status, _)| status);
         Can {
             edit: d.status == DocStatus::Draft && may(Action::EditDocument),
             submit: d.status == DocStatus::Draft && may(Action::SubmitDocument),
             review: d.status == DocStatus::Submitted && !is_author && may(Action::ApproveDocument),
-            sign_centre: d.status == DocStatus::Approved
-                && !s.centre_signed
-                && may(Action::SignDocumentForCentre),
-            sign_client: d.status == DocStatus::Approved
-                && s.centre_signed
-                && may(Action::SignDocument),
-            record: running && may(Action::RecordRealization),
-            amend: running && evaluation.is_none() && may(Action::AmendDocument),
-            evaluate: running
-                && matches!(evaluation, None | Some(DocStatus::Draft))
-                && may(Action::EvaluateDocument),
-            review_evaluation: evaluation == Some(DocStatus::Submitted)
-                && s.evaluation
-                    .is_some_and(|(_, _, author)| author != user.user_id)
+            sign_centre: admits(ContractStep::SignForCentre) && may(Action::SignDocumentForCentre),
+            sign_client: admits(ContractStep::SignByClient) && may(Action::SignDocument),
+            record: admits(ContractStep::Record) && may(Action::RecordRealization),
+            amend: admits(ContractStep::Amend) && may(Action::AmendDocument),
+            evaluate: admits(ContractStep::Evaluate) && may(Action::EvaluateDocument),
+            review_evaluation: d.status == DocStatus::InRealization
+                && evaluation == Some(DocStatus::Submitted)
+                && evaluation_author != Some(user.user_id)
                 && may(Action::ApproveDocument),
-            renew: d.status == DocStatus::Closed
-                && !s.followed
-                && s.evaluation.is_some_and(|(status, outcome, _)| {
-                    status == DocStatus::Approved && outcome == Outcome::NewGoals
-                })
+            renew: admits(ContractStep::Renew)
                 && policy::check(
                     user.actor(),
                     Action::DraftDocument,
@@ -222,14 +212,13 @@ pub fn page(
         .iter()
         .find(|s| s.version == d.version && s.party == Party::Manager)
         .map(|s| dates::format(s.signed_on));
-    let facts = State2 {
+    let facts = FlowState {
+        status: d.status,
         centre_signed: centre_signed_on.is_some(),
-        evaluation: loaded
-            .evaluation
-            .as_ref()
-            .map(|e| (e.status, e.outcome, e.author_id)),
-        followed: loaded.links.1.is_some(),
+        evaluation: loaded.evaluation.as_ref().map(|e| (e.status, e.outcome)),
+        renewed: loaded.links.1.is_some(),
     };
+    let evaluation_author = loaded.evaluation.as_ref().map(|e| e.author_id);
     let person = Person::of(&loaded.header);
     let has_signatures = !signed_versions(&loaded.signatures).is_empty();
     ShowPage {
@@ -263,7 +252,7 @@ pub fn page(
                 Target::Document(&d.facts),
             )
             .is_ok(),
-        can: Can::of(user, d, &facts),
+        can: Can::of(user, d, facts, evaluation_author),
         centre_signed_on,
         person,
         forms,

@@ -27,6 +27,7 @@ use crate::web::forms::{FieldErrors, not_before, not_in_future};
 use crate::web::path::IdPath;
 
 use super::content::Contract;
+use super::flow::ContractStep;
 
 fn not_from_here(status: DocStatus) -> AppError {
     AppError::conflict(Refusal::NotFromHere { from: status }.message())
@@ -139,9 +140,7 @@ async fn sign_for_centre_step(
     };
     let (mut tx, d) =
         step::lock(state, user, &super::KIND, id, Action::SignDocumentForCentre).await?;
-    if d.status != DocStatus::Approved || signed(&mut tx, &d, Party::Manager).await?.is_some() {
-        return Err(not_from_here(d.status));
-    }
+    super::admit(&mut tx, &d, ContractStep::SignForCentre).await?;
     let accepted = approved_on(&mut tx, id, d.version).await?;
     let checked = dates::parse(&form.signed_on)
         .and_then(|on| not_in_future(on, state.today()))
@@ -216,15 +215,10 @@ async fn sign_by_client_step(
         ..Forms::default()
     };
     let (mut tx, d) = step::lock(state, user, &super::KIND, id, Action::SignDocument).await?;
-    if d.status != DocStatus::Approved {
-        return Err(not_from_here(d.status));
-    }
-    let Some(centre_on) = signed(&mut tx, &d, Party::Manager).await? else {
-        return Err(AppError::conflict(
-            "Klient podpisuje kontrakt po kierowniku CIS: najpierw kierownik zapisuje swój \
-             podpis (procedura kontraktów, etap III.7).",
-        ));
-    };
+    super::admit(&mut tx, &d, ContractStep::SignByClient).await?;
+    let centre_on = signed(&mut tx, &d, Party::Manager)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let participant = d.facts.participant.participant_id;
     let running = sqlx::query_scalar!(
         r#"select document_id from document
@@ -311,16 +305,11 @@ async fn amend_step(
         )
         .await;
     };
-    let evaluated = async |tx: &mut sqlx::PgConnection| {
-        if super::db::evaluation(&mut *tx, id).await?.is_some() {
-            return Err(AppError::conflict(
-                "Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.",
-            ));
-        }
-        Ok(())
+    let admitted = async |tx: &mut sqlx::PgConnection, d: &Locked| {
+        super::admit(tx, d, ContractStep::Amend).await.map(|_| ())
     };
     let note = " Cele szczegółowe zostają – nowe cele wymagają nowego kontraktu.";
-    step::amend(state, user, &super::KIND, id, &reason, evaluated, note).await
+    step::amend(state, user, &super::KIND, id, &reason, admitted, note).await
 }
 
 /// `POST /contracts/{id}/submit`.

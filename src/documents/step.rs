@@ -133,11 +133,11 @@ pub async fn amend(
     kind: &Kind,
     id: Uuid,
     reason: &str,
-    check: impl AsyncFnOnce(&mut PgConnection) -> Result<()>,
+    check: impl AsyncFnOnce(&mut PgConnection, &Locked) -> Result<()>,
     note: &str,
 ) -> Result<Response> {
     let (mut tx, d) = lock(state, user, kind, id, Action::AmendDocument).await?;
-    check(&mut tx).await?;
+    check(&mut tx, &d).await?;
     let Some(number) = db::amend(&mut tx, id, d.version, reason, user.user_id).await? else {
         return Err(AppError::conflict(
             VersionError::NotAmendable { status: d.status }.message(),

@@ -329,7 +329,7 @@ async fn amend_step(
         &super::KIND,
         id,
         &reason,
-        async |_| Ok(()),
+        async |_, _| Ok(()),
         "",
     )
     .await

@@ -1,0 +1,154 @@
+//! The contract's own steps on top of the engine's status machine, as one pure function,
+//! [`check`]: which of them the contract's state admits (the order of seed 001: the centre signs
+//! before the client; realization, amendments and the evaluation only while it runs; the
+//! renewal only after an approved "new goals" evaluation). Who may take a step is the policy's
+//! business; the engine's steps (submit, return, accept, close) are `documents::workflow`'s.
+
+use super::db::Outcome;
+use crate::documents::workflow::DocStatus;
+
+/// A step of the contract beyond the engine's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContractStep {
+    /// The manager's signature for the centre.
+    SignForCentre,
+    /// The client's signature (starts the realization).
+    SignByClient,
+    /// An entry of the realization log or a quarterly note.
+    Record,
+    /// An amendment (aneks) that keeps the goals.
+    Amend,
+    /// Writing (saving) Part II.
+    Evaluate,
+    /// A new contract after an evaluation with new goals.
+    Renew,
+}
+
+/// The facts of a contract the steps depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct State {
+    pub status: DocStatus,
+    /// The manager's signature of the current version is recorded.
+    pub centre_signed: bool,
+    /// Part II: its status and outcome, once written.
+    pub evaluation: Option<(DocStatus, Outcome)>,
+    /// A renewal follows this contract already.
+    pub renewed: bool,
+}
+
+/// Whether `step` may be taken on a contract in `state`; otherwise the Polish reason.
+pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
+    use ContractStep::*;
+    let running = state.status == DocStatus::InRealization;
+    let evaluation = state.evaluation.map(|(status, _)| status);
+    match step {
+        SignForCentre if state.status != DocStatus::Approved => {
+            Err("Kierownik podpisuje kontrakt zaakceptowany, przed klientem.")
+        }
+        SignForCentre if state.centre_signed => Err("Podpis kierownika CIS jest już zapisany."),
+        SignByClient if state.status != DocStatus::Approved => Err(
+            "Podpis klienta zapisuje się w kontrakcie zaakceptowanym i podpisanym przez kierownika.",
+        ),
+        SignByClient if !state.centre_signed => Err(
+            "Klient podpisuje kontrakt po kierowniku CIS: najpierw kierownik zapisuje swój \
+             podpis (procedura kontraktów, etap III.7).",
+        ),
+        Record if !running => Err("Realizację zapisuje się w kontrakcie w realizacji."),
+        Amend if !running => Err("Aneks zmienia kontrakt w realizacji."),
+        Amend if evaluation.is_some() => {
+            Err("Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.")
+        }
+        Evaluate if !running => Err("Ocenę (część II) pisze się w kontrakcie w realizacji."),
+        Evaluate if evaluation.is_some_and(|s| s != DocStatus::Draft) => {
+            Err("Ocena jest już przekazana kierownikowi albo zatwierdzona: nie zmienia się jej.")
+        }
+        Renew
+            if state.status != DocStatus::Closed
+                || state.evaluation != Some((DocStatus::Approved, Outcome::NewGoals)) =>
+        {
+            Err(
+                "Nowy kontrakt z treścią poprzedniego zaczyna się po zatwierdzonej ocenie „nowe cele”.",
+            )
+        }
+        Renew if state.renewed => Err("Po tym kontrakcie zawarto już nowy."),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContractStep::*;
+    use super::*;
+    use DocStatus::*;
+
+    fn state(status: DocStatus) -> State {
+        State {
+            status,
+            centre_signed: false,
+            evaluation: None,
+            renewed: false,
+        }
+    }
+
+    #[test]
+    fn every_state_admits_exactly_its_steps() {
+        // Written out by hand from seed 001 and the issue: (state, steps admitted).
+        let signed = State {
+            centre_signed: true,
+            ..state(Approved)
+        };
+        let evaluated = |s: DocStatus, o: Outcome| State {
+            evaluation: Some((s, o)),
+            ..state(InRealization)
+        };
+        let closed = |o: Outcome, renewed: bool| State {
+            evaluation: Some((Approved, o)),
+            renewed,
+            ..state(Closed)
+        };
+        let table: Vec<(State, Vec<ContractStep>)> = vec![
+            (state(Draft), vec![]),
+            (state(Submitted), vec![]),
+            (state(Approved), vec![SignForCentre]),
+            (signed, vec![SignByClient]),
+            (state(InRealization), vec![Record, Amend, Evaluate]),
+            (evaluated(Draft, Outcome::Positive), vec![Record, Evaluate]),
+            (evaluated(Submitted, Outcome::Broken), vec![Record]),
+            (closed(Outcome::Positive, false), vec![]),
+            (closed(Outcome::Broken, false), vec![]),
+            (closed(Outcome::NewGoals, false), vec![Renew]),
+            (closed(Outcome::NewGoals, true), vec![]),
+            (
+                State {
+                    evaluation: Some((Submitted, Outcome::NewGoals)),
+                    ..state(Closed)
+                },
+                vec![],
+            ),
+        ];
+        let all = [SignForCentre, SignByClient, Record, Amend, Evaluate, Renew];
+        for (s, admitted) in &table {
+            for step in all {
+                assert_eq!(
+                    check(step, *s).is_ok(),
+                    admitted.contains(&step),
+                    "{step:?} in {s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_client_signs_after_the_centre_and_the_reason_says_so() {
+        let refused = check(SignByClient, state(Approved)).unwrap_err();
+        assert!(refused.contains("po kierowniku"));
+        let twice = State {
+            centre_signed: true,
+            ..state(Approved)
+        };
+        assert_eq!(
+            check(SignForCentre, twice),
+            Err("Podpis kierownika CIS jest już zapisany.")
+        );
+    }
+}
