@@ -361,9 +361,15 @@ pub async fn approve(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
-    step::take(&state, &user, &super::KIND, id, Step::Approve)
-        .await
-        .map_err(|e| e.back_to(super::href(id)))
+    async {
+        let (mut tx, d) =
+            step::lock(&state, &user, &super::KIND, id, Action::ApproveDocument).await?;
+        let audit = step::apply(&mut tx, &user, &d, &Step::Approve).await?;
+        let message = "Kontrakt zaakceptowano. Podpisz go za CIS i zapisz datę podpisu.";
+        finish(tx, &user, audit, message, &super::href(id)).await
+    }
+    .await
+    .map_err(|e| e.back_to(super::href(id)))
 }
 
 /// `POST /contracts/{id}/sign-centre`.

@@ -181,6 +181,9 @@ struct StatusPage {
     trial_end: Option<String>,
     /// Ending: the form of the final evaluation the running IPZS still needs.
     final_evaluation: Option<String>,
+    /// Ending participation: the open social contract, which it does not close (its Part II is
+    /// the social worker's): (link, its state).
+    open_contract: Option<(String, &'static str)>,
     outcomes: Vec<Choice>,
     contracts: Vec<Choice>,
     reasons: Vec<Choice>,
@@ -224,6 +227,15 @@ async fn status_page(
                 .await?
                 .filter(|(_, signed, evaluated)| *signed && !evaluated)
                 .map(|(document, _, _)| format!("/ipzs/{document}/monitoring"))
+        } else {
+            None
+        },
+        open_contract: if matches!(target, Status::Graduate | Status::Terminated) {
+            crate::contracts::db::contracts_of(&state.db, user.centre_id, record.participant_id)
+                .await?
+                .into_iter()
+                .find(|c| c.status != crate::documents::workflow::DocStatus::Closed)
+                .map(|c| (crate::contracts::href(c.document_id), c.status.label()))
         } else {
             None
         },
