@@ -375,6 +375,8 @@ pub async fn flow_state(
     let row = sqlx::query!(
         r#"select exists (select 1 from document_signature g where g.document_id = d.document_id
                           and g.version = d.current_version and g.party = 'manager') as "centre_signed!",
+                  exists (select 1 from document_version v where v.document_id = d.document_id
+                          and v.status in ('signed', 'in_realization')) as "in_force!",
                   e.status as "evaluation_status?: DocStatus", e.outcome as "outcome?: Outcome",
                   exists (select 1 from document n where n.follows = d.document_id) as "renewed!"
            from document d left join contract_evaluation e on e.document_id = d.document_id
@@ -386,6 +388,7 @@ pub async fn flow_state(
     Ok(super::flow::State {
         status,
         centre_signed: row.centre_signed,
+        in_force: row.in_force,
         evaluation: row.evaluation_status.zip(row.outcome),
         renewed: row.renewed,
     })

@@ -171,6 +171,15 @@ pub async fn renew(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
+    // Only whoever may start a contract of the participant renews one (403, audited), before
+    // anything is read or the contract's state is told.
+    let found = super::found(&state, &user, id, Action::ViewDocument).await?;
+    user.authorize(
+        &state,
+        Action::DraftDocument,
+        Target::Participant(&found.facts.participant),
+    )
+    .await?;
     // The renewal is read from the contract it follows (its text): a read of that contract.
     let (d, (facts, versions)) = super::read(
         &state,

@@ -95,6 +95,7 @@ async fn page(
     let facts = super::flow::State {
         status: d.status,
         centre_signed: true,
+        in_force: true,
         evaluation: stored.as_ref().map(|e| (e.status, e.outcome)),
         renewed: false,
     };

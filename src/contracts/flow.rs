@@ -30,6 +30,8 @@ pub struct State {
     pub status: DocStatus,
     /// The manager's signature of the current version is recorded.
     pub centre_signed: bool,
+    /// A version the client signed binds (also while an amendment is on its way).
+    pub in_force: bool,
     /// Part II: its status and outcome, once written.
     pub evaluation: Option<(DocStatus, Outcome)>,
     /// A renewal follows this contract already.
@@ -53,7 +55,10 @@ pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
             "Klient podpisuje kontrakt po kierowniku CIS: najpierw kierownik zapisuje swój \
              podpis (procedura kontraktów, etap III.7).",
         ),
-        Record if !running => Err("Realizację zapisuje się w kontrakcie w realizacji."),
+        // The realization goes on under the version in force while an amendment is drafted.
+        Record if !state.in_force || state.status == DocStatus::Closed => {
+            Err("Realizację zapisuje się w kontrakcie w realizacji.")
+        }
         Amend if !running => Err("Aneks zmienia kontrakt w realizacji."),
         Amend if evaluation.is_some() => {
             Err("Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.")
@@ -85,6 +90,7 @@ mod tests {
         State {
             status,
             centre_signed: false,
+            in_force: matches!(status, InRealization | Closed),
             evaluation: None,
             renewed: false,
         }
@@ -112,6 +118,21 @@ mod tests {
             (state(Approved), vec![SignForCentre]),
             (signed, vec![SignByClient]),
             (state(InRealization), vec![Record, Amend, Evaluate]),
+            // An amendment on its way: the signed version still binds.
+            (
+                State {
+                    in_force: true,
+                    ..state(Draft)
+                },
+                vec![Record],
+            ),
+            (
+                State {
+                    in_force: true,
+                    ..state(Approved)
+                },
+                vec![SignForCentre, Record],
+            ),
             (evaluated(Draft, Outcome::Positive), vec![Record, Evaluate]),
             (evaluated(Submitted, Outcome::Broken), vec![Record]),
             (closed(Outcome::Positive, false), vec![]),

@@ -107,7 +107,9 @@ async fn page(
         },
     )
     .await?;
-    let Some((_, sections)) = in_force.filter(|_| d.status == DocStatus::InRealization) else {
+    // A version the client signed binds until the contract closes, also while an amendment is
+    // on its way (the realization goes on under the version in force).
+    let Some((_, sections)) = in_force.filter(|_| d.status != DocStatus::Closed) else {
         return Err(not_running(d.status));
     };
     let contract = Contract::from_sections(&sections);

@@ -215,6 +215,7 @@ pub fn page(
     let facts = FlowState {
         status: d.status,
         centre_signed: centre_signed_on.is_some(),
+        in_force: in_force.is_some(),
         evaluation: loaded.evaluation.as_ref().map(|e| (e.status, e.outcome)),
         renewed: loaded.links.1.is_some(),
     };
