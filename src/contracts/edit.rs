@@ -169,6 +169,15 @@ pub async fn renew(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
+    // Only whoever may start a contract of the participant renews one (403, audited), before
+    // anything is read or the contract's state is told.
+    let found = super::found(&state, &user, id, Action::ViewDocument).await?;
+    user.authorize(
+        &state,
+        Action::DraftDocument,
+        Target::Participant(&found.facts.participant),
+    )
+    .await?;
     let (d, (evaluation, versions)) = super::read(
         &state,
         &user,
