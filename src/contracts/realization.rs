@@ -106,7 +106,9 @@ async fn page(
         },
     )
     .await?;
-    let Some((_, sections)) = in_force.filter(|_| d.status == DocStatus::InRealization) else {
+    // A version the client signed binds until the contract closes, also while an amendment is
+    // on its way (the realization goes on under the version in force).
+    let Some((_, sections)) = in_force.filter(|_| d.status != DocStatus::Closed) else {
         return Err(not_running(d.status));
     };
     let contract = Contract::from_sections(&sections);
@@ -227,12 +229,11 @@ pub async fn add_record(
     let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::RecordRealization)
         .await
         .map_err(|e| e.back_to(super::href(id)))?;
-    if d.status != DocStatus::InRealization {
+    let in_force = db::in_force(&mut *tx, id).await?;
+    let Some((_, in_force)) = in_force.filter(|_| d.status != DocStatus::Closed) else {
         return Err(not_running(d.status).back_to(super::href(id)));
-    }
-    let planned_count = db::in_force(&mut *tx, id)
-        .await?
-        .map_or(0, |(_, s)| Contract::from_sections(&s).actions.len());
+    };
+    let planned_count = Contract::from_sections(&in_force).actions.len();
     let is_action = kind == RecordKind::Action;
     let planned_action =
         planned_action.filter(|n| is_action && *n >= 1 && (*n as usize) <= planned_count);
@@ -288,10 +289,8 @@ pub async fn add_note(
     let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::AddMonitoring)
         .await
         .map_err(|e| e.back_to(super::href(id)))?;
-    let Some((version, _)) = db::in_force(&mut *tx, id)
-        .await?
-        .filter(|_| d.status == DocStatus::InRealization)
-    else {
+    let in_force = db::in_force(&mut *tx, id).await?;
+    let Some((version, _)) = in_force.filter(|_| d.status != DocStatus::Closed) else {
         return Err(not_running(d.status).back_to(super::href(id)));
     };
     db::add_note(

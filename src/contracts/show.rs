@@ -48,6 +48,8 @@ pub struct Can {
 /// The contract's facts [`Can`] reads besides the policy's.
 struct State2 {
     centre_signed: bool,
+    /// A version the client signed binds (also while an amendment is on its way).
+    in_force: bool,
     evaluation: Option<(DocStatus, Outcome, Uuid)>,
     followed: bool,
 }
@@ -68,7 +70,7 @@ impl Can {
             sign_client: d.status == DocStatus::Approved
                 && s.centre_signed
                 && may(Action::SignDocument),
-            record: running && may(Action::RecordRealization),
+            record: s.in_force && d.status != DocStatus::Closed && may(Action::RecordRealization),
             amend: running && evaluation.is_none() && may(Action::AmendDocument),
             evaluate: running
                 && matches!(evaluation, None | Some(DocStatus::Draft))
@@ -225,6 +227,7 @@ pub fn page(
         .map(|s| dates::format(s.signed_on));
     let facts = State2 {
         centre_signed: centre_signed_on.is_some(),
+        in_force: in_force.is_some(),
         evaluation: loaded
             .evaluation
             .as_ref()
