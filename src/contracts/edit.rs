@@ -100,8 +100,21 @@ async fn start(
             .refused(state, Action::DraftDocument, target, refusal)
             .await);
     }
-    let open = db::contracts_of(&mut *tx, user.centre_id, id)
-        .await?
+    let contracts = db::contracts_of(&mut *tx, user.centre_id, id).await?;
+    // A contract is renewed once (under the participant's lock: two renewals at once, or a
+    // stale page's, make one).
+    if let Some((old, _)) = &from
+        && let Some(renewal) = contracts
+            .iter()
+            .find(|c| c.document_id == *old)
+            .and_then(|c| c.followed_by)
+    {
+        return Err(AppError::conflict(
+            "Ten kontrakt ma już kontynuację z nowymi celami – nie rozpoczyna się drugiej.",
+        )
+        .back_to(super::href(renewal)));
+    }
+    let open = contracts
         .into_iter()
         .find(|c| c.status != DocStatus::Closed);
     if let Some(open) = open {
