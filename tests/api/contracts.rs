@@ -1378,7 +1378,10 @@ async fn an_amendment_keeps_the_goals_the_signed_version_stays_in_force_until_it
 
     // While the amendment is drafted, version 1 binds: the realization goes on.
     let (_, page) = body(&app, &format!("/contracts/{doc}"), &worker).await;
-    assert!(page.contains("obowiązuje wersja 1 (do podpisania aneksu)"), "{page}");
+    assert!(
+        page.contains("obowiązuje wersja 1 (do podpisania aneksu)"),
+        "{page}"
+    );
     assert!(page.contains("Zapisz działanie lub monitoring"), "{page}");
     let (status, page) = body(&app, &format!("/contracts/{doc}/realization"), &worker).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -1545,4 +1548,123 @@ async fn an_accepted_version_prints_and_is_audited_a_draft_has_no_print() {
     assert!(print.contains("zakończony pozytywnie"), "{print}");
     assert!(print.contains("Podjął zatrudnienie w gastronomii."));
     assert_eq!(audits(&app, "document.print", "success", doc).await, 3);
+}
+
+/// Part II of running contract `doc` written with `outcome`, submitted and approved (which
+/// closes the contract).
+async fn evaluated(app: &TestApp, doc: Uuid, outcome: &str) {
+    let worker = app.login("socjalny1").await;
+    let manager = app.login("kierownik").await;
+    let on = iso(today(app).await);
+    let fields = [
+        ("outcome", outcome),
+        ("evaluated_on", on.as_str()),
+        ("gained", "Ukończył kurs."),
+        ("towards_goal", "Tak."),
+        ("revision", "1"),
+    ];
+    for (session, path, fields) in [
+        (&worker, "evaluation", &fields[..]),
+        (&worker, "evaluation/submit", &[][..]),
+        (&manager, "evaluation/approve", &[][..]),
+    ] {
+        let (status, page) =
+            post_text(app, &format!("/contracts/{doc}/{path}"), session, fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+    }
+    assert_eq!(doc_status(app, doc).await, "closed");
+}
+
+#[tokio::test]
+async fn a_contract_is_renewed_once_and_only_after_new_goals() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+
+    // Broken: no renewal (a new contract starts from the file, empty).
+    let (id, broken) = contract_at(&app, "Zerwany", None, Stage::Running).await;
+    evaluated(&app, broken, "broken").await;
+    let (status, page) = post_text(&app, &format!("/contracts/{broken}/renew"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("po zatwierdzonej ocenie „nowe cele”"),
+        "{page}"
+    );
+    assert_eq!(contracts_of(&app, id).await, 1);
+
+    // New goals: one renewal. Once that one has ended too, the old contract is not renewed a
+    // second time (its continuation exists).
+    let (id, old) = contract_at(&app, "Odnowiony", None, Stage::Running).await;
+    evaluated(&app, old, "new_goals").await;
+    let (status, to) = post_text(&app, &format!("/contracts/{old}/renew"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let renewal: Uuid = to
+        .trim_start_matches("/contracts/")
+        .trim_end_matches("/edit")
+        .parse()
+        .unwrap();
+    sqlx::query("update document set status = 'closed' where document_id = $1")
+        .bind(renewal)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (_, page) = body(&app, &format!("/contracts/{old}"), &worker).await;
+    assert!(!page.contains("Rozpocznij nowy kontrakt"), "{page}");
+    let (status, page) = post_text(&app, &format!("/contracts/{old}/renew"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("ma już kontynuację"), "{page}");
+    assert!(page.contains(&format!("href=\"/contracts/{renewal}\"")));
+    assert_eq!(contracts_of(&app, id).await, 2);
+}
+
+#[tokio::test]
+async fn at_most_one_contract_of_a_participant_runs_also_in_the_database() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let t = today(&app).await;
+    let (id, running) = contract_at(&app, "Jedynak", None, Stage::Running).await;
+    // A second contract, accepted and signed by the manager, arranged past the rule of one
+    // open contract (as an old import might leave it).
+    let second: Uuid = sqlx::query_scalar(
+        "with d as (insert into document (centre_id, participant_id, kind, status, author_id)
+                    select p.centre_id, p.participant_id, 'social_contract', 'approved', u.staff_user_id
+                    from participant p, staff_user u where p.participant_id = $1 and u.login = 'socjalny1'
+                    returning document_id, centre_id, author_id),
+              v as (insert into document_version (document_id, number, status, sections, created_by)
+                    select document_id, 1, 'approved', '[[\"goal.1\", \"Praca\"]]', author_id from d
+                    returning document_id)
+         insert into document_signature (document_id, version, party, centre_id, signed_on, recorded_by)
+         select v.document_id, 1, 'manager', d.centre_id, current_date, u.staff_user_id
+         from v, d, staff_user u where u.login = 'kierownik'
+         returning document_id",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (status, page) = post_text(
+        &app,
+        &format!("/contracts/{second}/sign-client"),
+        &worker,
+        &[("signed_on", &iso(t))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Ta osoba ma już inny kontrakt w realizacji."),
+        "{page}"
+    );
+    assert_eq!(doc_status(&app, second).await, "approved");
+    assert_eq!(signatures(&app, second).await.len(), 1);
+    // The database keeps the rule too.
+    let twice = sqlx::query("update document set status = 'in_realization' where document_id = $1")
+        .bind(second)
+        .execute(&app.db)
+        .await;
+    assert!(
+        twice
+            .unwrap_err()
+            .to_string()
+            .contains("document_one_running_contract")
+    );
+    assert_eq!(doc_status(&app, running).await, "in_realization");
 }
