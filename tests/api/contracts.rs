@@ -379,6 +379,8 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
     assert!(page.contains(comment));
     let (_, edit) = body(&app, &format!("/contracts/{doc}/edit"), &worker).await;
     assert!(edit.contains(comment), "the comment shows in the form too");
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(home.contains("Kontrakty zwrócone do poprawy (1)"), "{home}");
 
     // Resubmitted, accepted by the manager, signed by the manager, then by the client.
     let (status, _) = post_text(&app, &format!("/contracts/{doc}/submit"), &worker, &[]).await;
@@ -550,6 +552,91 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(
+        home.contains("Oceny kontraktów do zatwierdzenia (1)"),
+        "{home}"
+    );
+    // Returned first (a blank comment is refused), corrected, submitted again.
+    let (status, page) = post_text(
+        &app,
+        &format!("/contracts/{doc}/evaluation/return"),
+        &manager,
+        &[("evaluation_comment", " ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Napisz, co w ocenie trzeba poprawić"),
+        "{page}"
+    );
+    let remark = "Opisz, jak zmieniła się sytuacja mieszkaniowa.";
+    let (status, _) = post_text(
+        &app,
+        &format!("/contracts/{doc}/evaluation/return"),
+        &manager,
+        &[("evaluation_comment", remark)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(
+        home.contains("Oceny kontraktów zwrócone do poprawy (1)"),
+        "{home}"
+    );
+    let (status, form) = body(&app, &format!("/contracts/{doc}/evaluation"), &worker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(remark), "{form}");
+    assert!(
+        form.contains("Ukończył kurs, spłaca zadłużenie."),
+        "the text saved"
+    );
+    // Corrected at the revision the form carries; the same form saved again is stale (another
+    // tab): 409, nothing saved.
+    let corrected = [
+        ("outcome", "new_goals"),
+        ("evaluated_on", on.as_str()),
+        (
+            "gained",
+            "Ukończył kurs, spłaca zadłużenie, ma mieszkanie socjalne.",
+        ),
+        (
+            "towards_goal",
+            "Tak, ale potrzebne są nowe cele: zatrudnienie.",
+        ),
+        ("revision", "1"),
+    ];
+    for want in [StatusCode::SEE_OTHER, StatusCode::CONFLICT] {
+        let (status, _) = post_text(
+            &app,
+            &format!("/contracts/{doc}/evaluation"),
+            &worker,
+            &corrected,
+        )
+        .await;
+        assert_eq!(status, want);
+    }
+    let (revision, gained): (i32, String) =
+        sqlx::query_as("select revision, gained from contract_evaluation where document_id = $1")
+            .bind(doc)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (revision, gained.as_str()),
+        (
+            2,
+            "Ukończył kurs, spłaca zadłużenie, ma mieszkanie socjalne."
+        )
+    );
+    let (status, _) = post_text(
+        &app,
+        &format!("/contracts/{doc}/evaluation/submit"),
+        &worker,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _) = post_text(
         &app,
         &format!("/contracts/{doc}/evaluation/approve"),
@@ -558,6 +645,11 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(
+        !home.contains("Oceny kontraktów do zatwierdzenia"),
+        "{home}"
+    );
     assert_eq!(doc_status(&app, doc).await, "closed");
     assert_eq!(version_statuses(&app, doc).await, ["closed"]);
     let (status, outcome, approver): (String, String, Uuid) = sqlx::query_as(
@@ -704,6 +796,18 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
                 "socjalny1"
             ),
             (
+                "evaluation_return",
+                "in_realization",
+                "in_realization",
+                "kierownik"
+            ),
+            (
+                "evaluation_submit",
+                "in_realization",
+                "in_realization",
+                "socjalny1"
+            ),
+            (
                 "evaluation_approve",
                 "in_realization",
                 "in_realization",
@@ -725,7 +829,8 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
     for (action, n) in [
         ("document.create", 1),
         ("document.submit", 2),
-        ("document.return", 1),
+        // The contract's return and Part II's.
+        ("document.return", 2),
         // The contract's acceptance and Part II's approval.
         ("document.approve", 2),
         ("document.sign_for_centre", 1),
@@ -738,14 +843,21 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
         assert_eq!(audits(&app, action, "success", doc).await, n, "{action}");
     }
     // The forms' readings are audited with the form's action: Part I's form read twice and
-    // saved once; Part II's read, saved and submitted.
+    // saved once; Part II's read, saved and submitted, twice.
     assert_eq!(
         audit_details(&app, "document.edit", doc).await,
         ["edit", "version:1", "edit"]
     );
     assert_eq!(
         audit_details(&app, "document.evaluate", doc).await,
-        ["evaluation", "outcome:new_goals", "evaluation:submit"]
+        [
+            "evaluation",
+            "outcome:new_goals",
+            "evaluation:submit",
+            "evaluation",
+            "outcome:new_goals",
+            "evaluation:submit"
+        ]
     );
     assert_eq!(
         audit_details(&app, "document.approve", doc).await,
