@@ -162,6 +162,18 @@ async fn audit_details(app: &TestApp, action: &str, doc: Uuid) -> Vec<String> {
     .unwrap()
 }
 
+/// A form's fields, owned.
+type Fields = Vec<(String, String)>;
+
+/// A realization record as stored: kind, planned action, result, type, addressee.
+type RecordRow = (
+    String,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 const GOAL_1: &str = "Ukończenie kursu pomocnika kucharza.";
 const GOAL_2: &str = "Uregulowanie zadłużenia alimentacyjnego.";
 const ACTION_1: &str = "Złożenie wniosku o zasiłek celowy na dojazdy.";
@@ -264,7 +276,7 @@ async fn contract_at(
         .trim_end_matches("/edit")
         .parse()
         .unwrap();
-    let mut steps: Vec<(&Session, String, Vec<(String, String)>)> =
+    let mut steps: Vec<(&Session, String, Fields)> =
         vec![(&worker, format!("/contracts/{doc}/edit"), part_one(t, 1))];
     if stage >= Stage::Submitted {
         steps.push((&worker, format!("/contracts/{doc}/submit"), Vec::new()));
@@ -452,13 +464,7 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let records: Vec<(
-        String,
-        Option<i32>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let records: Vec<RecordRow> = sqlx::query_as(
         "select kind::text, planned_action, result::text, record_type, addressee
              from contract_record where document_id = $1 order by created_at",
     )
