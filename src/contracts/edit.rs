@@ -195,6 +195,22 @@ pub async fn renew(
         },
     )
     .await?;
+    if facts.renewed {
+        // Renewed once already: the way on is the continuation.
+        let next = db::contracts_of(
+            &state.db,
+            user.centre_id,
+            d.facts.participant.participant_id,
+        )
+        .await?
+        .into_iter()
+        .find(|c| c.follows == Some(id))
+        .map_or_else(|| super::href(id), |c| super::href(c.document_id));
+        return Err(AppError::conflict(
+            "Ten kontrakt ma już kontynuację (nowy kontrakt po ocenie „nowe cele”): otwórz ją.",
+        )
+        .back_to(next));
+    }
     flow::check(ContractStep::Renew, facts)
         .map_err(|reason| AppError::conflict(reason).back_to(super::href(id)))?;
     // The text the client signed last: the newest version, closed with the contract.

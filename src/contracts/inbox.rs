@@ -7,10 +7,10 @@ use time::Date;
 
 use crate::auth::session::CurrentUser;
 use crate::documents::db::DocumentKind;
+use crate::documents::db::monitoring_rules;
 use crate::documents::inbox::{self, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
-use crate::ipzs::db::monitoring_rules;
 use crate::state::AppState;
 use crate::web::inbox::{InboxFuture, InboxItem};
 

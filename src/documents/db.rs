@@ -9,19 +9,11 @@ use uuid::Uuid;
 use super::version::Sections;
 use super::workflow::DocStatus;
 use crate::auth::policy::{DocumentFacts, ParticipantFacts};
-use crate::domain::{Status, vocabulary};
+use crate::domain::Status;
+use crate::domain::effective::{Rules, effective_dated};
+use time::Date;
 
-vocabulary! {
-    /// The kinds of approvable documents.
-    #[derive(sqlx::Type)]
-    #[sqlx(type_name = "document_kind", rename_all = "snake_case")]
-    pub enum DocumentKind {
-        /// Indywidualny program zatrudnienia socjalnego.
-        Ipzs = ("ipzs", "Indywidualny program zatrudnienia socjalnego (IPZS)"),
-        /// Kontrakt socjalny.
-        SocialContract = ("social_contract", "Kontrakt socjalny"),
-    }
-}
+pub use crate::domain::DocumentKind;
 
 /// A document locked for a step.
 #[derive(Debug, Clone, Copy)]
@@ -353,4 +345,31 @@ pub async fn history(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<Hist
     )
     .fetch_all(db)
     .await
+}
+
+/// One row of `monitoring_rule`.
+#[derive(Debug, Clone)]
+pub struct MonitoringRule {
+    pub centre_id: Option<Uuid>,
+    pub valid_from: Date,
+    /// A monitoring entry is due at least this often.
+    pub months: i32,
+}
+
+effective_dated!(MonitoringRule);
+
+/// Loads the monitoring interval's rules of `centre_id` (a handful of rows): how often a
+/// running document of any kind needs a monitoring entry.
+pub async fn monitoring_rules(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+) -> sqlx::Result<Rules<MonitoringRule>> {
+    let rows = sqlx::query_as!(
+        MonitoringRule,
+        "select centre_id, valid_from, months from monitoring_rule where centre_id = $1 or centre_id is null",
+        centre_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Rules::new(rows))
 }

@@ -1,17 +1,19 @@
 //! The ground floor of the domain: the closed vocabularies that the policy and every area reason
-//! about (roles, participant statuses, eligibility categories), the one trait every closed
+//! about (roles, participant statuses, eligibility categories, kinds of documents), the one trait every closed
 //! vocabulary implements, so that forms, filters and exports treat them alike, the one rule
 //! that picks an effective-dated parameter, and how names fold for search.
 //!
 //! Nothing here imports anything else of the crate: the policy, the audit log and the areas all
 //! stand on it.
 
+mod document;
 pub mod effective;
 pub mod fold;
 mod opinion;
 mod participant;
 mod role;
 
+pub use document::DocumentKind;
 pub use opinion::{OpinionKind, OpinionStatus};
 pub use participant::{Category, NoteVisibility, Sensitivity, Status};
 pub use role::Role;

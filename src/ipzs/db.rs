@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use crate::documents::db::DocumentKind;
 use crate::documents::workflow::DocStatus;
-use crate::domain::effective::{Rules, effective_dated};
 use crate::domain::vocabulary;
 
 /// A participant's programmes, newest first: (document, status).
@@ -149,28 +148,4 @@ pub async fn entries(db: impl PgExecutor<'_>, document_id: Uuid) -> sqlx::Result
     .await
 }
 
-/// One row of `monitoring_rule`.
-#[derive(Debug, Clone)]
-pub struct MonitoringRule {
-    pub centre_id: Option<Uuid>,
-    pub valid_from: Date,
-    /// A monitoring entry is due at least this often.
-    pub months: i32,
-}
-
-effective_dated!(MonitoringRule);
-
-/// Loads the monitoring interval's rules of `centre_id` (a handful of rows).
-pub async fn monitoring_rules(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-) -> sqlx::Result<Rules<MonitoringRule>> {
-    let rows = sqlx::query_as!(
-        MonitoringRule,
-        "select centre_id, valid_from, months from monitoring_rule where centre_id = $1 or centre_id is null",
-        centre_id
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(Rules::new(rows))
-}
+pub use crate::documents::db::{MonitoringRule, monitoring_rules};

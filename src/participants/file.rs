@@ -400,7 +400,7 @@ fn page(
                     .enumerate()
                     .map(|(i, (id, status, follows))| {
                         (
-                            crate::contracts::href(*id),
+                            format!("/contracts/{id}"),
                             i + 1,
                             crate::documents::workflow::DocStatus::from_code(status)
                                 .map_or("", |s| s.label()),

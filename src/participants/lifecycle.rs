@@ -231,11 +231,9 @@ async fn status_page(
             None
         },
         open_contract: if matches!(target, Status::Graduate | Status::Terminated) {
-            crate::contracts::db::contracts_of(&state.db, user.centre_id, record.participant_id)
+            db::open_contract(&state.db, record.participant_id)
                 .await?
-                .into_iter()
-                .find(|c| c.status != crate::documents::workflow::DocStatus::Closed)
-                .map(|c| (crate::contracts::href(c.document_id), c.status.label()))
+                .map(|(document, status)| (format!("/contracts/{document}"), status.label()))
         } else {
             None
         },

@@ -69,6 +69,43 @@ async fn programme(
     .unwrap()
 }
 
+/// A social contract in realization for `participant`, drafted by `author` (the caseworker),
+/// signed by the manager and then the client, with a scan and no evaluation yet; arranged
+/// directly in the database. Returns (document, scan).
+async fn contract(
+    app: &TestApp,
+    participant: uuid::Uuid,
+    author: &str,
+) -> (uuid::Uuid, uuid::Uuid) {
+    let author = app.user_id(author).await;
+    sqlx::query_as(
+        "with d as (insert into document (centre_id, participant_id, kind, status, author_id)
+                    select centre_id, participant_id, 'social_contract', 'in_realization', $2
+                    from participant where participant_id = $1 returning document_id, centre_id),
+              v as (insert into document_version (document_id, number, status, sections, created_by)
+                    select document_id, 1, 'in_realization',
+                           '[[\"situation\", \"Bez pracy\"], [\"goal.1\", \"Praca\"],
+                             [\"action.1.text\", \"Wniosek o zasiłek\"], [\"action.1.due\", \"2027-01-15\"],
+                             [\"action.1.party\", \"client\"]]', $2 from d
+                    returning document_id),
+              m as (insert into document_signature (document_id, version, party, centre_id, signed_on, recorded_by)
+                    select v.document_id, 1, 'manager', d.centre_id, current_date - 31,
+                           (select staff_user_id from staff_user where role = 'manager' and centre_id = d.centre_id)
+                    from v, d returning document_id),
+              g as (insert into document_signature (document_id, version, party, centre_id, signed_on, recorded_by)
+                    select m.document_id, 1, 'participant', d.centre_id, current_date - 30, $2 from m, d
+                    returning document_id)
+         insert into document_scan (document_id, version, centre_id, media_type, file_name, content, uploaded_by)
+         select g.document_id, 1, d.centre_id, 'application/pdf', 'kontrakt.pdf', '%PDF-1.4 test', $2 from g, d
+         returning document_id, document_scan_id",
+    )
+    .bind(participant)
+    .bind(author)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
 /// What a principal gets from a route. `None`: the route is missing from the matrix.
 fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option<u16> {
     const TO_LOGIN: u16 = 303;
@@ -233,6 +270,75 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/opinions/{id}/withdraw") => {
             participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 200)
         }
+        // The social contract. The fixture's contract runs (in realization, signed by the
+        // manager and the client, with a scan, no evaluation yet); its caseworker drafted it.
+        // The instructor sees the file but no contract: the participant's list is not there
+        // (404), a contract of the file is refused (403, audited).
+        ("GET", "/participants/{id}/contracts") => match (who, scope) {
+            (Principal::Staff(Role::Instructor), Scope::Own) => 404,
+            _ => participant_in_scope(who, scope, READERS, 200),
+        },
+        // The caseworker starts one (one is open already: 409, nothing created).
+        ("POST", "/participants/{id}/contracts") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 409)
+        }
+        (
+            "GET",
+            "/contracts/{id}"
+            | "/contracts/{id}/versions/{number}"
+            | "/contracts/{id}/versions/{number}/print"
+            | "/contracts/{id}/diff"
+            | "/contracts/{id}/scans/{scan}",
+        ) => participant_in_scope(who, scope, READERS, 200),
+        // Part II is not written yet: nothing to print for its readers.
+        ("GET", "/contracts/{id}/evaluation/print") => {
+            participant_in_scope(who, scope, READERS, 404)
+        }
+        // Editing and submitting: the caseworker, but a running contract is not a draft (409).
+        ("GET", "/contracts/{id}/edit")
+        | ("POST", "/contracts/{id}/edit" | "/contracts/{id}/submit") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 409)
+        }
+        // An amendment without its reason: 422, no new version.
+        ("POST", "/contracts/{id}/amend") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 422)
+        }
+        // A renewal needs an approved evaluation with new goals (409); only the caseworker
+        // starts one.
+        ("POST", "/contracts/{id}/renew") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 409)
+        }
+        // The manager's review: a return without a comment is 422; nothing to accept, and the
+        // centre signed already (409).
+        ("POST", "/contracts/{id}/return" | "/contracts/{id}/evaluation/return") => {
+            participant_in_scope(who, scope, &[Role::Manager], 422)
+        }
+        (
+            "POST",
+            "/contracts/{id}/approve"
+            | "/contracts/{id}/sign-centre"
+            | "/contracts/{id}/evaluation/approve",
+        ) => participant_in_scope(who, scope, &[Role::Manager], 409),
+        // The client's signature: the manager or the caseworker; signed already (409). A scan
+        // posted as an ordinary form is not an upload (400).
+        ("POST", "/contracts/{id}/sign-client") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 409)
+        }
+        ("POST", "/contracts/{id}/scans") => {
+            participant_in_scope(who, scope, &[Role::Manager, Role::SocialWorker], 400)
+        }
+        // The realization and Part II: the caseworker's alone (the others read only). Forms
+        // posted empty: 422, nothing written; no Part II to submit yet (409).
+        ("GET", "/contracts/{id}/realization" | "/contracts/{id}/evaluation") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 200)
+        }
+        (
+            "POST",
+            "/contracts/{id}/records" | "/contracts/{id}/monitoring" | "/contracts/{id}/evaluation",
+        ) => participant_in_scope(who, scope, &[Role::SocialWorker], 422),
+        ("POST", "/contracts/{id}/evaluation/submit") => {
+            participant_in_scope(who, scope, &[Role::SocialWorker], 409)
+        }
         _ => return None,
     })
 }
@@ -361,7 +467,7 @@ async fn body_for(
             ("new_end".into(), String::new()),
             ("reason".into(), String::new()),
         ],
-        "/ipzs/{id}/edit" => vec![("revision".into(), "1".into())],
+        "/ipzs/{id}/edit" | "/contracts/{id}/edit" => vec![("revision".into(), "1".into())],
         "/participants/{id}/social-worker" => vec![(
             "social_worker".into(),
             app.user_id("socjalny1").await.to_string(),
@@ -472,6 +578,8 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         let other_note = app.note(other_participant, "kierownik2", "team").await;
         let own_programme = programme(&app, own_participant, "socjalny1").await;
         let other_programme = programme(&app, other_participant, "socjalny3").await;
+        let own_contract = contract(&app, own_participant, "socjalny1").await;
+        let other_contract = contract(&app, other_participant, "socjalny3").await;
         // An open request for the instructor's opinion on each file, with its text written.
         let own_opinion = crate::opinions::fixture_opinion(
             &app,
@@ -510,14 +618,15 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                 } else {
                     other_participant
                 };
-                let (document, scan) = if scope == Scope::Own {
-                    own_programme
-                } else {
-                    other_programme
+                let (document, scan) = match (scope, pattern.starts_with("/contracts/")) {
+                    (Scope::Own, false) => own_programme,
+                    (Scope::Other, false) => other_programme,
+                    (Scope::Own, true) => own_contract,
+                    (Scope::Other, true) => other_contract,
                 };
                 let target = if pattern.starts_with("/participants/") {
                     participant
-                } else if pattern.starts_with("/ipzs/") {
+                } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
                     document
                 } else if pattern.starts_with("/opinions/") {
                     if scope == Scope::Own {

@@ -10,6 +10,7 @@ mod auth;
 mod authz_matrix;
 mod binary;
 mod browser;
+mod contracts;
 mod csrf;
 mod documents;
 mod errors;

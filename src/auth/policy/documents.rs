@@ -19,8 +19,7 @@ use uuid::Uuid;
 
 use super::participants::ParticipantFacts;
 use super::{Action, Actor};
-use crate::documents::db::DocumentKind;
-use crate::domain::{Role, Status};
+use crate::domain::{DocumentKind, Role, Status};
 
 /// The facts about one document the policy needs.
 #[derive(Clone, Copy, Debug)]

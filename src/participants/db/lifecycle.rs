@@ -334,3 +334,20 @@ pub async fn programme_to_close(
     .await?;
     Ok(row.map(|r| (r.document_id, r.signed, r.evaluated)))
 }
+
+/// The participant's social contract not yet closed, if any: (document, status). Ending
+/// participation does not close it (its evaluation is the social worker's).
+pub async fn open_contract(
+    db: impl PgExecutor<'_>,
+    participant_id: Uuid,
+) -> sqlx::Result<Option<(Uuid, crate::documents::workflow::DocStatus)>> {
+    let row = sqlx::query!(
+        r#"select document_id, status as "status: crate::documents::workflow::DocStatus" from document
+           where participant_id = $1 and kind = 'social_contract' and status <> 'closed'
+           order by created_at desc limit 1"#,
+        participant_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.document_id, r.status)))
+}

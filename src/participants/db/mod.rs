@@ -13,7 +13,7 @@ pub use file::{Document, Extension, File, FileRead, FollowUpContact, Parts, read
 pub use lifecycle::{
     Membership, StatusRecord, add_document, apply_transition, assign_social_worker,
     current_membership, document_kinds, documents_required, extend, forget_work_counts,
-    move_to_workshop, programme_to_close, record_status,
+    move_to_workshop, open_contract, programme_to_close, record_status,
 };
 pub use list::{ListFilter, Listing, Names, Page, Row, Search, Sort, StatusFilter, Town};
 
