@@ -42,10 +42,8 @@ async fn take_step(
         "start" => Step::StartRealization,
         _ => Step::Close { reason: form.text },
     };
-    step::take(&state, &user, id, step, |d| {
-        format!("/participants/{}", d.facts.participant.participant_id)
-    })
-    .await
+    // A document of the IPZS's kind; the step leads back to its page.
+    step::take(&state, &user, &teczka::ipzs::KIND, id, step).await
 }
 
 /// The app's layers around the test route, served on its own port.
@@ -128,7 +126,7 @@ async fn a_document_goes_from_draft_to_closed_each_step_by_whom_the_policy_names
     let colleague = app.login("socjalny2").await;
     let manager = app.login("kierownik").await;
     let elsewhere = app.login("kierownik2").await;
-    let back = format!("/participants/{participant}");
+    let back = format!("/ipzs/{id}");
 
     // Outside the scope the document does not exist; the wrong role is refused; refusals in
     // the centre are audited (another centre's id is simply unknown there).
@@ -265,7 +263,7 @@ async fn the_author_never_approves_or_returns_their_own_document() {
     let manager = app.login("kierownik").await;
     assert_redirect(
         &post_step(&base, &manager, id, "submit", "").await,
-        &format!("/participants/{participant}"),
+        &format!("/ipzs/{id}"),
     );
     for (step, text) in [("approve", ""), ("return", "Popraw.")] {
         let refused = post_step(&base, &manager, id, step, text).await;
