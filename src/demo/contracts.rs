@@ -751,14 +751,22 @@ struct Person {
     female: bool,
     ended_on: Option<Date>,
     termination_reason: Option<String>,
+    /// Aged at least [`ADULT`] when the participation ended (or today).
+    adult: bool,
 }
 
-/// Takes the first person not yet `used` whose status is the first of `statuses` anyone has.
+/// The stories tell of years out of work, prison, widowhood: told of people at least this old.
+const ADULT: i32 = 25;
+
+/// Takes the first person not yet `used` whose status is the first of `statuses` anyone has,
+/// an adult (see [`ADULT`]) if there is one.
 fn take(people: &[Person], used: &mut Vec<Uuid>, statuses: &[&str]) -> Option<usize> {
-    let found = statuses.iter().find_map(|status| {
-        people
-            .iter()
-            .position(|p| p.status == *status && !used.contains(&p.participant_id))
+    let found = [true, false].into_iter().find_map(|adult| {
+        statuses.iter().find_map(|status| {
+            people.iter().position(|p| {
+                p.status == *status && (p.adult || !adult) && !used.contains(&p.participant_id)
+            })
+        })
     })?;
     used.push(people[found].participant_id);
     Some(found)
@@ -799,14 +807,17 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
     };
     // The caseload: the longest in the centre first (the longest-running contracts go to
     // them), the reserve list by surname; who left most recently first, those who broke the
-    // rules before the others (a broken contract).
+    // rules before the others (a broken contract); `take` prefers adults.
     let mut people: Vec<Person> = sqlx::query_as(
         "select participant_id, status::text as status, coalesce(sex = 'K', false) as female,
-                ended_on, termination_reason::text as termination_reason
+                ended_on, termination_reason::text as termination_reason,
+                extract(year from age(coalesce(ended_on, $2), birth_date)) >= $3 as adult
          from participant where social_worker_id = $1
          order by ended_on desc nulls first, admitted_on nulls last, surname, participant_id",
     )
     .bind(worker)
+    .bind(today)
+    .bind(ADULT)
     .fetch_all(&mut *tx)
     .await?;
     people.sort_by_key(|p| p.termination_reason.as_deref() != Some("persistent_violation"));
