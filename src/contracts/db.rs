@@ -293,8 +293,9 @@ pub struct EvaluationText<'a> {
     pub towards_goal: &'a str,
 }
 
-/// Saves Part II of `document_id` as a draft: the first save creates it (`revision` ignored);
-/// later ones only if it is still a draft saved at `revision`. Returns whether it saved.
+/// Saves Part II of `document_id` as a draft: `revision` 0 writes it for the first time (and
+/// only if nobody did since the form was read); a later save only if it is still a draft saved
+/// at `revision`. Returns whether it saved.
 pub async fn save_evaluation(
     conn: &mut PgConnection,
     centre_id: Uuid,
@@ -303,27 +304,39 @@ pub async fn save_evaluation(
     text: &EvaluationText<'_>,
     by: Uuid,
 ) -> sqlx::Result<bool> {
-    let saved = sqlx::query!(
-        r#"insert into contract_evaluation (document_id, centre_id, outcome, evaluated_on, gained, towards_goal, author_id)
-           values ($1, $2, $3, $4, $5, $6, $7)
-           on conflict (document_id) do update
-           set outcome = excluded.outcome, evaluated_on = excluded.evaluated_on, gained = excluded.gained,
-               towards_goal = excluded.towards_goal, author_id = excluded.author_id,
-               revision = contract_evaluation.revision + 1, updated_at = now()
-           where contract_evaluation.status = 'draft' and contract_evaluation.revision = $8"#,
-        document_id,
-        centre_id,
-        text.outcome as Outcome,
-        text.evaluated_on,
-        text.gained,
-        text.towards_goal,
-        by,
-        revision
-    )
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(saved == 1)
+    let saved = if revision == 0 {
+        sqlx::query!(
+            r#"insert into contract_evaluation (document_id, centre_id, outcome, evaluated_on, gained, towards_goal, author_id)
+               values ($1, $2, $3, $4, $5, $6, $7)
+               on conflict (document_id) do nothing"#,
+            document_id,
+            centre_id,
+            text.outcome as Outcome,
+            text.evaluated_on,
+            text.gained,
+            text.towards_goal,
+            by
+        )
+        .execute(conn)
+        .await?
+    } else {
+        sqlx::query!(
+            r#"update contract_evaluation
+               set outcome = $2, evaluated_on = $3, gained = $4, towards_goal = $5, author_id = $6,
+                   revision = revision + 1, updated_at = now()
+               where document_id = $1 and status = 'draft' and revision = $7"#,
+            document_id,
+            text.outcome as Outcome,
+            text.evaluated_on,
+            text.gained,
+            text.towards_goal,
+            by,
+            revision
+        )
+        .execute(conn)
+        .await?
+    };
+    Ok(saved.rows_affected() == 1)
 }
 
 /// Moves Part II from `from` to `to` if it is still `from`; approval records the approver.

@@ -95,12 +95,12 @@ async fn page(
     let facts = super::flow::State {
         status: d.status,
         centre_signed: true,
-        in_force: true,
+        in_force: in_force.is_some(),
         evaluation: stored.as_ref().map(|e| (e.status, e.outcome)),
         renewed: false,
     };
     super::flow::check(ContractStep::Evaluate, facts).map_err(AppError::conflict)?;
-    let revision = stored.as_ref().map_or(1, |e| e.revision);
+    let revision = stored.as_ref().map_or(0, |e| e.revision);
     let form = form.unwrap_or_else(|| match &stored {
         Some(e) => EvaluationForm {
             outcome: e.outcome.code().to_owned(),
@@ -255,7 +255,7 @@ async fn evaluation_step(
     };
     let next = workflow::check(stored.status, step, actor)?;
     let approver = (next == DocStatus::Approved).then_some(user.user_id);
-    if d.status != DocStatus::InRealization
+    if d.status == DocStatus::Closed
         || !db::move_evaluation(&mut *tx, id, stored.status, next, approver).await?
     {
         return Err(workflow::Refusal::NotFromHere {

@@ -22,6 +22,8 @@ pub enum ContractStep {
     Evaluate,
     /// A new contract after an evaluation with new goals.
     Renew,
+    /// Closing a contract the client never signed (withdrawn, refused), with a reason.
+    CloseUnsigned,
 }
 
 /// The facts of a contract the steps depend on.
@@ -63,7 +65,10 @@ pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
         Amend if evaluation.is_some() => {
             Err("Kontrakt ma już ocenę (część II): nie zmienia się go aneksem.")
         }
-        Evaluate if !running => Err("Ocenę (część II) pisze się w kontrakcie w realizacji."),
+        // Part II may end a contract whose amendment is still on its way (the client broke off).
+        Evaluate if !state.in_force || state.status == DocStatus::Closed => {
+            Err("Ocenę (część II) pisze się w kontrakcie w realizacji.")
+        }
         Evaluate if evaluation.is_some_and(|s| s != DocStatus::Draft) => {
             Err("Ocena jest już przekazana kierownikowi albo zatwierdzona: nie zmienia się jej.")
         }
@@ -76,6 +81,11 @@ pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
             )
         }
         Renew if state.renewed => Err("Po tym kontrakcie zawarto już nowy."),
+        CloseUnsigned if state.status == DocStatus::Closed => Err("Kontrakt jest już zamknięty."),
+        CloseUnsigned if state.in_force => Err(
+            "Kontrakt podpisany przez klienta kończy się oceną (część II), nie zamknięciem bez \
+             oceny.",
+        ),
         _ => Ok(()),
     }
 }
@@ -113,10 +123,10 @@ mod tests {
             ..state(Closed)
         };
         let table: Vec<(State, Vec<ContractStep>)> = vec![
-            (state(Draft), vec![]),
-            (state(Submitted), vec![]),
-            (state(Approved), vec![SignForCentre]),
-            (signed, vec![SignByClient]),
+            (state(Draft), vec![CloseUnsigned]),
+            (state(Submitted), vec![CloseUnsigned]),
+            (state(Approved), vec![SignForCentre, CloseUnsigned]),
+            (signed, vec![SignByClient, CloseUnsigned]),
             (state(InRealization), vec![Record, Amend, Evaluate]),
             // An amendment on its way: the signed version still binds.
             (
@@ -124,14 +134,14 @@ mod tests {
                     in_force: true,
                     ..state(Draft)
                 },
-                vec![Record],
+                vec![Record, Evaluate],
             ),
             (
                 State {
                     in_force: true,
                     ..state(Approved)
                 },
-                vec![SignForCentre, Record],
+                vec![SignForCentre, Record, Evaluate],
             ),
             (evaluated(Draft, Outcome::Positive), vec![Record, Evaluate]),
             (evaluated(Submitted, Outcome::Broken), vec![Record]),
@@ -147,7 +157,15 @@ mod tests {
                 vec![],
             ),
         ];
-        let all = [SignForCentre, SignByClient, Record, Amend, Evaluate, Renew];
+        let all = [
+            SignForCentre,
+            SignByClient,
+            Record,
+            Amend,
+            Evaluate,
+            Renew,
+            CloseUnsigned,
+        ];
         for (s, admitted) in &table {
             for step in all {
                 assert_eq!(

@@ -68,6 +68,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/contracts/{id}/sign-client", file, steps::sign_by_client),
         Route::post("/contracts/{id}/amend", file, steps::amend),
         Route::post("/contracts/{id}/renew", file, edit::renew),
+        Route::post("/contracts/{id}/close", file, steps::close),
         Route::get("/contracts/{id}/versions/{number}", file, show::version),
         Route::get(
             "/contracts/{id}/versions/{number}/print",

@@ -42,6 +42,7 @@ pub struct Can {
     pub evaluate: bool,
     pub review_evaluation: bool,
     pub renew: bool,
+    pub close: bool,
     pub print: bool,
 }
 
@@ -66,7 +67,7 @@ impl Can {
             record: admits(ContractStep::Record) && may(Action::RecordRealization),
             amend: admits(ContractStep::Amend) && may(Action::AmendDocument),
             evaluate: admits(ContractStep::Evaluate) && may(Action::EvaluateDocument),
-            review_evaluation: d.status == DocStatus::InRealization
+            review_evaluation: d.status != DocStatus::Closed
                 && evaluation == Some(DocStatus::Submitted)
                 && evaluation_author != Some(user.user_id)
                 && may(Action::ApproveDocument),
@@ -77,6 +78,7 @@ impl Can {
                     Target::Participant(&d.facts.participant),
                 )
                 .is_ok(),
+            close: admits(ContractStep::CloseUnsigned) && may(Action::CloseDocument),
             print: may(Action::PrintDocument),
         }
     }

@@ -21,13 +21,15 @@ use crate::documents::workflow::{DocStatus, Refusal, Step};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::{self, dates};
+use crate::web::confirm::{ConfirmPage, confirmed};
 use crate::web::extract::{NoFields, SecureForm};
 use crate::web::finish::finish;
 use crate::web::forms::{FieldErrors, not_before, not_in_future};
+use crate::web::page::{Layout, render};
 use crate::web::path::IdPath;
 
 use super::content::Contract;
-use super::flow::ContractStep;
+use super::flow::{self, ContractStep};
 
 fn not_from_here(status: DocStatus) -> AppError {
     AppError::conflict(Refusal::NotFromHere { from: status }.message())
@@ -406,4 +408,86 @@ pub async fn amend(
     amend_step(&state, &user, id, form)
         .await
         .map_err(|e| e.back_to(super::href(id)))
+}
+
+/// The form that closes a contract the client never signed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseForm {
+    #[serde(default)]
+    close_reason: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /contracts/{id}/close`: the manager closes a contract the client never signed (the
+/// client refused, the person left before signing), with the reason, after the confirmation
+/// page; its text and history stay, and a new contract may be started.
+pub async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    SecureForm(form): SecureForm<CloseForm>,
+) -> Result<Response> {
+    let Ok(reason) = validate::required_text(&form.close_reason, 2000) else {
+        let forms = Forms {
+            reason: form.close_reason,
+            ..Forms::default()
+        };
+        let message = "Podaj przyczynę zamknięcia kontraktu (do 2000 znaków).";
+        return field_refused(
+            &state,
+            &user,
+            id,
+            Action::CloseDocument,
+            forms,
+            "close_reason",
+            message,
+        )
+        .await
+        .map_err(|e| e.back_to(super::href(id)));
+    };
+    async {
+        if !confirmed(&form.confirm) {
+            let d = super::found(&state, &user, id, Action::CloseDocument).await?;
+            let mut conn = state.db.acquire().await?;
+            let facts = super::db::flow_state(&mut *conn, id, d.status).await?;
+            flow::check(ContractStep::CloseUnsigned, facts).map_err(AppError::conflict)?;
+            let layout = Layout::for_user(
+                &state,
+                &user,
+                "Zamknąć kontrakt bez realizacji?".to_owned(),
+                "/participants",
+            );
+            let page = ConfirmPage::new(
+                layout,
+                format!("/contracts/{id}/close"),
+                super::href(id),
+                vec![("close_reason", reason.clone())],
+                "Zamknij kontrakt",
+            )
+            .fact("Stan kontraktu", d.status.label())
+            .fact("Przyczyna", reason)
+            .consequence("Kontrakt zostanie zamknięty bez podpisu klienta i bez oceny (część II).")
+            .consequence(
+                "Jego treść, wersje i historia zostają w teczce; zamknięcia nie można cofnąć.",
+            )
+            .consequence("Z tą osobą będzie można zawrzeć nowy kontrakt.");
+            return render(&page);
+        }
+        let (mut tx, d) =
+            step::lock(&state, &user, &super::KIND, id, Action::CloseDocument).await?;
+        super::admit(&mut tx, &d, ContractStep::CloseUnsigned).await?;
+        let audit = step::apply(&mut tx, &user, &d, &Step::Close { reason }).await?;
+        finish(
+            tx,
+            &user,
+            audit,
+            "Kontrakt zamknięto bez realizacji.",
+            &super::href(id),
+        )
+        .await
+    }
+    .await
+    .map_err(|e| e.back_to(super::href(id)))
 }

@@ -2,11 +2,13 @@
 //! participants in every state (tooling, outside the domain areas; it writes through the same
 //! types and rules as the app).
 //!
-//! Opinions for the IPZS in every state are added for the first centre (`opinions.rs`).
+//! Opinions for the IPZS, IPZS programmes and social contracts in every state are added for the
+//! first centre (`opinions.rs`, `programmes.rs`, `contracts.rs`).
 //!
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod contracts;
 mod copy;
 mod names;
 mod notes;
@@ -95,6 +97,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     participants(db, today).await?;
     opinions::seed(db, CENTRES[0].0).await?;
     programmes::seed(db, today).await?;
+    contracts::seed(db, today).await?;
     Ok(added)
 }
 

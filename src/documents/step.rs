@@ -117,6 +117,11 @@ pub async fn apply(
         decided_by: user.user_id,
     };
     db::record_event(&mut *tx, &event).await?;
+    // A document that ends ends every version that was in force (an amendment still open
+    // closes unsigned; the version signed before stays what was in force, now closed).
+    if next == DocStatus::Closed {
+        db::supersede(&mut *tx, document.facts.document_id, document.version + 1).await?;
+    }
     Ok(AuditEvent::new(action(step).code(), Outcome::Success)
         .on("document", document.facts.document_id)
         .participant(document.facts.participant.participant_id)

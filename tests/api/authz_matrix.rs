@@ -308,6 +308,11 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/renew") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
+        // Closing a contract the client never signed: the manager's; posted without a reason,
+        // 422 (the fixture's contract is signed: with a reason it would be 409).
+        ("POST", "/contracts/{id}/close") => {
+            participant_in_scope(who, scope, &[Role::Manager], 422)
+        }
         // The manager's review: a return without a comment is 422; nothing to accept, and the
         // centre signed already (409).
         ("POST", "/contracts/{id}/return" | "/contracts/{id}/evaluation/return") => {

@@ -171,7 +171,12 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
     );
-    let (accounts, history, opinions): (Vec<String>, Vec<String>, Vec<String>) = {
+    let (accounts, history, opinions, contracts): (
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+    ) = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
@@ -209,9 +214,44 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .fetch_all(&pool)
         .await
         .unwrap();
+        // Social contracts in every state (Part II's outcome for the closed ones), and what
+        // must never be: two open contracts of one person, an open one of someone who left.
+        let contracts = sqlx::query_scalar(
+            "select distinct d.status::text || coalesce(':' || e.outcome::text, '')
+                             || case when d.follows is not null then ':renewal' else '' end
+                             || case when d.current_version > 1 then ':amendment' else '' end
+             from document d left join contract_evaluation e using (document_id)
+             where d.kind = 'social_contract'
+             union all
+             select 'wrong: ' || p.surname from participant p
+             where (select count(*) from document d where d.participant_id = p.participant_id
+                    and d.kind = 'social_contract' and d.status <> 'closed') > 1
+                or (p.status not in ('reserve', 'trial', 'participant') and exists (
+                    select 1 from document d where d.participant_id = p.participant_id
+                    and d.kind = 'social_contract' and d.status <> 'closed'))
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
-        (rows, history, opinions)
+        (rows, history, opinions, contracts)
     };
+    assert_eq!(
+        contracts,
+        [
+            "approved",
+            "closed:broken",
+            "closed:new_goals",
+            "closed:positive",
+            "draft",
+            "draft:amendment",
+            "in_realization",
+            "in_realization:renewal",
+            "submitted"
+        ],
+        "demo contracts"
+    );
     assert_eq!(
         opinions,
         [

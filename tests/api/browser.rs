@@ -583,3 +583,169 @@ async fn the_ipzs_goes_from_an_opinion_to_the_signatures_across_three_logins_and
             .unwrap();
     assert_eq!(status, "trial");
 }
+
+/// The elements sticking out of a 320 px page (tables scroll in their own regions), for the
+/// message of a failed overflow check.
+async fn too_wide(browser: &Browser) -> serde_json::Value {
+    browser
+        .execute(
+            "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]\
+             .filter(e => (e.classList.contains('table-wrap') || !e.closest('.table-wrap')) && e.getBoundingClientRect().right > w + 1)\
+             .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12);",
+            serde_json::json!([]),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_social_contract_is_drafted_submitted_accepted_and_printed_and_passes_axe() {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Kontraktowa", Some("socjalny1"), None)
+        .await;
+    let today: time::Date = sqlx::query_scalar("select current_date")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let day = |n: i64| teczka::validate::dates::iso(today + time::Duration::days(n));
+    let browser = Browser::start().await;
+
+    // The social worker starts the contract from the person's list of contracts.
+    browser.sign_in(&app.address, "socjalny1").await;
+    browser
+        .goto(&format!("{}/participants/{id}/contracts", app.address))
+        .await;
+    browser
+        .wait_for_text("Ta osoba nie ma jeszcze kontraktu socjalnego.")
+        .await;
+    browser.assert_accessible("no contract yet").await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("Rozpoczęto projekt kontraktu socjalnego.")
+        .await;
+    browser.assert_accessible("the contract's draft form").await;
+    browser.resize(320, 700).await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the draft form scrolls sideways at 320 px: {}",
+        too_wide(&browser).await
+    );
+    browser.resize(1280, 900).await;
+
+    // A draft may be incomplete but not wrong: a period ending before it starts is refused,
+    // the text typed is kept.
+    browser
+        .fill(
+            "#situation",
+            "Od dwóch lat w schronisku dla osób bezdomnych.",
+        )
+        .await;
+    browser
+        .execute(
+            "document.getElementById('period_from').value = arguments[0]; \
+             document.getElementById('period_until').value = arguments[1];",
+            serde_json::json!([day(7), day(-7)]),
+        )
+        .await;
+    browser.click("button[name=action][value=save]").await;
+    browser
+        .wait_for_text("Koniec okresu kontraktu nie może być wcześniej niż jego początek.")
+        .await;
+    assert_eq!(
+        browser.value("#situation").await,
+        "Od dwóch lat w schronisku dla osób bezdomnych."
+    );
+    browser
+        .assert_accessible("the draft form with an error")
+        .await;
+
+    let fields = serde_json::json!({
+        "causes": "Eksmisja po zaległościach czynszowych, utrata pracy.",
+        "interview_on": day(-3),
+        "goal_1": "Wyrobienie dowodu osobistego.",
+        "goal_2": "Zamieszkanie w mieszkaniu treningowym.",
+        "action_1_text": "Wniosek o dowód osobisty w Urzędzie Gminy.",
+        "action_1_due": day(21),
+        "action_1_party": "client",
+        "action_2_text": "Wniosek o mieszkanie treningowe.",
+        "action_2_due": day(60),
+        "action_2_party": "social_worker",
+        "client_duties": "Udział w zajęciach CIS, terminowe złożenie dokumentów.",
+        "worker_duties": "Pomoc w skompletowaniu dokumentów i wnioskach.",
+        "period_from": day(7),
+        "period_until": day(190),
+    });
+    browser
+        .execute(
+            "for (const [id, v] of Object.entries(arguments[0])) \
+             { document.getElementById(id).value = v; }",
+            serde_json::json!([fields]),
+        )
+        .await;
+    browser.click("button[name=action][value=save]").await;
+    browser.wait_for_text("Zapisano projekt kontraktu.").await;
+    browser.assert_accessible("the contract, a draft").await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("Wniosek o mieszkanie treningowe.") && text.contains("pracownik socjalny"),
+        "{text}"
+    );
+    browser.click("form[action$='/submit'] button").await;
+    browser
+        .wait_for_text("Kontrakt przekazano do akceptacji kierownika CIS.")
+        .await;
+    let doc = browser.url().await.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        browser.url().await,
+        format!("{}/contracts/{doc}", app.address)
+    );
+    sign_out(&browser).await;
+
+    // The manager accepts it from Start and opens Part I's print.
+    browser.sign_in(&app.address, "kierownik").await;
+    assert!(browser.text().await.contains("Kontrakty do akceptacji (1)"));
+    browser.click(&format!("a[href='/contracts/{doc}']")).await;
+    browser.wait_for_text("Zaakceptuj kontrakt").await;
+    browser.assert_accessible("the contract to accept").await;
+    browser.click("form[action$='/approve'] button").await;
+    // Accepted (whatever the flash says): the manager signs it for the centre next.
+    browser.wait_for_text("Data podpisu kierownika CIS").await;
+    browser.assert_accessible("the accepted contract").await;
+    browser.resize(320, 700).await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the contract scrolls sideways at 320 px: {}",
+        too_wide(&browser).await
+    );
+    browser.resize(1280, 900).await;
+    browser
+        .click(&format!("a[href='/contracts/{doc}/versions/1/print']"))
+        .await;
+    browser.wait_for_text("Kontrakt socjalny – część I").await;
+    let print = browser.text().await;
+    assert!(
+        print.contains("Wyrobienie dowodu osobistego.") && print.contains("Zatwierdzony"),
+        "{print}"
+    );
+    browser.assert_accessible("Part I's print").await;
+    browser.resize(320, 700).await;
+    assert!(
+        !browser.overflows_horizontally().await,
+        "the print scrolls sideways at 320 px: {}",
+        too_wide(&browser).await
+    );
+    browser.quit().await;
+    let (status, version): (String, String) = sqlx::query_as(
+        "select d.status::text, v.status::text from document d
+         join document_version v on v.document_id = d.document_id and v.number = d.current_version
+         where d.participant_id = $1 and d.kind = 'social_contract'",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), version.as_str()),
+        ("approved", "approved")
+    );
+}

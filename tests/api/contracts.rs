@@ -545,7 +545,7 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
                 "towards_goal",
                 "Tak, ale potrzebne są nowe cele: zatrudnienie.",
             ),
-            ("revision", "1"),
+            ("revision", "0"),
         ],
     )
     .await;
@@ -1239,7 +1239,7 @@ async fn only_the_caseworker_writes_only_the_manager_accepts_and_a_repeated_step
         ("evaluated_on", on.as_str()),
         ("gained", "Podjął pracę."),
         ("towards_goal", "Tak."),
-        ("revision", "1"),
+        ("revision", "0"),
     ];
     let amend = [("reason", "Zmiana terminu.")];
     for login in ["psycholog", "doradca", "kierownik"] {
@@ -1652,7 +1652,7 @@ async fn an_accepted_version_prints_and_is_audited_a_draft_has_no_print() {
             ("evaluated_on", &on),
             ("gained", "Podjął zatrudnienie w gastronomii."),
             ("towards_goal", "Tak."),
-            ("revision", "1"),
+            ("revision", "0"),
         ],
     )
     .await;
@@ -1679,7 +1679,7 @@ async fn evaluated(app: &TestApp, doc: Uuid, outcome: &str) {
         ("evaluated_on", on.as_str()),
         ("gained", "Ukończył kurs."),
         ("towards_goal", "Tak."),
-        ("revision", "1"),
+        ("revision", "0"),
     ];
     for (session, path, fields) in [
         (&worker, "evaluation", &fields[..]),
