@@ -13,7 +13,8 @@
 --     manager), then frozen.
 
 alter table document add column follows uuid references document;
-create index document_follows_idx on document (follows) where follows is not null;
+-- A contract is renewed once (its continuation may itself be renewed).
+create unique index document_follows_idx on document (follows) where follows is not null;
 
 create unique index document_one_running_contract on document (participant_id)
     where kind = 'social_contract' and status = 'in_realization';

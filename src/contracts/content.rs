@@ -386,6 +386,9 @@ pub fn parse_form(pairs: Vec<(String, String)>) -> Result<Posted, UnknownField> 
         }
     }
     let revision = revision.ok_or_else(|| UnknownField("revision".to_owned()))?;
+    // The version the form was read at decides which draft it saves into (and which goals an
+    // amendment must keep): a form without it is not this page's.
+    let version = Some(version.ok_or_else(|| UnknownField("version".to_owned()))?);
     c.goals = goals
         .into_iter()
         .filter(|(g, removed)| !removed && !g.trim().is_empty())

@@ -250,7 +250,18 @@ async fn edit_page(
         ),
         id: document,
         number,
-        goals: rows(&contract.goals),
+        // An amendment keeps the goals: shown, not offered for editing (nor blank rows).
+        goals: if number > 1 {
+            contract
+                .goals
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, g)| (i + 1, g))
+                .collect()
+        } else {
+            rows(&contract.goals)
+        },
         actions: rows(&contract.actions)
             .into_iter()
             .map(|(n, action)| ActionRow {
@@ -336,11 +347,14 @@ pub async fn save(
     let participant = d.facts.participant.participant_id;
     let mut errors = content::check_draft(&posted.contract, state.today());
     // An amendment keeps the goals of the version it amends (seed 001, part VI).
-    if d.version > 1 {
+    // Checked against the version the form was read at: the save goes into that version or
+    // nowhere (a stale tab of another version is refused as a conflict).
+    let number = posted.version.unwrap_or(d.version);
+    if number > 1 {
         let versions = documents::versions(&state.db, id).await?;
         let based_on = versions
             .iter()
-            .find(|v| v.number == d.version)
+            .find(|v| v.number == number)
             .and_then(|v| v.based_on)
             .and_then(|b| versions.iter().find(|v| v.number == b))
             .map(|v| Contract::from_sections(&v.sections));

@@ -145,3 +145,13 @@ pub async fn admit(
     })?;
     Ok(state)
 }
+
+/// The versions the client signed: a contract's version binds from the client's signature (the
+/// centre's comes first).
+pub fn client_signed(signatures: &[crate::documents::paper::Signature]) -> Vec<i32> {
+    signatures
+        .iter()
+        .filter(|s| s.party == crate::documents::paper::Party::Participant)
+        .map(|s| s.version)
+        .collect()
+}

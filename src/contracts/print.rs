@@ -127,7 +127,7 @@ pub async fn part_one(
         id,
         around: around(&state, &user, &header, centre_lines),
         number,
-        status: version.status.label(),
+        status: view::version_label(&versions, &super::client_signed(&signatures), number),
         reason: version.reason.clone(),
         contract: Contract::from_sections(&version.sections),
         manager_signed: signed(&signatures, number, Party::Manager),

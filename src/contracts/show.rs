@@ -115,6 +115,9 @@ pub struct ShowPage {
     pub history: Vec<HistoryLine>,
     pub can: Can,
     pub can_scan: bool,
+    /// The version a scan is attached to: the current one once someone signed it (an
+    /// amendment the manager signed), else the one in force.
+    pub scan_version: Option<i32>,
     /// The centre's signature date of the current version, once recorded.
     pub centre_signed_on: Option<String>,
     pub forms: Forms,
@@ -147,6 +150,7 @@ pub async fn load(
     user: &CurrentUser,
     id: Uuid,
     detail: &str,
+    version: Option<i32>,
 ) -> Result<(Locked, Loaded)> {
     let centre = user.centre_id;
     super::read(
@@ -166,11 +170,16 @@ pub async fn load(
             )
             .fetch_one(&mut *conn)
             .await?;
+            // An unknown version: nothing shown, nothing audited.
+            let versions = documents::versions(&mut *conn, id).await?;
+            if version.is_some_and(|n| !versions.iter().any(|v| v.number == n)) {
+                return Err(AppError::NotFound);
+            }
             Ok(Loaded {
                 header: view::header(&mut *conn, centre, participant)
                     .await?
                     .ok_or(AppError::NotFound)?,
-                versions: documents::versions(&mut *conn, id).await?,
+                versions,
                 history: documents::history(&mut *conn, id).await?,
                 signatures: paper::signatures(&mut *conn, id).await?,
                 scans: paper::scans(&mut *conn, id).await?,
@@ -200,14 +209,7 @@ pub fn page(
         .find(|v| v.number == d.version)
         .map(|v| Contract::from_sections(&v.sections))
         .unwrap_or_default();
-    // A version binds once the client signed it.
-    let client_signed: Vec<i32> = loaded
-        .signatures
-        .iter()
-        .filter(|s| s.party == Party::Participant)
-        .map(|s| s.version)
-        .collect();
-    let versions = view::version_rows(&loaded.versions, &client_signed);
+    let versions = view::version_rows(&loaded.versions, &super::client_signed(&loaded.signatures));
     let in_force = versions.iter().find(|v| v.in_force).map(|v| v.number);
     let centre_signed_on = loaded
         .signatures
@@ -223,7 +225,13 @@ pub fn page(
     };
     let evaluation_author = loaded.evaluation.as_ref().map(|e| e.author_id);
     let person = Person::of(&loaded.header);
-    let has_signatures = !signed_versions(&loaded.signatures).is_empty();
+    let signed = signed_versions(&loaded.signatures);
+    let has_signatures = !signed.is_empty();
+    let scan_version = if signed.contains(&d.version) {
+        Some(d.version)
+    } else {
+        in_force
+    };
     ShowPage {
         layout: Layout::for_user(
             state,
@@ -256,6 +264,7 @@ pub fn page(
             )
             .is_ok(),
         can: Can::of(user, d, facts, evaluation_author),
+        scan_version,
         centre_signed_on,
         person,
         forms,
@@ -270,7 +279,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let (d, loaded) = load(&state, &user, id, "contract").await?;
+    let (d, loaded) = load(&state, &user, id, "contract", None).await?;
     render(&page(
         &state,
         &user,
@@ -291,7 +300,7 @@ pub async fn refused(
     errors: FieldErrors,
     missing: FieldErrors,
 ) -> Result<Response> {
-    let (d, loaded) = load(state, user, id, "contract").await?;
+    let (d, loaded) = load(state, user, id, "contract", None).await?;
     let page = page(state, user, &d, loaded, forms, errors, missing);
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -367,7 +376,19 @@ pub async fn of_participant(
     if !policy::reads_programme(user.role) {
         return Err(AppError::NotFound);
     }
-    let rows = db::contracts_of(&state.db, user.centre_id, id).await?;
+    // The list tells each contract's state and outcome: a read of the file, audited with it.
+    let mut conn = state.db.acquire().await?;
+    let rows = db::contracts_of(&mut *conn, user.centre_id, id).await?;
+    crate::audit::record_read(
+        &mut *conn,
+        &user.meta,
+        crate::audit::AuditEvent::new(Action::ViewDocument.code(), crate::audit::Outcome::Success)
+            .by(user.audit_actor())
+            .on("participant", id)
+            .participant(id)
+            .detail("contracts".to_owned()),
+    )
+    .await?;
     let may_draft = policy::check(
         user.actor(),
         Action::DraftDocument,
@@ -409,14 +430,15 @@ pub async fn version(
     axum::extract::Path((id, number)): axum::extract::Path<(String, String)>,
 ) -> Result<Response> {
     let (id, number) = parse_version_path(&id, &number)?;
-    let (_, loaded) = load(&state, &user, id, &format!("version:{number}")).await?;
-    let signed: Vec<i32> = loaded
-        .signatures
-        .iter()
-        .filter(|s| s.party == Party::Participant)
-        .map(|s| s.version)
-        .collect();
-    let rows = view::version_rows(&loaded.versions, &signed);
+    let (_, loaded) = load(
+        &state,
+        &user,
+        id,
+        &format!("version:{number}"),
+        Some(number),
+    )
+    .await?;
+    let rows = view::version_rows(&loaded.versions, &super::client_signed(&loaded.signatures));
     let (version, stored) = rows
         .into_iter()
         .zip(&loaded.versions)

@@ -98,6 +98,15 @@ pub fn version_rows(versions: &[StoredVersion], signed: &[i32]) -> Vec<VersionRo
         .collect()
 }
 
+/// What version `number` is called in the list of versions ("Zastąpiona aneksem", "W
+/// realizacji", …), for a print that names it the way the page does.
+pub fn version_label(versions: &[StoredVersion], signed: &[i32], number: i32) -> &'static str {
+    version_rows(versions, signed)
+        .into_iter()
+        .find(|v| v.number == number)
+        .map_or("", |v| v.status)
+}
+
 /// A step of the history as listed.
 #[derive(Debug, Clone)]
 pub struct HistoryLine {
@@ -148,6 +157,8 @@ pub struct Person {
     pub whose: &'static str,
     /// "klienta" or "klientki" (whose signature, on a social contract).
     pub client: &'static str,
+    /// "Klient" or "Klientka".
+    pub client_title: &'static str,
     pub status: &'static str,
     pub pesel: String,
     pub birth_date: String,
@@ -165,6 +176,7 @@ impl Person {
             signed_name: h.signed_name.clone(),
             whose: if female { "uczestniczki" } else { "uczestnika" },
             client: if female { "klientki" } else { "klienta" },
+            client_title: if female { "Klientka" } else { "Klient" },
             status: h.status.label_for(h.sex.as_deref().map(|s| s == "K")),
             pesel: h.pesel.clone().unwrap_or_else(|| "brak".to_owned()),
             birth_date: dates::format(h.birth_date),

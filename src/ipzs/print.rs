@@ -97,7 +97,11 @@ pub async fn print(
         centre_address,
         person: Person::of(&header),
         number,
-        status: version.status.label(),
+        status: crate::documents::view::version_label(
+            &versions,
+            &crate::documents::pages::signed_versions(&signatures),
+            number,
+        ),
         reason: version.reason.clone(),
         programme: ProgrammeView::of(&Programme::from_sections(&version.sections)),
         opinions,

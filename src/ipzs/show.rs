@@ -128,6 +128,7 @@ pub async fn load(
     id: Uuid,
     detail: &str,
     with_opinions: bool,
+    version: Option<i32>,
 ) -> Result<(Locked, Loaded)> {
     let centre = user.centre_id;
     super::read(
@@ -138,11 +139,16 @@ pub async fn load(
         detail,
         async |tx, d| {
             let participant = d.facts.participant.participant_id;
+            // An unknown version: nothing shown, nothing audited.
+            let versions = documents::versions(&mut *tx, id).await?;
+            if version.is_some_and(|n| !versions.iter().any(|v| v.number == n)) {
+                return Err(AppError::NotFound);
+            }
             Ok(Loaded {
                 header: db::header(&mut *tx, centre, participant)
                     .await?
                     .ok_or(AppError::NotFound)?,
-                versions: documents::versions(&mut *tx, id).await?,
+                versions,
                 history: documents::history(&mut *tx, id).await?,
                 signatures: paper::signatures(&mut *tx, id).await?,
                 scans: paper::scans(&mut *tx, id).await?,
@@ -229,7 +235,7 @@ pub async fn show(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let (d, loaded) = load(&state, &user, id, "programme", true).await?;
+    let (d, loaded) = load(&state, &user, id, "programme", true, None).await?;
     // The dates are typed from the paper: the participant's is the first day in the centre.
     let form = SignForm::default();
     render(&page(
@@ -252,7 +258,7 @@ pub async fn refused(
     errors: FieldErrors,
     missing: FieldErrors,
 ) -> Result<Response> {
-    let (d, loaded) = load(state, user, id, "programme", true).await?;
+    let (d, loaded) = load(state, user, id, "programme", true, None).await?;
     let page = page(state, user, &d, loaded, sign_form, errors, missing);
     render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -314,7 +320,15 @@ pub async fn version(
     axum::extract::Path((id, number)): axum::extract::Path<(String, String)>,
 ) -> Result<Response> {
     let (id, number) = parse_version_path(&id, &number)?;
-    let (_, loaded) = load(&state, &user, id, &format!("version:{number}"), false).await?;
+    let (_, loaded) = load(
+        &state,
+        &user,
+        id,
+        &format!("version:{number}"),
+        false,
+        Some(number),
+    )
+    .await?;
     let rows = view::version_rows(&loaded.versions, &signed_versions(&loaded.signatures));
     let (version, stored) = rows
         .into_iter()

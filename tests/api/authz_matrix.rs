@@ -472,7 +472,11 @@ async fn body_for(
             ("new_end".into(), String::new()),
             ("reason".into(), String::new()),
         ],
-        "/ipzs/{id}/edit" | "/contracts/{id}/edit" => vec![("revision".into(), "1".into())],
+        "/ipzs/{id}/edit" => vec![("revision".into(), "1".into())],
+        "/contracts/{id}/edit" => vec![
+            ("revision".into(), "1".into()),
+            ("version".into(), "1".into()),
+        ],
         "/participants/{id}/social-worker" => vec![(
             "social_worker".into(),
             app.user_id("socjalny1").await.to_string(),

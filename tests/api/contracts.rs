@@ -1786,3 +1786,115 @@ async fn at_most_one_contract_of_a_participant_runs_also_in_the_database() {
     );
     assert_eq!(doc_status(&app, running).await, "in_realization");
 }
+
+#[tokio::test]
+async fn the_manager_closes_a_contract_the_client_never_signed_after_a_confirmation() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let manager = app.login("kierownik").await;
+    let (id, doc) = contract_at(&app, "Niepodpisana", None, Stage::CentreSigned).await;
+    let close = format!("/contracts/{doc}/close");
+
+    // Without a reason: the page again with the message, nothing closed.
+    let (status, page) = post_text(&app, &close, &manager, &[("close_reason", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Podaj przyczynę zamknięcia kontraktu"),
+        "{page}"
+    );
+    // The social worker may not close it.
+    let reason = [("close_reason", "Klient odmówił podpisania kontraktu.")];
+    let (status, _) = post_text(&app, &close, &worker, &reason).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The first post shows what will happen and changes nothing.
+    let (status, page) = post_text(&app, &close, &manager, &reason).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Zamknąć kontrakt bez realizacji?"), "{page}");
+    assert!(page.contains("Klient odmówił podpisania kontraktu."));
+    assert_eq!(doc_status(&app, doc).await, "approved");
+    // Confirmed: closed with the reason in the history; the person may get a new contract.
+    let confirmed = [
+        ("close_reason", "Klient odmówił podpisania kontraktu."),
+        ("confirm", "tak"),
+    ];
+    let (status, to) = post_text(&app, &close, &manager, &confirmed).await;
+    assert_eq!(
+        (status, to),
+        (StatusCode::SEE_OTHER, format!("/contracts/{doc}"))
+    );
+    assert_eq!(doc_status(&app, doc).await, "closed");
+    let reason: String = sqlx::query_scalar(
+        "select comment from document_event where document_id = $1 and step = 'close'",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(reason, "Klient odmówił podpisania kontraktu.");
+    let (status, _) = post_text(&app, &close, &manager, &confirmed).await;
+    assert_eq!(status, StatusCode::CONFLICT, "closed once");
+    let (status, _) = post_text(&app, &format!("/participants/{id}/contracts"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "a new contract may start");
+    assert_eq!(contracts_of(&app, id).await, 2);
+
+    // A contract the client signed ends with its evaluation, not this way.
+    let (_, running) = contract_at(&app, "Podpisana", None, Stage::Running).await;
+    let (status, page) = post_text(
+        &app,
+        &format!("/contracts/{running}/close"),
+        &manager,
+        &confirmed,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("kończy się oceną"), "{page}");
+    assert_eq!(doc_status(&app, running).await, "in_realization");
+}
+
+#[tokio::test]
+async fn part_two_ends_a_contract_whose_amendment_is_still_on_its_way() {
+    let app = spawn_app().await;
+    let worker = app.login("socjalny1").await;
+    let manager = app.login("kierownik").await;
+    let (_, doc) = contract_at(&app, "Przerwana", None, Stage::Running).await;
+    let (status, _) = post_text(
+        &app,
+        &format!("/contracts/{doc}/amend"),
+        &worker,
+        &[("reason", "Zmiana terminów na wniosek klienta.")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The client breaks off while the amendment is drafted: Part II "broken" still ends it.
+    evaluated(&app, doc, "broken").await;
+    assert_eq!(doc_status(&app, doc).await, "closed");
+    // Both versions end with it: the amendment unsigned, the signed one no longer running.
+    assert_eq!(version_statuses(&app, doc).await, ["closed", "closed"]);
+    let (status, page) = body(&app, &format!("/contracts/{doc}"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Zamknięta bez podpisania"), "{page}");
+    assert!(page.contains("zerwany"));
+}
+
+#[tokio::test]
+async fn the_list_of_contracts_is_an_audited_read_and_an_unknown_version_is_not() {
+    let app = spawn_app().await;
+    let manager = app.login("kierownik").await;
+    let (id, doc) = contract_at(&app, "Listowa", None, Stage::Submitted).await;
+    let (status, page) = body(&app, &format!("/participants/{id}/contracts"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Przekazany do zatwierdzenia"), "{page}");
+    let listed: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'document.view' and object_id = $1
+           and detail = 'contracts' and actor_id = (select staff_user_id from staff_user where login = 'kierownik')",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(listed, 1);
+    let before = audits(&app, "document.view", "success", doc).await;
+    let (status, _) = body(&app, &format!("/contracts/{doc}/versions/7"), &manager).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(audits(&app, "document.view", "success", doc).await, before);
+}
