@@ -19,7 +19,7 @@ use super::show::{self, Forms};
 use crate::audit::{AuditEvent, Outcome as AuditOutcome};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
-use crate::documents::db::{self as documents, Event, Locked};
+use crate::documents::db::{self as documents, Locked};
 use crate::documents::step;
 use crate::documents::view::{self, Person};
 use crate::documents::workflow::{self, DocStatus, Step, StepActor};
@@ -238,14 +238,15 @@ pub async fn save(
 
 /// Takes `step` on Part II of the contract locked for `action`: the engine's status machine on
 /// Part II's status (the author of Part II neither approves nor returns it), the guarded move,
-/// the history row (`code`). Returns the contract and Part II's status before.
+/// the history row (`code`). Returns Part II's outcome and the step's audit row.
 async fn evaluation_step(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
     d: &Locked,
     step: &Step,
     code: &'static str,
-) -> Result<DocStatus> {
+    action: Action,
+) -> Result<(Outcome, AuditEvent<'static>)> {
     let id = d.facts.document_id;
     let stored = db::evaluation(&mut *tx, id)
         .await?
@@ -267,25 +268,9 @@ async fn evaluation_step(
         Step::Return { comment } => Some(comment.trim()),
         _ => None,
     };
-    let event = Event {
-        centre_id: user.centre_id,
-        document_id: id,
-        version: d.version,
-        step: code,
-        from: d.status,
-        to: d.status,
-        comment,
-        decided_by: user.user_id,
-    };
-    documents::record_event(&mut *tx, &event).await?;
-    Ok(stored.status)
-}
-
-fn audit(action: Action, d: &Locked, detail: &str) -> AuditEvent<'static> {
-    AuditEvent::new(action.code(), AuditOutcome::Success)
-        .on("document", d.facts.document_id)
-        .participant(d.facts.participant.participant_id)
-        .detail(detail.to_owned())
+    let detail = format!("evaluation:{}:{}", step.code(), stored.outcome.code());
+    let audit = step::note(tx, user, d, code, comment, action, detail).await?;
+    Ok((stored.outcome, audit))
 }
 
 /// `POST /contracts/{id}/evaluation/submit`: Part II goes to the manager.
@@ -298,8 +283,16 @@ pub async fn submit(
     async {
         let (mut tx, d) =
             step::lock(&state, &user, &super::KIND, id, Action::EvaluateDocument).await?;
-        evaluation_step(&mut tx, &user, &d, &Step::Submit, "evaluation_submit").await?;
-        let audit = audit(Action::EvaluateDocument, &d, "evaluation:submit");
+        let action = Action::EvaluateDocument;
+        let (_, audit) = evaluation_step(
+            &mut tx,
+            &user,
+            &d,
+            &Step::Submit,
+            "evaluation_submit",
+            action,
+        )
+        .await?;
         let message = "Ocenę przekazano kierownikowi CIS do zatwierdzenia.";
         finish(tx, &user, audit, message, &super::href(id)).await
     }
@@ -339,8 +332,9 @@ pub async fn give_back(
         let (mut tx, d) =
             step::lock(&state, &user, &super::KIND, id, Action::ReturnDocument).await?;
         let step = Step::Return { comment };
-        evaluation_step(&mut tx, &user, &d, &step, "evaluation_return").await?;
-        let audit = audit(Action::ReturnDocument, &d, "evaluation:return");
+        let action = Action::ReturnDocument;
+        let (_, audit) =
+            evaluation_step(&mut tx, &user, &d, &step, "evaluation_return", action).await?;
         let message = "Ocenę zwrócono do poprawy.";
         finish(tx, &user, audit, message, &super::href(id)).await
     }
@@ -359,17 +353,17 @@ pub async fn approve(
     async {
         let (mut tx, d) =
             step::lock(&state, &user, &super::KIND, id, Action::ApproveDocument).await?;
-        evaluation_step(&mut tx, &user, &d, &Step::Approve, "evaluation_approve").await?;
-        let outcome = db::evaluation(&mut *tx, id)
-            .await?
-            .map(|e| e.outcome)
-            .ok_or(AppError::NotFound)?;
-        let reason = format!("Ocena realizacji kontraktu: {}.", outcome.label());
-        let first = audit(
-            Action::ApproveDocument,
+        let action = Action::ApproveDocument;
+        let (outcome, first) = evaluation_step(
+            &mut tx,
+            &user,
             &d,
-            &format!("evaluation:approve:{}", outcome.code()),
-        );
+            &Step::Approve,
+            "evaluation_approve",
+            action,
+        )
+        .await?;
+        let reason = format!("Ocena realizacji kontraktu: {}.", outcome.label());
         crate::audit::record(&mut *tx, &user.meta, first.by(user.audit_actor())).await?;
         let close = step::apply(&mut tx, &user, &d, &Step::Close { reason }).await?;
         let message = match outcome {

@@ -11,13 +11,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::show::{self, Forms};
-use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
-use crate::documents::db::{self as documents, Event, Locked};
+use crate::documents::db::{self as documents, Locked};
 use crate::documents::paper::{self, Party};
 use crate::documents::step;
-use crate::documents::workflow::{DocStatus, Refusal, Step};
+use crate::documents::workflow::{DocStatus, Step};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::{self, dates};
@@ -30,10 +29,6 @@ use crate::web::path::IdPath;
 
 use super::content::Contract;
 use super::flow::{self, ContractStep};
-
-fn not_from_here(status: DocStatus) -> AppError {
-    AppError::conflict(Refusal::NotFromHere { from: status }.message())
-}
 
 /// The contract page with `message` at `field` (422), once the policy allowed `action`.
 async fn field_refused(
@@ -53,41 +48,21 @@ async fn field_refused(
 
 /// `POST /contracts/{id}/submit`.
 async fn submit_step(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Response> {
-    let (mut tx, d) = step::lock(state, user, &super::KIND, id, Action::SubmitDocument).await?;
-    if d.status != DocStatus::Draft {
-        return Err(not_from_here(d.status));
+    let missing = async |_: &mut sqlx::PgConnection, _: &Locked, text| {
+        let mut missing = FieldErrors::new();
+        for (field, message) in Contract::from_sections(&text).missing().iter() {
+            missing.add(format!("/contracts/{id}/edit#{field}"), message.to_owned());
+        }
+        Ok(missing)
+    };
+    let message = "Kontrakt przekazano do akceptacji kierownika CIS.";
+    match step::submit(state, user, &super::KIND, id, missing, message).await? {
+        Ok(done) => Ok(done),
+        Err(missing) => {
+            let errors = FieldErrors::new();
+            show::refused(state, user, id, Forms::default(), errors, missing).await
+        }
     }
-    let versions = documents::versions(&mut *tx, id).await?;
-    let current = versions
-        .iter()
-        .find(|v| v.number == d.version)
-        .map(|v| Contract::from_sections(&v.sections))
-        .ok_or(AppError::NotFound)?;
-    let mut missing = FieldErrors::new();
-    for (field, message) in current.missing().iter() {
-        missing.add(format!("/contracts/{id}/edit#{field}"), message.to_owned());
-    }
-    if !missing.is_empty() {
-        drop(tx);
-        return show::refused(
-            state,
-            user,
-            id,
-            Forms::default(),
-            FieldErrors::new(),
-            missing,
-        )
-        .await;
-    }
-    let audit = step::apply(&mut tx, user, &d, &Step::Submit).await?;
-    finish(
-        tx,
-        user,
-        audit,
-        "Kontrakt przekazano do akceptacji kierownika CIS.",
-        &super::href(id),
-    )
-    .await
 }
 
 /// The return form.
@@ -114,19 +89,6 @@ pub struct AmendForm {
     reason: String,
 }
 
-/// When version `version` of `id` was accepted (approved), the Polish day.
-async fn approved_on(tx: &mut sqlx::PgConnection, id: Uuid, version: i32) -> Result<time::Date> {
-    Ok(sqlx::query_scalar!(
-        r#"select max(occurred_at) as "at!" from document_event
-           where document_id = $1 and version = $2 and step = 'approve'"#,
-        id,
-        version
-    )
-    .fetch_one(tx)
-    .await
-    .map(dates::polish_today)?)
-}
-
 /// `POST /contracts/{id}/sign-centre`: the manager's signature for the centre (seed 001, III.7:
 /// the accepted contract is signed by the management before it goes back to the social worker
 /// for the client's signature). The contract stays accepted until the client signs.
@@ -143,7 +105,7 @@ async fn sign_for_centre_step(
     let (mut tx, d) =
         step::lock(state, user, &super::KIND, id, Action::SignDocumentForCentre).await?;
     super::admit(&mut tx, &d, ContractStep::SignForCentre).await?;
-    let accepted = approved_on(&mut tx, id, d.version).await?;
+    let accepted = dates::polish_today(documents::approved_at(&mut tx, id, d.version).await?);
     let checked = dates::parse(&form.signed_on)
         .and_then(|on| not_in_future(on, state.today()))
         .and_then(|on| not_before(on, Some(accepted), "data akceptacji kontraktu"));
@@ -166,21 +128,9 @@ async fn sign_for_centre_step(
         user.user_id,
     )
     .await?;
-    let event = Event {
-        centre_id: user.centre_id,
-        document_id: id,
-        version: d.version,
-        step: "sign_centre",
-        from: d.status,
-        to: d.status,
-        comment: None,
-        decided_by: user.user_id,
-    };
-    documents::record_event(&mut *tx, &event).await?;
-    let audit = AuditEvent::new(Action::SignDocumentForCentre.code(), Outcome::Success)
-        .on("document", id)
-        .participant(d.facts.participant.participant_id)
-        .detail(format!("version:{},manager", d.version));
+    let action = Action::SignDocumentForCentre;
+    let detail = format!("version:{},manager", d.version);
+    let audit = step::note(&mut tx, user, &d, "sign_centre", None, action, detail).await?;
     finish(
         tx,
         user,

@@ -320,6 +320,35 @@ pub async fn amend(
     Ok(Some(current + 1))
 }
 
+/// The text of version `number` of document `id`.
+pub async fn sections(conn: &mut PgConnection, id: Uuid, number: i32) -> sqlx::Result<Sections> {
+    let text = sqlx::query_scalar!(
+        r#"select sections as "sections: Json<Sections>" from document_version
+           where document_id = $1 and number = $2"#,
+        id,
+        number
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(text.0)
+}
+
+/// When version `number` of document `id` was approved (the latest approval of it).
+pub async fn approved_at(
+    conn: &mut PgConnection,
+    id: Uuid,
+    number: i32,
+) -> sqlx::Result<time::OffsetDateTime> {
+    sqlx::query_scalar!(
+        r#"select max(occurred_at) as "at!" from document_event
+           where document_id = $1 and version = $2 and step = 'approve'"#,
+        id,
+        number
+    )
+    .fetch_one(conn)
+    .await
+}
+
 /// One step of a document's history, as shown.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HistoryRow {

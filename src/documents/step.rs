@@ -204,3 +204,61 @@ pub async fn save_draft(
         .detail(format!("version:{}", d.version));
     Ok(Some((tx, audit)))
 }
+
+/// Submits draft `id` of `kind` for approval unless `missing` (what its current text, given
+/// as sections and read in the step's transaction, still needs: each a link to its field and a
+/// Polish message) lists anything; then nothing changes and the list is returned for the kind
+/// to show (`Ok(Err(missing))`). The flash says `message`.
+pub async fn submit(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &Kind,
+    id: Uuid,
+    missing: impl AsyncFnOnce(
+        &mut PgConnection,
+        &Locked,
+        super::version::Sections,
+    ) -> Result<crate::web::forms::FieldErrors>,
+    message: &str,
+) -> Result<std::result::Result<Response, crate::web::forms::FieldErrors>> {
+    let (mut tx, d) = lock(state, user, kind, id, Action::SubmitDocument).await?;
+    if d.status != DocStatus::Draft {
+        return Err(Refusal::NotFromHere { from: d.status }.into());
+    }
+    let text = db::sections(&mut tx, id, d.version).await?;
+    let missing = missing(&mut tx, &d, text).await?;
+    if !missing.is_empty() {
+        return Ok(Err(missing));
+    }
+    let audit = apply(&mut tx, user, &d, &Step::Submit).await?;
+    Ok(Ok(finish(tx, user, audit, message, &kind.href(id)).await?))
+}
+
+/// Records on document `d` (locked, its policy checked) a step that leaves its status as it is
+/// – a kind's own step, `code` in the history with `comment` – and returns its audit row as
+/// `action` with `detail`, for the caller to record.
+pub async fn note(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    d: &Locked,
+    code: &'static str,
+    comment: Option<&str>,
+    action: Action,
+    detail: String,
+) -> Result<AuditEvent<'static>> {
+    let event = Event {
+        centre_id: user.centre_id,
+        document_id: d.facts.document_id,
+        version: d.version,
+        step: code,
+        from: d.status,
+        to: d.status,
+        comment,
+        decided_by: user.user_id,
+    };
+    db::record_event(&mut *tx, &event).await?;
+    Ok(AuditEvent::new(action.code(), Outcome::Success)
+        .on("document", d.facts.document_id)
+        .participant(d.facts.participant.participant_id)
+        .detail(detail))
+}

@@ -31,12 +31,8 @@ use crate::web::path::IdPath;
 
 /// The current version's programme, read in the step's transaction.
 async fn current(tx: &mut sqlx::PgConnection, d: &Locked) -> Result<Programme> {
-    let versions = documents::versions(&mut *tx, d.facts.document_id).await?;
-    let v = versions
-        .iter()
-        .find(|v| v.number == d.version)
-        .ok_or(AppError::NotFound)?;
-    Ok(Programme::from_sections(&v.sections))
+    let text = documents::sections(tx, d.facts.document_id, d.version).await?;
+    Ok(Programme::from_sections(&text))
 }
 
 /// The programme page with `message` at `field` (422), once the policy allowed `action`.
@@ -69,62 +65,48 @@ async fn submit_step(
     IdPath(id): IdPath,
     SecureForm(NoFields {}): SecureForm<NoFields>,
 ) -> Result<Response> {
-    let (mut tx, d) = step::lock(&state, &user, &super::KIND, id, Action::SubmitDocument).await?;
-    if d.status != DocStatus::Draft {
-        return Err(AppError::conflict(
-            crate::documents::workflow::Refusal::NotFromHere { from: d.status }.message(),
-        ));
+    let today = state.today();
+    let centre = user.centre_id;
+    let missing = async |tx: &mut sqlx::PgConnection, d: &Locked, text| {
+        let participant = d.facts.participant.participant_id;
+        let programme = Programme::from_sections(&text);
+        let mut missing = FieldErrors::new();
+        for (field, message) in programme.missing().iter() {
+            missing.add(format!("/ipzs/{id}/edit#{field}"), message.to_owned());
+        }
+        // The OPS head's agreement precedes admission, so it is not a date still to come.
+        if let Ok(agreed) = dates::parse(programme.text("ops_date"))
+            && agreed > today
+        {
+            missing.add(
+                format!("/ipzs/{id}/edit#ops_date"),
+                format!(
+                    "Data uzgodnienia z kierownikiem OPS ({}) jest w przyszłości – program \
+                     przekazuje się po uzgodnieniu.",
+                    dates::format(agreed)
+                ),
+            );
+        }
+        let opinions_href = opinions::opinions_href(participant);
+        for kind in opinions::missing_required(&mut *tx, centre, participant).await? {
+            missing.add(
+                format!("{opinions_href}#kind-{}", kind.code()),
+                format!(
+                    "Brak zatwierdzonej opinii: {}.",
+                    kind.label().to_lowercase()
+                ),
+            );
+        }
+        Ok(missing)
+    };
+    let message = Step::Submit.done_message();
+    match step::submit(&state, &user, &super::KIND, id, missing, message).await? {
+        Ok(done) => Ok(done),
+        Err(missing) => {
+            let (form, errors) = (SignForm::default(), FieldErrors::new());
+            show::refused(&state, &user, id, form, errors, missing).await
+        }
     }
-    let participant = d.facts.participant.participant_id;
-    let mut missing = FieldErrors::new();
-    let programme = current(&mut tx, &d).await?;
-    for (field, message) in programme.missing().iter() {
-        missing.add(format!("/ipzs/{id}/edit#{field}"), message.to_owned());
-    }
-    // The OPS head's agreement precedes admission, so it is not a date still to come.
-    if let Ok(agreed) = dates::parse(programme.text("ops_date"))
-        && agreed > state.today()
-    {
-        missing.add(
-            format!("/ipzs/{id}/edit#ops_date"),
-            format!(
-                "Data uzgodnienia z kierownikiem OPS ({}) jest w przyszłości – program przekazuje \
-                 się po uzgodnieniu.",
-                dates::format(agreed)
-            ),
-        );
-    }
-    let opinions_href = opinions::opinions_href(participant);
-    for kind in opinions::missing_required(&mut *tx, user.centre_id, participant).await? {
-        missing.add(
-            format!("{opinions_href}#kind-{}", kind.code()),
-            format!(
-                "Brak zatwierdzonej opinii: {}.",
-                kind.label().to_lowercase()
-            ),
-        );
-    }
-    if !missing.is_empty() {
-        drop(tx);
-        return show::refused(
-            &state,
-            &user,
-            id,
-            SignForm::default(),
-            FieldErrors::new(),
-            missing,
-        )
-        .await;
-    }
-    let audit = step::apply(&mut tx, &user, &d, &Step::Submit).await?;
-    finish(
-        tx,
-        &user,
-        audit,
-        Step::Submit.done_message(),
-        &super::href(id),
-    )
-    .await
 }
 
 /// The return form.
@@ -211,15 +193,7 @@ async fn sign_step(
             status.label()
         )));
     }
-    let approved_on = sqlx::query_scalar!(
-        r#"select max(occurred_at) as "at!" from document_event
-           where document_id = $1 and version = $2 and step = 'approve'"#,
-        id,
-        d.version
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map(dates::polish_today)?;
+    let approved_on = dates::polish_today(documents::approved_at(&mut tx, id, d.version).await?);
     let mut errors = FieldErrors::new();
     let mut date = |field: &'static str, value: &str| {
         let checked = dates::parse(value)

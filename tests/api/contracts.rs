@@ -859,10 +859,10 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
         [
             "evaluation",
             "outcome:new_goals",
-            "evaluation:submit",
+            "evaluation:submit:new_goals",
             "evaluation",
             "outcome:new_goals",
-            "evaluation:submit"
+            "evaluation:submit:new_goals"
         ]
     );
     assert_eq!(
