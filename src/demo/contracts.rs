@@ -4,7 +4,8 @@
 //! manager's signature (the manager's Start), one the manager signed waiting for the client's
 //! (the social worker's Start), contracts in realization with their log and quarterly notes (one
 //! note overdue, on the social worker's Start), one with an amendment in draft, and closed ones
-//! evaluated positive, broken, and "new goals" followed by its renewal in realization. Written
+//! evaluated positive, broken, and "new goals" followed by its renewal in realization (whose Part
+//! II waits for the manager's approval). Written
 //! straight into the engine's tables, with the texts in the shapes the app writes
 //! (`contracts::content`), the log and the notes through `contracts::db`. Open contracts go to
 //! people whose status lets the social worker draft one (reserve list, trial, participant), one
@@ -122,6 +123,8 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
             (1, "sign_centre", 96, None),
             (1, "sign", 95, None),
             (1, "start_realization", 95, None),
+            // Participation ends soon: Part II written, waiting for the manager (their Start).
+            (1, "evaluation_submit", 2, None),
         ];
         insert(
             &mut tx,
@@ -146,7 +149,18 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
                     "Wniosek o lokal socjalny do końca kwartału; praktyka u pracodawcy z branży budowlanej.",
                     "",
                 )],
-                evaluation: None,
+                evaluation: Some((
+                    Outcome::Positive,
+                    gendered(
+                        "{Podjął|Podjęła} pracę na umowę o pracę jako {pomocnik|pomocnica} na \
+                         budowie (od przyszłego miesiąca); opłaca czynsz w terminie; {ukończył|ukończyła} \
+                         szkolenie BHP.",
+                        p.female,
+                    ),
+                    "Tak: działania kontraktu – rejestracja w PUP, doradztwo zawodowe, plan budżetu \
+                     – doprowadziły do zatrudnienia, co jest celem głównym."
+                        .to_owned(),
+                )),
             },
         )
         .await?;

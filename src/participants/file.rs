@@ -151,12 +151,16 @@ pub(super) struct ShowPage {
     pub(super) programme: Option<(String, String)>,
     /// The social contracts for the programme's readers: the list's link, and each contract
     /// (link, its number in order, state, the number of the contract it renews).
-    pub(super) contracts: Option<(String, Vec<(String, usize, &'static str, Option<usize>)>)>,
+    pub(super) contracts: Option<(String, Vec<ContractLine>)>,
     /// A page of notes, status changes and document steps, newest first.
     pub(super) timeline: Timeline,
     /// The print view: no links to act on the file.
     pub(super) printing: bool,
 }
+
+/// A social contract on the file: (link, its number in order, state, the number of the
+/// contract it renews).
+pub(super) type ContractLine = (String, usize, &'static str, Option<usize>);
 
 /// `?before=` the timeline's cursor: the page below the last entry of the previous one.
 #[derive(Debug, Default, Deserialize)]

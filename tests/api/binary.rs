@@ -214,7 +214,8 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .fetch_all(&pool)
         .await
         .unwrap();
-        // Social contracts in every state (Part II's outcome for the closed ones), and what
+        // Social contracts in every state (Part II's outcome where written: the closed ones', and
+        // the renewal's, waiting for the manager), and what
         // must never be: two open contracts of one person, an open one of someone who left.
         let contracts = sqlx::query_scalar(
             "select distinct d.status::text || coalesce(':' || e.outcome::text, '')
@@ -247,7 +248,7 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
             "draft",
             "draft:amendment",
             "in_realization",
-            "in_realization:renewal",
+            "in_realization:positive:renewal",
             "submitted"
         ],
         "demo contracts"

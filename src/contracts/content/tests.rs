@@ -16,6 +16,7 @@ fn today() -> Date {
 fn every_part_round_trips_through_the_sections() {
     let posted = parse_form(pairs(&[
         ("revision", "3"),
+        ("version", "1"),
         ("situation", "Bezdomny od 2 lat, bez dochodu."),
         ("causes", "Utrata pracy, zadłużenie."),
         ("main_goal", MAIN_GOAL),
