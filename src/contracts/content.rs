@@ -115,9 +115,19 @@ impl Contract {
         c
     }
 
-    /// A renewal of `old` (new specific goals): its text as the start, the period cleared.
+    /// A renewal of `old` (new specific goals): its text as the start; the specific goals, the
+    /// actions' deadlines and the period are the new contract's to set.
     pub fn renewal_of(old: &Contract) -> Self {
         Contract {
+            goals: vec![String::new()],
+            actions: old
+                .actions
+                .iter()
+                .map(|a| Planned {
+                    due: String::new(),
+                    ..a.clone()
+                })
+                .collect(),
             period_from: String::new(),
             period_until: String::new(),
             ..old.clone()
@@ -259,7 +269,7 @@ impl Contract {
         let mut m = FieldErrors::new();
         for (key, label) in TEXTS {
             if self.text(key).trim().is_empty() {
-                m.add(key, format!("Uzupełnij: {}.", label.to_lowercase()));
+                m.add(key, format!("Uzupełnij: {}.", lower_first(label)));
             }
             if key == ROWS_AFTER {
                 if self.goals.iter().all(|g| g.trim().is_empty()) {
@@ -301,6 +311,14 @@ impl Contract {
         }
         m
     }
+}
+
+/// `label` with its first letter small ("Zobowiązania … CIS" → "zobowiązania … CIS").
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// The label of a [`Party`] code ("" for an empty or unknown one).
@@ -418,7 +436,7 @@ pub fn check_draft(c: &Contract, today: Date) -> FieldErrors {
         }
     }
     match optional_date(c.text("interview_on")) {
-        Err(m) => e.add("interview_on", m),
+        Err(m) => e.add("interview_on", format!("Data wywiadu środowiskowego: {m}")),
         Ok(Some(on)) if on > today => e.add(
             "interview_on",
             "Data wywiadu środowiskowego nie może być w przyszłości – kontrakt opiera się na \
@@ -431,11 +449,11 @@ pub fn check_draft(c: &Contract, today: Date) -> FieldErrors {
         optional_date(&c.period_until),
     ) {
         (Err(m), _) => {
-            e.add("period_from", m);
+            e.add("period_from", format!("Początek okresu kontraktu: {m}"));
             None
         }
         (_, Err(m)) => {
-            e.add("period_until", m);
+            e.add("period_until", format!("Koniec okresu kontraktu: {m}"));
             None
         }
         (Ok(Some(from)), Ok(Some(until))) if until < from => {

@@ -23,6 +23,8 @@ pub struct ContractRow {
     /// The contract that renews this one.
     pub followed_by: Option<Uuid>,
     pub outcome: Option<Outcome>,
+    /// A version the client signed still binds (while an amendment is on its way).
+    pub in_force: bool,
     pub period: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -39,6 +41,8 @@ pub async fn contracts_of(
                   (select n.document_id from document n where n.follows = d.document_id
                    order by n.created_at limit 1) as "followed_by?",
                   e.outcome as "outcome?: Outcome",
+                  exists (select 1 from document_version f where f.document_id = d.document_id
+                          and f.status in ('signed', 'in_realization')) as "in_force!",
                   (select (select t.value ->> 1 from jsonb_array_elements(v.sections) t where t.value ->> 0 = 'period.from')
                           || ' – ' ||
                           (select t.value ->> 1 from jsonb_array_elements(v.sections) t where t.value ->> 0 = 'period.until')

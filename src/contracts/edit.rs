@@ -146,7 +146,8 @@ async fn start(
     }
     let to = format!("/contracts/{document}/edit");
     let message = if follows.is_some() {
-        "Rozpoczęto nowy kontrakt z treścią poprzedniego: wpisz nowe cele szczegółowe i okres."
+        "Rozpoczęto nowy kontrakt z treścią poprzedniego: wpisz nowe cele szczegółowe, terminy \
+         działań i okres."
     } else {
         "Rozpoczęto projekt kontraktu socjalnego."
     };
@@ -245,7 +246,11 @@ async fn edit_page(
         layout: Layout::for_user(
             state,
             user,
-            format!("Projekt kontraktu socjalnego: {}", person.name),
+            if number > 1 {
+                format!("Aneks do kontraktu socjalnego: {}", person.name)
+            } else {
+                format!("Projekt kontraktu socjalnego: {}", person.name)
+            },
             "/participants",
         ),
         id: document,

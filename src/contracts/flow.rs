@@ -47,11 +47,11 @@ pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
     let evaluation = state.evaluation.map(|(status, _)| status);
     match step {
         SignForCentre if state.status != DocStatus::Approved => {
-            Err("Kierownik podpisuje kontrakt zaakceptowany, przed klientem.")
+            Err("Kierownik podpisuje kontrakt zatwierdzony, przed klientem.")
         }
         SignForCentre if state.centre_signed => Err("Podpis kierownika CIS jest już zapisany."),
         SignByClient if state.status != DocStatus::Approved => Err(
-            "Podpis klienta zapisuje się w kontrakcie zaakceptowanym i podpisanym przez kierownika.",
+            "Podpis klienta zapisuje się w kontrakcie zatwierdzonym i podpisanym przez kierownika.",
         ),
         SignByClient if !state.centre_signed => Err(
             "Klient podpisuje kontrakt po kierowniku CIS: najpierw kierownik zapisuje swój \

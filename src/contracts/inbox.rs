@@ -54,6 +54,10 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 ),
             ));
             groups.extend(group("Oceny kontraktów zwrócone do poprawy", evaluations));
+            groups.extend(group(
+                "Nowy kontrakt do rozpoczęcia (nowe cele)",
+                renewals(state, user, worker).await?,
+            ));
             let months = monitoring_rules(&state.db, user.centre_id)
                 .await?
                 .on(today)
@@ -65,7 +69,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             groups.extend(group("Kwartalny monitoring kontraktu do wpisania", due));
         } else {
             groups.extend(group(
-                "Kontrakty do akceptacji",
+                "Kontrakty do zatwierdzenia",
                 pick(
                     &|w| w.status == DocStatus::Submitted,
                     "przeczytaj, zaakceptuj lub zwróć",
@@ -117,6 +121,42 @@ async fn evaluations(
             due: Some(format!(
                 "od {}",
                 crate::validate::dates::format(crate::validate::dates::polish_today(r.updated_at))
+            )),
+            warning: None,
+        })
+        .collect())
+}
+
+/// Social worker `worker`'s contracts closed with an approved "new goals" evaluation and not
+/// renewed yet: the new, full contract is to be started (one statement).
+async fn renewals(
+    state: &AppState,
+    user: &CurrentUser,
+    worker: uuid::Uuid,
+) -> crate::error::Result<Vec<InboxItem>> {
+    let rows = sqlx::query!(
+        r#"select d.document_id, p.surname || ' ' || p.first_names as "name!", e.approved_at as "at!"
+           from contract_evaluation e join document d on d.document_id = e.document_id
+           join participant p on p.participant_id = d.participant_id
+           where e.centre_id = $1 and p.social_worker_id = $2 and d.status = 'closed'
+             and e.status = 'approved' and e.outcome = 'new_goals'
+             and p.status in ('reserve', 'trial', 'participant')
+             and not exists (select 1 from document n where n.follows = d.document_id)
+           order by e.approved_at"#,
+        user.centre_id,
+        worker
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| InboxItem {
+            href: Some(super::href(r.document_id)),
+            title: r.name,
+            detail: Some("ocena wyznaczyła nowe cele: rozpocznij nowy kontrakt".to_owned()),
+            due: Some(format!(
+                "od {}",
+                crate::validate::dates::format(crate::validate::dates::polish_today(r.at))
             )),
             warning: None,
         })

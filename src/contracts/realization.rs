@@ -76,6 +76,16 @@ struct RealizationPage {
     record: RecordForm,
     note: NoteForm,
     errors: FieldErrors,
+    /// The latest entries of the log (up to five), newest first.
+    recent: Vec<db::Record>,
+    /// The latest quarterly note: (date, author).
+    last_note: Option<(String, String)>,
+}
+
+impl RealizationPage {
+    fn date(&self, on: &time::Date) -> String {
+        dates::format(*on)
+    }
 }
 
 /// The page with both forms, once the policy allowed recording and the contract runs.
@@ -87,7 +97,7 @@ async fn page(
     note: NoteForm,
     errors: FieldErrors,
 ) -> Result<RealizationPage> {
-    let (d, (header, in_force)) = super::read(
+    let (d, (header, in_force, mut recent, notes)) = super::read(
         state,
         user,
         id,
@@ -103,6 +113,8 @@ async fn page(
                 .await?
                 .ok_or(AppError::NotFound)?,
                 db::in_force(&mut *conn, id).await?,
+                db::records(&mut *conn, id).await?,
+                db::notes(&mut *conn, id).await?,
             ))
         },
     )
@@ -114,6 +126,7 @@ async fn page(
     };
     let contract = Contract::from_sections(&sections);
     let person = Person::of(&header);
+    recent.truncate(5);
     Ok(RealizationPage {
         layout: Layout::for_user(
             state,
@@ -138,6 +151,10 @@ async fn page(
         record,
         note,
         errors,
+        recent,
+        last_note: notes
+            .first()
+            .map(|n| (dates::format(n.entry_on), n.author_name.clone())),
     })
 }
 
@@ -260,7 +277,8 @@ pub async fn add_record(
         .participant(d.facts.participant.participant_id)
         .detail(kind.code().to_owned());
     let message = format!("Zapisano: {}.", kind.label().to_lowercase());
-    finish(tx, &user, audit, &message, &super::href(id)).await
+    let back = format!("/contracts/{id}/realization");
+    finish(tx, &user, audit, &message, &back).await
 }
 
 /// `POST /contracts/{id}/monitoring`: the quarterly note.

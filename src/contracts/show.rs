@@ -120,6 +120,8 @@ pub struct ShowPage {
     pub scan_version: Option<i32>,
     /// The centre's signature date of the current version, once recorded.
     pub centre_signed_on: Option<String>,
+    /// Closed without an evaluation (never signed): the reason given.
+    pub closed_reason: Option<String>,
     pub forms: Forms,
     pub errors: FieldErrors,
     pub missing: FieldErrors,
@@ -248,8 +250,12 @@ pub fn page(
         follows: loaded.links.0,
         followed_by: loaded.links.1,
         returned: view::open_return(&loaded.history, d.status),
+        closed_reason: (d.status == DocStatus::Closed && loaded.evaluation.is_none())
+            .then(|| loaded.history.iter().find(|h| h.step == "close"))
+            .flatten()
+            .and_then(|h| h.comment.clone()),
         versions,
-        signatures: pages::signature_rows(&loaded.signatures),
+        signatures: pages::signature_rows(&loaded.signatures, person.client_title),
         scans: pages::scan_rows(&loaded.scans),
         records: loaded.records,
         notes: loaded.notes,
@@ -308,7 +314,7 @@ pub async fn refused(
 /// A contract in the participant's list.
 pub struct ListRow {
     pub href: String,
-    pub status: &'static str,
+    pub status: String,
     pub version: i32,
     pub period: String,
     pub outcome: Option<&'static str>,
@@ -330,7 +336,7 @@ pub fn list_rows(rows: &[ContractRow]) -> Vec<ListRow> {
         .enumerate()
         .map(|(i, r)| ListRow {
             href: super::href(r.document_id),
-            status: r.status.label(),
+            status: view::state_label(r.status, r.in_force),
             version: r.current_version,
             period: r
                 .period
@@ -360,6 +366,8 @@ struct ListPage {
     may_draft: bool,
     /// A contract not yet closed (a new one starts after its evaluation).
     open: bool,
+    /// The reader is the person's social worker but may not start a contract yet: why.
+    not_yet: Option<String>,
 }
 
 /// `GET /participants/{id}/contracts`: the participant's contracts, and the start of a new one.
@@ -409,6 +417,13 @@ pub async fn of_participant(
         id,
         open: rows.iter().any(|r| r.status != DocStatus::Closed),
         contracts: list_rows(&rows),
+        not_yet: (!may_draft && facts.social_worker_id == Some(user.user_id)).then(|| {
+            format!(
+                "Kontrakt sporządza się dla osoby z listy rezerwowej, w okresie próbnym albo \
+                 uczestniczącej w zajęciach; ta osoba ma status „{}”.",
+                facts.status.label()
+            )
+        }),
         may_draft,
     })
 }

@@ -55,7 +55,7 @@ async fn submit_step(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<R
         }
         Ok(missing)
     };
-    let message = "Kontrakt przekazano do akceptacji kierownika CIS.";
+    let message = "Kontrakt przekazano do zatwierdzenia kierownikowi CIS.";
     match step::submit(state, user, &super::KIND, id, missing, message).await? {
         Ok(done) => Ok(done),
         Err(missing) => {
@@ -108,7 +108,7 @@ async fn sign_for_centre_step(
     let accepted = dates::polish_today(documents::approved_at(&mut tx, id, d.version).await?);
     let checked = dates::parse(&form.signed_on)
         .and_then(|on| not_in_future(on, state.today()))
-        .and_then(|on| not_before(on, Some(accepted), "data akceptacji kontraktu"));
+        .and_then(|on| not_before(on, Some(accepted), "data zatwierdzenia kontraktu"));
     let on = match checked {
         Ok(on) => on,
         Err(message) => {
@@ -317,7 +317,7 @@ pub async fn approve(
         let (mut tx, d) =
             step::lock(&state, &user, &super::KIND, id, Action::ApproveDocument).await?;
         let audit = step::apply(&mut tx, &user, &d, &Step::Approve).await?;
-        let message = "Kontrakt zaakceptowano. Podpisz go za CIS i zapisz datę podpisu.";
+        let message = "Kontrakt zatwierdzono. Podpisz go za CIS i zapisz datę podpisu.";
         finish(tx, &user, audit, message, &super::href(id)).await
     }
     .await

@@ -26,13 +26,17 @@ pub type SignatureRow = (i32, &'static str, String, String);
 pub type ScanRow = (Uuid, i32, String, String, String);
 
 /// The signatures as listed.
-pub fn signature_rows(signatures: &[Signature]) -> Vec<SignatureRow> {
+/// `participant`: what the kind calls the participant's party ("Uczestnik", "Klient").
+pub fn signature_rows(signatures: &[Signature], participant: &'static str) -> Vec<SignatureRow> {
     signatures
         .iter()
         .map(|s| {
             (
                 s.version,
-                s.party.label(),
+                match s.party {
+                    super::paper::Party::Participant => participant,
+                    party => party.label(),
+                },
                 dates::format(s.signed_on),
                 format!("{}, {}", s.recorded_by_name, view::moment(s.recorded_at)),
             )

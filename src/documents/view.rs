@@ -107,6 +107,16 @@ pub fn version_label(versions: &[StoredVersion], signed: &[i32], number: i32) ->
         .map_or("", |v| v.status)
 }
 
+/// A document's state in a list: its status, or, while an amendment of a signed one is on its
+/// way (`in_force`: a signed version still binds), that it runs, with the amendment's status.
+pub fn state_label(status: DocStatus, in_force: bool) -> String {
+    if in_force && !matches!(status, DocStatus::Closed | DocStatus::InRealization) {
+        format!("W realizacji (aneks: {})", status.label().to_lowercase())
+    } else {
+        status.label().to_owned()
+    }
+}
+
 /// A step of the history as listed.
 #[derive(Debug, Clone)]
 pub struct HistoryLine {

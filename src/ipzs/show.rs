@@ -207,7 +207,7 @@ pub fn page(
         opinions: loaded.opinions,
         returned: view::open_return(&loaded.history, d.status),
         versions,
-        signatures: pages::signature_rows(&loaded.signatures),
+        signatures: pages::signature_rows(&loaded.signatures, "Uczestnik"),
         scans: pages::scan_rows(&loaded.scans),
         entries: loaded.entries,
         history: view::history_lines(&loaded.history),

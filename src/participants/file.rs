@@ -160,7 +160,7 @@ pub(super) struct ShowPage {
 
 /// A social contract on the file: (link, its number in order, state, the number of the
 /// contract it renews).
-pub(super) type ContractLine = (String, usize, &'static str, Option<usize>);
+pub(super) type ContractLine = (String, usize, String, Option<usize>);
 
 /// `?before=` the timeline's cursor: the page below the last entry of the previous one.
 #[derive(Debug, Default, Deserialize)]
@@ -402,12 +402,14 @@ fn page(
                 contracts
                     .iter()
                     .enumerate()
-                    .map(|(i, (id, status, follows))| {
+                    .map(|(i, (id, status, follows, in_force))| {
                         (
                             format!("/contracts/{id}"),
                             i + 1,
                             crate::documents::workflow::DocStatus::from_code(status)
-                                .map_or("", |s| s.label()),
+                                .map_or_else(String::new, |s| {
+                                    crate::documents::view::state_label(s, *in_force)
+                                }),
                             follows.and_then(number),
                         )
                     })

@@ -692,7 +692,7 @@ async fn a_social_contract_is_drafted_submitted_accepted_and_printed_and_passes_
     );
     browser.click("form[action$='/submit'] button").await;
     browser
-        .wait_for_text("Kontrakt przekazano do akceptacji kierownika CIS.")
+        .wait_for_text("Kontrakt przekazano do zatwierdzenia kierownikowi CIS.")
         .await;
     let doc = browser.url().await.rsplit('/').next().unwrap().to_owned();
     assert_eq!(
@@ -703,9 +703,14 @@ async fn a_social_contract_is_drafted_submitted_accepted_and_printed_and_passes_
 
     // The manager accepts it from Start and opens Part I's print.
     browser.sign_in(&app.address, "kierownik").await;
-    assert!(browser.text().await.contains("Kontrakty do akceptacji (1)"));
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("Kontrakty do zatwierdzenia (1)")
+    );
     browser.click(&format!("a[href='/contracts/{doc}']")).await;
-    browser.wait_for_text("Zaakceptuj kontrakt").await;
+    browser.wait_for_text("Zatwierdź kontrakt").await;
     browser.assert_accessible("the contract to accept").await;
     browser.click("form[action$='/approve'] button").await;
     // Accepted (whatever the flash says): the manager signs it for the centre next.
@@ -724,7 +729,7 @@ async fn a_social_contract_is_drafted_submitted_accepted_and_printed_and_passes_
     browser.wait_for_text("Kontrakt socjalny – część I").await;
     let print = browser.text().await;
     assert!(
-        print.contains("Wyrobienie dowodu osobistego.") && print.contains("Zatwierdzony"),
+        print.contains("Wyrobienie dowodu osobistego.") && print.contains("(stan: zatwierdzony)"),
         "{print}"
     );
     browser.assert_accessible("Part I's print").await;

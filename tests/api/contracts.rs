@@ -702,8 +702,8 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
         2
     );
 
-    // The renewal: a new draft following the old one, with its text (the same goals), the
-    // period to be given anew. Only one: the second is refused.
+    // The renewal: a new draft following the old one, with its text; the specific goals, the
+    // actions' deadlines and the period to be given anew. Only one: the second is refused.
     let (_, page) = body(&app, &format!("/contracts/{doc}"), &worker).await;
     assert!(page.contains("Rozpocznij nowy kontrakt"), "{page}");
     let (status, to) = post_text(&app, &format!("/contracts/{doc}/renew"), &worker, &[]).await;
@@ -721,17 +721,15 @@ async fn a_contract_goes_from_draft_through_acceptance_and_both_signatures_to_re
             .await
             .unwrap();
     assert_eq!((status.as_str(), follows), ("draft", Some(doc)));
-    assert_eq!(
-        section(&app, renewal, 1, "goal.1").await.as_deref(),
-        Some(GOAL_1)
-    );
-    assert_eq!(
-        section(&app, renewal, 1, "goal.2").await.as_deref(),
-        Some(GOAL_2)
-    );
+    assert_eq!(section(&app, renewal, 1, "goal.1").await, None);
+    assert_eq!(section(&app, renewal, 1, "goal.2").await, None);
     assert_eq!(
         section(&app, renewal, 1, "action.1.text").await.as_deref(),
         Some(ACTION_1)
+    );
+    assert_eq!(
+        section(&app, renewal, 1, "action.1.due").await.as_deref(),
+        Some("")
     );
     assert_eq!(
         section(&app, renewal, 1, "situation").await.as_deref(),
@@ -896,7 +894,7 @@ async fn wrong_input_is_refused_with_a_polish_message_and_nothing_changes() {
     let (status, page) = post_text(&app, &format!("/contracts/{doc}/submit"), &worker, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.contains("Kontraktu nie można jeszcze przekazać do akceptacji."),
+        page.contains("Kontraktu nie można jeszcze przekazać do zatwierdzenia."),
         "{page}"
     );
     assert!(page.contains(&format!(
@@ -984,7 +982,7 @@ async fn wrong_input_is_refused_with_a_polish_message_and_nothing_changes() {
         (
             t - Duration::days(1),
             format!(
-                "Data nie może być wcześniejsza niż data akceptacji kontraktu ({}).",
+                "Data nie może być wcześniejsza niż data zatwierdzenia kontraktu ({}).",
                 polish(t)
             ),
         ),
@@ -1376,7 +1374,7 @@ async fn do_zrobienia_lists_the_contracts_waiting_for_the_manager_and_for_the_so
     let (_, running) = contract_at(&app, "Monitorowany", None, Stage::Running).await;
 
     let (_, home) = body(&app, "/", &manager).await;
-    assert!(home.contains("Kontrakty do akceptacji (1)"), "{home}");
+    assert!(home.contains("Kontrakty do zatwierdzenia (1)"), "{home}");
     assert!(home.contains(&format!("/contracts/{submitted}")));
     assert!(home.contains("Kontrakty do podpisania przez kierownika (1)"));
     assert!(home.contains(&format!("/contracts/{accepted}")));
@@ -1390,7 +1388,10 @@ async fn do_zrobienia_lists_the_contracts_waiting_for_the_manager_and_for_the_so
         "{home}"
     );
     assert!(home.contains(&format!("/contracts/{centre_signed}")));
-    assert!(!home.contains("Kontrakty do akceptacji"), "the manager's");
+    assert!(
+        !home.contains("Kontrakty do zatwierdzenia"),
+        "the manager's"
+    );
     // Signed today: the first quarterly note is not due for three months.
     assert!(!home.contains("Kwartalny monitoring kontraktu"), "{home}");
 
@@ -1593,7 +1594,7 @@ async fn an_accepted_version_prints_and_is_audited_a_draft_has_no_print() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(print.contains("Kontrakt socjalny – część I"), "{print}");
-    assert!(print.contains("Wersja 1 – Zatwierdzony"), "{print}");
+    assert!(print.contains("Wersja 1 (stan: zatwierdzony)"), "{print}");
     assert!(print.contains(GOAL_1) && print.contains(ACTION_2));
     assert!(print.contains("pieczątka i podpis kierownika CIS (za dyrektora)"));
     assert_eq!(audits(&app, "document.print", "success", doc).await, 1);

@@ -97,10 +97,10 @@ pub struct FileRead {
     /// The newest IPZS: (document, current version, status code), for its readers.
     #[sqlx(json)]
     pub programme: Option<(Uuid, i32, String)>,
-    /// The social contracts, oldest first: (document, status code, the contract it renews),
-    /// for the programme's readers.
+    /// The social contracts, oldest first: (document, status code, the contract it renews, a
+    /// signed version binds), for the programme's readers.
     #[sqlx(json)]
-    pub contracts: Vec<(Uuid, String, Option<Uuid>)>,
+    pub contracts: Vec<(Uuid, String, Option<Uuid>, bool)>,
 }
 
 impl FileRead {
@@ -180,7 +180,9 @@ pub async fn read_file(
     );
     q.push_bind(parts.programme);
     q.push(
-        " then (select json_agg(json_build_array(d.document_id, d.status, d.follows) order by d.created_at)
+        " then (select json_agg(json_build_array(d.document_id, d.status, d.follows,
+                    exists (select 1 from document_version f where f.document_id = d.document_id
+                            and f.status in ('signed', 'in_realization'))) order by d.created_at)
                 from document d where d.participant_id = p.participant_id and d.kind = 'social_contract') end,
                 '[]'::json) as contracts, ",
     );
