@@ -403,10 +403,18 @@ pub async fn close(
             let mut conn = state.db.acquire().await?;
             let facts = super::db::flow_state(&mut *conn, id, d.status).await?;
             flow::check(ContractStep::CloseUnsigned, facts).map_err(AppError::conflict)?;
+            let name = crate::documents::view::header(
+                &mut *conn,
+                user.centre_id,
+                d.facts.participant.participant_id,
+            )
+            .await?
+            .map(|h| h.name)
+            .unwrap_or_default();
             let layout = Layout::for_user(
                 &state,
                 &user,
-                "Zamknąć kontrakt bez realizacji?".to_owned(),
+                format!("Zamknąć kontrakt socjalny bez realizacji: {name}?"),
                 "/participants",
             );
             let page = ConfirmPage::new(

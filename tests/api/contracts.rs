@@ -1810,7 +1810,10 @@ async fn the_manager_closes_a_contract_the_client_never_signed_after_a_confirmat
     // The first post shows what will happen and changes nothing.
     let (status, page) = post_text(&app, &close, &manager, &reason).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("Zamknąć kontrakt bez realizacji?"), "{page}");
+    assert!(
+        page.contains("Zamknąć kontrakt socjalny bez realizacji: Niepodpisana"),
+        "{page}"
+    );
     assert!(page.contains("Klient odmówił podpisania kontraktu."));
     assert_eq!(doc_status(&app, doc).await, "approved");
     // Confirmed: closed with the reason in the history; the person may get a new contract.
