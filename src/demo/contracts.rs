@@ -422,6 +422,42 @@ pub async fn seed(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         .await?;
     }
 
+    // Closed without realization: accepted and signed for the centre, but the client did not
+    // sign; the manager closed it with the reason, before the participation ended.
+    if let Some(p) = take(&people, &mut used, &["graduate", "terminated"]) {
+        let p = &people[p];
+        let end = before_end(p, today);
+        let c = contract(&DEBTS, p.female, day(end + 80), day(end + 60), 6);
+        let reason = gendered(
+            "{Klient|Klientka} {odmówił|odmówiła} podpisania kontraktu: nie {zgodził|zgodziła} się \
+             na plan spłaty zadłużenia. Rozmowa w obecności kierownika CIS; propozycja ponownego \
+             kontraktu po konsultacji w poradni prawnej.",
+            p.female,
+        );
+        insert(
+            &mut tx,
+            &who,
+            today,
+            Demo {
+                participant: p.participant_id,
+                status: "closed",
+                follows: None,
+                versions: vec![(c.to_sections(), "closed", None)],
+                steps: vec![
+                    (1, "create", end + 75, None),
+                    (1, "submit", end + 70, None),
+                    (1, "approve", end + 68, None),
+                    (1, "sign_centre", end + 67, None),
+                    (1, "close", end + 50, Some(reason)),
+                ],
+                entries: Vec::new(),
+                notes: Vec::new(),
+                evaluation: None,
+            },
+        )
+        .await?;
+    }
+
     // Closed as broken: someone who stopped coming, before their participation ended.
     if let Some(p) = take(&people, &mut used, &["terminated", "graduate"]) {
         let p = &people[p];

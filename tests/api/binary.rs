@@ -242,6 +242,7 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         contracts,
         [
             "approved",
+            "closed",
             "closed:broken",
             "closed:new_goals",
             "closed:positive",

@@ -229,8 +229,12 @@ pub(super) async fn insert(
         .execute(&mut *conn)
         .await?;
     }
+    // Closing starts from wherever the contract stood (a contract never signed closes too).
+    let mut stood = "draft";
     for (i, (version, step, days, comment)) in d.steps.iter().enumerate() {
         let (from, to, by_manager) = transition(step);
+        let from = if *step == "close" { stood } else { from };
+        stood = to;
         let by = if by_manager { who.manager } else { who.worker };
         sqlx::query(
             "insert into document_event (document_id, centre_id, version, step, from_status, to_status, comment, decided_by, occurred_at)
