@@ -17,9 +17,13 @@
 //! [`workflow`] is the status machine, [`version`] the version history and [`diff`] the
 //! comparison of two versions: pure, no database, no HTTP. [`db`] holds the tables' queries and
 //! [`step`] the one transaction every workflow step of every kind goes through (lock, policy,
-//! status machine, guarded update, history, audit, commit, flash, redirect). A kind (the IPZS,
-//! the social contract) adds its routes, forms, views and content on top; its steps call
-//! [`step::take`].
+//! status machine, guarded update, history, audit, commit, flash, redirect), with the steps
+//! every kind shares (submit, the guarded draft save, amendment, a step that leaves the status).
+//! What every kind's pages share: [`access`] (the audited read of a document of one kind),
+//! [`view`] (header, versions, history), [`pages`] (signature and scan rows, the version route,
+//! the diff, the stale-save page), [`paper`] and [`scan`] (signatures and scans), [`inbox`]
+//! (what waits on "Do zrobienia"). A kind (the IPZS, the social contract) adds its routes,
+//! forms, views and content on top.
 
 pub mod access;
 pub mod db;
