@@ -1502,6 +1502,23 @@ async fn an_amendment_keeps_the_goals_the_signed_version_stays_in_force_until_it
         "{page}"
     );
     assert!(page.contains("Zapisz działanie lub monitoring"), "{page}");
+    // The lists say it runs, with its amendment under way.
+    let participant: Uuid =
+        sqlx::query_scalar("select participant_id from document where document_id = $1")
+            .bind(doc)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    for list in [
+        format!("/participants/{participant}/contracts"),
+        format!("/participants/{participant}"),
+    ] {
+        let (_, page) = body(&app, &list, &worker).await;
+        assert!(
+            page.contains("W realizacji (aneks: projekt)"),
+            "{list}: {page}"
+        );
+    }
     let (status, page) = body(&app, &format!("/contracts/{doc}/realization"), &worker).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let (status, page) = post_text(
@@ -1714,6 +1731,12 @@ async fn a_contract_is_renewed_once_and_only_after_new_goals() {
     // second time (its continuation exists).
     let (id, old) = contract_at(&app, "Odnowiony", None, Stage::Running).await;
     evaluated(&app, old, "new_goals").await;
+    // The social worker's Start asks for the new contract, and stops once it is begun.
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(
+        home.contains("Nowy kontrakt do rozpoczęcia (nowe cele) (1)"),
+        "{home}"
+    );
     let (status, to) = post_text(&app, &format!("/contracts/{old}/renew"), &worker, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let renewal: Uuid = to
@@ -1721,6 +1744,8 @@ async fn a_contract_is_renewed_once_and_only_after_new_goals() {
         .trim_end_matches("/edit")
         .parse()
         .unwrap();
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(!home.contains("Nowy kontrakt do rozpoczęcia"), "{home}");
     sqlx::query("update document set status = 'closed' where document_id = $1")
         .bind(renewal)
         .execute(&app.db)
