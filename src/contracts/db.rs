@@ -395,7 +395,8 @@ pub async fn flow_state(
                   exists (select 1 from document_version v where v.document_id = d.document_id
                           and v.status in ('signed', 'in_realization')) as "in_force!",
                   e.status as "evaluation_status?: DocStatus", e.outcome as "outcome?: Outcome",
-                  exists (select 1 from document n where n.follows = d.document_id) as "renewed!"
+                  exists (select 1 from document n where n.participant_id = d.participant_id
+                          and n.kind = 'social_contract' and n.created_at > d.created_at) as "renewed!"
            from document d left join contract_evaluation e on e.document_id = d.document_id
            where d.document_id = $1"#,
         document_id

@@ -182,7 +182,7 @@ pub async fn renew(
     )
     .await?;
     // The renewal is read from the contract it follows (its text): a read of that contract.
-    let (d, (facts, versions)) = super::read(
+    let (d, (facts, versions, signatures)) = super::read(
         &state,
         &user,
         id,
@@ -192,6 +192,7 @@ pub async fn renew(
             Ok((
                 db::flow_state(&mut *conn, id, d.status).await?,
                 documents::versions(&mut *conn, id).await?,
+                crate::documents::paper::signatures(&mut *conn, id).await?,
             ))
         },
     )
@@ -214,13 +215,7 @@ pub async fn renew(
     }
     flow::check(ContractStep::Renew, facts)
         .map_err(|reason| AppError::conflict(reason).back_to(super::href(id)))?;
-    // The text the client signed last: the newest version, closed with the contract.
-    let text = versions
-        .iter()
-        .rev()
-        .find(|v| v.status.is_frozen())
-        .map(|v| Contract::from_sections(&v.sections))
-        .unwrap_or_default();
+    let text = super::signed_text(&versions, &signatures);
     let participant = d.facts.participant.participant_id;
     start(&state, &user, participant, Some((id, text))).await
 }

@@ -323,7 +323,7 @@ pub async fn give_back(
             "Napisz, co w ocenie trzeba poprawić (do 4000 znaków).",
         );
         let forms = Forms {
-            comment: form.evaluation_comment,
+            evaluation_comment: form.evaluation_comment,
             ..Forms::default()
         };
         return show::refused(&state, &user, id, forms, errors, FieldErrors::new()).await;

@@ -36,7 +36,7 @@ pub struct State {
     pub in_force: bool,
     /// Part II: its status and outcome, once written.
     pub evaluation: Option<(DocStatus, Outcome)>,
-    /// A renewal follows this contract already.
+    /// A contract of the participant was started after this one (its renewal, or another).
     pub renewed: bool,
 }
 
@@ -80,7 +80,7 @@ pub fn check(step: ContractStep, state: State) -> Result<(), &'static str> {
                 "Nowy kontrakt z treścią poprzedniego zaczyna się po zatwierdzonej ocenie „nowe cele”.",
             )
         }
-        Renew if state.renewed => Err("Po tym kontrakcie zawarto już nowy."),
+        Renew if state.renewed => Err("Po tym kontrakcie rozpoczęto już nowy."),
         CloseUnsigned if state.status == DocStatus::Closed => Err("Kontrakt jest już zamknięty."),
         CloseUnsigned if state.in_force => Err(
             "Kontrakt podpisany przez klienta kończy się oceną (część II), nie zamknięciem bez \

@@ -72,7 +72,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 "Kontrakty do zatwierdzenia",
                 pick(
                     &|w| w.status == DocStatus::Submitted,
-                    "przeczytaj, zaakceptuj lub zwróć",
+                    "przeczytaj, zatwierdź lub zwróć",
                 ),
             ));
             groups.extend(group(
@@ -96,7 +96,7 @@ async fn evaluations(
         r#"select d.document_id, p.surname || ' ' || p.first_names as "name!", e.updated_at
            from contract_evaluation e join document d on d.document_id = e.document_id
            join participant p on p.participant_id = d.participant_id
-           where e.centre_id = $1 and d.status = 'in_realization'
+           where e.centre_id = $1 and d.status <> 'closed'
              and case when $2::uuid is null then e.status = 'submitted'
                       else e.status = 'draft' and p.social_worker_id = $2
                            and (select v.step from document_event v where v.document_id = d.document_id
@@ -141,7 +141,8 @@ async fn renewals(
            where e.centre_id = $1 and p.social_worker_id = $2 and d.status = 'closed'
              and e.status = 'approved' and e.outcome = 'new_goals'
              and p.status in ('reserve', 'trial', 'participant')
-             and not exists (select 1 from document n where n.follows = d.document_id)
+             and not exists (select 1 from document n where n.participant_id = d.participant_id
+                             and n.kind = 'social_contract' and n.created_at > d.created_at)
            order by e.approved_at"#,
         user.centre_id,
         worker

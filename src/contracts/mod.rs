@@ -155,3 +155,18 @@ pub fn client_signed(signatures: &[crate::documents::paper::Signature]) -> Vec<i
         .map(|s| s.version)
         .collect()
 }
+
+/// The text the client signed last (the version in force, or that was when the contract
+/// closed): the newest version with the client's signature; an amendment approved or closed
+/// unsigned is not it.
+pub fn signed_text(
+    versions: &[crate::documents::db::StoredVersion],
+    signatures: &[crate::documents::paper::Signature],
+) -> content::Contract {
+    let last = client_signed(signatures).into_iter().max();
+    versions
+        .iter()
+        .find(|v| Some(v.number) == last)
+        .map(|v| content::Contract::from_sections(&v.sections))
+        .unwrap_or_default()
+}

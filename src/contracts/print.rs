@@ -142,7 +142,7 @@ pub async fn part_two(
     IdPath(id): IdPath,
 ) -> Result<Response> {
     let centre = user.centre_id;
-    let (_, (header, versions, evaluation, centre_lines)) = super::read(
+    let (_, (header, versions, signatures, evaluation, centre_lines)) = super::read(
         &state,
         &user,
         id,
@@ -157,19 +157,15 @@ pub async fn part_two(
                     .await?
                     .ok_or(AppError::NotFound)?,
                 documents::versions(&mut *conn, id).await?,
+                paper::signatures(&mut *conn, id).await?,
                 evaluation,
                 centre_header(&mut *conn, centre).await?,
             ))
         },
     )
     .await?;
-    // The version evaluated: the newest the client signed (frozen).
-    let contract = versions
-        .iter()
-        .rev()
-        .find(|v| v.status.is_frozen())
-        .map(|v| Contract::from_sections(&v.sections))
-        .unwrap_or_default();
+    // The version evaluated: the newest the client signed.
+    let contract = super::signed_text(&versions, &signatures);
     render(&PartTwoPage {
         id,
         around: around(&state, &user, &header, centre_lines),

@@ -332,7 +332,7 @@ pub async fn add_note(
         &user,
         audit,
         "Zapisano kwartalny monitoring kontraktu.",
-        &super::href(id),
+        &format!("/contracts/{id}/realization"),
     )
     .await
 }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::content::Contract;
-use super::db::{self, ContractRow, Evaluation, Note, Record};
+use super::db::{self, ContractRow, Evaluation, Note, Outcome, Record};
 use super::flow::{self, ContractStep, State as FlowState};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
@@ -89,6 +89,7 @@ impl Can {
 pub struct Forms {
     pub signed_on: String,
     pub comment: String,
+    pub evaluation_comment: String,
     pub reason: String,
 }
 
@@ -368,6 +369,8 @@ struct ListPage {
     open: bool,
     /// The reader is the person's social worker but may not start a contract yet: why.
     not_yet: Option<String>,
+    /// The newest contract ended with new goals: the next one is its renewal.
+    renewable: Option<Uuid>,
 }
 
 /// `GET /participants/{id}/contracts`: the participant's contracts, and the start of a new one.
@@ -403,10 +406,11 @@ pub async fn of_participant(
         Target::Participant(&facts),
     )
     .is_ok();
-    let name = view::header(&state.db, user.centre_id, id)
-        .await?
-        .map(|h| h.name)
-        .unwrap_or_default();
+    let header = view::header(&state.db, user.centre_id, id).await?;
+    let name = header.as_ref().map(|h| h.name.clone()).unwrap_or_default();
+    let status = header.as_ref().map_or(facts.status.label(), |h| {
+        h.status.label_for(h.sex.as_deref().map(|s| s == "K"))
+    });
     render(&ListPage {
         layout: Layout::for_user(
             &state,
@@ -416,12 +420,15 @@ pub async fn of_participant(
         ),
         id,
         open: rows.iter().any(|r| r.status != DocStatus::Closed),
+        renewable: rows
+            .first()
+            .filter(|r| r.status == DocStatus::Closed && r.outcome == Some(Outcome::NewGoals))
+            .map(|r| r.document_id),
         contracts: list_rows(&rows),
         not_yet: (!may_draft && facts.social_worker_id == Some(user.user_id)).then(|| {
             format!(
                 "Kontrakt sporządza się dla osoby z listy rezerwowej, w okresie próbnym albo \
-                 uczestniczącej w zajęciach; ta osoba ma status „{}”.",
-                facts.status.label()
+                 uczestniczącej w zajęciach; ta osoba ma status „{status}”."
             )
         }),
         may_draft,

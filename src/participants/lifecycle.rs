@@ -372,9 +372,8 @@ async fn close_programme(
     let reason = transition
         .describe()
         .unwrap_or_else(|| transition.target().label().to_owned());
+    // Closing ends the version in force too (signed earlier, if an amendment was still open).
     let event = step::apply(&mut *tx, user, &locked, &workflow::Step::Close { reason }).await?;
-    // The version in force (signed earlier, if an amendment was still open) ends too.
-    documents::supersede(&mut *tx, document, locked.version).await?;
     crate::audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
     Ok(())
 }

@@ -1894,8 +1894,34 @@ async fn part_two_ends_a_contract_whose_amendment_is_still_on_its_way() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    // The client breaks off while the amendment is drafted: Part II "broken" still ends it.
-    evaluated(&app, doc, "broken").await;
+    // The client breaks off while the amendment is drafted: Part II "broken" still ends it, and
+    // the manager finds it on Start.
+    let on = iso(today(&app).await);
+    let fields = [
+        ("outcome", "broken"),
+        ("evaluated_on", on.as_str()),
+        ("gained", "Dwa spotkania grupy."),
+        ("towards_goal", "Nie: klient nie chce kontynuować."),
+        ("revision", "0"),
+    ];
+    for (path, fields) in [("evaluation", &fields[..]), ("evaluation/submit", &[][..])] {
+        let (status, page) =
+            post_text(&app, &format!("/contracts/{doc}/{path}"), &worker, fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+    }
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(
+        home.contains("Oceny kontraktów do zatwierdzenia (1)"),
+        "{home}"
+    );
+    let (status, page) = post_text(
+        &app,
+        &format!("/contracts/{doc}/evaluation/approve"),
+        &manager,
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     assert_eq!(doc_status(&app, doc).await, "closed");
     // Both versions end with it: the amendment unsigned, the signed one no longer running.
     assert_eq!(version_statuses(&app, doc).await, ["closed", "closed"]);
