@@ -171,7 +171,8 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
     );
-    let (accounts, history, opinions, contracts): (
+    let (accounts, history, opinions, contracts, pages): (
+        Vec<String>,
         Vec<String>,
         Vec<String>,
         Vec<String>,
@@ -235,9 +236,41 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .fetch_all(&pool)
         .await
         .unwrap();
+        // Every demo contract's pages, to open as the manager and the social worker.
+        let pages = sqlx::query_scalar(
+            "select '/contracts/' || document_id from document where kind = 'social_contract'
+             union all
+             select '/contracts/' || document_id || '/versions/1/print' from document
+             where kind = 'social_contract' and status not in ('draft', 'submitted')
+             union all
+             select '/contracts/' || document_id || '/evaluation/print' from contract_evaluation
+             union all
+             select distinct '/participants/' || participant_id || '/contracts' from document
+             where kind = 'social_contract'
+             union all
+             select distinct '/participants/' || participant_id from document
+             where kind = 'social_contract'
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
-        (rows, history, opinions, contracts)
+        (rows, history, opinions, contracts, pages)
     };
+    for login in ["kierownik", "socjalny1"] {
+        let token = session_cookie(&demo_login(&base, login).await).unwrap();
+        for page in &pages {
+            let status = client()
+                .get(format!("{base}{page}"))
+                .header("cookie", format!("__Host-teczka_sid={token}"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, StatusCode::OK, "{login} {page}");
+        }
+    }
     assert_eq!(
         contracts,
         [
