@@ -171,13 +171,8 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
     );
-    let (accounts, history, opinions, contracts, pages): (
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-        Vec<String>,
-    ) = {
+    // Accounts, their past, opinions, contracts, and the contracts' pages to open.
+    let [accounts, history, opinions, contracts, pages]: [Vec<String>; 5] = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
@@ -256,7 +251,7 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .await
         .unwrap();
         pool.close().await;
-        (rows, history, opinions, contracts, pages)
+        [rows, history, opinions, contracts, pages]
     };
     for login in ["kierownik", "socjalny1"] {
         let token = session_cookie(&demo_login(&base, login).await).unwrap();
