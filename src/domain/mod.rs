@@ -6,6 +6,7 @@
 //! Nothing here imports anything else of the crate: the policy, the audit log and the areas all
 //! stand on it.
 
+pub mod calendar;
 mod document;
 pub mod effective;
 pub mod fold;

@@ -1,0 +1,142 @@
+//! Polish public holidays (dni wolne od pracy), the ground of the centre's calendar (issue 11:
+//! attendance is planned on working days; a holiday is neither a day present nor an absence).
+//!
+//! Source: ustawa z dnia 18 stycznia 1951 r. o dniach wolnych od pracy (Dz.U. 2020 poz. 1920
+//! ze zm.): art. 1 lists the days. Two were added later and count only from the day they came
+//! into force: Trzech Króli (6 January) from 2011, Wigilia Bożego Narodzenia (24 December) from
+//! 2025. Easter Sunday is computed by the Gregorian computus (the anonymous "Meeus/Jones/
+//! Butcher" algorithm); Easter Monday, Pentecost (Easter + 49 days) and Corpus Christi (Easter
+//! + 60 days) follow from it. Pentecost and Easter fall on a Sunday; they are listed all the
+//! same, as the act lists them.
+
+use time::{Date, Duration, Month};
+
+/// Easter Sunday of `year` (Gregorian calendar).
+pub fn easter(year: i32) -> Date {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    let month = if month == 3 {
+        Month::March
+    } else {
+        Month::April
+    };
+    Date::from_calendar_date(year, month, day as u8).expect("Easter is a date in March or April")
+}
+
+/// The public holidays of `year`, in date order, each with its Polish name.
+pub fn public_holidays(year: i32) -> Vec<(Date, &'static str)> {
+    let on = |month: Month, day: u8| {
+        Date::from_calendar_date(year, month, day).expect("a fixed holiday is a date")
+    };
+    let easter = easter(year);
+    let mut days = vec![
+        (on(Month::January, 1), "Nowy Rok"),
+        (easter, "Wielkanoc"),
+        (easter + Duration::days(1), "Poniedziałek Wielkanocny"),
+        (on(Month::May, 1), "Święto Pracy"),
+        (on(Month::May, 3), "Święto Konstytucji 3 Maja"),
+        (easter + Duration::days(49), "Zesłanie Ducha Świętego"),
+        (easter + Duration::days(60), "Boże Ciało"),
+        (
+            on(Month::August, 15),
+            "Wniebowzięcie Najświętszej Maryi Panny",
+        ),
+        (on(Month::November, 1), "Wszystkich Świętych"),
+        (on(Month::November, 11), "Narodowe Święto Niepodległości"),
+        (on(Month::December, 25), "Boże Narodzenie (pierwszy dzień)"),
+        (on(Month::December, 26), "Boże Narodzenie (drugi dzień)"),
+    ];
+    if year >= 2011 {
+        days.push((on(Month::January, 6), "Święto Trzech Króli"));
+    }
+    if year >= 2025 {
+        days.push((on(Month::December, 24), "Wigilia Bożego Narodzenia"));
+    }
+    days.sort_by_key(|(date, _)| *date);
+    days
+}
+
+/// The holiday `date` is, if it is one.
+pub fn holiday(date: Date) -> Option<&'static str> {
+    public_holidays(date.year())
+        .into_iter()
+        .find(|(day, _)| *day == date)
+        .map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn easter_falls_on_the_published_dates() {
+        // The dates of Easter Sunday as the Church's calendar publishes them.
+        let known = [
+            (2008, date!(2008 - 03 - 23)),
+            (2011, date!(2011 - 04 - 24)),
+            (2019, date!(2019 - 04 - 21)),
+            (2024, date!(2024 - 03 - 31)),
+            (2025, date!(2025 - 04 - 20)),
+            (2026, date!(2026 - 04 - 05)),
+            (2027, date!(2027 - 03 - 28)),
+            (2038, date!(2038 - 04 - 25)),
+        ];
+        for (year, sunday) in known {
+            assert_eq!(easter(year), sunday, "{year}");
+            assert_eq!(sunday.weekday(), time::Weekday::Sunday);
+        }
+    }
+
+    #[test]
+    fn the_holidays_of_2026_are_the_fourteen_of_the_act() {
+        let days: Vec<Date> = public_holidays(2026).into_iter().map(|(d, _)| d).collect();
+        assert_eq!(
+            days,
+            [
+                date!(2026 - 01 - 01),
+                date!(2026 - 01 - 06),
+                date!(2026 - 04 - 05),
+                date!(2026 - 04 - 06),
+                date!(2026 - 05 - 01),
+                date!(2026 - 05 - 03),
+                date!(2026 - 05 - 24),
+                date!(2026 - 06 - 04),
+                date!(2026 - 08 - 15),
+                date!(2026 - 11 - 01),
+                date!(2026 - 11 - 11),
+                date!(2026 - 12 - 24),
+                date!(2026 - 12 - 25),
+                date!(2026 - 12 - 26),
+            ]
+        );
+        assert_eq!(holiday(date!(2026 - 06 - 04)), Some("Boże Ciało"));
+        assert_eq!(holiday(date!(2026 - 06 - 05)), None);
+    }
+
+    #[test]
+    fn the_later_holidays_count_from_their_year() {
+        assert_eq!(holiday(date!(2010 - 01 - 06)), None);
+        assert_eq!(holiday(date!(2011 - 01 - 06)), Some("Święto Trzech Króli"));
+        assert_eq!(holiday(date!(2024 - 12 - 24)), None);
+        assert_eq!(
+            holiday(date!(2025 - 12 - 24)),
+            Some("Wigilia Bożego Narodzenia")
+        );
+        assert_eq!(public_holidays(2010).len(), 12);
+        assert_eq!(public_holidays(2024).len(), 13);
+        assert_eq!(public_holidays(2025).len(), 14);
+    }
+}
