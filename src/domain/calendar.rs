@@ -5,9 +5,9 @@
 //! ze zm.): art. 1 lists the days. Two were added later and count only from the day they came
 //! into force: Trzech Króli (6 January) from 2011, Wigilia Bożego Narodzenia (24 December) from
 //! 2025. Easter Sunday is computed by the Gregorian computus (the anonymous "Meeus/Jones/
-//! Butcher" algorithm); Easter Monday, Pentecost (Easter + 49 days) and Corpus Christi (Easter
-//! + 60 days) follow from it. Pentecost and Easter fall on a Sunday; they are listed all the
-//! same, as the act lists them.
+//! Butcher" algorithm); Easter Monday, Pentecost (49 days after Easter) and Corpus Christi (60
+//! days after Easter) follow from it. Pentecost and Easter fall on a Sunday; they are listed all
+//! the same, as the act lists them.
 
 use time::{Date, Duration, Month};
 
