@@ -11,22 +11,6 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-/// Today in Warsaw, as the app counts it (the test pool's time zone).
-async fn today(app: &TestApp) -> Date {
-    sqlx::query_scalar("select current_date")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-fn polish(d: Date) -> String {
-    format!("{:02}.{:02}.{:04}", d.day(), u8::from(d.month()), d.year())
-}
-
 /// The first day of the month `k` months before `t`'s month.
 fn first_of_month_before(t: Date, k: i32) -> Date {
     let index = t.year() * 12 + i32::from(u8::from(t.month())) - 1 - k;
@@ -34,42 +18,11 @@ fn first_of_month_before(t: Date, k: i32) -> Date {
     Date::from_calendar_date(index.div_euclid(12), month, 1).unwrap()
 }
 
-async fn body(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
-    let response = app.get(path, Some(session)).await;
-    (response.status(), response.text().await.unwrap())
-}
-
-/// POSTs a form: the status and the redirect's target, or the page.
-async fn post_text(
-    app: &TestApp,
-    path: &str,
-    session: &Session,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let response = app.post(path, Some(session), fields).await;
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.unwrap();
-    (status, location.unwrap_or(text))
-}
-
 fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
     fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
-}
-
-async fn doc_status(app: &TestApp, doc: Uuid) -> String {
-    sqlx::query_scalar("select status::text from document where document_id = $1")
-        .bind(doc)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
 }
 
 async fn version_statuses(app: &TestApp, doc: Uuid) -> Vec<String> {

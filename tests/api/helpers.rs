@@ -921,3 +921,54 @@ fn rand_serial() -> u32 {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1000
 }
+
+/// Today in Warsaw, as the app counts it (the test pool's time zone).
+pub async fn today(app: &TestApp) -> time::Date {
+    sqlx::query_scalar("select current_date")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// A date as a form's date field posts it (ISO).
+pub fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// A date as the pages show it.
+pub fn polish(d: time::Date) -> String {
+    format!("{:02}.{:02}.{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// GETs a page: its status and text.
+pub async fn body(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
+    let response = app.get(path, Some(session)).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+/// POSTs a form: the status and the redirect's target, or the page.
+pub async fn post_text(
+    app: &TestApp,
+    path: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = app.post(path, Some(session), fields).await;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await.unwrap();
+    (status, location.unwrap_or(text))
+}
+
+/// A document's status code.
+pub async fn doc_status(app: &TestApp, doc: Uuid) -> String {
+    sqlx::query_scalar("select status::text from document where document_id = $1")
+        .bind(doc)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}

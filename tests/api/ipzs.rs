@@ -10,52 +10,6 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-/// Today in Warsaw, as the app counts it (the test pool's time zone).
-async fn today(app: &TestApp) -> Date {
-    sqlx::query_scalar("select current_date")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-fn polish(d: Date) -> String {
-    format!("{:02}.{:02}.{:04}", d.day(), u8::from(d.month()), d.year())
-}
-
-async fn body(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
-    let response = app.get(path, Some(session)).await;
-    (response.status(), response.text().await.unwrap())
-}
-
-async fn post_text(
-    app: &TestApp,
-    path: &str,
-    session: &Session,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let response = app.post(path, Some(session), fields).await;
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.unwrap();
-    (status, location.unwrap_or(text))
-}
-
-async fn doc_status(app: &TestApp, doc: Uuid) -> String {
-    sqlx::query_scalar("select status::text from document where document_id = $1")
-        .bind(doc)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
 async fn participant_status(app: &TestApp, id: Uuid) -> String {
     sqlx::query_scalar("select status::text from participant where participant_id = $1")
         .bind(id)
