@@ -460,12 +460,9 @@ pub async fn version(
         Some(number),
     )
     .await?;
-    let rows = view::version_rows(&loaded.versions, &super::client_signed(&loaded.signatures));
-    let (version, stored) = rows
-        .into_iter()
-        .zip(&loaded.versions)
-        .find(|(r, _)| r.number == number)
-        .ok_or(AppError::NotFound)?;
+    let signed = super::client_signed(&loaded.signatures);
+    let (version, stored) =
+        view::version_row(&loaded.versions, &signed, number).ok_or(AppError::NotFound)?;
     let person = Person::of(&loaded.header);
     render(&VersionPage {
         layout: Layout::for_user(

@@ -101,10 +101,19 @@ pub fn version_rows(versions: &[StoredVersion], signed: &[i32]) -> Vec<VersionRo
 /// What version `number` is called in the list of versions ("Zastąpiona aneksem", "W
 /// realizacji", …), for a print that names it the way the page does.
 pub fn version_label(versions: &[StoredVersion], signed: &[i32], number: i32) -> &'static str {
+    version_row(versions, signed, number).map_or("", |(row, _)| row.status)
+}
+
+/// Version `number` as listed, with its stored text; `None` when there is no such version.
+pub fn version_row<'a>(
+    versions: &'a [StoredVersion],
+    signed: &[i32],
+    number: i32,
+) -> Option<(VersionRow, &'a StoredVersion)> {
     version_rows(versions, signed)
         .into_iter()
-        .find(|v| v.number == number)
-        .map_or("", |v| v.status)
+        .zip(versions)
+        .find(|(row, _)| row.number == number)
 }
 
 /// A document's state in a list: its status, or, while an amendment of a signed one is on its

@@ -329,12 +329,9 @@ pub async fn version(
         Some(number),
     )
     .await?;
-    let rows = view::version_rows(&loaded.versions, &signed_versions(&loaded.signatures));
-    let (version, stored) = rows
-        .into_iter()
-        .zip(&loaded.versions)
-        .find(|(r, _)| r.number == number)
-        .ok_or(AppError::NotFound)?;
+    let signed = signed_versions(&loaded.signatures);
+    let (version, stored) =
+        view::version_row(&loaded.versions, &signed, number).ok_or(AppError::NotFound)?;
     let person = Person::of(&loaded.header);
     render(&VersionPage {
         layout: Layout::for_user(

@@ -4,7 +4,7 @@
 
 use super::content::{Programme, TEXTS, show_date};
 pub use crate::documents::view::{
-    HistoryLine, Person, VersionRow, history_lines, open_return, version_rows,
+    HistoryLine, Person, VersionRow, history_lines, open_return, version_row, version_rows,
 };
 
 /// One labelled field.
