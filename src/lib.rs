@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod app;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod cli;

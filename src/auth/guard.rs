@@ -62,6 +62,7 @@ impl CurrentUser {
             Target::Participant(p) => event.on("participant", p.participant_id),
             Target::Document(d) => event.on("document", d.document_id),
             Target::Opinion(o) => event.on("opinion", o.opinion_id),
+            Target::Workshop(w) => event.on("workshop", w.workshop_id),
         };
         match audit::record(&state.db, &self.meta, event).await {
             Ok(()) => refusal.into(),

@@ -20,7 +20,7 @@ pub fn push_scope(q: &mut QueryBuilder<'_, Postgres>, scope: ListScope) {
         }
         ListScope::WorkshopsOf(instructor) => {
             q.push(
-                " and m.workshop_id in (select workshop_id from workshop where instructor_id = ",
+                " and m.workshop_id in (select workshop_id from workshop_instructor where staff_user_id = ",
             )
             .push_bind(instructor)
             .push(")");

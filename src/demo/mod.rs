@@ -122,10 +122,12 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         for (i, name) in participants::WORKSHOPS.iter().enumerate() {
             let teacher = if i < 2 { instructor } else { None };
             sqlx::query!(
-                "insert into workshop (centre_id, name, instructor_id) values ($1, $2, $3)",
+                "with w as (insert into workshop (centre_id, name) values ($1, $2) returning workshop_id)
+                 insert into workshop_instructor (workshop_id, staff_user_id, centre_id)
+                 select workshop_id, $3, $1 from w where $3::uuid is not null",
                 centre_id,
                 name,
-                teacher
+                teacher as Option<Uuid>
             )
             .execute(&mut *tx)
             .await?;

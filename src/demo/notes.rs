@@ -68,9 +68,9 @@ pub async fn seed(
              where p.centre_id = $1 and p.status in ('trial', 'participant')
                and (case when $5 = 'social_worker' then p.social_worker_id else u.staff_user_id end) is not null
                and ($5 <> 'instructor' or exists (
-                    select 1 from workshop_membership m join workshop w using (workshop_id)
+                    select 1 from workshop_membership m join workshop_instructor w using (workshop_id)
                     where m.participant_id = p.participant_id and m.member_until is null
-                      and w.instructor_id = u.staff_user_id))",
+                      and w.staff_user_id = u.staff_user_id))",
         )
         .bind(centre_id)
         .bind(kind)

@@ -67,9 +67,9 @@ macro_rules! facts_query {
         concat!(
             "select d.document_id, d.kind, d.status, d.current_version, v.created_by as author_id, \
                     p.participant_id, p.social_worker_id, p.status as participant_status, \
-                    exists (select 1 from workshop_membership m join workshop w using (workshop_id) \
+                    exists (select 1 from workshop_membership m join workshop_instructor w using (workshop_id) \
                             where m.participant_id = p.participant_id and m.member_until is null \
-                              and w.instructor_id = $3) as in_workshop \
+                              and w.staff_user_id = $3) as in_workshop \
              from document d join participant p on p.participant_id = d.participant_id \
              join document_version v on v.document_id = d.document_id and v.number = d.current_version \
              where d.centre_id = $1 and d.document_id = $2",

@@ -9,7 +9,7 @@
 //! days after Easter) follow from it. Pentecost and Easter fall on a Sunday; they are listed all
 //! the same, as the act lists them.
 
-use time::{Date, Duration, Month};
+use time::{Date, Duration, Month, Weekday};
 
 /// Easter Sunday of `year` (Gregorian calendar).
 pub fn easter(year: i32) -> Date {
@@ -76,6 +76,33 @@ pub fn holiday(date: Date) -> Option<&'static str> {
         .map(|(_, name)| name)
 }
 
+/// The working days from `from` to `to` (inclusive): Monday to Friday, neither a public holiday
+/// nor one of `closed` (the days the centre is closed).
+pub fn working_days(from: Date, to: Date, closed: &[Date]) -> Vec<Date> {
+    let mut days = Vec::new();
+    let mut holidays: Vec<Date> = Vec::new();
+    let mut year = None;
+    let mut day = from;
+    while day <= to {
+        if year != Some(day.year()) {
+            year = Some(day.year());
+            holidays = public_holidays(day.year())
+                .into_iter()
+                .map(|(d, _)| d)
+                .collect();
+        }
+        let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
+        if !weekend && !holidays.contains(&day) && !closed.contains(&day) {
+            days.push(day);
+        }
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    days
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +165,21 @@ mod tests {
         assert_eq!(public_holidays(2010).len(), 12);
         assert_eq!(public_holidays(2024).len(), 13);
         assert_eq!(public_holidays(2025).len(), 14);
+    }
+
+    #[test]
+    fn working_days_skip_weekends_holidays_and_closed_days() {
+        // November 2026: 30 days, 9 weekend days (1, 7, 8, 14, 15, 21, 22, 28, 29), the
+        // holidays 1 (a Sunday) and 11 November (a Wednesday); the centre closed on the 2nd.
+        let days = working_days(
+            date!(2026 - 11 - 01),
+            date!(2026 - 11 - 30),
+            &[date!(2026 - 11 - 02)],
+        );
+        assert_eq!(days.len(), 30 - 9 - 1 - 1);
+        assert!(!days.contains(&date!(2026 - 11 - 11)));
+        assert!(!days.contains(&date!(2026 - 11 - 02)));
+        assert_eq!(days.first(), Some(&date!(2026 - 11 - 03)));
+        assert_eq!(days.last(), Some(&date!(2026 - 11 - 30)));
     }
 }

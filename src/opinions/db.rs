@@ -73,9 +73,9 @@ pub async fn find(
                   w.full_name as "withdrawn_by_name?", o.sections as "sections: Json<Sections>",
                   o.revision, p.surname, p.first_names, p.social_worker_id,
                   p.status as "participant_status: Status",
-                  exists (select 1 from workshop_membership m join workshop ws using (workshop_id)
+                  exists (select 1 from workshop_membership m join workshop_instructor ws using (workshop_id)
                           where m.participant_id = p.participant_id and m.member_until is null
-                            and ws.instructor_id = $3) as "in_actor_workshop!"
+                            and ws.staff_user_id = $3) as "in_actor_workshop!"
            from opinion o join participant p on p.participant_id = o.participant_id
            join staff_user a on a.staff_user_id = o.author_id
            join staff_user r on r.staff_user_id = o.requested_by
@@ -146,9 +146,9 @@ pub async fn participant(
                 Participant,
                 r#"select p.participant_id, p.surname, p.first_names, p.social_worker_id,
                           p.status as "status: Status",
-                          exists (select 1 from workshop_membership m join workshop w using (workshop_id)
+                          exists (select 1 from workshop_membership m join workshop_instructor w using (workshop_id)
                                   where m.participant_id = p.participant_id and m.member_until is null
-                                    and w.instructor_id = $3) as "in_actor_workshop!"
+                                    and w.staff_user_id = $3) as "in_actor_workshop!"
                    from participant p where p.centre_id = $1 and p.participant_id = $2"#
                     + $tail,
                 centre_id,

@@ -292,8 +292,8 @@ async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> 
                   p.sex::text as sex
            from participant p
            join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null
-           join workshop w on w.workshop_id = m.workshop_id
-           where p.centre_id = $1 and w.instructor_id = $2
+           join workshop_instructor w on w.workshop_id = m.workshop_id
+           where p.centre_id = $1 and w.staff_user_id = $2
            order by p.surname, p.first_names, p.participant_id
            limit 200"#,
         user.centre_id,

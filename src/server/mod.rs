@@ -49,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::contracts::routes());
     routes.extend(crate::opinions::routes());
     routes.extend(crate::settings::routes());
+    routes.extend(crate::attendance::routes());
     routes
 }
 

@@ -735,20 +735,31 @@ impl TestApp {
             .unwrap()
     }
 
-    /// A workshop run by `instructor` (workshop screens come in a later issue).
+    /// A workshop run by `instructor`.
     pub async fn workshop(&self, centre: &str, name: &str, instructor: Option<&str>) -> Uuid {
         let centre_id = self.centre_id(centre).await;
         let instructor_id = match instructor {
             Some(login) => Some(self.user_id(login).await),
             None => None,
         };
-        sqlx::query_scalar("insert into workshop (centre_id, name, instructor_id) values ($1, $2, $3) returning workshop_id")
-            .bind(centre_id)
-            .bind(name)
-            .bind(instructor_id)
-            .fetch_one(&self.db)
-            .await
-            .unwrap()
+        let id: Uuid = sqlx::query_scalar(
+            "insert into workshop (centre_id, name) values ($1, $2) returning workshop_id",
+        )
+        .bind(centre_id)
+        .bind(name)
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        if let Some(instructor_id) = instructor_id {
+            sqlx::query("insert into workshop_instructor (workshop_id, staff_user_id, centre_id) values ($1, $2, $3)")
+                .bind(id)
+                .bind(instructor_id)
+                .bind(centre_id)
+                .execute(&self.db)
+                .await
+                .unwrap();
+        }
+        id
     }
 
     /// Sets columns of one participant directly in the database (`assignments` is the SQL

@@ -15,6 +15,7 @@
 //! Object scope by centre is enforced by the queries, which only ever load objects of the
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
+mod attendance;
 mod documents;
 mod opinions;
 mod participants;
@@ -22,6 +23,7 @@ mod staff;
 
 use uuid::Uuid;
 
+pub use attendance::{AttendanceRows, WorkshopFacts, attendance_rows};
 pub use documents::{DocumentFacts, reads_programme};
 pub use opinions::{OpinionFacts, readable_opinions, reads_opinion};
 pub use participants::{
@@ -126,11 +128,24 @@ pub enum Action {
     SignOffOpinion,
     /// Withdraw an open request for an opinion.
     WithdrawOpinion,
+    /// Set up the centre's workshops: instructors, members, the weekly programme.
+    ManageWorkshops,
+    /// Record (or correct) a group's attendance, and see its month grid.
+    RecordAttendance,
+    /// See one participant's attendance calendar.
+    ViewParticipantAttendance,
+    /// Read (and print) one participant's monthly benefit statement.
+    ViewBenefitStatement,
+    /// The monthly close of the benefit: statements, bonus decisions, close, reopen,
+    /// corrections, and the benefit rules.
+    ManageBenefits,
+    /// Export the lists for the labour office (PUP) and the payroll.
+    ExportBenefits,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 51] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -176,6 +191,12 @@ impl Action {
         Action::WriteOpinion,
         Action::SignOffOpinion,
         Action::WithdrawOpinion,
+        Action::ManageWorkshops,
+        Action::RecordAttendance,
+        Action::ViewParticipantAttendance,
+        Action::ViewBenefitStatement,
+        Action::ManageBenefits,
+        Action::ExportBenefits,
     ];
 
     /// Stable name used in audit rows.
@@ -226,6 +247,12 @@ impl Action {
             Action::WriteOpinion => "opinion.write",
             Action::SignOffOpinion => "opinion.sign_off",
             Action::WithdrawOpinion => "opinion.withdraw",
+            Action::ManageWorkshops => "workshop.manage",
+            Action::RecordAttendance => "attendance.record",
+            Action::ViewParticipantAttendance => "attendance.view",
+            Action::ViewBenefitStatement => "benefit.statement",
+            Action::ManageBenefits => "benefit.manage",
+            Action::ExportBenefits => "benefit.export",
         }
     }
 }
@@ -250,13 +277,15 @@ pub enum Target<'a> {
     Document(&'a DocumentFacts),
     /// One opinion about a participant of the actor's centre.
     Opinion(&'a OpinionFacts),
+    /// One workshop of the actor's centre.
+    Workshop(&'a WorkshopFacts),
 }
 
 impl Target<'_> {
     /// The participant the target belongs to, if any (its scope is the target's scope).
     pub fn participant(&self) -> Option<&ParticipantFacts> {
         match self {
-            Target::Centre => None,
+            Target::Centre | Target::Workshop(_) => None,
             Target::Participant(p) => Some(p),
             Target::Document(d) => Some(&d.participant),
             Target::Opinion(o) => Some(&o.participant),
@@ -268,6 +297,7 @@ impl Target<'_> {
     fn in_scope(&self, actor: Actor) -> bool {
         match self {
             Target::Opinion(o) => opinions::in_scope(actor, o),
+            Target::Workshop(w) => attendance::in_scope(actor, w),
             _ => self
                 .participant()
                 .is_none_or(|p| sees_participant(actor, p)),
@@ -366,17 +396,27 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::RecordRealization
         | Action::EvaluateDocument => match target {
             Target::Document(d) => documents::allows(actor, action, d),
-            Target::Centre | Target::Participant(_) | Target::Opinion(_) => false,
+            Target::Centre | Target::Participant(_) | Target::Opinion(_) | Target::Workshop(_) => {
+                false
+            }
         },
         Action::DraftDocument => match target {
             Target::Participant(p) => documents::may_draft(actor, p),
-            Target::Centre | Target::Document(_) | Target::Opinion(_) => false,
+            Target::Centre | Target::Document(_) | Target::Opinion(_) | Target::Workshop(_) => {
+                false
+            }
         },
         Action::RequestOpinion
         | Action::ViewOpinion
         | Action::WriteOpinion
         | Action::SignOffOpinion
         | Action::WithdrawOpinion => opinions::allows(actor, action, target),
+        Action::ManageWorkshops
+        | Action::RecordAttendance
+        | Action::ViewParticipantAttendance
+        | Action::ViewBenefitStatement
+        | Action::ManageBenefits
+        | Action::ExportBenefits => attendance::allows(actor, action, target),
     };
     if allowed {
         Ok(())
@@ -424,7 +464,10 @@ mod tests {
             Action::RegisterParticipant => &[Manager, SocialWorker],
             Action::EditCentreSettings
             | Action::AssignSocialWorker
-            | Action::ViewStaffAccessLog => &[Manager],
+            | Action::ViewStaffAccessLog
+            | Action::ManageWorkshops
+            | Action::ManageBenefits
+            | Action::ExportBenefits => &[Manager],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

@@ -138,8 +138,8 @@ pub async fn read_file(
     q.push(concat!(
         "select ",
         record_columns!(),
-        ", exists (select 1 from workshop w \
-         where w.workshop_id = m.workshop_id and w.instructor_id = "
+        ", exists (select 1 from workshop_instructor w \
+         where w.workshop_id = m.workshop_id and w.staff_user_id = "
     ));
     q.push_bind(file.reader_id);
     q.push(") as in_actor_workshop, coalesce(case when ");

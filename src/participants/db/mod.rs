@@ -32,9 +32,9 @@ macro_rules! facts_query {
     ($tail:literal) => {
         concat!(
             "select p.participant_id, p.social_worker_id, p.status, \
-                    exists (select 1 from workshop_membership m join workshop w using (workshop_id) \
+                    exists (select 1 from workshop_membership m join workshop_instructor w using (workshop_id) \
                             where m.participant_id = p.participant_id and m.member_until is null \
-                              and w.instructor_id = $3) as in_actor_workshop \
+                              and w.staff_user_id = $3) as in_actor_workshop \
              from participant p where p.centre_id = $1 and p.participant_id = $2",
             $tail
         )
