@@ -103,6 +103,59 @@ pub fn working_days(from: Date, to: Date, closed: &[Date]) -> Vec<Date> {
     days
 }
 
+const MONTHS: [(&str, &str); 12] = [
+    ("styczeń", "stycznia"),
+    ("luty", "lutego"),
+    ("marzec", "marca"),
+    ("kwiecień", "kwietnia"),
+    ("maj", "maja"),
+    ("czerwiec", "czerwca"),
+    ("lipiec", "lipca"),
+    ("sierpień", "sierpnia"),
+    ("wrzesień", "września"),
+    ("październik", "października"),
+    ("listopad", "listopada"),
+    ("grudzień", "grudnia"),
+];
+
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("poniedziałek", "pn"),
+    ("wtorek", "wt"),
+    ("środa", "śr"),
+    ("czwartek", "czw"),
+    ("piątek", "pt"),
+    ("sobota", "sob"),
+    ("niedziela", "nd"),
+];
+
+/// The last day of `day`'s month.
+pub fn month_end(day: Date) -> Date {
+    let last = time::util::days_in_month(day.month(), day.year());
+    day.replace_day(last).unwrap_or(day)
+}
+
+/// "listopad 2026": a month as a heading names it.
+pub fn month_title(month: Date) -> String {
+    let (name, _) = MONTHS[usize::from(u8::from(month.month())) - 1];
+    format!("{name} {}", month.year())
+}
+
+/// "1 grudnia 2026": a date in words.
+pub fn day_in_words(day: Date) -> String {
+    let (_, genitive) = MONTHS[usize::from(u8::from(day.month())) - 1];
+    format!("{} {genitive} {}", day.day(), day.year())
+}
+
+/// "wtorek": the weekday's name.
+pub fn weekday_name(day: Date) -> &'static str {
+    WEEKDAYS[usize::from(day.weekday().number_days_from_monday())].0
+}
+
+/// "wt": the weekday's abbreviation (column headings).
+pub fn weekday_short(day: Date) -> &'static str {
+    WEEKDAYS[usize::from(day.weekday().number_days_from_monday())].1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +234,13 @@ mod tests {
         assert!(!days.contains(&date!(2026 - 11 - 02)));
         assert_eq!(days.first(), Some(&date!(2026 - 11 - 03)));
         assert_eq!(days.last(), Some(&date!(2026 - 11 - 30)));
+    }
+
+    #[test]
+    fn dates_read_in_polish() {
+        assert_eq!(month_title(date!(2026 - 11 - 01)), "listopad 2026");
+        assert_eq!(day_in_words(date!(2026 - 12 - 01)), "1 grudnia 2026");
+        assert_eq!(weekday_name(date!(2026 - 12 - 01)), "wtorek");
+        assert_eq!(weekday_short(date!(2026 - 12 - 06)), "nd");
     }
 }

@@ -6,10 +6,12 @@
 //! Nothing here imports anything else of the crate: the policy, the audit log and the areas all
 //! stand on it.
 
+pub mod benefit;
 pub mod calendar;
 mod document;
 pub mod effective;
 pub mod fold;
+pub mod money;
 mod opinion;
 mod participant;
 mod role;

@@ -10,7 +10,7 @@
 //! URL (search is a POST, the list's cursor is an id). Durations come from the effective-dated
 //! participation rules, never from constants.
 
-mod access;
+pub mod access;
 mod access_log;
 mod caseload;
 pub mod db;

@@ -1,0 +1,306 @@
+//! The month grid of a group (a column per day, a row per member, totals) and its print: the
+//! attendance list per workshop and month with room for signatures.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use time::Date;
+use uuid::Uuid;
+
+use super::db::{self, MonthMember, Recorded};
+use super::{Group, hours, parse_month};
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::auth::policy::attendance_rows;
+use crate::auth::session::CurrentUser;
+use crate::domain::benefit::DayStatus;
+use crate::domain::calendar;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::page::{Layout, render};
+
+/// The short code of a recorded day, with its meaning.
+pub(super) fn code(status: DayStatus, minutes: i16) -> (String, &'static str) {
+    match status {
+        DayStatus::Present => (hours::format(i64::from(minutes)), "obecność (godziny)"),
+        DayStatus::Sick => ("L4".into(), "zwolnienie lekarskie"),
+        DayStatus::Justified => ("U".into(), "nieobecność usprawiedliwiona"),
+        DayStatus::Unjustified => ("N".into(), "nieobecność nieusprawiedliwiona"),
+        DayStatus::DayOff => ("W".into(), "dzień wolny"),
+    }
+}
+
+/// One cell of the grid.
+pub(super) struct Cell {
+    pub text: String,
+    pub title: String,
+    pub class: &'static str,
+}
+
+/// A day's column heading.
+pub(super) struct Head {
+    pub day: u8,
+    pub short: &'static str,
+    pub iso: String,
+    pub working: bool,
+    pub title: String,
+}
+
+/// A member's row with totals.
+pub(super) struct Row {
+    pub participant_id: Uuid,
+    pub name: String,
+    pub cells: Vec<Cell>,
+    pub present: usize,
+    pub hours: String,
+    pub sick: usize,
+    pub justified: usize,
+    pub unjustified: usize,
+    pub day_off: usize,
+    pub missing: usize,
+}
+
+/// The days of `month` with whether each is a working day of the centre (and why not).
+pub(super) async fn heads(state: &AppState, centre_id: Uuid, month: Date) -> Result<Vec<Head>> {
+    let last = calendar::month_end(month);
+    let closed = super::calendar::closed_days(&state.db, centre_id, month, last).await?;
+    let working = calendar::working_days(
+        month,
+        last,
+        &closed.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
+    );
+    let mut heads = Vec::new();
+    let mut day = month;
+    while day <= last {
+        let title = if let Some(name) = calendar::holiday(day) {
+            name.to_owned()
+        } else if let Some((_, reason)) = closed.iter().find(|(d, _)| *d == day) {
+            format!("centrum zamknięte: {reason}")
+        } else {
+            calendar::weekday_name(day).to_owned()
+        };
+        heads.push(Head {
+            day: day.day(),
+            short: calendar::weekday_short(day),
+            iso: dates::iso(day),
+            working: working.contains(&day),
+            title,
+        });
+        day = match day.next_day() {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    Ok(heads)
+}
+
+/// The rows of `members` over `heads`, from their `entries`, as of `today`.
+pub(super) fn rows(
+    members: &[MonthMember],
+    entries: &[Recorded],
+    heads: &[Head],
+    month: Date,
+    today: Date,
+) -> Vec<Row> {
+    let by_day: HashMap<(Uuid, Date), &Recorded> = entries
+        .iter()
+        .map(|e| ((e.participant_id, e.day), e))
+        .collect();
+    members
+        .iter()
+        .map(|m| {
+            let mut row = Row {
+                participant_id: m.participant_id,
+                name: format!("{} {}", m.surname, m.first_names),
+                cells: Vec::new(),
+                present: 0,
+                hours: String::new(),
+                sick: 0,
+                justified: 0,
+                unjustified: 0,
+                day_off: 0,
+                missing: 0,
+            };
+            let mut minutes = 0i64;
+            for head in heads {
+                let day = month.replace_day(head.day).unwrap_or(month);
+                let entry = by_day.get(&(m.participant_id, day));
+                let cell = match (
+                    m.in_group(day),
+                    entry.and_then(|e| db::status_of(e.status).map(|s| (s, e))),
+                ) {
+                    (_, Some((status, e))) => {
+                        match status {
+                            DayStatus::Present => {
+                                row.present += 1;
+                                minutes += i64::from(e.minutes);
+                            }
+                            DayStatus::Sick => row.sick += 1,
+                            DayStatus::Justified => row.justified += 1,
+                            DayStatus::Unjustified => row.unjustified += 1,
+                            DayStatus::DayOff => row.day_off += 1,
+                        }
+                        let (text, meaning) = code(status, e.minutes);
+                        let mut title = format!("{}: {meaning}", head.iso);
+                        if let Some(reason) = &e.reason {
+                            title.push_str(&format!(" – {reason}"));
+                        }
+                        if e.corrected {
+                            title.push_str(" (poprawiono po dniu)");
+                        }
+                        Cell {
+                            text,
+                            title,
+                            class: if status == DayStatus::Present {
+                                "present"
+                            } else {
+                                "absent"
+                            },
+                        }
+                    }
+                    (false, None) => Cell {
+                        text: String::new(),
+                        title: format!("{}: poza grupą", head.iso),
+                        class: "out",
+                    },
+                    (true, None) if !head.working => Cell {
+                        text: String::new(),
+                        title: format!("{}: {}", head.iso, head.title),
+                        class: "off",
+                    },
+                    (true, None) if day <= today => {
+                        row.missing += 1;
+                        Cell {
+                            text: "?".into(),
+                            title: format!("{}: brak wpisu", head.iso),
+                            class: "missing",
+                        }
+                    }
+                    (true, None) => Cell {
+                        text: String::new(),
+                        title: head.iso.clone(),
+                        class: "future",
+                    },
+                };
+                row.cells.push(cell);
+            }
+            row.hours = hours::format(minutes);
+            row
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "attendance/month.html")]
+struct MonthPage {
+    layout: Layout,
+    workshop_id: Uuid,
+    workshop_name: String,
+    title: String,
+    month: String,
+    previous: String,
+    next: String,
+    heads: Vec<Head>,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "attendance/month_print.html")]
+struct PrintPage {
+    workshop_id: Uuid,
+    month: String,
+    workshop_name: String,
+    title: String,
+    heads: Vec<Head>,
+    rows: Vec<Row>,
+    centre_name: String,
+    centre_address: String,
+    printed_at: String,
+    printed_by: String,
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    workshop: &str,
+    month: &str,
+) -> Result<(Group, Date, Vec<Head>, Vec<Row>)> {
+    let workshop = Uuid::parse_str(workshop).map_err(|_| AppError::NotFound)?;
+    let month = parse_month(month).ok_or(AppError::NotFound)?;
+    let group = super::open(state, user, workshop).await?;
+    let last = calendar::month_end(month);
+    let members = db::month_members(
+        &state.db,
+        workshop,
+        month,
+        last,
+        attendance_rows(user.actor()),
+    )
+    .await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.participant_id).collect();
+    let entries = db::entries(&state.db, &ids, month, last).await?;
+    let heads = heads(state, user.centre_id, month).await?;
+    let rows = rows(&members, &entries, &heads, month, state.today());
+    Ok((group, month, heads, rows))
+}
+
+fn month_code(month: Date) -> String {
+    format!("{}-{:02}", month.year(), u8::from(month.month()))
+}
+
+/// `GET /attendance/{workshop}/month/{month}`.
+pub(super) async fn month_grid(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workshop, month)): Path<(String, String)>,
+) -> Result<Response> {
+    let (group, month, heads, rows) = load(&state, &user, &workshop, &month).await?;
+    let previous = month.previous_day().map_or(month, db::month_of);
+    let next = calendar::month_end(month).next_day().unwrap_or(month);
+    render(&MonthPage {
+        layout: Layout::for_user(
+            &state,
+            &user,
+            format!("Obecność: {}", group.name),
+            "/attendance",
+        ),
+        workshop_id: group.workshop_id,
+        workshop_name: group.name,
+        title: calendar::month_title(month),
+        month: month_code(month),
+        previous: month_code(previous),
+        next: month_code(next),
+        heads,
+        rows,
+    })
+}
+
+/// `GET /attendance/{workshop}/month/{month}/print`: audited like every print.
+pub(super) async fn month_print(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workshop, month)): Path<(String, String)>,
+) -> Result<Response> {
+    let (group, month, heads, rows) = load(&state, &user, &workshop, &month).await?;
+    let event = AuditEvent::new("attendance.print", Outcome::Success)
+        .by(user.audit_actor())
+        .on("workshop", group.workshop_id)
+        .detail(month_code(month));
+    audit::record_read(&state.db, &user.meta, event).await?;
+    let (centre_name, centre_address) =
+        crate::participants::centre_header(&state.db, user.centre_id).await?;
+    render(&PrintPage {
+        workshop_id: group.workshop_id,
+        month: month_code(month),
+        workshop_name: group.name,
+        title: calendar::month_title(month),
+        heads,
+        rows,
+        centre_name,
+        centre_address,
+        printed_at: dates::format_moment(state.clock.now()),
+        printed_by: format!("{} ({})", user.full_name, user.role.label()),
+    })
+}

@@ -1,0 +1,492 @@
+//! A group's day: every member listed with "present" and the planned hours pre-filled, the
+//! exceptions changed, the whole group saved in one POST (one transaction, one statement for
+//! the rows). A change of an entry after the day is a correction: it needs a reason, is kept in
+//! `attendance_change` and audited per participant. A closed month refuses every change.
+
+use std::collections::{BTreeMap, HashSet};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use time::Date;
+use uuid::Uuid;
+
+use super::db::{self, DayRow, Entry};
+use super::{Group, hours};
+use crate::audit::{AuditEvent, Outcome};
+use crate::auth::policy::{self, Action, Target, attendance_rows};
+use crate::auth::session::CurrentUser;
+use crate::domain::benefit::DayStatus;
+use crate::domain::calendar;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::extract::SecureForm;
+use crate::web::finish::finish;
+use crate::web::forms::{Choice, FieldErrors};
+use crate::web::page::{Layout, render_with_status};
+
+/// `{workshop}/{day}`: a workshop id and an ISO date; anything else answers 404.
+pub(super) fn parse_path(workshop: &str, day: &str) -> Result<(Uuid, Date)> {
+    let workshop = Uuid::parse_str(workshop).map_err(|_| AppError::NotFound)?;
+    let day = dates::parse(day).map_err(|_| AppError::NotFound)?;
+    Ok((workshop, day))
+}
+
+/// One member's line of the form.
+struct Line {
+    index: usize,
+    participant_id: Uuid,
+    name: String,
+    statuses: Vec<Choice>,
+    hours: String,
+    reasons: Vec<Choice>,
+    /// "wpisano", "poprawiono po dniu" or nothing yet.
+    state: &'static str,
+    limit: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "attendance/day.html")]
+struct DayPage {
+    layout: Layout,
+    workshop_id: Uuid,
+    workshop_name: String,
+    day: String,
+    day_title: String,
+    previous: String,
+    next: Option<String>,
+    month: String,
+    planned: String,
+    lines: Vec<Line>,
+    /// Why the day cannot be entered, if it cannot.
+    notice: Option<String>,
+    /// Entries exist and the day is past: a change needs a reason.
+    correcting: bool,
+    reason: String,
+    errors: FieldErrors,
+}
+
+/// The form as posted: `p{i}` the participant, `s{i}` the status, `h{i}` the hours, `r{i}` the
+/// reason of a justified absence; `reason` the reason of a correction.
+type Posted = BTreeMap<String, String>;
+
+/// Why `day` cannot be entered at all, in words.
+async fn day_notice(
+    state: &AppState,
+    group: &Group,
+    day: Date,
+    planned: i64,
+) -> Result<Option<String>> {
+    let today = state.today();
+    if day > today {
+        return Ok(Some(format!(
+            "Obecność wpisuje się w dniu zajęć albo później – {} jeszcze nie nadszedł.",
+            calendar::day_in_words(day)
+        )));
+    }
+    if let Some(name) = calendar::holiday(day) {
+        return Ok(Some(format!(
+            "{} to dzień wolny od pracy: {name}.",
+            calendar::day_in_words(day)
+        )));
+    }
+    let closed = super::calendar::closed_days(&state.db, group.centre_id, day, day).await?;
+    if let Some((_, reason)) = closed.first() {
+        return Ok(Some(format!("Centrum jest tego dnia zamknięte: {reason}.")));
+    }
+    if day.weekday().number_from_monday() > 5 && planned == 0 {
+        return Ok(Some(format!(
+            "{} to {} – program pracowni nie ma tego dnia zajęć.",
+            calendar::day_in_words(day),
+            calendar::weekday_name(day)
+        )));
+    }
+    if db::month_closed(&state.db, group.centre_id, db::month_of(day)).await? {
+        return Ok(Some(closed_month(day)));
+    }
+    Ok(None)
+}
+
+fn closed_month(day: Date) -> String {
+    format!(
+        "Miesiąc {} jest zamknięty – zmiany są możliwe dopiero po ponownym otwarciu miesiąca przez kierownika.",
+        calendar::month_title(day)
+    )
+}
+
+fn status_choices(current: &str) -> Vec<Choice> {
+    DayStatus::ALL
+        .into_iter()
+        .map(|s| Choice::new(s.code(), capitalized(s.label()), current))
+        .collect()
+}
+
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The lines of the form: what is posted (after an error) or recorded, else present with the
+/// planned hours (within the person's own limit).
+fn lines(
+    rows: &[DayRow],
+    planned: i64,
+    reasons: &[(String, String)],
+    posted: Option<&Posted>,
+) -> Vec<Line> {
+    rows.iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let recorded = row.status.and_then(db::status_of);
+            let limit = row.daily_limit_minutes.map(i64::from);
+            let default_minutes = limit.map_or(planned, |l| planned.min(l));
+            let field = |name: &str| {
+                posted.and_then(|p| {
+                    let id = p.get(&format!("p{index}"))?;
+                    (id == &row.participant_id.to_string())
+                        .then(|| p.get(&format!("{name}{index}")).cloned())?
+                })
+            };
+            let status = field("s")
+                .unwrap_or_else(|| recorded.unwrap_or(DayStatus::Present).code().to_owned());
+            let hours = field("h").unwrap_or_else(|| match recorded {
+                Some(DayStatus::Present) => hours::format(i64::from(row.minutes.unwrap_or(0))),
+                Some(_) => String::new(),
+                None => hours::format(default_minutes),
+            });
+            let reason = field("r").unwrap_or_else(|| row.reason.clone().unwrap_or_default());
+            let mut reason_choices = vec![Choice::new("", "– nie dotyczy –", &reason)];
+            reason_choices.extend(
+                reasons
+                    .iter()
+                    .map(|(code, name)| Choice::new(code.clone(), name.clone(), &reason)),
+            );
+            Line {
+                index,
+                participant_id: row.participant_id,
+                name: format!("{} {}", row.surname, row.first_names),
+                statuses: status_choices(&status),
+                hours,
+                reasons: reason_choices,
+                state: match (recorded, row.corrected) {
+                    (None, _) => "",
+                    (Some(_), Some(true)) => "poprawiono po dniu",
+                    (Some(_), _) => "wpisano",
+                },
+                limit: limit.map(|l| format!("limit {} h dziennie", hours::format(l))),
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    group: &Group,
+    day: Date,
+    rows: &[DayRow],
+    posted: Option<&Posted>,
+    errors: FieldErrors,
+) -> Result<DayPage> {
+    let planned = db::planned_minutes(&state.db, group.workshop_id, day).await?;
+    let reasons = db::absence_reasons(&state.db).await?;
+    let notice = day_notice(state, group, day, planned).await?;
+    let today = state.today();
+    let previous = day.previous_day().unwrap_or(day);
+    let next = day.next_day().filter(|d| *d <= today);
+    Ok(DayPage {
+        layout: Layout::for_user(
+            state,
+            user,
+            format!("Obecność: {}", group.name),
+            "/attendance",
+        ),
+        workshop_id: group.workshop_id,
+        workshop_name: group.name.clone(),
+        day: dates::iso(day),
+        day_title: format!(
+            "{}, {}",
+            calendar::weekday_name(day),
+            calendar::day_in_words(day)
+        ),
+        previous: dates::iso(previous),
+        next: next.map(dates::iso),
+        month: format!("{}-{:02}", day.year(), u8::from(day.month())),
+        planned: hours::format(planned),
+        lines: lines(rows, planned, &reasons, posted),
+        notice,
+        correcting: day < today && rows.iter().any(|r| r.status.is_some()),
+        reason: posted
+            .and_then(|p| p.get("reason").cloned())
+            .unwrap_or_default(),
+        errors,
+    })
+}
+
+/// `GET /attendance/{workshop}/{day}`.
+pub(super) async fn day_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workshop, day)): Path<(String, String)>,
+) -> Result<Response> {
+    let (workshop, day) = parse_path(&workshop, &day)?;
+    let group = super::open(&state, &user, workshop).await?;
+    let mut conn = state.db.acquire().await?;
+    let rows = db::day_rows(&mut conn, workshop, day, attendance_rows(user.actor())).await?;
+    drop(conn);
+    let page = page(&state, &user, &group, day, &rows, None, FieldErrors::new()).await?;
+    render_with_status(StatusCode::OK, &page)
+}
+
+/// `POST /attendance/{workshop}/{day}`: the whole group in one transaction.
+pub(super) async fn save_day(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workshop, day)): Path<(String, String)>,
+    SecureForm(posted): SecureForm<Posted>,
+) -> Result<Response> {
+    let (workshop, day) = parse_path(&workshop, &day)?;
+    let mut tx = state.db.begin().await?;
+    let found = db::workshop(&mut *tx, user.centre_id, workshop, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = Target::Workshop(&found.facts);
+    if let Err(refusal) = policy::check(user.actor(), Action::RecordAttendance, target) {
+        drop(tx);
+        return Err(user
+            .refused(&state, Action::RecordAttendance, target, refusal)
+            .await);
+    }
+    let group = Group {
+        workshop_id: workshop,
+        centre_id: user.centre_id,
+        name: found.name,
+    };
+    db::lock_month(&mut tx, user.centre_id, db::month_of(day), false).await?;
+    let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
+    let planned = db::planned_minutes(&mut *tx, workshop, day).await?;
+    let reasons = db::absence_reasons(&mut *tx).await?;
+    let mut errors = FieldErrors::new();
+    if let Some(notice) = day_notice(&state, &group, day, planned).await? {
+        errors.add("day", notice);
+    }
+    let entries = match read_entries(&posted, &rows, &reasons, &mut errors)? {
+        Some(entries) if errors.is_empty() => entries,
+        _ => {
+            drop(tx);
+            let page = page(&state, &user, &group, day, &rows, Some(&posted), errors).await?;
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let today = state.today();
+    let changes: Vec<db::Change> = rows
+        .iter()
+        .zip(&entries)
+        .filter_map(|(row, entry)| {
+            let old = (
+                row.status.and_then(db::status_of)?,
+                row.minutes.unwrap_or(0),
+            );
+            let changed = old != (entry.status, entry.minutes) || row.reason != entry.reason;
+            (changed && day < today).then_some(db::Change {
+                participant_id: row.participant_id,
+                old,
+                new: (entry.status, entry.minutes),
+            })
+        })
+        .collect();
+    let reason = posted
+        .get("reason")
+        .map(|r| r.trim().to_owned())
+        .unwrap_or_default();
+    if !changes.is_empty() && reason.is_empty() {
+        errors.add(
+            "reason",
+            "Podaj powód korekty – zmieniasz wpisy z dnia, który już minął.",
+        );
+    } else if reason.chars().count() > 500 {
+        errors.add("reason", "Powód korekty może mieć najwyżej 500 znaków.");
+    }
+    if !errors.is_empty() {
+        drop(tx);
+        let page = page(&state, &user, &group, day, &rows, Some(&posted), errors).await?;
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .map(|mut e| {
+            e.corrected = changes.iter().any(|c| c.participant_id == e.participant_id);
+            e
+        })
+        .collect();
+    let written = db::save(
+        &mut tx,
+        user.centre_id,
+        workshop,
+        day,
+        user.user_id,
+        &entries,
+    )
+    .await?;
+    if !changes.is_empty() {
+        db::record_changes(
+            &mut tx,
+            user.centre_id,
+            day,
+            user.user_id,
+            &reason,
+            &changes,
+        )
+        .await?;
+        for change in &changes {
+            let event = AuditEvent::new("attendance.correct", Outcome::Success)
+                .by(user.audit_actor())
+                .on("participant", change.participant_id)
+                .participant(change.participant_id)
+                .detail(format!(
+                    "{} {} {}→{} {}",
+                    dates::iso(day),
+                    change.old.0.code(),
+                    change.old.1,
+                    change.new.0.code(),
+                    change.new.1
+                ));
+            crate::audit::record(&mut *tx, &user.meta, event).await?;
+        }
+    }
+    let present = entries
+        .iter()
+        .filter(|e| e.status == DayStatus::Present)
+        .count();
+    let event = AuditEvent::new(Action::RecordAttendance.code(), Outcome::Success)
+        .on("workshop", workshop)
+        .detail(format!(
+            "{} rows={} written={written} corrections={}",
+            dates::iso(day),
+            entries.len(),
+            changes.len()
+        ));
+    let message = format!(
+        "Zapisano obecność z {}: {} os., w tym obecnych {present}.{}",
+        calendar::day_in_words(day),
+        entries.len(),
+        if changes.is_empty() {
+            String::new()
+        } else {
+            format!(" Korekty: {}.", changes.len())
+        }
+    );
+    finish(
+        tx,
+        &user,
+        event,
+        &message,
+        &format!("/attendance/{workshop}/{}", dates::iso(day)),
+    )
+    .await
+}
+
+/// The posted lines, one per member in the order shown: `Ok(None)` with `errors` filled when a
+/// value is wrong; 404 when a line names someone who is not a member the user records (another
+/// workshop, centre or caseload). A member missing from the form (the group changed meanwhile)
+/// or one named twice is an error of the whole form.
+fn read_entries(
+    posted: &Posted,
+    rows: &[DayRow],
+    reasons: &[(String, String)],
+    errors: &mut FieldErrors,
+) -> Result<Option<Vec<Entry>>> {
+    let allowed = ["reason"];
+    let mut seen = HashSet::new();
+    let mut by_id: BTreeMap<Uuid, (usize, Entry)> = BTreeMap::new();
+    let mut index = 0;
+    while let Some(raw) = posted.get(&format!("p{index}")) {
+        let id = Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?;
+        let row = rows
+            .iter()
+            .find(|r| r.participant_id == id)
+            .ok_or(AppError::NotFound)?;
+        if !seen.insert(id) {
+            errors.add("day", "Ta sama osoba występuje w formularzu dwa razy – otwórz listę ponownie i zapisz ją raz.");
+            return Ok(None);
+        }
+        let value = |name: &str| {
+            posted
+                .get(&format!("{name}{index}"))
+                .map(String::as_str)
+                .unwrap_or("")
+        };
+        let status = DayStatus::from_code(value("s"));
+        let mut entry = Entry {
+            participant_id: id,
+            status: status.unwrap_or(DayStatus::Present),
+            minutes: 0,
+            reason: None,
+            corrected: false,
+        };
+        let who = format!("{} {}", row.surname, row.first_names);
+        match status {
+            None => errors.add(
+                format!("s{index}"),
+                format!("{who}: wybierz obecność albo rodzaj nieobecności z listy."),
+            ),
+            Some(DayStatus::Present) => match hours::parse(value("h")) {
+                Ok(0) => errors.add(
+                    format!("h{index}"),
+                    format!("{who}: obecność wymaga liczby godzin większej od zera."),
+                ),
+                Ok(minutes) if row.daily_limit_minutes.is_some_and(|l| minutes > l) => errors.add(
+                    format!("h{index}"),
+                    format!(
+                        "{who}: dzienny limit tej osoby to {} h.",
+                        hours::format(i64::from(row.daily_limit_minutes.unwrap_or(0)))
+                    ),
+                ),
+                Ok(minutes) => entry.minutes = minutes,
+                Err(message) => errors.add(format!("h{index}"), format!("{who}: {message}")),
+            },
+            Some(DayStatus::Justified) => match reasons.iter().find(|(code, _)| code == value("r"))
+            {
+                Some((code, _)) => entry.reason = Some(code.clone()),
+                None => errors.add(
+                    format!("r{index}"),
+                    format!("{who}: wybierz przyczynę nieobecności usprawiedliwionej."),
+                ),
+            },
+            Some(_) => {}
+        }
+        by_id.insert(id, (index, entry));
+        index += 1;
+    }
+    let known = |key: &str| {
+        allowed.contains(&key)
+            || ["p", "s", "h", "r"].iter().any(|p| {
+                key.strip_prefix(p)
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n < index)
+            })
+    };
+    if let Some(key) = posted.keys().find(|k| !known(k)) {
+        return Err(AppError::bad_request(format!(
+            "Nieznane pole formularza: {key}."
+        )));
+    }
+    if rows.iter().any(|r| !by_id.contains_key(&r.participant_id)) {
+        errors.add(
+            "day",
+            "Skład grupy zmienił się, odkąd lista została otwarta – sprawdź ją i zapisz ponownie.",
+        );
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.iter()
+            .filter_map(|r| by_id.remove(&r.participant_id).map(|(_, e)| e))
+            .collect(),
+    ))
+}
