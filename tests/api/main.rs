@@ -6,6 +6,7 @@ mod helpers;
 mod webdriver;
 
 mod admin;
+mod attendance;
 mod auth;
 mod authz_matrix;
 mod binary;
