@@ -9,6 +9,7 @@ mod admin;
 mod attendance;
 mod auth;
 mod authz_matrix;
+mod benefits;
 mod binary;
 mod browser;
 mod contracts;
