@@ -8,9 +8,12 @@ mod bonus;
 mod close;
 pub mod compute;
 pub mod db;
+mod inbox;
 mod month;
 pub mod rules;
 mod statement;
+
+pub use inbox::inbox_items;
 
 use crate::auth::policy::Gate;
 use crate::web::route::Route;

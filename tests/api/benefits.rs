@@ -78,6 +78,13 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     assert!(page.contains("2\u{a0}066,28\u{a0}zł"), "{page}");
     assert!(page.contains("1\u{a0}962,97\u{a0}zł"));
 
+    // "Do zrobienia" asks the manager to close the ended month.
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(
+        home.contains(&format!("href=\"{path}\"")) && home.contains("Zamknij miesiąc"),
+        "{home}"
+    );
+
     // Closing asks first, then freezes revision 1.
     let (status, page) = post_text(&app, &format!("{path}/close"), &manager, &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -183,6 +190,8 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
             None
         )]
     );
+    let (_, home) = body(&app, "/", &manager).await;
+    assert!(home.contains("Korekty do wysłania do PUP: 1"), "{home}");
 
     // A corrected parameter (this centre's unemployment benefit from that month, 1 800,00 zł:
     // 120% = 2 160,00 zł) changes nothing by itself; the page says a recomputation differs.
