@@ -113,6 +113,27 @@ create table attendance (
     constraint attendance_reason check ((status = 'j') = (reason is not null))
 );
 
+
+-- The months in which a centre recorded attendance, kept by a statement trigger on every
+-- insert (whoever writes): the manager's months to close are found here, never by scanning
+-- attendance by centre.
+create table attendance_month (
+    centre_id uuid not null references centre,
+    month     date not null check (extract(day from month) = 1),
+    primary key (centre_id, month)
+);
+create function attendance_month_sync() returns trigger
+language plpgsql as $$
+begin
+    insert into attendance_month (centre_id, month)
+    select distinct centre_id, date_trunc('month', day)::date from new_rows
+    on conflict do nothing;
+    return null;
+end $$;
+create trigger attendance_month_insert after insert on attendance
+    referencing new table as new_rows
+    for each statement execute function attendance_month_sync();
+
 -- A correction after the day (or of a reopened month): what it was, what it became, and why.
 create table attendance_change (
     attendance_change_id uuid primary key default gen_random_uuid(),

@@ -1,5 +1,5 @@
-//! What the benefit puts on the manager's "Do zrobienia": ended months not closed yet (the
-//! last three), and the corrections waiting for the next list for the PUP.
+//! What the benefit puts on the manager's "Do zrobienia": ended months with attendance recorded
+//! and not closed yet (the last three), and the corrections waiting for the next list for the PUP.
 
 use time::Date;
 
@@ -29,7 +29,9 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                               and b.month = m.month and b.closed) as "closed!",
                       (select count(*) from participant p where p.centre_id = $1
                        and p.admitted_on <= (m.month + interval '1 month' - interval '1 day')::date
-                       and (p.ended_on is null or p.ended_on >= m.month)) as "people!"
+                       and (p.ended_on is null or p.ended_on >= m.month)) as "people!",
+                      exists (select 1 from attendance_month a where a.centre_id = $1
+                              and a.month = m.month) as "recorded!"
                from (select g::date as month from generate_series($2::date, $3::date, interval '1 month') g) as m
                order by m.month"#,
             user.centre_id,
@@ -40,7 +42,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         .await?;
         let mut items: Vec<InboxItem> = rows
             .into_iter()
-            .filter(|r| !r.closed && r.people > 0)
+            .filter(|r| !r.closed && r.recorded)
             .map(|r| InboxItem {
                 href: Some(format!("/benefits/{}", month_code(r.month))),
                 title: format!("Zamknij miesiąc: {}", calendar::month_title(r.month)),

@@ -8,7 +8,7 @@ use teczka::domain::Role;
 use crate::helpers::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Principal {
+pub enum Principal {
     Anonymous,
     Staff(Role),
     /// Signed in, then deactivated (the session row is left in place on purpose).
@@ -16,7 +16,7 @@ enum Principal {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scope {
+pub enum Scope {
     /// The object belongs to the principal's centre.
     Own,
     /// The object belongs to another centre.
@@ -24,7 +24,7 @@ enum Scope {
 }
 
 /// Everyone who works with participants (all but the administrator).
-const WORKERS: &[Role] = &[
+pub const WORKERS: &[Role] = &[
     Role::Manager,
     Role::SocialWorker,
     Role::Psychologist,
@@ -344,12 +344,12 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/evaluation/submit") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
-        _ => return None,
+        _ => return crate::authz_attendance::expected(method.as_str(), path, who, scope),
     })
 }
 
 /// The manager gets `ok`, other staff 403, anyone else the login page.
-fn manager_only(who: Principal, ok: u16) -> u16 {
+pub fn manager_only(who: Principal, ok: u16) -> u16 {
     match who {
         Principal::Staff(Role::Manager) => ok,
         Principal::Staff(_) => 403,
@@ -368,7 +368,7 @@ fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
 
 /// Inside the participant's centre and scope: the allowed roles get `ok`, the others 403, and
 /// whoever cannot see the file at all (the administrator, anyone of another centre) 404.
-fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
+pub fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
     match (who, scope) {
         (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
         (Principal::Staff(role), Scope::Own) if allowed.contains(&role) => ok,
@@ -590,6 +590,11 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         let own_contract = contract(&app, own_participant, "socjalny1").await;
         let other_contract = contract(&app, other_participant, "socjalny3").await;
         // An open request for the instructor's opinion on each file, with its text written.
+        let last_day = crate::attendance::last_working_day(&app).await;
+        let previous_month = (crate::helpers::today(&app).await.replace_day(1).unwrap()
+            - time::Duration::days(1))
+        .replace_day(1)
+        .unwrap();
         let own_opinion = crate::opinions::fixture_opinion(
             &app,
             own_participant,
@@ -610,7 +615,7 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         .await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
-            let scopes: &[Scope] = if pattern.contains("{id}") {
+            let scopes: &[Scope] = if pattern.contains("{id}") || pattern.contains("{workshop}") {
                 &[Scope::Own, Scope::Other]
             } else {
                 &[Scope::Own]
@@ -633,19 +638,20 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     (Scope::Own, true) => own_contract,
                     (Scope::Other, true) => other_contract,
                 };
-                let target = if pattern.starts_with("/participants/") {
-                    participant
-                } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
-                    document
-                } else if pattern.starts_with("/opinions/") {
-                    if scope == Scope::Own {
-                        own_opinion
+                let target =
+                    if pattern.starts_with("/participants/") || pattern.starts_with("/benefits/") {
+                        participant
+                    } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
+                        document
+                    } else if pattern.starts_with("/opinions/") {
+                        if scope == Scope::Own {
+                            own_opinion
+                        } else {
+                            other_opinion
+                        }
                     } else {
-                        other_opinion
-                    }
-                } else {
-                    app.user_id(target_login).await
-                };
+                        app.user_id(target_login).await
+                    };
                 let note = if scope == Scope::Own {
                     own_note
                 } else {
@@ -657,7 +663,25 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .replace("{*path}", "css/app.css")
                     .replace("{target}", "terminated")
                     .replace("{number}", "1")
-                    .replace("{scan}", &scan.to_string());
+                    .replace("{scan}", &scan.to_string())
+                    .replace(
+                        "{workshop}",
+                        &(if scope == Scope::Own {
+                            workshop
+                        } else {
+                            other_workshop
+                        })
+                        .to_string(),
+                    )
+                    .replace("{day}", &iso(last_day))
+                    .replace(
+                        "{month}",
+                        &format!(
+                            "{}-{:02}",
+                            previous_month.year(),
+                            u8::from(previous_month.month())
+                        ),
+                    );
                 let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
                 let refs: Vec<(&str, &str)> = fields

@@ -8,6 +8,7 @@ mod webdriver;
 mod admin;
 mod attendance;
 mod auth;
+mod authz_attendance;
 mod authz_matrix;
 mod benefits;
 mod binary;
