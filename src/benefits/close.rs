@@ -125,65 +125,22 @@ pub(super) async fn close(
     }
     let mut tx = state.db.begin().await?;
     lock_month(&mut tx, user.centre_id, month, true).await?;
-    let before = db::month_state(&mut *tx, user.centre_id, month).await?;
-    if before.as_ref().is_some_and(|s| s.closed) {
-        return Err(AppError::conflict("Ten miesiąc jest już zamknięty."));
-    }
-    let computed = compute::month(&mut tx, user.centre_id, month, today, None).await?;
-    let revision = before.as_ref().map_or(1, |s| s.revision + 1);
-    // Corrections made before this close go with this month's list.
-    sqlx::query!(
-        "update benefit_correction set pup_month = $2 where centre_id = $1 and pup_month is null",
-        user.centre_id,
-        month
-    )
-    .execute(&mut *tx)
-    .await?;
-    db::freeze(&mut tx, user.centre_id, month, revision, &computed).await?;
-    let mut corrected = 0;
-    if let Some(previous) = &before {
-        let frozen = db::frozen(&mut *tx, user.centre_id, month, previous.revision, None).await?;
-        let differences = db::differences(&frozen, &computed);
-        corrected = differences.len();
-        let reason = previous
-            .reopen_reason
-            .clone()
-            .unwrap_or_else(|| "Ponowne zamknięcie miesiąca".to_owned());
-        db::record_corrections(
-            &mut tx,
-            user.centre_id,
-            month,
-            previous.revision,
-            revision,
-            &reason,
-            user.user_id,
-            &differences,
-        )
-        .await?;
-    }
-    sqlx::query!(
-        "insert into benefit_month (centre_id, month, closed, revision, closed_by, closed_at)
-         values ($1, $2, true, $3, $4, now())
-         on conflict (centre_id, month) do update
-         set closed = true, revision = excluded.revision, closed_by = excluded.closed_by,
-             closed_at = excluded.closed_at",
-        user.centre_id,
-        month,
+    let Some(Closed {
+        people,
+        total,
+        corrected,
         revision,
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let total: i64 = computed.iter().map(|c| c.statement.benefit_grosze).sum();
+    }) = close_month(&mut tx, user.centre_id, month, today, user.user_id).await?
+    else {
+        return Err(AppError::conflict("Ten miesiąc jest już zamknięty."));
+    };
     let event = AuditEvent::new("benefit.close", Outcome::Success).detail(format!(
-        "{} revision={revision} people={} benefit={total} corrections={corrected}",
-        month_code(month),
-        computed.len()
+        "{} revision={revision} people={people} benefit={total} corrections={corrected}",
+        month_code(month)
     ));
     let mut message = format!(
-        "Zamknięto miesiąc {}: {} os., świadczenia razem {}.",
+        "Zamknięto miesiąc {}: {people} os., świadczenia razem {}.",
         calendar::month_title(month),
-        computed.len(),
         format_pln(total)
     );
     if corrected > 0 {
@@ -240,18 +197,7 @@ pub(super) async fn reopen(
     }
     let mut tx = state.db.begin().await?;
     lock_month(&mut tx, user.centre_id, month, true).await?;
-    let reopened = sqlx::query!(
-        "update benefit_month set closed = false, reopened_by = $3, reopened_at = now(),
-                reopen_reason = $4
-         where centre_id = $1 and month = $2 and closed",
-        user.centre_id,
-        month,
-        user.user_id,
-        reason
-    )
-    .execute(&mut *tx)
-    .await?;
-    if reopened.rows_affected() == 0 {
+    if !reopen_month(&mut tx, user.centre_id, month, user.user_id, &reason).await? {
         return Err(AppError::conflict("Ten miesiąc nie jest zamknięty."));
     }
     let event = AuditEvent::new("benefit.reopen", Outcome::Success)
@@ -339,4 +285,108 @@ pub(super) async fn recompute(
         differences.len()
     );
     finish(tx, &user, event, &message, &href(month)).await
+}
+
+/// What a close did.
+#[derive(Debug, Clone, Copy)]
+pub struct Closed {
+    /// Participants of the month.
+    pub people: usize,
+    /// Their benefits together, in grosze.
+    pub total: i64,
+    /// Participants whose amounts differ from the previous close (corrections recorded).
+    pub corrected: usize,
+    /// The revision frozen.
+    pub revision: i32,
+}
+
+/// Closes `centre_id`'s `month` in the caller's transaction (which holds the month's lock):
+/// the corrections waiting go with this month's list, the statements freeze as the next
+/// revision, and a month closed before gets a correction per changed participant. `None` when
+/// the month is closed already.
+pub async fn close_month(
+    conn: &mut sqlx::PgConnection,
+    centre_id: uuid::Uuid,
+    month: Date,
+    today: Date,
+    by: uuid::Uuid,
+) -> sqlx::Result<Option<Closed>> {
+    let before = db::month_state(&mut *conn, centre_id, month).await?;
+    if before.as_ref().is_some_and(|s| s.closed) {
+        return Ok(None);
+    }
+    let computed = compute::month(&mut *conn, centre_id, month, today, None).await?;
+    let revision = before.as_ref().map_or(1, |s| s.revision + 1);
+    // Corrections made before this close go with this month's list.
+    sqlx::query!(
+        "update benefit_correction set pup_month = $2 where centre_id = $1 and pup_month is null",
+        centre_id,
+        month
+    )
+    .execute(&mut *conn)
+    .await?;
+    db::freeze(&mut *conn, centre_id, month, revision, &computed).await?;
+    let mut corrected = 0;
+    if let Some(previous) = &before {
+        let frozen = db::frozen(&mut *conn, centre_id, month, previous.revision, None).await?;
+        let differences = db::differences(&frozen, &computed);
+        corrected = differences.len();
+        let reason = previous
+            .reopen_reason
+            .clone()
+            .unwrap_or_else(|| "Ponowne zamknięcie miesiąca".to_owned());
+        db::record_corrections(
+            &mut *conn,
+            centre_id,
+            month,
+            previous.revision,
+            revision,
+            &reason,
+            by,
+            &differences,
+        )
+        .await?;
+    }
+    sqlx::query!(
+        "insert into benefit_month (centre_id, month, closed, revision, closed_by, closed_at)
+         values ($1, $2, true, $3, $4, now())
+         on conflict (centre_id, month) do update
+         set closed = true, revision = excluded.revision, closed_by = excluded.closed_by,
+             closed_at = excluded.closed_at",
+        centre_id,
+        month,
+        revision,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(Closed {
+        people: computed.len(),
+        total: computed.iter().map(|c| c.statement.benefit_grosze).sum(),
+        corrected,
+        revision,
+    }))
+}
+
+/// Reopens `centre_id`'s closed `month` with `reason` (the caller holds the month's lock);
+/// false when it was not closed.
+pub async fn reopen_month(
+    conn: &mut sqlx::PgConnection,
+    centre_id: uuid::Uuid,
+    month: Date,
+    by: uuid::Uuid,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    let reopened = sqlx::query!(
+        "update benefit_month set closed = false, reopened_by = $3, reopened_at = now(),
+                reopen_reason = $4
+         where centre_id = $1 and month = $2 and closed",
+        centre_id,
+        month,
+        by,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(reopened.rows_affected() > 0)
 }

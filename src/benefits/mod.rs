@@ -5,7 +5,7 @@
 //! next list for the labour office (PUP); bonus decisions; the lists for the PUP and payroll.
 
 mod bonus;
-mod close;
+pub mod close;
 pub mod compute;
 pub mod db;
 mod inbox;

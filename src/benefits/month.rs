@@ -297,12 +297,20 @@ pub(super) async fn index(State(state): State<AppState>, user: CurrentUser) -> R
     )
     .fetch_all(&state.db)
     .await?;
+    let recorded = sqlx::query_scalar!(
+        "select month from attendance_month where centre_id = $1 and month > $2",
+        user.centre_id,
+        dates::add_months(month, -12)
+    )
+    .fetch_all(&state.db)
+    .await?;
     let mut months = Vec::new();
     for _ in 0..12 {
         let row = rows.iter().find(|r| r.month == month);
         let state = match row {
             Some(r) if r.closed => format!("zamknięty (wersja {})", r.revision),
             Some(_) => "otwarty ponownie".to_owned(),
+            None if !recorded.contains(&month) => "bez wpisów obecności".to_owned(),
             None if calendar::month_end(month) < today => "do zamknięcia".to_owned(),
             None => "trwa".to_owned(),
         };

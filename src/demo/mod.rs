@@ -8,6 +8,7 @@
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod attendance;
 mod contracts;
 mod copy;
 mod names;
@@ -98,6 +99,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     opinions::seed(db, CENTRES[0].0).await?;
     programmes::seed(db, today).await?;
     contracts::seed(db, today).await?;
+    attendance::seed(db, today).await?;
     Ok(added)
 }
 
