@@ -11,6 +11,7 @@
 mod attendance;
 mod contracts;
 mod copy;
+pub mod history;
 mod names;
 mod notes;
 mod opinions;
