@@ -50,6 +50,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::opinions::routes());
     routes.extend(crate::settings::routes());
     routes.extend(crate::attendance::routes());
+    routes.extend(crate::workshops::routes());
     routes
 }
 

@@ -133,6 +133,7 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
         | Role::Instructor => links.push(("/participants", "Uczestnicy")),
     }
     if role == Role::Manager {
+        links.push(("/workshops", "Pracownie"));
         links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));
     }

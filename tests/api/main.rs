@@ -5,6 +5,8 @@
 mod helpers;
 mod webdriver;
 
+mod authz_workshops;
+
 mod admin;
 mod auth;
 mod authz_matrix;
@@ -29,3 +31,4 @@ mod reassign;
 mod resilience;
 mod scenario;
 mod staff_log;
+mod workshops;
