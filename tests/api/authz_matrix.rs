@@ -344,7 +344,7 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/evaluation/submit") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
-        _ => return None,
+        _ => return crate::authz_workshops::expected(method, path, who, scope),
     })
 }
 
