@@ -102,7 +102,7 @@ pub(super) async fn add_type(
             errors.add("name", "Nazwa musi zawierać litery lub cyfry.");
         } else if existing
             .iter()
-            .any(|t| t.code == code || fold(&t.name) == fold(&form.name.trim()))
+            .any(|t| t.code == code || fold(&t.name) == fold(form.name.trim()))
         {
             errors.add(
                 "name",
