@@ -8,7 +8,6 @@
 pub mod calendar;
 pub mod db;
 mod grid;
-pub mod hours;
 mod inbox;
 mod person;
 mod sheet;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::compute::{self, Computed};
 use super::db::{self, Frozen, MonthState};
-use crate::attendance::{hours, parse_month};
+use crate::attendance::parse_month;
 use crate::auth::policy::{Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::domain::calendar;
@@ -17,6 +17,7 @@ use crate::domain::money::format_pln;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::dates;
+use crate::validate::hours;
 use crate::web::forms::FieldErrors;
 use crate::web::page::{Layout, render, render_with_status};
 

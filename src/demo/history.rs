@@ -19,7 +19,13 @@ const WORKSHOPS: i64 = 7;
 
 /// Adds the history: `centres` centres (the first is `first`, an existing centre's name or id)
 /// over `years` years up to yesterday.
-pub async fn attendance(pool: &PgPool, first: &str, centres: usize, years: i32, today: Date) -> anyhow::Result<()> {
+pub async fn attendance(
+    pool: &PgPool,
+    first: &str,
+    centres: usize,
+    years: i32,
+    today: Date,
+) -> anyhow::Result<()> {
     let start = dates::add_months(today.replace_day(1).unwrap_or(today), -12 * years);
     let mut holidays = Vec::new();
     for year in start.year()..=today.year() {

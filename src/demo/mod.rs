@@ -18,6 +18,7 @@ mod opinions;
 pub mod participants;
 mod programmes;
 mod staff;
+mod workshops;
 
 use anyhow::Context;
 use rand::rngs::StdRng;
@@ -139,6 +140,7 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         let ids =
             participants::generate(&mut tx, centre_id, count, 2026 + index as u64, today, true)
                 .await?;
+        workshops::seed(&mut tx, centre_id, today).await?;
         let author = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'social_worker' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)
             .await?;

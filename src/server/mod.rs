@@ -53,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::settings::routes());
     routes.extend(crate::attendance::routes());
     routes.extend(crate::benefits::routes());
+    routes.extend(crate::workshops::routes());
     routes
 }
 

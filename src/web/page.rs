@@ -136,6 +136,7 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
         links.push(("/attendance", "Obecność"));
     }
     if role == Role::Manager {
+        links.push(("/workshops", "Pracownie"));
         links.push(("/benefits", "Świadczenia"));
         links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));

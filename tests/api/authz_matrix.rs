@@ -8,7 +8,7 @@ use teczka::domain::Role;
 use crate::helpers::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Principal {
+pub(crate) enum Principal {
     Anonymous,
     Staff(Role),
     /// Signed in, then deactivated (the session row is left in place on purpose).
@@ -16,7 +16,7 @@ pub enum Principal {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// The object belongs to the principal's centre.
     Own,
     /// The object belongs to another centre.
@@ -344,12 +344,15 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/evaluation/submit") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
-        _ => return crate::authz_attendance::expected(method.as_str(), path, who, scope),
+        _ => {
+            return crate::authz_workshops::expected(method, path, who, scope)
+                .or_else(|| crate::authz_attendance::expected(method.as_str(), path, who, scope));
+        }
     })
 }
 
 /// The manager gets `ok`, other staff 403, anyone else the login page.
-pub fn manager_only(who: Principal, ok: u16) -> u16 {
+pub(crate) fn manager_only(who: Principal, ok: u16) -> u16 {
     match who {
         Principal::Staff(Role::Manager) => ok,
         Principal::Staff(_) => 403,
@@ -358,7 +361,7 @@ pub fn manager_only(who: Principal, ok: u16) -> u16 {
 }
 
 /// Roles that work with participants (everyone but the administrator).
-fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
+pub(crate) fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
     match who {
         Principal::Staff(Role::Admin) => 403,
         Principal::Staff(_) => ok,
@@ -368,7 +371,7 @@ fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
 
 /// Inside the participant's centre and scope: the allowed roles get `ok`, the others 403, and
 /// whoever cannot see the file at all (the administrator, anyone of another centre) 404.
-pub fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
+pub(crate) fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
     match (who, scope) {
         (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
         (Principal::Staff(role), Scope::Own) if allowed.contains(&role) => ok,
@@ -520,7 +523,7 @@ async fn body_for(
                 "Wywiad przeprowadzony w miejscu zamieszkania.".into(),
             ),
         ],
-        _ => Vec::new(),
+        _ => crate::authz_workshops::body_for(path, participant),
     }
 }
 
@@ -643,6 +646,12 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                         participant
                     } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
                         document
+                    } else if pattern.starts_with("/workshops/") {
+                        if scope == Scope::Own {
+                            workshop
+                        } else {
+                            other_workshop
+                        }
                     } else if pattern.starts_with("/opinions/") {
                         if scope == Scope::Own {
                             own_opinion

@@ -5,6 +5,8 @@
 mod helpers;
 mod webdriver;
 
+mod authz_workshops;
+
 mod admin;
 mod attendance;
 mod auth;
@@ -32,3 +34,4 @@ mod reassign;
 mod resilience;
 mod scenario;
 mod staff_log;
+mod workshops;
