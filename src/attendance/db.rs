@@ -138,7 +138,7 @@ pub struct DayRow {
 }
 
 /// The members of workshop `workshop_id` on `day` whom `rows` shows (participating that day),
-/// with their entries. In a transaction, the entries are locked for the save.
+/// with their entries (a save takes `lock_day` first).
 pub async fn day_rows(
     db: &mut PgConnection,
     workshop_id: Uuid,
@@ -214,6 +214,16 @@ pub async fn lock_month(
         .execute(conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Serializes the saves of one group's day for the rest of the transaction, so that a
+/// correction records what the day really was before it.
+pub async fn lock_day(conn: &mut PgConnection, workshop_id: Uuid, day: Date) -> sqlx::Result<()> {
+    let key = format!("attendance-day {workshop_id} {day}");
+    sqlx::query!("select pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

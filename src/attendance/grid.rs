@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::db::{self, MonthMember, Recorded};
 use super::{Group, parse_month};
-use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::attendance_rows;
 use crate::auth::session::CurrentUser;
 use crate::domain::benefit::DayStatus;
@@ -128,11 +127,13 @@ pub(super) fn rows(
             for head in heads {
                 let day = month.replace_day(head.day).unwrap_or(month);
                 let entry = by_day.get(&(m.participant_id, day));
+                // A day outside the membership is not this group's, whatever was recorded
+                // for the person elsewhere (another workshop's day stays on its own list).
                 let cell = match (
                     m.in_group(day),
                     entry.and_then(|e| db::status_of(e.status).map(|s| (s, e))),
                 ) {
-                    (_, Some((status, e))) => {
+                    (true, Some((status, e))) => {
                         match status {
                             DayStatus::Present => {
                                 row.present += 1;
@@ -161,7 +162,7 @@ pub(super) fn rows(
                             },
                         }
                     }
-                    (false, None) => Cell {
+                    (false, _) => Cell {
                         text: String::new(),
                         title: format!("{}: poza grupą", head.iso),
                         class: "out",
@@ -227,13 +228,22 @@ async fn load(
     user: &CurrentUser,
     workshop: &str,
     month: &str,
+    detail: &str,
 ) -> Result<(Group, Date, Vec<Head>, Vec<Row>)> {
     let workshop = Uuid::parse_str(workshop).map_err(|_| AppError::NotFound)?;
     let month = parse_month(month).ok_or(AppError::NotFound)?;
     let group = super::open(state, user, workshop).await?;
     let last = calendar::month_end(month);
+    let mut tx = state.db.begin().await?;
+    super::audit_read(
+        &mut tx,
+        user,
+        workshop,
+        format!("{detail} {}", month_code(month)),
+    )
+    .await?;
     let members = db::month_members(
-        &state.db,
+        &mut *tx,
         workshop,
         month,
         last,
@@ -241,7 +251,8 @@ async fn load(
     )
     .await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.participant_id).collect();
-    let entries = db::entries(&state.db, &ids, month, last).await?;
+    let entries = db::entries(&mut *tx, &ids, month, last).await?;
+    tx.commit().await?;
     let heads = heads(state, user.centre_id, month).await?;
     let rows = rows(&members, &entries, &heads, month, state.today());
     Ok((group, month, heads, rows))
@@ -257,7 +268,7 @@ pub(super) async fn month_grid(
     user: CurrentUser,
     Path((workshop, month)): Path<(String, String)>,
 ) -> Result<Response> {
-    let (group, month, heads, rows) = load(&state, &user, &workshop, &month).await?;
+    let (group, month, heads, rows) = load(&state, &user, &workshop, &month, "month").await?;
     let previous = month.previous_day().map_or(month, db::month_of);
     let next = calendar::month_end(month).next_day().unwrap_or(month);
     render(&MonthPage {
@@ -284,12 +295,7 @@ pub(super) async fn month_print(
     user: CurrentUser,
     Path((workshop, month)): Path<(String, String)>,
 ) -> Result<Response> {
-    let (group, month, heads, rows) = load(&state, &user, &workshop, &month).await?;
-    let event = AuditEvent::new("attendance.print", Outcome::Success)
-        .by(user.audit_actor())
-        .on("workshop", group.workshop_id)
-        .detail(month_code(month));
-    audit::record_read(&state.db, &user.meta, event).await?;
+    let (group, month, heads, rows) = load(&state, &user, &workshop, &month, "print").await?;
     let (centre_name, centre_address) =
         crate::participants::centre_header(&state.db, user.centre_id).await?;
     render(&PrintPage {

@@ -97,6 +97,22 @@ async fn open(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Group> {
     })
 }
 
+/// Writes the audit row of a read of a group's attendance (the members' names and absences),
+/// in the transaction that reads it.
+async fn audit_read(
+    conn: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    workshop: Uuid,
+    detail: String,
+) -> Result<()> {
+    let event = crate::audit::AuditEvent::new("attendance.view", crate::audit::Outcome::Success)
+        .by(user.audit_actor())
+        .on("workshop", workshop)
+        .detail(detail);
+    crate::audit::record_read(conn, &user.meta, event).await?;
+    Ok(())
+}
+
 #[derive(Template)]
 #[template(path = "attendance/index.html")]
 struct IndexPage {

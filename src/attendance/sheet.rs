@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
@@ -74,16 +75,18 @@ struct DayPage {
 type Posted = BTreeMap<String, String>;
 
 /// Why `day` cannot be entered at all, in words.
+/// Reads on `conn`: a save asks inside its transaction, so a request never holds two
+/// connections.
 async fn day_notice(
-    state: &AppState,
+    conn: &mut PgConnection,
+    today: Date,
     group: &Group,
     day: Date,
     planned: i64,
 ) -> Result<Option<String>> {
-    let today = state.today();
     if day > today {
         return Ok(Some(format!(
-            "Obecność wpisuje się w dniu zajęć albo później – {} jeszcze nie nadszedł.",
+            "Obecność wpisuje się w dniu zajęć albo później – dzień {} r. jeszcze nie nadszedł.",
             calendar::day_in_words(day)
         )));
     }
@@ -93,7 +96,7 @@ async fn day_notice(
             calendar::day_in_words(day)
         )));
     }
-    let closed = super::calendar::closed_days(&state.db, group.centre_id, day, day).await?;
+    let closed = super::calendar::closed_days(&mut *conn, group.centre_id, day, day).await?;
     if let Some((_, reason)) = closed.first() {
         return Ok(Some(format!("Centrum jest tego dnia zamknięte: {reason}.")));
     }
@@ -104,7 +107,7 @@ async fn day_notice(
             calendar::weekday_name(day)
         )));
     }
-    if db::month_closed(&state.db, group.centre_id, db::month_of(day)).await? {
+    if db::month_closed(&mut *conn, group.centre_id, db::month_of(day)).await? {
         return Ok(Some(closed_month(day)));
     }
     Ok(None)
@@ -112,8 +115,8 @@ async fn day_notice(
 
 fn closed_month(day: Date) -> String {
     format!(
-        "Miesiąc {} jest zamknięty – zmiany są możliwe dopiero po ponownym otwarciu miesiąca przez kierownika.",
-        calendar::month_title(day)
+        "{} jest zamknięty – zmiany są możliwe dopiero po ponownym otwarciu miesiąca przez kierownika.",
+        capitalized(&calendar::month_title(day))
     )
 }
 
@@ -197,7 +200,10 @@ async fn page(
 ) -> Result<DayPage> {
     let planned = db::planned_minutes(&state.db, group.workshop_id, day).await?;
     let reasons = db::absence_reasons(&state.db).await?;
-    let notice = day_notice(state, group, day, planned).await?;
+    let notice = {
+        let mut conn = state.db.acquire().await?;
+        day_notice(&mut conn, state.today(), group, day, planned).await?
+    };
     let today = state.today();
     let previous = day.previous_day().unwrap_or(day);
     let next = day.next_day().filter(|d| *d <= today);
@@ -238,9 +244,10 @@ pub(super) async fn day_form(
 ) -> Result<Response> {
     let (workshop, day) = parse_path(&workshop, &day)?;
     let group = super::open(&state, &user, workshop).await?;
-    let mut conn = state.db.acquire().await?;
-    let rows = db::day_rows(&mut conn, workshop, day, attendance_rows(user.actor())).await?;
-    drop(conn);
+    let mut tx = state.db.begin().await?;
+    super::audit_read(&mut tx, &user, workshop, format!("day {}", dates::iso(day))).await?;
+    let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
+    tx.commit().await?;
     let page = page(&state, &user, &group, day, &rows, None, FieldErrors::new()).await?;
     render_with_status(StatusCode::OK, &page)
 }
@@ -270,11 +277,12 @@ pub(super) async fn save_day(
         name: found.name,
     };
     db::lock_month(&mut tx, user.centre_id, db::month_of(day), false).await?;
+    db::lock_day(&mut tx, workshop, day).await?;
     let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
     let planned = db::planned_minutes(&mut *tx, workshop, day).await?;
     let reasons = db::absence_reasons(&mut *tx).await?;
     let mut errors = FieldErrors::new();
-    if let Some(notice) = day_notice(&state, &group, day, planned).await? {
+    if let Some(notice) = day_notice(&mut tx, state.today(), &group, day, planned).await? {
         errors.add("day", notice);
     }
     let entries = match read_entries(&posted, &rows, &reasons, &mut errors)? {

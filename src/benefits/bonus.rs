@@ -160,6 +160,12 @@ pub(super) async fn bonus_form(
     let (month, id) = path(&month, &id)?;
     user.authorize(&state, Action::ManageBenefits, Target::Centre)
         .await?;
+    let event = AuditEvent::new(Action::ViewBenefitStatement.code(), Outcome::Success)
+        .by(user.audit_actor())
+        .on("participant", id)
+        .participant(id)
+        .detail(format!("bonus {}", month_code(month)));
+    crate::audit::record_read(&state.db, &user.meta, event).await?;
     let existing = sqlx::query!(
         "select proposed_by, justification, amount_grosze, granted from bonus_decision
          where centre_id = $1 and participant_id = $2 and month = $3",
@@ -173,7 +179,7 @@ pub(super) async fn bonus_form(
         proposed_by: b.proposed_by.to_string(),
         justification: b.justification,
         amount: format_pln(i64::from(b.amount_grosze))
-            .trim_end_matches(" zł")
+            .trim_end_matches("zł")
             .replace('\u{a0}', ""),
         decision: if b.granted { "granted" } else { "refused" }.to_owned(),
     });

@@ -40,6 +40,14 @@ pub(super) struct StepForm {
     recompute_reason: String,
 }
 
+/// The month of the path, once the policy has let the manager act on the centre's months.
+async fn begin(state: &AppState, user: &CurrentUser, month: &str) -> Result<Date> {
+    let month = path_month(month)?;
+    user.authorize(state, Action::ManageBenefits, Target::Centre)
+        .await?;
+    Ok(month)
+}
+
 fn href(month: Date) -> String {
     format!("/benefits/{}", month_code(month))
 }
@@ -81,9 +89,7 @@ pub(super) async fn close(
     Path(month): Path<String>,
     SecureForm(form): SecureForm<StepForm>,
 ) -> Result<Response> {
-    let month = path_month(&month)?;
-    user.authorize(&state, Action::ManageBenefits, Target::Centre)
-        .await?;
+    let month = begin(&state, &user, &month).await?;
     let today = state.today();
     if calendar::month_end(month) >= today {
         return Err(AppError::conflict(
@@ -114,7 +120,12 @@ pub(super) async fn close(
         .fact("Premie razem", page.total_bonus.clone())
         .consequence("Rozliczenie każdej osoby zostanie zapisane i nie zmieni się samo.")
         .consequence("Obecności z tego miesiąca nie będzie można zmienić, dopóki miesiąc nie zostanie otwarty ponownie.")
-        .consequence("Korekty czekające na wysłanie trafią na listę dla PUP za ten miesiąc.");
+        .consequence("Przy pierwszym zamknięciu miesiąca korekty czekające na wysłanie trafiają na jego listę dla PUP.");
+        if let Some(june) = &page.revaluation {
+            confirm = confirm.consequence(format!(
+                "Uwaga: brak kwoty zasiłku dla bezrobotnych od {june} r. – miesiąc zostanie rozliczony według poprzedniej kwoty."
+            ));
+        }
         if page.with_warnings > 0 {
             confirm = confirm.consequence(format!(
                 "Uwaga: {} os. ma ostrzeżenia (np. dni bez wpisu obecności) – sprawdź je przed zamknięciem.",
@@ -158,9 +169,7 @@ pub(super) async fn reopen(
     Path(month): Path<String>,
     SecureForm(form): SecureForm<StepForm>,
 ) -> Result<Response> {
-    let month = path_month(&month)?;
-    user.authorize(&state, Action::ManageBenefits, Target::Centre)
-        .await?;
+    let month = begin(&state, &user, &month).await?;
     let reason = match reason(
         &state,
         &user,
@@ -217,9 +226,7 @@ pub(super) async fn recompute(
     Path(month): Path<String>,
     SecureForm(form): SecureForm<StepForm>,
 ) -> Result<Response> {
-    let month = path_month(&month)?;
-    user.authorize(&state, Action::ManageBenefits, Target::Centre)
-        .await?;
+    let month = begin(&state, &user, &month).await?;
     let reason = match reason(
         &state,
         &user,
@@ -301,7 +308,8 @@ pub struct Closed {
 }
 
 /// Closes `centre_id`'s `month` in the caller's transaction (which holds the month's lock):
-/// the corrections waiting go with this month's list, the statements freeze as the next
+/// on its first close the corrections waiting go with this month's list, the statements
+/// freeze as the next
 /// revision, and a month closed before gets a correction per changed participant. `None` when
 /// the month is closed already.
 pub async fn close_month(
@@ -310,21 +318,24 @@ pub async fn close_month(
     month: Date,
     today: Date,
     by: uuid::Uuid,
-) -> sqlx::Result<Option<Closed>> {
+) -> Result<Option<Closed>> {
     let before = db::month_state(&mut *conn, centre_id, month).await?;
     if before.as_ref().is_some_and(|s| s.closed) {
         return Ok(None);
     }
     let computed = compute::month(&mut *conn, centre_id, month, today, None).await?;
     let revision = before.as_ref().map_or(1, |s| s.revision + 1);
-    // Corrections made before this close go with this month's list.
-    sqlx::query!(
-        "update benefit_correction set pup_month = $2 where centre_id = $1 and pup_month is null",
-        centre_id,
-        month
-    )
-    .execute(&mut *conn)
-    .await?;
+    // The corrections waiting go with the list of a month closed for the first time (a list
+    // not sent yet); a month closed again after a reopen had its list sent already.
+    if before.is_none() {
+        sqlx::query!(
+            "update benefit_correction set pup_month = $2 where centre_id = $1 and pup_month is null",
+            centre_id,
+            month
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     db::freeze(&mut *conn, centre_id, month, revision, &computed).await?;
     let mut corrected = 0;
     if let Some(previous) = &before {

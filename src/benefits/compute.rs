@@ -12,6 +12,7 @@ use super::rules::BenefitRules;
 use crate::attendance::db::status_of;
 use crate::domain::benefit::{self, DayEntry, MonthInput, Statement};
 use crate::domain::calendar;
+use crate::error::{AppError, Result};
 use crate::validate::dates;
 
 /// A participant of the month.
@@ -72,7 +73,7 @@ pub async fn month(
     month: Date,
     today: Date,
     only: Option<Uuid>,
-) -> sqlx::Result<Vec<Computed>> {
+) -> Result<Vec<Computed>> {
     let last = calendar::month_end(month);
     let people = sqlx::query_as!(
         Person,
@@ -153,11 +154,17 @@ pub async fn month(
         calendar::working_days(month, until, &closed)
     };
     let rules = BenefitRules::load(&mut *conn, centre_id).await?;
-    Ok(people
+    people
         .into_iter()
-        .filter_map(|person| {
+        .map(|person| {
             let (first, _) = person.period(month);
-            let rule = rules.on(first)?;
+            // Nobody silently drops out of a month: without rules in force it cannot be computed.
+            let rule = rules.on(first).ok_or_else(|| {
+                AppError::conflict(format!(
+                    "Brak zasad świadczenia (kwoty zasiłku dla bezrobotnych) na {} – dodaj je w zasadach świadczenia.",
+                    calendar::day_in_words(first)
+                ))
+            })?;
             let input = MonthInput {
                 month,
                 from: person.admitted_on,
@@ -172,7 +179,7 @@ pub async fn month(
                 bonus_grosze: bonuses.get(&person.participant_id).copied().unwrap_or(0),
             };
             let statement = benefit::compute(&rule, &input);
-            Some(Computed { person, statement })
+            Ok(Computed { person, statement })
         })
-        .collect())
+        .collect()
 }

@@ -56,7 +56,9 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             items.push(InboxItem {
                 href: Some("/benefits".to_owned()),
                 title: format!("Korekty do wysłania do PUP: {pending}"),
-                detail: Some("trafią na listę najbliższego zamykanego miesiąca".to_owned()),
+                detail: Some(
+                    "trafią na listę miesiąca zamykanego po raz pierwszy jako następny".to_owned(),
+                ),
                 due: None,
                 warning: None,
             });

@@ -138,6 +138,8 @@ pub struct MonthPage {
     pub changed: usize,
     pub corrections: Vec<CorrectionLine>,
     pub pending: i64,
+    /// The 1 June whose revalued unemployment benefit is not entered yet, in words.
+    pub revaluation: Option<String>,
     pub reason: String,
     pub errors: FieldErrors,
 }
@@ -188,11 +190,22 @@ pub async fn page(
                     p + i64::from(f.bonus_grosze),
                 )
             });
+            // Names from the participant table: someone whose dates were corrected out of the
+            // month since the close is still named on its frozen list.
+            let ids: Vec<Uuid> = frozen.iter().map(|f| f.participant_id).collect();
+            let names = sqlx::query!(
+                r#"select participant_id, surname || ' ' || first_names as "name!" from participant
+                   where centre_id = $1 and participant_id = any($2)"#,
+                user.centre_id,
+                &ids
+            )
+            .fetch_all(&mut *conn)
+            .await?;
             let name = |id: Uuid| {
-                computed
+                names
                     .iter()
-                    .find(|c| c.person.participant_id == id)
-                    .map(|c| c.person.name())
+                    .find(|n| n.participant_id == id)
+                    .map(|n| n.name.clone())
                     .unwrap_or_default()
             };
             let mut lines: Vec<Line> = frozen
@@ -209,6 +222,10 @@ pub async fn page(
             (computed.iter().map(|c| live(c, month)).collect(), 0, totals)
         }
     };
+    let revaluation = super::rules::BenefitRules::load(&mut conn, user.centre_id)
+        .await?
+        .missing_revaluation(month)
+        .map(|june| calendar::day_in_words(june));
     let corrections = db::corrections(&mut *conn, user.centre_id, month).await?;
     let pending = db::pending_corrections(&mut *conn, user.centre_id).await?;
     drop(conn);
@@ -252,6 +269,7 @@ pub async fn page(
             })
             .collect(),
         pending,
+        revaluation,
         reason,
         errors,
     })
@@ -266,6 +284,11 @@ pub(super) async fn month_page(
     let month = path_month(&month)?;
     user.authorize(&state, Action::ManageBenefits, Target::Centre)
         .await?;
+    // Every participant's amounts and absences: a read of their data, audited.
+    let event = crate::audit::AuditEvent::new("benefit.month", crate::audit::Outcome::Success)
+        .by(user.audit_actor())
+        .detail(month_code(month));
+    crate::audit::record_read(&state.db, &user.meta, event).await?;
     let page = page(&state, &user, month, String::new(), FieldErrors::new()).await?;
     render_with_status(axum::http::StatusCode::OK, &page)
 }

@@ -126,3 +126,20 @@ impl BenefitRules {
         })
     }
 }
+
+impl BenefitRules {
+    /// The 1 June on or before `month`'s last day from which no amount of the unemployment
+    /// benefit is recorded yet (the minister's notice not entered), if any: the month would be
+    /// computed on the previous year's amount.
+    pub fn missing_revaluation(&self, month: Date) -> Option<Date> {
+        let last = crate::domain::calendar::month_end(month);
+        let year = if u8::from(last.month()) >= 6 {
+            last.year()
+        } else {
+            last.year() - 1
+        };
+        let june = Date::from_calendar_date(year, time::Month::June, 1).ok()?;
+        let base = self.bases.on(last)?;
+        (base.valid_from < june).then_some(june)
+    }
+}

@@ -86,23 +86,30 @@ pub async fn attendance(
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query!(
-            r#"with s as (select i, ($3::date + (i * $4::float8)::int) as admitted
-                          from generate_series(0, $2::int - 1) i),
+            r#"with s0 as (select i, ($3::date + (i * $4::float8)::int) as admitted,
+                                  to_char(date '1970-01-01' + (i * 7 + $7::int) % 9000, 'YYMMDD')
+                                      || lpad((i % 1000)::text, 3, '0') || (i % 2)::text as body
+                           from generate_series(0, $2::int - 1) i),
+                    s as (select s0.*, body || ((10 - (select sum(substr(body, k, 1)::int
+                                  * (array[1, 3, 7, 9, 1, 3, 7, 9, 1, 3])[k])
+                                  from generate_series(1, 10) k) % 10) % 10)::text as pesel
+                          from s0),
                     p as (insert into participant (centre_id, surname, first_names, pesel, birth_date, sex,
                               categories, no_exclusion_declared_on, applicant, referrer, referrer_institution,
                               referral_date, consent_date, consent_scope, status, admitted_on, trial_ends_on,
                               planned_end_on, cap_end_on, ended_on, graduation_outcome)
-                          select $1, 'Historyczny', 'Uczestnik ' || i, lpad((80000000000 + $7::bigint * 10000 + i)::text, 11, '0'),
-                              date '1980-01-01' + (i % 7000), case when i % 2 = 0 then 'M' else 'K' end,
+                          select $1, 'Historyczny', 'Uczestnik ' || i, pesel,
+                              date '1970-01-01' + (i * 7 + $7::int) % 9000, case when i % 2 = 1 then 'M' else 'K' end,
                               '{long_term_unemployed}', admitted - 30, 'person', 'ops', 'MOPS',
                               admitted - 30, admitted - 30, 'Rekrutacja', 
                               case when admitted + 365 <= $5 then 'graduate' else 'participant' end::participant_status,
                               admitted, admitted + interval '1 month', admitted + 365, admitted + 730,
                               case when admitted + 365 <= $5 then admitted + 364 end,
                               case when admitted + 365 <= $5 then 'period_elapsed' end::graduation_outcome
-                          from s returning participant_id, admitted_on, ended_on, pesel)
+                          from s on conflict do nothing
+                          returning participant_id, admitted_on, ended_on, pesel)
                insert into workshop_membership (workshop_id, participant_id, centre_id, member_from, member_until)
-               select ($6::uuid[])[1 + (substr(pesel, 8)::int % array_length($6::uuid[], 1))], participant_id, $1,
+               select ($6::uuid[])[1 + (substr(pesel, 7, 3)::int % array_length($6::uuid[], 1))], participant_id, $1,
                       admitted_on, ended_on
                from p"#,
             centre_id,
@@ -111,7 +118,7 @@ pub async fn attendance(
             spacing,
             today,
             &workshops,
-            c as i64
+            c as i32
         )
         .execute(&mut *tx)
         .await?;

@@ -64,10 +64,11 @@
 //!   over the allowance) deduct the daily share: base × 1/30 (or 1/days of the month).
 //! * "More than 3" unjustified days forfeits: 3 days still pay, less 3/20.
 //! * Days off taken in a forfeited month still use the allowance (they were taken).
-//! * A month is a trial month when it starts before `trial_ends_on`, the first day after the
-//!   trial: a trial from 16 January makes January and February trial months (no bonus in
-//!   either). The benefit itself is due in the trial month (the act pays it for the whole
-//!   stay).
+//! * A month is a trial month when all of it lies within the trial (its last day is before
+//!   `trial_ends_on`, the first day after the trial): a trial from 16 January to 15 February
+//!   makes January the trial month; February, in which the trial ends, is not (kindest: the
+//!   bonus for it is decided after the trial). The benefit itself is due in the trial month
+//!   (the act pays it for the whole stay).
 //! * PAI: a week's minimum is 600 min × k / 5 for its k working days within this month's
 //!   participation; a week that spans two months is judged on this month's days only.
 //! * An invalid parameter (negative, or a fraction with a denominator of 0 or less) counts as
@@ -233,7 +234,7 @@ impl BenefitRule {
         ];
         for (value, name) in numbers {
             if value < 0 {
-                out.push(format!("{name} nie może być ujemny ({value})."));
+                out.push(format!("{name}: wartość nie może być ujemna ({value})."));
             }
         }
         let fractions = [
@@ -444,10 +445,11 @@ pub fn bonus_cap(rule: &BenefitRule) -> i64 {
     )
 }
 
-/// Whether `month` is a trial month: it starts before `trial_ends_on`, the first day after the
-/// trial (art. 13: the trial is counted separately).
+/// Whether `month` is a trial month: all of it lies before `trial_ends_on`, the first day after
+/// the trial (art. 13: the trial is counted separately). A month in which the trial ends is not
+/// one: the bonus for it is decided after the trial.
 pub fn is_trial_month(month: Date, trial_ends_on: Date) -> bool {
-    first_day(month) < trial_ends_on
+    super::calendar::month_end(month) < trial_ends_on
 }
 
 /// Checks a bonus decision for `month` (art. 15a): not negative, none in a trial month (unless

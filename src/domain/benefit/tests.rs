@@ -232,8 +232,11 @@ fn art_15a_no_bonus_in_the_trial_month_but_the_benefit_is_paid() {
         bonus_check(&r, date!(2026 - 04 - 01), trial_ends_on, 10_000),
         Ok(())
     );
-    // A trial from 2 March (ends 2 April) makes April a trial month too: it holds 1 April.
-    assert!(bonus_check(&r, date!(2026 - 04 - 01), date!(2026 - 04 - 02), 10_000).is_err());
+    // A trial from 16 March (to 15 April): March is the trial month; April, in which the trial
+    // ends, is not (the kinder reading: its bonus is decided after the trial).
+    let mid = date!(2026 - 04 - 16);
+    assert!(bonus_check(&r, MARCH, mid, 10_000).is_err());
+    assert_eq!(bonus_check(&r, date!(2026 - 04 - 01), mid, 10_000), Ok(()));
     // The benefit is due for the trial month: 2 066,28 zł; a bonus passed anyway is dropped.
     let mut input = month(MARCH, &[]);
     input.from = MARCH;
