@@ -5,11 +5,14 @@
 //! next list for the labour office (PUP); bonus decisions; the lists for the PUP and payroll.
 
 pub mod compute;
+mod export;
 pub mod rules;
 
 use crate::web::route::Route;
 
 /// The benefit routes.
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    let mut routes = Vec::new();
+    routes.extend(export::routes());
+    routes
 }

@@ -15,6 +15,7 @@ mod contracts;
 mod csrf;
 mod documents;
 mod errors;
+mod exports;
 mod guard_rails;
 mod health;
 mod home;
