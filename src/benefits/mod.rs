@@ -7,6 +7,7 @@
 pub mod compute;
 mod export;
 pub mod rules;
+mod settings;
 
 use crate::web::route::Route;
 
@@ -14,5 +15,6 @@ use crate::web::route::Route;
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(export::routes());
+    routes.extend(settings::routes());
     routes
 }

@@ -9,6 +9,7 @@ mod admin;
 mod attendance;
 mod auth;
 mod authz_matrix;
+mod benefit_rules;
 mod binary;
 mod browser;
 mod contracts;
