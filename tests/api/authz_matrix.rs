@@ -8,7 +8,7 @@ use teczka::domain::Role;
 use crate::helpers::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Principal {
+pub(crate) enum Principal {
     Anonymous,
     Staff(Role),
     /// Signed in, then deactivated (the session row is left in place on purpose).
@@ -16,7 +16,7 @@ enum Principal {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scope {
+pub(crate) enum Scope {
     /// The object belongs to the principal's centre.
     Own,
     /// The object belongs to another centre.
@@ -344,6 +344,9 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/evaluation/submit") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
+        _ if path.starts_with("/benefits") || path.starts_with("/settings/benefits") => {
+            return crate::authz_benefits::expected(method, path, who, scope);
+        }
         _ => return None,
     })
 }
@@ -657,7 +660,8 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .replace("{*path}", "css/app.css")
                     .replace("{target}", "terminated")
                     .replace("{number}", "1")
-                    .replace("{scan}", &scan.to_string());
+                    .replace("{scan}", &scan.to_string())
+                    .replace("{month}", "2026-11");
                 let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
                 let refs: Vec<(&str, &str)> = fields

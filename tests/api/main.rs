@@ -8,6 +8,7 @@ mod webdriver;
 mod admin;
 mod attendance;
 mod auth;
+mod authz_benefits;
 mod authz_matrix;
 mod benefit_rules;
 mod binary;
