@@ -29,11 +29,22 @@ mod xlsx;
 /// The four downloads of a closed month.
 pub(super) fn routes() -> Vec<Route> {
     vec![
-        Route::get("/benefits/{month}/pup.csv", Gate::Staff, pup_csv),
-        Route::get("/benefits/{month}/pup.xlsx", Gate::Staff, pup_xlsx),
-        Route::get("/benefits/{month}/payroll.csv", Gate::Staff, payroll_csv),
-        Route::get("/benefits/{month}/payroll.xlsx", Gate::Staff, payroll_xlsx),
+        download("/benefits/{month}/pup.csv", List::Pup, CSV),
+        download("/benefits/{month}/pup.xlsx", List::Pup, XLSX),
+        download("/benefits/{month}/payroll.csv", List::Payroll, CSV),
+        download("/benefits/{month}/payroll.xlsx", List::Payroll, XLSX),
     ]
+}
+
+/// `GET path`: `list` of the month in the path, as `format`.
+fn download(path: &'static str, list: List, format: Format) -> Route {
+    Route::get(
+        path,
+        Gate::Staff,
+        move |state: State<AppState>, user: CurrentUser, month: Path<String>| {
+            export(state, user, month, list, format)
+        },
+    )
 }
 
 /// The message of a month that is not closed (yet, or again after a reopen).
@@ -49,45 +60,31 @@ enum List {
 }
 
 impl List {
-    /// The stem of the file name and of the audit detail.
-    fn stem(self) -> &'static str {
+    /// The stem of the audit detail, and the file name's Polish stem (ASCII).
+    fn stems(self) -> (&'static str, &'static str) {
         match self {
-            List::Pup => "pup",
-            List::Payroll => "payroll",
-        }
-    }
-
-    /// The file name's Polish stem (ASCII).
-    fn file_stem(self) -> &'static str {
-        match self {
-            List::Pup => "lista-pup",
-            List::Payroll => "lista-wyplat",
+            List::Pup => ("pup", "lista-pup"),
+            List::Payroll => ("payroll", "lista-wyplat"),
         }
     }
 }
 
-/// The file format.
+/// A file format: its extension and media type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Xlsx,
+struct Format {
+    extension: &'static str,
+    media_type: &'static str,
 }
 
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-        }
-    }
+const CSV: Format = Format {
+    extension: "csv",
+    media_type: "text/csv; charset=utf-8",
+};
 
-    fn media_type(self) -> &'static str {
-        match self {
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-}
+const XLSX: Format = Format {
+    extension: "xlsx",
+    media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
 
 /// A participant as the lists identify them.
 #[derive(Clone, Debug)]
@@ -97,6 +94,17 @@ pub(super) struct Person {
     pub first_names: String,
     /// PESEL, or the identity document's number of a person without one.
     pub identity: String,
+}
+
+impl Person {
+    fn new(participant_id: Uuid, surname: String, first_names: String, identity: String) -> Self {
+        Self {
+            participant_id,
+            surname,
+            first_names,
+            identity,
+        }
+    }
 }
 
 /// One frozen statement of the month.
@@ -132,38 +140,6 @@ pub(super) struct MonthList {
     pub corrections: Vec<Corrected>,
 }
 
-async fn pup_csv(
-    state: State<AppState>,
-    user: CurrentUser,
-    month: Path<String>,
-) -> Result<Response> {
-    export(state, user, month, List::Pup, Format::Csv).await
-}
-
-async fn pup_xlsx(
-    state: State<AppState>,
-    user: CurrentUser,
-    month: Path<String>,
-) -> Result<Response> {
-    export(state, user, month, List::Pup, Format::Xlsx).await
-}
-
-async fn payroll_csv(
-    state: State<AppState>,
-    user: CurrentUser,
-    month: Path<String>,
-) -> Result<Response> {
-    export(state, user, month, List::Payroll, Format::Csv).await
-}
-
-async fn payroll_xlsx(
-    state: State<AppState>,
-    user: CurrentUser,
-    month: Path<String>,
-) -> Result<Response> {
-    export(state, user, month, List::Payroll, Format::Xlsx).await
-}
-
 /// Authorize → parse → read the frozen month and audit the export in one transaction → build
 /// the file.
 #[tracing::instrument(skip(state, user), fields(user_id = %user.user_id))]
@@ -190,24 +166,25 @@ async fn export(
         List::Payroll => table::payroll(&month_list),
     };
     let code = month_code(month);
-    let detail = format!(
-        "{}.{} {code} rows={}",
-        list.stem(),
-        format.extension(),
-        sheet.data_rows
-    );
+    let (stem, file_stem) = list.stems();
+    let extension = format.extension;
+    let detail = format!("{stem}.{extension} {code} rows={}", sheet.data_rows);
     let event = AuditEvent::new(Action::ExportBenefits.code(), Outcome::Success)
         .by(user.audit_actor())
         .on("centre", user.centre_id)
         .detail(detail);
     audit::record(&mut *tx, &user.meta, event).await?;
     tx.commit().await?;
-    let body = match format {
-        Format::Csv => csv::write(&sheet).into_bytes(),
-        Format::Xlsx => xlsx::write(&sheet).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?,
+    let body = if format == CSV {
+        csv::write(&sheet).into_bytes()
+    } else {
+        xlsx::write(&sheet).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?
     };
-    let file_name = format!("{}-{code}.{}", list.file_stem(), format.extension());
-    attachment(body, format.media_type(), &file_name)
+    attachment(
+        body,
+        format.media_type,
+        &format!("{file_stem}-{code}.{extension}"),
+    )
 }
 
 /// `2026-11`.
@@ -241,8 +218,8 @@ async fn load(db: &mut PgConnection, centre_id: Uuid, month: Date) -> Result<Opt
     };
     let statements = sqlx::query!(
         r#"-- language=PostgreSQL
-        select p.participant_id, p.surname, p.first_names, p.pesel, p.id_document,
-               s.benefit_grosze, s.bonus_grosze,
+        select p.participant_id, p.surname, p.first_names,
+               coalesce(p.pesel, p.id_document, '') as "identity!", s.benefit_grosze, s.bonus_grosze,
                s.explanation ->> 'from' as "period_from?", s.explanation ->> 'to' as "period_to?"
         from benefit_statement s join participant p on p.participant_id = s.participant_id
         where s.centre_id = $1 and s.month = $2 and s.revision = $3
@@ -255,23 +232,18 @@ async fn load(db: &mut PgConnection, centre_id: Uuid, month: Date) -> Result<Opt
     .await?
     .into_iter()
     .map(|r| Listed {
-        person: person(
-            r.participant_id,
-            r.surname,
-            r.first_names,
-            r.pesel,
-            r.id_document,
-        ),
+        person: Person::new(r.participant_id, r.surname, r.first_names, r.identity),
         from: r.period_from.as_deref().and_then(iso_date),
         to: r.period_to.as_deref().and_then(iso_date),
         benefit_grosze: i64::from(r.benefit_grosze),
         bonus_grosze: i64::from(r.bonus_grosze),
     })
     .collect();
-    let corrections = sqlx::query!(
+    // The corrections of earlier months that this month's list sends.
+    let sent = sqlx::query!(
         r#"-- language=PostgreSQL
-        select p.participant_id, p.surname, p.first_names, p.pesel, p.id_document,
-               c.month, c.benefit_diff_grosze, c.bonus_diff_grosze, c.reason
+        select p.participant_id, p.surname, p.first_names,
+               coalesce(p.pesel, p.id_document, '') as "identity!", c.month, c.benefit_diff_grosze, c.bonus_diff_grosze, c.reason
         from benefit_correction c join participant p on p.participant_id = c.participant_id
         where c.centre_id = $1 and c.pup_month = $2
         order by c.month, p.surname, p.first_names, c.created_at, c.benefit_correction_id"#,
@@ -279,22 +251,17 @@ async fn load(db: &mut PgConnection, centre_id: Uuid, month: Date) -> Result<Opt
         month
     )
     .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|r| Corrected {
-        person: person(
-            r.participant_id,
-            r.surname,
-            r.first_names,
-            r.pesel,
-            r.id_document,
-        ),
-        month: r.month,
-        benefit_diff_grosze: i64::from(r.benefit_diff_grosze),
-        bonus_diff_grosze: i64::from(r.bonus_diff_grosze),
-        reason: r.reason,
-    })
-    .collect();
+    .await?;
+    let corrections = sent
+        .into_iter()
+        .map(|r| Corrected {
+            person: Person::new(r.participant_id, r.surname, r.first_names, r.identity),
+            month: r.month,
+            benefit_diff_grosze: i64::from(r.benefit_diff_grosze),
+            bonus_diff_grosze: i64::from(r.bonus_diff_grosze),
+            reason: r.reason,
+        })
+        .collect();
     let (centre_name, centre_address) =
         crate::participants::centre_header(&mut *db, centre_id).await?;
     Ok(Some(MonthList {
@@ -305,21 +272,6 @@ async fn load(db: &mut PgConnection, centre_id: Uuid, month: Date) -> Result<Opt
         statements,
         corrections,
     }))
-}
-
-fn person(
-    participant_id: Uuid,
-    surname: String,
-    first_names: String,
-    pesel: Option<String>,
-    id_document: Option<String>,
-) -> Person {
-    Person {
-        participant_id,
-        surname,
-        first_names,
-        identity: pesel.or(id_document).unwrap_or_default(),
-    }
 }
 
 /// `YYYY-MM-DD` as the statement's explanation stores it; anything else is treated as absent.
@@ -346,7 +298,7 @@ mod tests {
     fn file_names_are_ascii_and_name_the_month() {
         let month = time::macros::date!(2026 - 11 - 01);
         assert_eq!(
-            format!("{}-{}.csv", List::Payroll.file_stem(), month_code(month)),
+            format!("{}-{}.csv", List::Payroll.stems().1, month_code(month)),
             "lista-wyplat-2026-11.csv"
         );
     }

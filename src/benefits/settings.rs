@@ -156,6 +156,21 @@ async fn refuse(
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
+/// A row from that date is in this centre already: the page again (422), nothing written.
+async fn taken(
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    state: &AppState,
+    user: &CurrentUser,
+    (base, rule): (BaseForm, Option<RuleForm>),
+    (field, message): (&'static str, &str),
+) -> Result<Response> {
+    // The page reads with a connection of its own; this one goes back first.
+    tx.rollback().await?;
+    let mut errors = FieldErrors::new();
+    errors.add(field, message);
+    refuse(state, user, base, rule, errors).await
+}
+
 async fn add_base(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -182,13 +197,8 @@ async fn add_base(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = id else {
-        drop(tx);
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "base_from",
-            "Kwota od tej daty jest już wpisana dla tego ośrodka – wybierz inny miesiąc.",
-        );
-        return refuse(&state, &user, form, None, errors).await;
+        let message = "Kwota od tej daty jest już wpisana dla tego ośrodka – wybierz inny miesiąc.";
+        return taken(tx, &state, &user, (form, None), ("base_from", message)).await;
     };
     let event = AuditEvent::new(Action::ManageBenefits.code(), Outcome::Success)
         .on("unemployment_benefit", id)
@@ -248,38 +258,13 @@ async fn add_rule(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = id else {
-        drop(tx);
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "rule_from",
-            "Zasady od tej daty są już wpisane dla tego ośrodka – wybierz inną datę.",
-        );
-        return refuse(&state, &user, BaseForm::default(), Some(form), errors).await;
+        let message = "Zasady od tej daty są już wpisane dla tego ośrodka – wybierz inną datę.";
+        let forms = (BaseForm::default(), Some(form));
+        return taken(tx, &state, &user, forms, ("rule_from", message)).await;
     };
     let event = AuditEvent::new(Action::ManageBenefits.code(), Outcome::Success)
         .on("benefit_rule", id)
-        .detail(format!(
-            "rule valid_from={} base_percent={} days_off={} unjustified={}/{} forfeit_after={} \
-             sick={}/{} sick_limit={} other={}/{} other_limit={} proration_den={} bonus_cap={} \
-             bonus_in_trial={} pai_min={}",
-            dates::iso(r.valid_from),
-            r.base_percent,
-            r.days_off_allowance,
-            r.unjustified_num,
-            r.unjustified_den,
-            r.forfeit_after,
-            r.sick_num,
-            r.sick_den,
-            r.sick_day_limit,
-            r.other_num,
-            r.other_den,
-            r.other_day_limit
-                .map_or_else(|| "-".to_owned(), |d| d.to_string()),
-            r.proration_den,
-            r.bonus_cap_percent,
-            r.bonus_in_trial,
-            r.pai_min_weekly_minutes
-        ));
+        .detail(format!("rule {}", form::audit_values(&r)));
     let message = format!(
         "Dodano zasady świadczenia od {}.",
         dates::format(r.valid_from)

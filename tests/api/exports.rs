@@ -37,22 +37,21 @@ async fn closed_month(app: &TestApp) -> Arranged {
         .fixture_participant(CENTRE_A, "Nowak", Some("socjalny1"), None)
         .await;
     let nowak_document = "ABC123456";
-    sqlx::query("update participant set pesel = null, id_document = $2 where participant_id = $1")
-        .bind(nowak)
-        .bind(nowak_document)
-        .execute(&app.db)
-        .await
-        .unwrap();
-    let kowalska_pesel: String =
-        sqlx::query_scalar("select pesel from participant where participant_id = $1")
-            .bind(kowalska)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let kowalska_pesel = pesel(1985, 4, 12, 7, true);
+    // Nowak has no PESEL, only an identity document; the month is closed at revision 2.
     sqlx::query(
-        "insert into benefit_month (centre_id, month, closed, revision, closed_by, closed_at)
-         values ($1, '2026-11-01', true, 2, $2, now())",
+        "with identities as (
+             update participant set
+                 pesel = case when participant_id = $1 then $3 end,
+                 id_document = case when participant_id = $2 then $4 end
+             where participant_id in ($1, $2))
+         insert into benefit_month (centre_id, month, closed, revision, closed_by, closed_at)
+         values ($5, '2026-11-01', true, 2, $6, now())",
     )
+    .bind(kowalska)
+    .bind(nowak)
+    .bind(&kowalska_pesel)
+    .bind(nowak_document)
     .bind(centre)
     .bind(manager)
     .execute(&app.db)

@@ -162,10 +162,7 @@ pub fn pup(list: &MonthList) -> Sheet {
         month.add(s.benefit_grosze, s.bonus_grosze);
         sheet.push(Kind::Data, statement_cells(i, s));
     }
-    let mut total = vec![Cell::Empty, text("Razem za miesiąc")];
-    total.extend(std::iter::repeat_n(Cell::Empty, 4));
-    total.extend(month.cells());
-    sheet.push(Kind::Total, total);
+    sheet.push(Kind::Total, pup_total("Razem za miesiąc", month));
 
     sheet.push(Kind::Blank, Vec::new());
     sheet.push(Kind::Section, vec![text("Korekty za poprzednie miesiące")]);
@@ -185,21 +182,23 @@ pub fn pup(list: &MonthList) -> Sheet {
         corrections.add(c.benefit_diff_grosze, c.bonus_diff_grosze);
         sheet.push(Kind::Data, correction_cells(i, c));
     }
-    let mut total = vec![Cell::Empty, text("Razem korekty")];
-    total.extend(std::iter::repeat_n(Cell::Empty, 4));
-    total.extend(corrections.cells());
-    sheet.push(Kind::Total, total);
+    sheet.push(Kind::Total, pup_total("Razem korekty", corrections));
 
     sheet.push(Kind::Blank, Vec::new());
     let grand = Sums {
         benefit: month.benefit + corrections.benefit,
         bonus: month.bonus + corrections.bonus,
     };
-    let mut total = vec![Cell::Empty, text("Ogółem do refundacji")];
-    total.extend(std::iter::repeat_n(Cell::Empty, 4));
-    total.extend(grand.cells());
-    sheet.push(Kind::Total, total);
+    sheet.push(Kind::Total, pup_total("Ogółem do refundacji", grand));
     sheet
+}
+
+/// A totals row of the PUP list: the label under the names, the sums under the amounts.
+fn pup_total(label: &str, sums: Sums) -> Vec<Cell> {
+    let mut cells = vec![Cell::Empty, text(label)];
+    cells.extend(std::iter::repeat_n(Cell::Empty, 4));
+    cells.extend(sums.cells());
+    cells
 }
 
 fn statement_cells(i: usize, s: &Listed) -> Vec<Cell> {

@@ -5,8 +5,9 @@
 use serde::Deserialize;
 use time::Date;
 
-use crate::benefits::rules::RuleRow;
-use crate::domain::benefit::{BenefitRule, Fraction};
+use crate::benefits::rules::{BaseRow, BenefitRules, RuleRow};
+use crate::domain::benefit::BenefitRule;
+use crate::domain::effective::Rules;
 use crate::domain::money::parse_pln;
 use crate::validate::{self, dates};
 use crate::web::forms::FieldErrors;
@@ -239,66 +240,36 @@ impl RuleForm {
                 );
             }
         }
-        let (
-            Some(valid_from),
-            Some(base_percent),
-            Some(days_off_allowance),
-            Some(unjustified_num),
-            Some(unjustified_den),
-            Some(forfeit_after),
-            Some(sick_num),
-            Some(sick_den),
-            Some(sick_day_limit),
-            Some(other_num),
-            Some(other_den),
-            Some(other_day_limit),
-            Some(proration_den),
-            Some(bonus_cap_percent),
-            Some(pai_min_weekly_minutes),
-            Some(source),
-        ) = (
-            valid_from,
-            base_percent,
-            days_off,
-            unjustified_num,
-            unjustified_den,
-            forfeit_after,
-            sick_num,
-            sick_den,
-            sick_day_limit,
-            other_num,
-            other_den,
-            other_day_limit,
-            proration_den,
-            bonus_cap,
-            pai,
-            source,
-        )
-        else {
+        let row = (|| {
+            Some(RuleRow {
+                centre_id: None,
+                valid_from: valid_from?,
+                base_percent: base_percent?,
+                days_off_allowance: days_off?,
+                unjustified_num: unjustified_num?,
+                unjustified_den: unjustified_den?,
+                forfeit_after: forfeit_after?,
+                sick_num: sick_num?,
+                sick_den: sick_den?,
+                sick_day_limit: sick_day_limit?,
+                other_num: other_num?,
+                other_den: other_den?,
+                other_day_limit: other_day_limit?,
+                proration_den: proration_den?,
+                bonus_cap_percent: bonus_cap?,
+                bonus_in_trial: self.bonus_in_trial.is_some(),
+                pai_min_weekly_minutes: pai?,
+                source: source?,
+            })
+        })();
+        let Some(row) = row else {
             return Err(e);
         };
-        let row = RuleRow {
-            centre_id: None,
-            valid_from,
-            base_percent,
-            days_off_allowance,
-            unjustified_num,
-            unjustified_den,
-            forfeit_after,
-            sick_num,
-            sick_den,
-            sick_day_limit,
-            other_num,
-            other_den,
-            other_day_limit,
-            proration_den,
-            bonus_cap_percent,
-            bonus_in_trial: self.bonus_in_trial.is_some(),
-            pai_min_weekly_minutes,
-            source,
-        };
-        // The calculator's own checks (a unit amount stands in for the base, checked apart).
-        for problem in calculator_rule(&row).problems() {
+        // The calculator's own checks.
+        for problem in calculator_rule(&row)
+            .map(|r| r.problems())
+            .unwrap_or_default()
+        {
             e.add("rule", problem);
         }
         if e.is_empty() { Ok(row) } else { Err(e) }
@@ -319,25 +290,50 @@ fn number(text: &str, min: i16, max: i16, what: &str) -> Result<i16, String> {
         })
 }
 
-/// The row as the calculator reads it.
-fn calculator_rule(r: &RuleRow) -> BenefitRule {
-    BenefitRule {
-        unemployment_benefit_grosze: 100,
-        base_percent: i64::from(r.base_percent),
-        days_off_allowance: i64::from(r.days_off_allowance),
-        unjustified: Fraction::new(i64::from(r.unjustified_num), i64::from(r.unjustified_den)),
-        forfeit_after_unjustified: i64::from(r.forfeit_after),
-        sick: Fraction::new(i64::from(r.sick_num), i64::from(r.sick_den)),
-        sick_day_limit: i64::from(r.sick_day_limit),
-        other_justified: Fraction::new(i64::from(r.other_num), i64::from(r.other_den)),
-        other_justified_limit: r.other_day_limit.map(i64::from),
-        proration_den: i64::from(r.proration_den),
-        bonus_cap_percent: i64::from(r.bonus_cap_percent),
-        bonus_in_trial: r.bonus_in_trial,
-        pai_min_weekly_minutes: i64::from(r.pai_min_weekly_minutes),
-        source: r.source.clone(),
-        benefit_source: String::new(),
+/// The row as the calculator reads it (through the rules' own conversion; a unit amount
+/// stands in for the unemployment benefit, which has its own form).
+fn calculator_rule(r: &RuleRow) -> Option<BenefitRule> {
+    let base = BaseRow {
+        centre_id: None,
+        valid_from: r.valid_from,
+        amount_grosze: 100,
+        source: String::new(),
+    };
+    BenefitRules {
+        bases: Rules::new(vec![base]),
+        rules: Rules::new(vec![r.clone()]),
     }
+    .on(r.valid_from)
+}
+
+/// The row's values for its audit entry: `valid_from=2026-01-01 base_percent=120 …`.
+pub fn audit_values(r: &RuleRow) -> String {
+    let limit = r
+        .other_day_limit
+        .map_or_else(|| "-".to_owned(), |d| d.to_string());
+    let pairs = [
+        ("valid_from", dates::iso(r.valid_from)),
+        ("base_percent", r.base_percent.to_string()),
+        ("days_off", r.days_off_allowance.to_string()),
+        (
+            "unjustified",
+            format!("{}/{}", r.unjustified_num, r.unjustified_den),
+        ),
+        ("forfeit_after", r.forfeit_after.to_string()),
+        ("sick", format!("{}/{}", r.sick_num, r.sick_den)),
+        ("sick_limit", r.sick_day_limit.to_string()),
+        ("other", format!("{}/{}", r.other_num, r.other_den)),
+        ("other_limit", limit),
+        ("proration_den", r.proration_den.to_string()),
+        ("bonus_cap", r.bonus_cap_percent.to_string()),
+        ("bonus_in_trial", r.bonus_in_trial.to_string()),
+        ("pai_min", r.pai_min_weekly_minutes.to_string()),
+    ];
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "1 dzień", "3 dni".
