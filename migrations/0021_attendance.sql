@@ -113,6 +113,27 @@ create table attendance (
     constraint attendance_reason check ((status = 'j') = (reason is not null))
 );
 
+
+-- The months in which a centre recorded attendance, kept by a statement trigger on every
+-- insert (whoever writes): the manager's months to close are found here, never by scanning
+-- attendance by centre.
+create table attendance_month (
+    centre_id uuid not null references centre,
+    month     date not null check (extract(day from month) = 1),
+    primary key (centre_id, month)
+);
+create function attendance_month_sync() returns trigger
+language plpgsql as $$
+begin
+    insert into attendance_month (centre_id, month)
+    select distinct centre_id, date_trunc('month', day)::date from new_rows
+    on conflict do nothing;
+    return null;
+end $$;
+create trigger attendance_month_insert after insert on attendance
+    referencing new table as new_rows
+    for each statement execute function attendance_month_sync();
+
 -- A correction after the day (or of a reopened month): what it was, what it became, and why.
 create table attendance_change (
     attendance_change_id uuid primary key default gen_random_uuid(),
@@ -182,9 +203,9 @@ insert into benefit_rule (centre_id, valid_from, base_percent, days_off_allowanc
         unjustified_den, forfeit_after, sick_num, sick_den, sick_day_limit, other_num, other_den,
         other_day_limit, proration_den, bonus_cap_percent, bonus_in_trial, pai_min_weekly_minutes, source) values
     (null, '2003-06-13', 100, 6, 1, 20, 3, 1, 40, 14, 0, 1, null, 30, 20, false, 600,
-     'ustawa z 13 czerwca 2003 r. o zatrudnieniu socjalnym przed nowelizacją z 2022 r.: art. 15 ust. 1 (100% zasiłku), art. 15 ust. 4 (6 dni wolnych), art. 15a (premia do 20% świadczenia); potrącenia 1/20 za dzień nieusprawiedliwionej nieobecności, utrata świadczenia po więcej niż 3 dniach, zwolnienie lekarskie 1/40 do 14 dni, proporcja 1/30 za dzień – praktyka CIS'),
+     'ustawa z 13 czerwca 2003 r. o zatrudnieniu socjalnym przed nowelizacją z 2022 r.: art. 15 (100% zasiłku dla bezrobotnych, 6 dni wolnych), art. 15a (premia do 20% świadczenia); potrącenia 1/20 za dzień nieusprawiedliwionej nieobecności, utrata świadczenia po więcej niż 3 dniach, zwolnienie lekarskie 1/40 do 14 dni, proporcja 1/30 za dzień – praktyka CIS'),
     (null, '2022-02-15', 120, 12, 1, 20, 3, 1, 40, 14, 0, 1, null, 30, 100, false, 600,
-     'ustawa o zatrudnieniu socjalnym (Dz.U. 2025 poz. 83) po nowelizacji Dz.U. 2022 poz. 218: art. 15 ust. 1 (120% zasiłku dla bezrobotnych), art. 15 ust. 4 (12 dni wolnych), art. 15 ust. 7a (zwolnienie lekarskie), art. 15a (premia motywacyjna do 100% świadczenia, nie w okresie próbnym); potrącenia 1/20 za dzień nieusprawiedliwionej nieobecności, utrata świadczenia po więcej niż 3 dniach, zwolnienie lekarskie 1/40 do 14 dni, proporcja 1/30 za dzień – praktyka CIS; PAI co najmniej 10 godzin zajęć grupowych tygodniowo (seed 003)');
+     'ustawa o zatrudnieniu socjalnym (Dz.U. 2025 poz. 83) po nowelizacji Dz.U. 2022 poz. 218: art. 15 (120% zasiłku dla bezrobotnych, 12 dni wolnych), art. 15 ust. 7a (zwolnienie lekarskie), art. 15a (premia motywacyjna do 100% świadczenia, nie w okresie próbnym); potrącenia 1/20 za dzień nieusprawiedliwionej nieobecności, utrata świadczenia po więcej niż 3 dniach, zwolnienie lekarskie 1/40 do 14 dni, proporcja 1/30 za dzień – praktyka CIS; PAI co najmniej 10 godzin zajęć grupowych tygodniowo (seed 003)');
 
 -- The month of a centre: absent = open. Closing freezes the statements (revision n); a reopen
 -- (with its reason) lets attendance change again; the next close writes revision n + 1 and a

@@ -29,8 +29,10 @@ Użycie:
   teczka migrate               stosuje migracje schematu (TECZKA_MIGRATION_DATABASE_URL lub DATABASE_URL)
   teczka create-admin --login LOGIN [--name \"Imię Nazwisko\"] [--centre \"Nazwa ośrodka\"] [--city Miasto]
                                tworzy administratora z jednorazowym hasłem (wypisanym raz)
-  teczka seed --participants N --centre \"Nazwa ośrodka\"
-                               dodaje N fikcyjnych uczestników z historią (do testów wydajności)
+  teczka seed --participants N --centre \"Nazwa ośrodka\" [--attendance-centres K]
+                               dodaje N fikcyjnych uczestników z historią (do testów wydajności);
+                               z --attendance-centres także 5 lat obecności w tym i K − 1 nowych
+                               ośrodkach (200 uczestników naraz w każdym)
   teczka --help                ta pomoc
 
 Zmienne środowiskowe: patrz README.md.";
@@ -50,6 +52,7 @@ enum Command {
     Seed {
         participants: usize,
         centre: String,
+        attendance_centres: Option<usize>,
     },
     Help,
 }
@@ -100,7 +103,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
             })
         }
         Some("seed") => {
-            let opts = options(&["--participants", "--centre"])?;
+            let opts = options(&["--participants", "--centre", "--attendance-centres"])?;
             let get = |name: &str| {
                 opts.iter()
                     .find(|(k, _)| k == name)
@@ -113,9 +116,19 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 .filter(|n| (1..=2_000_000).contains(n))
                 .ok_or("--participants: liczba od 1 do 2000000")?;
             let centre = get("--centre").ok_or("seed wymaga --centre \"Nazwa ośrodka\"")?;
+            let attendance_centres = match get("--attendance-centres") {
+                Some(k) => Some(
+                    k.parse::<usize>()
+                        .ok()
+                        .filter(|k| (1..=500).contains(k))
+                        .ok_or("--attendance-centres: liczba od 1 do 500")?,
+                ),
+                None => None,
+            };
             Ok(Command::Seed {
                 participants,
                 centre,
+                attendance_centres,
             })
         }
         Some("--help" | "-h" | "help") => Ok(Command::Help),
@@ -153,7 +166,8 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                 Command::Seed {
                     participants,
                     centre,
-                } => seed(config, participants, &centre).await,
+                    attendance_centres,
+                } => seed(config, participants, &centre, attendance_centres).await,
                 Command::Help => Ok(()),
             }
         }
@@ -318,11 +332,21 @@ async fn close(pool: PgPool, cluster: Option<EmbeddedCluster>) -> anyhow::Result
     Ok(())
 }
 
-async fn seed(config: Config, participants: usize, centre: &str) -> anyhow::Result<()> {
+async fn seed(
+    config: Config,
+    participants: usize,
+    centre: &str,
+    attendance_centres: Option<usize>,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let (pool, cluster) = command_pool(&config, 2, true).await?;
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    let result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
+    let mut result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
+    if let (Ok(_), Some(k)) = (&result, attendance_centres) {
+        if let Err(e) = crate::demo::history::attendance(&pool, centre, k, 5, today).await {
+            result = Err(e);
+        }
+    }
     close(pool, cluster).await?;
     let centre_id = result?;
     println!(
@@ -486,7 +510,8 @@ mod tests {
             ])),
             Ok(Command::Seed {
                 participants: 1000,
-                centre: "CIS X".into()
+                centre: "CIS X".into(),
+                attendance_centres: None
             })
         );
         assert!(parse(&args(&["seed", "--participants", "zero", "--centre", "X"])).is_err());

@@ -3,7 +3,7 @@
 //!
 //! Layers, each importing only from those below it: the entry (`main`, `cli`) → `app` →
 //! `server` (the route registry and layer stack) → the areas (`account`, `users`,
-//! `participants`, `opinions`, `follow_ups`, `settings`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
+//! `participants`, `opinions`, `follow_ups`, `settings`, `workshops`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
 //! policy) → `audit` → `state` → the ground floor (`domain`, `validate`, `security`, `db`,
 //! `error`, `config`, `clock`, `telemetry`).
 
@@ -35,3 +35,4 @@ pub mod telemetry;
 pub mod users;
 pub mod validate;
 pub mod web;
+pub mod workshops;

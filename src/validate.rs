@@ -284,3 +284,100 @@ pub mod dates {
         }
     }
 }
+
+/// Hours as forms take them ("6", "6,5", "6.25") and pages show them ("6,5 h"): whole quarters
+/// of an hour, kept as minutes.
+pub mod hours {
+    /// Parses hours typed into a form into minutes, a multiple of 15, from `min` to `max`
+    /// minutes; the message says how to write it.
+    pub fn parse(value: &str, min: i32, max: i32) -> Result<i16, String> {
+        let range = || {
+            format!(
+                "Podaj od {} do {} godzin.",
+                format(min.into()),
+                format(max.into())
+            )
+        };
+        let value = value.trim();
+        if value.starts_with('-') {
+            return Err("Liczba godzin nie może być ujemna.".to_owned());
+        }
+        // "7:30": hours and minutes.
+        let text = match value.split_once(':') {
+            Some((h, m)) if m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit()) => {
+                let m: i32 = m.parse().unwrap_or(60);
+                if m >= 60 {
+                    return Err("Wpisz liczbę godzin, np. 6 albo 6,5.".to_owned());
+                }
+                format!("{h}.{:02}", m * 100 / 60 + i32::from(m * 100 % 60 != 0))
+            }
+            _ => value.replace(',', "."),
+        };
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
+            return Err("Wpisz liczbę godzin, np. 6 albo 6,5.".to_owned());
+        }
+        let whole: i32 = whole.parse().map_err(|_| range())?;
+        let hundredths: i32 = match fraction.len() {
+            0 => 0,
+            1 => fraction.parse::<i32>().unwrap_or(0) * 10,
+            _ => fraction.parse().unwrap_or(0),
+        };
+        let total = whole * 6000 + hundredths * 60;
+        if total % 1500 != 0 {
+            return Err(
+                "Godziny podaje się w pełnych kwadransach: 0,25, 0,5 albo 0,75 godziny.".to_owned(),
+            );
+        }
+        let minutes = total / 100;
+        if minutes < min || minutes > max {
+            return Err(range());
+        }
+        i16::try_from(minutes).map_err(|_| range())
+    }
+
+    /// Minutes as hours with a decimal comma and no trailing zeros ("6", "6,5", "7,25").
+    pub fn format(minutes: i64) -> String {
+        let whole = minutes / 60;
+        match minutes % 60 {
+            0 => whole.to_string(),
+            rest => {
+                let hundredths = rest * 100 / 60;
+                let text = format!("{whole},{hundredths:02}");
+                text.trim_end_matches('0').to_owned()
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn hours_are_parsed_in_quarters_and_shown_with_a_comma() {
+            assert_eq!(parse("6", 15, 720), Ok(360));
+            assert_eq!(parse("6,5", 15, 720), Ok(390));
+            assert_eq!(parse(" 7.25 ", 15, 720), Ok(435));
+            assert_eq!(parse("0,75", 15, 720), Ok(45));
+            assert!(parse("6,1", 15, 720).is_err_and(|e| e.contains("kwadransach")));
+            assert!(parse("13", 60, 720).is_err_and(|e| e == "Podaj od 1 do 12 godzin."));
+            assert!(parse("sześć", 15, 720).is_err());
+            assert!(parse("-1", 15, 720).is_err());
+            assert_eq!(format(360), "6");
+            assert_eq!(format(390), "6,5");
+            assert_eq!(format(435), "7,25");
+            assert_eq!(format(2100), "35");
+            assert_eq!(parse("7:30", 0, 1440), Ok(450));
+            assert_eq!(parse("7:15", 0, 1440), Ok(435));
+            assert!(parse("7:10", 0, 1440).is_err_and(|e| e.contains("kwadransach")));
+            assert!(parse("-2", 0, 1440).is_err_and(|e| e.contains("ujemna")));
+            assert!(parse("24,25", 0, 1440).is_err_and(|e| e.contains("24")));
+            assert_eq!(parse("24", 0, 1440), Ok(1440));
+            for minutes in (0..=1440).step_by(15) {
+                assert_eq!(parse(&format(minutes), 0, 1440), Ok(minutes as i16));
+            }
+        }
+    }
+}

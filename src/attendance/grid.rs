@@ -10,7 +10,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::db::{self, MonthMember, Recorded};
-use super::{Group, hours, parse_month};
+use super::{Group, parse_month};
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::attendance_rows;
 use crate::auth::session::CurrentUser;
@@ -19,6 +19,7 @@ use crate::domain::calendar;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::dates;
+use crate::validate::hours;
 use crate::web::page::{Layout, render};
 
 /// The short code of a recorded day, with its meaning.

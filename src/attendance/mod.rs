@@ -8,9 +8,11 @@
 pub mod calendar;
 pub mod db;
 mod grid;
-pub mod hours;
+mod inbox;
 mod person;
 mod sheet;
+
+pub use inbox::inbox_items;
 
 use askama::Template;
 use axum::extract::State;

@@ -12,8 +12,8 @@ use axum::response::Response;
 use time::Date;
 use uuid::Uuid;
 
+use super::Group;
 use super::db::{self, DayRow, Entry};
-use super::{Group, hours};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{self, Action, Target, attendance_rows};
 use crate::auth::session::CurrentUser;
@@ -22,6 +22,7 @@ use crate::domain::calendar;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::dates;
+use crate::validate::hours;
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
 use crate::web::forms::{Choice, FieldErrors};
@@ -436,7 +437,7 @@ fn read_entries(
                 format!("s{index}"),
                 format!("{who}: wybierz obecność albo rodzaj nieobecności z listy."),
             ),
-            Some(DayStatus::Present) => match hours::parse(value("h")) {
+            Some(DayStatus::Present) => match hours::parse(value("h"), 0, 1440) {
                 Ok(0) => errors.add(
                     format!("h{index}"),
                     format!("{who}: obecność wymaga liczby godzin większej od zera."),

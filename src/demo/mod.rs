@@ -8,14 +8,17 @@
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod attendance;
 mod contracts;
 mod copy;
+pub mod history;
 mod names;
 mod notes;
 mod opinions;
 pub mod participants;
 mod programmes;
 mod staff;
+mod workshops;
 
 use anyhow::Context;
 use rand::rngs::StdRng;
@@ -98,6 +101,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     opinions::seed(db, CENTRES[0].0).await?;
     programmes::seed(db, today).await?;
     contracts::seed(db, today).await?;
+    attendance::seed(db, today).await?;
     Ok(added)
 }
 
@@ -136,6 +140,7 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
         let ids =
             participants::generate(&mut tx, centre_id, count, 2026 + index as u64, today, true)
                 .await?;
+        workshops::seed(&mut tx, centre_id, today).await?;
         let author = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'social_worker' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)
             .await?;

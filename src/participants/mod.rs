@@ -17,6 +17,7 @@ pub mod db;
 mod extension;
 mod file;
 pub mod form;
+mod hours;
 pub mod identity;
 mod inbox;
 pub mod lifecycle;
@@ -108,6 +109,8 @@ pub fn routes() -> Vec<Route> {
             File,
             caseload::assign_social_worker,
         ),
+        Route::get("/participants/{id}/hours", File, hours::hours_form),
+        Route::post("/participants/{id}/hours", File, hours::save_hours),
         Route::get("/participants/{id}/workshop", File, workshop::workshop_form),
         Route::post(
             "/participants/{id}/workshop",

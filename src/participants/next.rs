@@ -129,5 +129,8 @@ pub fn next_steps(
     if can(Action::AssignWorkshop) && !p.status.has_ended() {
         next.others.push(link("/workshop", "Zmień pracownię"));
     }
+    if can(Action::EditParticipant) && p.status.is_active() {
+        next.others.push(link("/hours", "Limity godzin i PAI"));
+    }
     next
 }

@@ -40,6 +40,8 @@ pub fn routes() -> Vec<Route> {
         crate::participants::inbox_items,
         crate::ipzs::inbox_items,
         crate::contracts::inbox_items,
+        crate::attendance::inbox_items,
+        crate::benefits::inbox_items,
         crate::follow_ups::inbox_items,
         crate::opinions::inbox_items,
     ]));
@@ -51,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::settings::routes());
     routes.extend(crate::attendance::routes());
     routes.extend(crate::benefits::routes());
+    routes.extend(crate::workshops::routes());
     routes
 }
 

@@ -132,7 +132,12 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
         | Role::CareerAdvisor
         | Role::Instructor => links.push(("/participants", "Uczestnicy")),
     }
+    if matches!(role, Role::Manager | Role::SocialWorker | Role::Instructor) {
+        links.push(("/attendance", "Obecność"));
+    }
     if role == Role::Manager {
+        links.push(("/workshops", "Pracownie"));
+        links.push(("/benefits", "Świadczenia"));
         links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));
     }

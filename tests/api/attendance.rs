@@ -329,8 +329,16 @@ async fn a_group_is_kept_by_its_instructors_the_manager_and_each_social_worker_f
     let stranger = app.login("kierownik2").await;
     assert_eq!(body(&app, &path, &stranger).await.0, StatusCode::NOT_FOUND);
 
-    // A social worker sees and records only their own caseload's members.
+    // "Do zrobienia" shows the past working days without entries, per group.
     let worker = app.login("socjalny1").await;
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(
+        home.contains("Obecność do wpisania") && home.contains("Pracownia stolarska"),
+        "{home}"
+    );
+    assert!(home.contains(&format!("/attendance/{}/{}", g.workshop, iso(day))));
+
+    // A social worker sees and records only their own caseload's members.
     let (status, page) = body(&app, &path, &worker).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Adamczyk") && page.contains("Borowska"));
@@ -352,6 +360,11 @@ async fn a_group_is_kept_by_its_instructors_the_manager_and_each_social_worker_f
     let response = app.post(&path, Some(&worker), &refs(&own)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(entries(&app, day).await.len(), 2);
+    // The instructor still has the third member's day to enter; the social worker no more.
+    let (_, home) = body(&app, "/", &instructor).await;
+    assert!(home.contains(&format!("/attendance/{}/{}", g.workshop, iso(day))));
+    let (_, home) = body(&app, "/", &worker).await;
+    assert!(!home.contains(&format!("/attendance/{}/{}", g.workshop, iso(day))));
 
     // The index lists the groups: the instructor's one goes straight to today's list.
     let response = app.get("/attendance", Some(&instructor)).await;

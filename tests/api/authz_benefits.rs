@@ -1,7 +1,7 @@
 //! The authorization matrix's entries for the benefit routes (`/benefits/…` and
 //! `/settings/benefits…`): the month lists, the rules screen and its forms are the manager's
 //! (Target::Centre), every other signed-in role is refused (403, audited), anyone else is sent
-//! to the login page. The matrix asks with `{month}` = 2026-11, a month it never closes.
+//! to the login page. The matrix asks about the month before this one (ended, not closed).
 
 use reqwest::Method;
 use teczka::domain::Role;

@@ -24,7 +24,7 @@ pub(crate) enum Scope {
 }
 
 /// Everyone who works with participants (all but the administrator).
-const WORKERS: &[Role] = &[
+pub const WORKERS: &[Role] = &[
     Role::Manager,
     Role::SocialWorker,
     Role::Psychologist,
@@ -344,15 +344,16 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/contracts/{id}/evaluation/submit") => {
             participant_in_scope(who, scope, &[Role::SocialWorker], 409)
         }
-        _ if path.starts_with("/benefits") || path.starts_with("/settings/benefits") => {
-            return crate::authz_benefits::expected(method, path, who, scope);
+        _ => {
+            return crate::authz_workshops::expected(method, path, who, scope)
+                .or_else(|| crate::authz_attendance::expected(method.as_str(), path, who, scope))
+                .or_else(|| crate::authz_benefits::expected(method, path, who, scope));
         }
-        _ => return None,
     })
 }
 
 /// The manager gets `ok`, other staff 403, anyone else the login page.
-fn manager_only(who: Principal, ok: u16) -> u16 {
+pub(crate) fn manager_only(who: Principal, ok: u16) -> u16 {
     match who {
         Principal::Staff(Role::Manager) => ok,
         Principal::Staff(_) => 403,
@@ -361,7 +362,7 @@ fn manager_only(who: Principal, ok: u16) -> u16 {
 }
 
 /// Roles that work with participants (everyone but the administrator).
-fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
+pub(crate) fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
     match who {
         Principal::Staff(Role::Admin) => 403,
         Principal::Staff(_) => ok,
@@ -371,7 +372,7 @@ fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
 
 /// Inside the participant's centre and scope: the allowed roles get `ok`, the others 403, and
 /// whoever cannot see the file at all (the administrator, anyone of another centre) 404.
-fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
+pub(crate) fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
     match (who, scope) {
         (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
         (Principal::Staff(role), Scope::Own) if allowed.contains(&role) => ok,
@@ -523,7 +524,7 @@ async fn body_for(
                 "Wywiad przeprowadzony w miejscu zamieszkania.".into(),
             ),
         ],
-        _ => Vec::new(),
+        _ => crate::authz_workshops::body_for(path, participant),
     }
 }
 
@@ -593,6 +594,11 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         let own_contract = contract(&app, own_participant, "socjalny1").await;
         let other_contract = contract(&app, other_participant, "socjalny3").await;
         // An open request for the instructor's opinion on each file, with its text written.
+        let last_day = crate::attendance::last_working_day(&app).await;
+        let previous_month = (crate::helpers::today(&app).await.replace_day(1).unwrap()
+            - time::Duration::days(1))
+        .replace_day(1)
+        .unwrap();
         let own_opinion = crate::opinions::fixture_opinion(
             &app,
             own_participant,
@@ -613,7 +619,7 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         .await;
         let mut session = sign_in(&app, who).await;
         for (n, (method, pattern)) in routes.iter().enumerate() {
-            let scopes: &[Scope] = if pattern.contains("{id}") {
+            let scopes: &[Scope] = if pattern.contains("{id}") || pattern.contains("{workshop}") {
                 &[Scope::Own, Scope::Other]
             } else {
                 &[Scope::Own]
@@ -636,19 +642,26 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     (Scope::Own, true) => own_contract,
                     (Scope::Other, true) => other_contract,
                 };
-                let target = if pattern.starts_with("/participants/") {
-                    participant
-                } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
-                    document
-                } else if pattern.starts_with("/opinions/") {
-                    if scope == Scope::Own {
-                        own_opinion
+                let target =
+                    if pattern.starts_with("/participants/") || pattern.starts_with("/benefits/") {
+                        participant
+                    } else if pattern.starts_with("/ipzs/") || pattern.starts_with("/contracts/") {
+                        document
+                    } else if pattern.starts_with("/workshops/") {
+                        if scope == Scope::Own {
+                            workshop
+                        } else {
+                            other_workshop
+                        }
+                    } else if pattern.starts_with("/opinions/") {
+                        if scope == Scope::Own {
+                            own_opinion
+                        } else {
+                            other_opinion
+                        }
                     } else {
-                        other_opinion
-                    }
-                } else {
-                    app.user_id(target_login).await
-                };
+                        app.user_id(target_login).await
+                    };
                 let note = if scope == Scope::Own {
                     own_note
                 } else {
@@ -661,7 +674,24 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .replace("{target}", "terminated")
                     .replace("{number}", "1")
                     .replace("{scan}", &scan.to_string())
-                    .replace("{month}", "2026-11");
+                    .replace(
+                        "{workshop}",
+                        &(if scope == Scope::Own {
+                            workshop
+                        } else {
+                            other_workshop
+                        })
+                        .to_string(),
+                    )
+                    .replace("{day}", &iso(last_day))
+                    .replace(
+                        "{month}",
+                        &format!(
+                            "{}-{:02}",
+                            previous_month.year(),
+                            u8::from(previous_month.month())
+                        ),
+                    );
                 let fields = body_for(&app, pattern, target_login, participant, n).await;
                 let denied_before = denied_count(&app).await;
                 let refs: Vec<(&str, &str)> = fields

@@ -172,7 +172,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         StatusCode::SEE_OTHER
     );
     // Accounts, their past, opinions, contracts, and the contracts' pages to open.
-    let [accounts, history, opinions, contracts, pages]: [Vec<String>; 5] = {
+    let [
+        accounts,
+        history,
+        opinions,
+        contracts,
+        pages,
+        benefits,
+        manager_pages,
+    ]: [Vec<String>; 7] = {
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(
@@ -250,9 +258,89 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .fetch_all(&pool)
         .await
         .unwrap();
+        // Attendance and benefits: every kind of day, closed months (one closed again after a
+        // correction), bonus decisions both ways, last month to close.
+        let benefits = sqlx::query_scalar(
+            "select distinct 'day:' || status::text from attendance
+             union all
+             select distinct 'closed:' || revision from benefit_month where closed
+             union all
+             select distinct 'correction:' || case when pup_month is null then 'pending' else 'listed' end
+             from benefit_correction
+             union all
+             select distinct 'bonus:' || case when granted then 'granted' else 'refused' end from bonus_decision
+             union all
+             select 'to close' from attendance_month a
+             where a.month = date_trunc('month', current_date - interval '1 month')::date
+               and not exists (select 1 from benefit_month b where b.centre_id = a.centre_id and b.month = a.month)
+             group by 1
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        // The manager's attendance and benefit pages of the first centre's last three months.
+        let manager_pages = sqlx::query_scalar(
+            "select '/benefits/' || to_char(month, 'YYYY-MM') from attendance_month a
+             join centre c using (centre_id) where c.name like '%Nowy Start%'
+             union all
+             select '/attendance/' || w.workshop_id || '/month/' || to_char(a.month, 'YYYY-MM')
+             from attendance_month a join workshop w using (centre_id)
+             join centre c using (centre_id) where c.name like '%Nowy Start%'
+             union all
+             select '/benefits/' || to_char(s.month, 'YYYY-MM') || '/' || s.participant_id
+             from benefit_statement s where s.revision = 1
+             union all
+             select '/participants/' || participant_id || '/attendance?month=' || to_char(month, 'YYYY-MM')
+             from benefit_statement where revision = 1
+             union all
+             select '/benefits'
+             union all
+             select '/attendance'
+             order by 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
-        [rows, history, opinions, contracts, pages]
+        [
+            rows,
+            history,
+            opinions,
+            contracts,
+            pages,
+            benefits,
+            manager_pages,
+        ]
     };
+    let token = session_cookie(&demo_login(&base, "kierownik").await).unwrap();
+    for page in &manager_pages {
+        let status = client()
+            .get(format!("{base}{page}"))
+            .header("cookie", format!("__Host-teczka_sid={token}"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::OK, "kierownik {page}");
+    }
+    assert_eq!(
+        benefits,
+        [
+            "bonus:granted",
+            "bonus:refused",
+            "closed:1",
+            "closed:2",
+            "correction:pending",
+            "day:j",
+            "day:o",
+            "day:p",
+            "day:s",
+            "day:u",
+            "to close"
+        ],
+        "demo attendance and benefits"
+    );
     for login in ["kierownik", "socjalny1"] {
         let token = session_cookie(&demo_login(&base, login).await).unwrap();
         for page in &pages {

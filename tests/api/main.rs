@@ -5,12 +5,16 @@
 mod helpers;
 mod webdriver;
 
+mod authz_workshops;
+
 mod admin;
 mod attendance;
 mod auth;
+mod authz_attendance;
 mod authz_benefits;
 mod authz_matrix;
 mod benefit_rules;
+mod benefits;
 mod binary;
 mod browser;
 mod contracts;
@@ -33,3 +37,4 @@ mod reassign;
 mod resilience;
 mod scenario;
 mod staff_log;
+mod workshops;

@@ -315,11 +315,11 @@ pub async fn social_workers(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::R
     .await
 }
 
-/// The centre's workshops.
+/// The centre's active workshops (an archived one takes no one new).
 pub async fn workshops(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Vec<Named>> {
     sqlx::query_as!(
         Named,
-        r#"select workshop_id as id, name from workshop where centre_id = $1 order by name collate "pl-PL-x-icu""#,
+        r#"select workshop_id as id, name from workshop where centre_id = $1 and active order by name collate "pl-PL-x-icu""#,
         centre_id
     )
     .fetch_all(db)

@@ -1,0 +1,95 @@
+//! What attendance puts on "Do zrobienia": for an instructor their groups, for a social worker
+//! their caseload's groups, with past working days (the last two weeks, in months still open)
+//! on which someone has no entry — one statement for all of them.
+
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::auth::policy::{AttendanceRows, attendance_rows};
+use crate::auth::session::CurrentUser;
+use crate::domain::Role;
+use crate::domain::calendar;
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+
+/// The days looked back at.
+const DAYS_BACK: i64 = 14;
+/// Items shown; the heading gives the whole count.
+const ITEMS: usize = 10;
+
+/// The attendance group of an instructor's or a social worker's home page.
+pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+    Box::pin(async move {
+        if !matches!(user.role, Role::Instructor | Role::SocialWorker) {
+            return Ok(Vec::new());
+        }
+        let from = today - Duration::days(DAYS_BACK);
+        let Some(yesterday) = today.previous_day() else {
+            return Ok(Vec::new());
+        };
+        let closed = super::calendar::closed_days(&state.db, user.centre_id, from, yesterday)
+            .await?
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect::<Vec<_>>();
+        let days = calendar::working_days(from, yesterday, &closed);
+        let caseload = match attendance_rows(user.actor()) {
+            AttendanceRows::All => None,
+            AttendanceRows::Caseload(worker) => Some(worker),
+        };
+        let rows = sqlx::query!(
+            r#"select w.workshop_id, w.name, d.day as "day!", count(*) as "missing!"
+               from workshop w
+               cross join unnest($3::date[]) as d(day)
+               join workshop_membership m on m.workshop_id = w.workshop_id and m.member_from <= d.day
+                    and (m.member_until is null or m.member_until >= d.day)
+               join participant p on p.participant_id = m.participant_id and p.admitted_on <= d.day
+                    and (p.ended_on is null or p.ended_on >= d.day)
+               where w.centre_id = $1 and w.active
+                 and ($4 or exists (select 1 from workshop_instructor i
+                                    where i.workshop_id = w.workshop_id and i.staff_user_id = $2))
+                 and ($5::uuid is null or p.social_worker_id = $5)
+                 and not exists (select 1 from attendance a
+                                 where a.participant_id = p.participant_id and a.day = d.day)
+                 and not exists (select 1 from benefit_month b where b.centre_id = w.centre_id
+                                 and b.month = date_trunc('month', d.day)::date and b.closed)
+               group by w.workshop_id, w.name, d.day
+               order by d.day, w.name"#,
+            user.centre_id,
+            user.user_id,
+            &days,
+            user.role != Role::Instructor,
+            caseload as Option<Uuid>
+        )
+        .fetch_all(&state.db)
+        .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let total = rows.len();
+        let items = rows
+            .into_iter()
+            .take(ITEMS)
+            .map(|r| InboxItem {
+                href: Some(format!(
+                    "/attendance/{}/{}",
+                    r.workshop_id,
+                    dates::iso(r.day)
+                )),
+                title: r.name,
+                detail: Some(format!("brak wpisu obecności: {} os.", r.missing)),
+                due: Some(format!(
+                    "{}, {}",
+                    calendar::weekday_name(r.day),
+                    dates::format(r.day)
+                )),
+                warning: Some("Dzień już minął.".to_owned()),
+            })
+            .collect();
+        let mut group = InboxGroup::new(format!("Obecność do wpisania ({total})"), items, "");
+        group.empty = None;
+        group.count = total;
+        Ok(vec![group])
+    })
+}
