@@ -8,9 +8,11 @@ mod bonus;
 pub mod close;
 pub mod compute;
 pub mod db;
+mod export;
 mod inbox;
 mod month;
 pub mod rules;
+mod settings;
 mod statement;
 
 pub use inbox::inbox_items;
@@ -20,7 +22,7 @@ use crate::web::route::Route;
 
 /// The benefit routes.
 pub fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         Route::get("/benefits", Gate::ParticipantWork, month::index),
         Route::get(
             "/benefits/{month}",
@@ -62,5 +64,8 @@ pub fn routes() -> Vec<Route> {
             Gate::ParticipantWork,
             bonus::save_bonus,
         ),
-    ]
+    ];
+    routes.extend(export::routes());
+    routes.extend(settings::routes());
+    routes
 }

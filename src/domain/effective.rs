@@ -55,6 +55,11 @@ impl<T: EffectiveDated> Rules<T> {
     pub fn on(&self, on: Date) -> Option<&T> {
         in_force(&self.0, on)
     }
+
+    /// Every row, in no particular order (the settings screen lists them).
+    pub fn rows(&self) -> &[T] {
+        &self.0
+    }
 }
 
 #[cfg(test)]
