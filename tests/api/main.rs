@@ -15,6 +15,7 @@ mod authz_matrix;
 mod benefits;
 mod binary;
 mod browser;
+mod browser_attendance;
 mod contracts;
 mod csrf;
 mod documents;
