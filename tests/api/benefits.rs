@@ -13,18 +13,18 @@ use crate::attendance::{group, last_working_day};
 use crate::helpers::*;
 
 /// The first day of the month before today's.
-async fn previous_month(app: &TestApp) -> Date {
+pub async fn previous_month(app: &TestApp) -> Date {
     let first = today(app).await.replace_day(1).unwrap();
     (first - time::Duration::days(1)).replace_day(1).unwrap()
 }
 
-fn code(month: Date) -> String {
+pub fn code(month: Date) -> String {
     format!("{}-{:02}", month.year(), u8::from(month.month()))
 }
 
 /// Every working day of `month` recorded for `who`: present 7 h, except the first `absent`
 /// days, which are unjustified absences.
-async fn fill(app: &TestApp, workshop: Uuid, who: Uuid, month: Date, absent: usize) {
+pub async fn fill(app: &TestApp, workshop: Uuid, who: Uuid, month: Date, absent: usize) {
     let last = teczka::domain::calendar::month_end(month);
     let days = teczka::domain::calendar::working_days(month, last, &[]);
     let recorder = app.user_id("instruktor").await;

@@ -17,6 +17,7 @@ mod benefit_rules;
 mod benefits;
 mod binary;
 mod browser;
+mod browser_attendance;
 mod contracts;
 mod csrf;
 mod documents;

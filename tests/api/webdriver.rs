@@ -12,6 +12,16 @@ use tokio::process::{Child, Command};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's codes of the keys the keyboard tests press.
+pub mod key {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const CONTROL: &str = "\u{E009}";
+    pub const UP: &str = "\u{E013}";
+    pub const DOWN: &str = "\u{E015}";
+}
+
 /// One headless Chromium driven over WebDriver.
 pub struct Browser {
     http: reqwest::Client,
@@ -264,6 +274,42 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Presses one key, or a chord such as Shift+Tab, on whatever has the focus, as a person at
+    /// the keyboard would (WebDriver key actions: no element is targeted, nothing is set by
+    /// script). `chord` holds the keys in the order they go down; they come up in reverse.
+    pub async fn press(&self, chord: &[&str]) {
+        let mut actions: Vec<Value> = chord
+            .iter()
+            .map(|k| json!({ "type": "keyDown", "value": k }))
+            .collect();
+        actions.extend(
+            chord
+                .iter()
+                .rev()
+                .map(|k| json!({ "type": "keyUp", "value": k })),
+        );
+        self.command(
+            reqwest::Method::POST,
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+        )
+        .await;
+    }
+
+    /// The focused element, as `tag#id` (or `tag:text` when it has no id).
+    pub async fn focused(&self) -> String {
+        self.execute(
+            "const e = document.activeElement; if (!e) return '';
+             const tag = e.tagName.toLowerCase();
+             return e.id ? tag + '#' + e.id : tag + ':' + (e.textContent || '').trim().slice(0, 40);",
+            json!([]),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
     }
 
     /// Sets the window size (for reflow checks).
