@@ -253,6 +253,7 @@ create table bonus_decision (
     decided_at     timestamptz not null default now(),
     constraint bonus_decision_key unique (participant_id, month)
 );
+create index bonus_decision_month_idx on bonus_decision (centre_id, month);
 
 -- A difference found when a closed month was closed again or recomputed: it goes to the next
 -- list for the PUP (pup_month, set when that month is closed).

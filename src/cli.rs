@@ -342,10 +342,10 @@ async fn seed(
     let (pool, cluster) = command_pool(&config, 2, true).await?;
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     let mut result = crate::demo::participants::bulk(&pool, centre, participants, today).await;
-    if let (Ok(_), Some(k)) = (&result, attendance_centres) {
-        if let Err(e) = crate::demo::history::attendance(&pool, centre, k, 5, today).await {
-            result = Err(e);
-        }
+    if let (Ok(_), Some(k)) = (&result, attendance_centres)
+        && let Err(e) = crate::demo::history::attendance(&pool, centre, k, 5, today).await
+    {
+        result = Err(e);
     }
     close(pool, cluster).await?;
     let centre_id = result?;

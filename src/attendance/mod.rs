@@ -143,11 +143,9 @@ async fn index(State(state): State<AppState>, user: CurrentUser) -> Result<Respo
     )
     .await?;
     let today = state.today();
-    if groups.len() == 1 && user.role == Role::Instructor {
-        if let Some(only) = groups.first() {
-            let to = format!("/attendance/{}/{}", only.workshop_id, dates::iso(today));
-            return Ok(Redirect::to(&to).into_response());
-        }
+    if let (1, Role::Instructor, Some(only)) = (groups.len(), user.role, groups.first()) {
+        let to = format!("/attendance/{}/{}", only.workshop_id, dates::iso(today));
+        return Ok(Redirect::to(&to).into_response());
     }
     render(&IndexPage {
         layout: Layout::for_user(&state, &user, "Obecność", "/attendance"),

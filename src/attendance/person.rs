@@ -135,7 +135,7 @@ pub(super) async fn calendar_page(
             }));
         }
     }
-    while days.len() % 7 != 0 {
+    while !days.len().is_multiple_of(7) {
         days.push(None);
     }
     let mut weeks = Vec::new();

@@ -238,11 +238,20 @@ pub(super) async fn save_bonus(
             None
         }
     };
-    let amount = errors.take("amount", parse_pln(&form.amount));
-    if let (Some(amount), Some(true)) = (amount, granted) {
-        if let Err(message) = bonus_check(&rule, month, trial_ends(&person), amount) {
-            errors.add("amount", message);
-        }
+    let amount = errors.take(
+        "amount",
+        parse_pln(&form.amount).and_then(|a| {
+            if a > 100_000_000 {
+                Err("Kwota jest zbyt duża – sprawdź ją.".to_owned())
+            } else {
+                Ok(a)
+            }
+        }),
+    );
+    if let (Some(amount), Some(true)) = (amount, granted)
+        && let Err(message) = bonus_check(&rule, month, trial_ends(&person), amount)
+    {
+        errors.add("amount", message);
     }
     let (Some(justification), Some(granted), Some(amount), Some(proposer), true) =
         (justification, granted, amount, proposer, errors.is_empty())

@@ -225,7 +225,7 @@ pub async fn page(
     let revaluation = super::rules::BenefitRules::load(&mut conn, user.centre_id)
         .await?
         .missing_revaluation(month)
-        .map(|june| calendar::day_in_words(june));
+        .map(calendar::day_in_words);
     let corrections = db::corrections(&mut *conn, user.centre_id, month).await?;
     let pending = db::pending_corrections(&mut *conn, user.centre_id).await?;
     drop(conn);

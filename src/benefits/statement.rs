@@ -111,9 +111,10 @@ async fn read(
            from bonus_decision b
            join staff_user p on p.staff_user_id = b.proposed_by
            join staff_user d on d.staff_user_id = b.decided_by
-           where b.participant_id = $1 and b.month = $2"#,
+           where b.participant_id = $1 and b.month = $2 and b.centre_id = $3"#,
         id,
-        month
+        month,
+        user.centre_id
     )
     .fetch_optional(&mut *tx)
     .await?;
