@@ -380,3 +380,38 @@ async fn a_group_is_kept_by_its_instructors_the_manager_and_each_social_worker_f
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Pracownia stolarska") && !page.contains("Pracownia ogrodnicza"));
 }
+
+#[tokio::test]
+async fn a_move_on_the_placements_first_day_corrects_it_and_never_puts_anyone_in_two_groups() {
+    let app = spawn_app().await;
+    let g = group(&app).await;
+    let other = app.workshop(CENTRE_A, "Pracownia ogrodnicza", None).await;
+    let first_day = today(&app).await - time::Duration::days(90);
+    let manager = app.login("kierownik").await;
+    let form = [("workshop", other.to_string()), ("from", iso(first_day))];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = app
+        .post(
+            &format!("/participants/{}/workshop", g.members[0]),
+            Some(&manager),
+            &form,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let memberships: Vec<(Uuid, Option<Date>)> = sqlx::query_as(
+        "select workshop_id, member_until from workshop_membership where participant_id = $1",
+    )
+    .bind(g.members[0])
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(memberships, vec![(other, None)]);
+    let day = last_working_day(&app).await;
+    let (_, page) = body(
+        &app,
+        &format!("/attendance/{}/{}", g.workshop, iso(day)),
+        &manager,
+    )
+    .await;
+    assert!(!page.contains("Adamczyk") && page.contains("Borowska"));
+}

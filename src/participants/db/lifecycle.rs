@@ -236,7 +236,9 @@ pub async fn current_membership(
 }
 
 /// Ends the open placement (the day before `from`, or on its first day) and opens one in
-/// `workshop`, if given, from `from`.
+/// `workshop`, if given, from `from`. A move on the open placement's first day corrects that
+/// placement instead: a person is never in two workshops on one day (attendance is one entry
+/// per person and day).
 pub async fn move_to_workshop(
     conn: &mut PgConnection,
     centre_id: Uuid,
@@ -245,6 +247,18 @@ pub async fn move_to_workshop(
     workshop: Option<Uuid>,
     from: Date,
 ) -> sqlx::Result<()> {
+    if let (Some(c), Some(workshop)) = (current, workshop)
+        && from <= c.member_from
+    {
+        sqlx::query!(
+            "update workshop_membership set workshop_id = $2 where workshop_membership_id = $1",
+            c.workshop_membership_id,
+            workshop
+        )
+        .execute(&mut *conn)
+        .await?;
+        return Ok(());
+    }
     if let Some(c) = current {
         let until = (from - time::Duration::days(1)).max(c.member_from);
         sqlx::query!(
