@@ -187,11 +187,6 @@ pub async fn planned_minutes(
     Ok(minutes)
 }
 
-/// The first day of `day`'s month.
-pub fn month_of(day: Date) -> Date {
-    day.replace_day(1).unwrap_or(day)
-}
-
 /// Takes the lock of `centre_id`'s `month` for the rest of the transaction: shared by every
 /// attendance write of the month, exclusive while the month is closed or reopened. Only that
 /// centre's month waits; nothing else does.

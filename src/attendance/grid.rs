@@ -239,7 +239,7 @@ async fn load(
         &mut tx,
         user,
         workshop,
-        format!("{detail} {}", month_code(month)),
+        format!("{detail} {}", calendar::month_code(month)),
     )
     .await?;
     let members = db::month_members(
@@ -258,10 +258,6 @@ async fn load(
     Ok((group, month, heads, rows))
 }
 
-fn month_code(month: Date) -> String {
-    format!("{}-{:02}", month.year(), u8::from(month.month()))
-}
-
 /// `GET /attendance/{workshop}/month/{month}`.
 pub(super) async fn month_grid(
     State(state): State<AppState>,
@@ -269,7 +265,9 @@ pub(super) async fn month_grid(
     Path((workshop, month)): Path<(String, String)>,
 ) -> Result<Response> {
     let (group, month, heads, rows) = load(&state, &user, &workshop, &month, "month").await?;
-    let previous = month.previous_day().map_or(month, db::month_of);
+    let previous = month
+        .previous_day()
+        .map_or(month, crate::domain::calendar::month_start);
     let next = calendar::month_end(month).next_day().unwrap_or(month);
     render(&MonthPage {
         layout: Layout::for_user(
@@ -281,9 +279,9 @@ pub(super) async fn month_grid(
         workshop_id: group.workshop_id,
         workshop_name: group.name,
         title: calendar::month_title(month),
-        month: month_code(month),
-        previous: month_code(previous),
-        next: month_code(next),
+        month: calendar::month_code(month),
+        previous: calendar::month_code(previous),
+        next: calendar::month_code(next),
         heads,
         rows,
     })
@@ -300,7 +298,7 @@ pub(super) async fn month_print(
         crate::participants::centre_header(&state.db, user.centre_id).await?;
     render(&PrintPage {
         workshop_id: group.workshop_id,
-        month: month_code(month),
+        month: calendar::month_code(month),
         workshop_name: group.name,
         title: calendar::month_title(month),
         heads,

@@ -61,15 +61,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// `YYYY-MM` → the month's first day.
-pub(crate) fn parse_month(text: &str) -> Option<time::Date> {
-    let (year, month) = text.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
-        return None;
-    }
-    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
-    time::Date::from_calendar_date(year.parse().ok()?, month, 1).ok()
-}
+pub(crate) use crate::domain::calendar::parse_month;
 
 /// A group whose attendance the user may keep.
 #[derive(Debug, Clone)]
@@ -156,7 +148,7 @@ async fn index(State(state): State<AppState>, user: CurrentUser) -> Result<Respo
             days::day_in_words(today)
         ),
         groups,
-        month: format!("{}-{:02}", today.year(), u8::from(today.month())),
+        month: days::month_code(today),
         caseload_only: user.role == Role::SocialWorker,
     })
 }

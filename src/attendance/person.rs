@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use time::Date;
 use uuid::Uuid;
 
 use super::db::{self, MonthMember};
@@ -82,7 +81,7 @@ pub(super) async fn calendar_page(
 ) -> Result<Response> {
     let today = state.today();
     let month = if query.month.is_empty() {
-        db::month_of(today)
+        crate::domain::calendar::month_start(today)
     } else {
         parse_month(&query.month).ok_or(AppError::NotFound)?
     };
@@ -143,8 +142,10 @@ pub(super) async fn calendar_page(
     while days.peek().is_some() {
         weeks.push(days.by_ref().take(7).collect());
     }
-    let month_code = |m: Date| format!("{}-{:02}", m.year(), u8::from(m.month()));
-    let previous = month.previous_day().map_or(month, db::month_of);
+    let month_code = calendar::month_code;
+    let previous = month
+        .previous_day()
+        .map_or(month, crate::domain::calendar::month_start);
     let next = last.next_day().unwrap_or(month);
     let statement = user
         .can(

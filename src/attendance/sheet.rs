@@ -107,7 +107,13 @@ async fn day_notice(
             calendar::weekday_name(day)
         )));
     }
-    if db::month_closed(&mut *conn, group.centre_id, db::month_of(day)).await? {
+    if db::month_closed(
+        &mut *conn,
+        group.centre_id,
+        crate::domain::calendar::month_start(day),
+    )
+    .await?
+    {
         return Ok(Some(closed_month(day)));
     }
     Ok(None)
@@ -224,7 +230,7 @@ async fn page(
         ),
         previous: dates::iso(previous),
         next: next.map(dates::iso),
-        month: format!("{}-{:02}", day.year(), u8::from(day.month())),
+        month: calendar::month_code(day),
         planned: hours::format(planned),
         lines: lines(rows, planned, &reasons, posted),
         notice,
@@ -276,7 +282,13 @@ pub(super) async fn save_day(
         centre_id: user.centre_id,
         name: found.name,
     };
-    db::lock_month(&mut tx, user.centre_id, db::month_of(day), false).await?;
+    db::lock_month(
+        &mut tx,
+        user.centre_id,
+        crate::domain::calendar::month_start(day),
+        false,
+    )
+    .await?;
     db::lock_day(&mut tx, workshop, day).await?;
     let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
     let planned = db::planned_minutes(&mut *tx, workshop, day).await?;

@@ -188,9 +188,7 @@ async fn export(
 }
 
 /// `2026-11`.
-fn month_code(month: Date) -> String {
-    format!("{}-{:02}", month.year(), u8::from(month.month()))
-}
+use crate::domain::calendar::month_code;
 
 /// The file as a download that no cache keeps.
 fn attachment(body: Vec<u8>, media_type: &'static str, file_name: &str) -> Result<Response> {

@@ -27,9 +27,6 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             r#"select m.month::date as "month!",
                       exists (select 1 from benefit_month b where b.centre_id = $1
                               and b.month = m.month and b.closed) as "closed!",
-                      (select count(*) from participant p where p.centre_id = $1
-                       and p.admitted_on <= (m.month + interval '1 month' - interval '1 day')::date
-                       and (p.ended_on is null or p.ended_on >= m.month)) as "people!",
                       exists (select 1 from attendance_month a where a.centre_id = $1
                               and a.month = m.month) as "recorded!"
                from (select g::date as month from generate_series($2::date, $3::date, interval '1 month') g) as m
@@ -46,7 +43,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             .map(|r| InboxItem {
                 href: Some(format!("/benefits/{}", month_code(r.month))),
                 title: format!("Zamknij miesiąc: {}", calendar::month_title(r.month)),
-                detail: Some(format!("uczestników: {}", r.people)),
+                detail: Some("obecność wpisana, rozliczenie niezamknięte".to_owned()),
                 due: None,
                 warning: Some("Miesiąc się skończył – rozliczenie czeka na zamknięcie.".to_owned()),
             })

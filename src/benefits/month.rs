@@ -21,10 +21,7 @@ use crate::validate::hours;
 use crate::web::forms::FieldErrors;
 use crate::web::page::{Layout, render, render_with_status};
 
-/// `YYYY-MM` of a month.
-pub fn month_code(month: Date) -> String {
-    format!("{}-{:02}", month.year(), u8::from(month.month()))
-}
+pub use crate::domain::calendar::month_code;
 
 /// The month of a path, or 404.
 pub fn path_month(text: &str) -> Result<Date> {

@@ -480,11 +480,6 @@ pub fn bonus_check(
     Ok(())
 }
 
-/// The first day of `date`'s month.
-fn first_day(date: Date) -> Date {
-    date.replace_day(1).unwrap_or(date)
-}
-
 /// Computes the statement of one participant's month under `rule`, by the rules of the module
 /// doc, in their order (the steps are in `rules.rs`).
 pub fn compute(rule: &BenefitRule, input: &MonthInput) -> Statement {

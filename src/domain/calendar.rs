@@ -128,27 +128,66 @@ const WEEKDAYS: [(&str, &str); 7] = [
     ("niedziela", "nd"),
 ];
 
+/// "listopad": the month's name on its own.
+pub fn month_name(month: Month) -> &'static str {
+    MONTHS[usize::from(u8::from(month)) - 1].0
+}
+
+/// "listopada": the month's name after a day number.
+pub fn month_genitive(month: Month) -> &'static str {
+    MONTHS[usize::from(u8::from(month)) - 1].1
+}
+
+/// "wtorek": a weekday's name.
+pub fn weekday(day: Weekday) -> &'static str {
+    WEEKDAYS[usize::from(day.number_days_from_monday())].0
+}
+
 /// The last day of `day`'s month.
 pub fn month_end(day: Date) -> Date {
     let last = time::util::days_in_month(day.month(), day.year());
     day.replace_day(last).unwrap_or(day)
 }
 
+/// The first day of `day`'s month.
+pub fn month_start(day: Date) -> Date {
+    day.replace_day(1).unwrap_or(day)
+}
+
+/// `2026-11`: a month as URLs and forms carry it.
+pub fn month_code(month: Date) -> String {
+    format!("{:04}-{:02}", month.year(), u8::from(month.month()))
+}
+
+/// `2026-11` → the month's first day; anything else (or a year outside 2000–2100) is `None`.
+pub fn parse_month(text: &str) -> Option<Date> {
+    let (year, month) = text.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    Date::from_calendar_date(year, month, 1).ok()
+}
+
 /// "listopad 2026": a month as a heading names it.
 pub fn month_title(month: Date) -> String {
-    let (name, _) = MONTHS[usize::from(u8::from(month.month())) - 1];
-    format!("{name} {}", month.year())
+    format!("{} {}", month_name(month.month()), month.year())
 }
 
 /// "1 grudnia 2026": a date in words.
 pub fn day_in_words(day: Date) -> String {
-    let (_, genitive) = MONTHS[usize::from(u8::from(day.month())) - 1];
-    format!("{} {genitive} {}", day.day(), day.year())
+    format!(
+        "{} {} {}",
+        day.day(),
+        month_genitive(day.month()),
+        day.year()
+    )
 }
 
 /// "wtorek": the weekday's name.
 pub fn weekday_name(day: Date) -> &'static str {
-    WEEKDAYS[usize::from(day.weekday().number_days_from_monday())].0
+    weekday(day.weekday())
 }
 
 /// "wt": the weekday's abbreviation (column headings).
@@ -242,5 +281,11 @@ mod tests {
         assert_eq!(day_in_words(date!(2026 - 12 - 01)), "1 grudnia 2026");
         assert_eq!(weekday_name(date!(2026 - 12 - 01)), "wtorek");
         assert_eq!(weekday_short(date!(2026 - 12 - 06)), "nd");
+        assert_eq!(month_code(date!(2026 - 03 - 01)), "2026-03");
+        assert_eq!(parse_month("2026-03"), Some(date!(2026 - 03 - 01)));
+        for bad in ["2026-3", "2026-13", "26-03", "1999-12", "x"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+        assert_eq!(month_start(date!(2026 - 03 - 17)), date!(2026 - 03 - 01));
     }
 }

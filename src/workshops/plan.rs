@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use time::{Date, Month};
+use time::Date;
 use uuid::Uuid;
 
 use super::{authorized, db, done, locked};
@@ -39,50 +39,15 @@ const WEEKDAYS: [(i16, &str); 6] = [
 /// The weekly hours art. 14 ust. 1 expects, in minutes.
 const WEEKLY: std::ops::RangeInclusive<i64> = 30 * 60..=40 * 60;
 
-const GENITIVE: [&str; 12] = [
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-];
-
 /// "1 listopada 2026": the first day of a programme.
 pub(super) fn month_label(first: Date) -> String {
-    let month = GENITIVE[usize::from(u8::from(first.month())) - 1];
-    format!("{} {month} {}", first.day(), first.year())
+    crate::domain::calendar::day_in_words(first)
 }
 
 /// The first day of a month typed as `YYYY-MM`.
 fn parse_month(value: &str) -> std::result::Result<Date, String> {
-    let bad = || "Wybierz miesiąc w formacie rrrr-mm, np. 2026-11.".to_owned();
-    let (y, m) = value.trim().split_once('-').ok_or_else(bad)?;
-    let year: i32 = y
-        .parse()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(bad)?;
-    let month = m
-        .parse::<u8>()
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .ok_or_else(bad)?;
-    Date::from_calendar_date(year, month, 1).map_err(|_| bad())
-}
-
-fn month_value(first: Date) -> String {
-    format!("{:04}-{:02}", first.year(), u8::from(first.month()))
-}
-
-fn first_of_month(day: Date) -> Date {
-    day.replace_day(1).unwrap_or(day)
+    crate::domain::calendar::parse_month(value)
+        .ok_or_else(|| "Wybierz miesiąc w formacie rrrr-mm, np. 2026-11.".to_owned())
 }
 
 /// `?month=YYYY-MM`.
@@ -152,7 +117,7 @@ async fn plan_page(
 ) -> Result<PlanPage> {
     let mut conn = state.db.acquire().await?;
     let types = db::activity_types(&mut *conn, user.centre_id).await?;
-    let on = first.unwrap_or_else(|| first_of_month(state.today()));
+    let on = first.unwrap_or_else(|| crate::domain::calendar::month_start(state.today()));
     let in_force = db::plan_in_force(&mut conn, w.workshop_id, on).await?;
     let stored: BTreeMap<String, String> = in_force
         .iter()
@@ -199,7 +164,10 @@ async fn plan_page(
         ),
         id: w.workshop_id,
         workshop: w.name.clone(),
-        month: form.map_or_else(|| month_value(on), |f| f.month.clone()),
+        month: form.map_or_else(
+            || crate::domain::calendar::month_code(on),
+            |f| f.month.clone(),
+        ),
         types: types.into_iter().map(|t| t.name).collect(),
         rows,
         in_force,
@@ -285,7 +253,7 @@ pub(super) async fn save_plan(
     let first = errors.take(
         "month",
         parse_month(&form.month).and_then(|m| {
-            if m < first_of_month(state.today()) {
+            if m < crate::domain::calendar::month_start(state.today()) {
                 Err("Program obowiązuje od bieżącego lub przyszłego miesiąca.".to_owned())
             } else {
                 Ok(m)
@@ -305,7 +273,7 @@ pub(super) async fn save_plan(
     let total: i64 = cells.iter().map(|c| i64::from(c.minutes)).sum();
     let event = done("workshop.plan_save", id).detail(format!(
         "valid_from:{},weekly_minutes:{total}",
-        month_value(first)
+        crate::domain::calendar::month_code(first)
     ));
     let mut message = format!(
         "Zapisano program tygodniowy od {}: {} h tygodniowo.",
@@ -315,7 +283,10 @@ pub(super) async fn save_plan(
     if let Some(warning) = weekly_warning(total) {
         message = format!("{message} Uwaga: {warning}");
     }
-    let to = format!("/workshops/{id}/plan?month={}", month_value(first));
+    let to = format!(
+        "/workshops/{id}/plan?month={}",
+        crate::domain::calendar::month_code(first)
+    );
     finish(tx, &user, event, &message, &to).await
 }
 

@@ -1,61 +1,14 @@
 //! The Polish wording of the statement: dates, day counts, durations and the calculation shown
 //! in a line, with the one rounding rule named every time.
 
-use time::{Date, Month, Weekday};
+use time::{Date, Month};
 
+pub(super) use super::super::calendar::weekday as weekday_name;
+use super::super::calendar::{month_genitive, month_name};
 use super::super::money::{format_pln, format_pln_exact, round_half_up};
 
 /// The rounding rule, as every line that rounds names it.
 pub(super) const ROUNDING: &str = "zaokrąglenie do pełnego grosza, od połowy w górę";
-
-/// The month's name in the genitive, as after a day number: "16 stycznia".
-pub(super) fn month_genitive(month: Month) -> &'static str {
-    match month {
-        Month::January => "stycznia",
-        Month::February => "lutego",
-        Month::March => "marca",
-        Month::April => "kwietnia",
-        Month::May => "maja",
-        Month::June => "czerwca",
-        Month::July => "lipca",
-        Month::August => "sierpnia",
-        Month::September => "września",
-        Month::October => "października",
-        Month::November => "listopada",
-        Month::December => "grudnia",
-    }
-}
-
-/// The month's name on its own: "styczeń".
-pub(super) fn month_name(month: Month) -> &'static str {
-    match month {
-        Month::January => "styczeń",
-        Month::February => "luty",
-        Month::March => "marzec",
-        Month::April => "kwiecień",
-        Month::May => "maj",
-        Month::June => "czerwiec",
-        Month::July => "lipiec",
-        Month::August => "sierpień",
-        Month::September => "wrzesień",
-        Month::October => "październik",
-        Month::November => "listopad",
-        Month::December => "grudzień",
-    }
-}
-
-/// The weekday's name: "sobota".
-pub(super) fn weekday_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Monday => "poniedziałek",
-        Weekday::Tuesday => "wtorek",
-        Weekday::Wednesday => "środa",
-        Weekday::Thursday => "czwartek",
-        Weekday::Friday => "piątek",
-        Weekday::Saturday => "sobota",
-        Weekday::Sunday => "niedziela",
-    }
-}
 
 /// A day of a month: "16 stycznia".
 pub(super) fn day_month(date: Date) -> String {

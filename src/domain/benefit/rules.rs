@@ -6,8 +6,7 @@ use time::Date;
 use super::super::money::format_pln;
 use super::explain::{ROUNDING, calc, date_long, day_month, days, month_long};
 use super::{
-    BenefitRule, Fraction, Line, MonthInput, Statement, attendance, bonus_cap, first_day,
-    is_trial_month,
+    BenefitRule, Fraction, Line, MonthInput, Statement, attendance, bonus_cap, is_trial_month,
 };
 
 /// A deduction line of `amount` grosze (shown negative).
@@ -48,7 +47,7 @@ pub(super) fn compute(rule: &BenefitRule, input: &MonthInput) -> Statement {
         .into_iter()
         .map(|p| format!("Nieprawidłowy parametr świadczenia: {p} Liczono tak, jakby wynosił 0."))
         .collect();
-    let month = first_day(input.month);
+    let month = super::super::calendar::month_start(input.month);
     if input.month != month {
         warnings.push(format!(
             "Miesiąc podano jako {} – liczono za cały {}.",
