@@ -52,14 +52,16 @@ fn href(month: Date) -> String {
     format!("/benefits/{}", month_code(month))
 }
 
-/// The reason as given, or the month page again with the message.
-async fn reason(
+/// The month of the path and the reason given (the policy asked first), or the month page
+/// again with the message.
+async fn with_reason(
     state: &AppState,
     user: &CurrentUser,
-    month: Date,
+    month: &str,
     (field, value): (&'static str, &str),
     missing: &str,
-) -> Result<std::result::Result<String, Response>> {
+) -> Result<std::result::Result<(Date, String), Response>> {
+    let month = begin(state, user, month).await?;
     let reason = value.trim().to_owned();
     let message = if reason.is_empty() {
         Some(missing.to_owned())
@@ -69,7 +71,7 @@ async fn reason(
         None
     };
     match message {
-        None => Ok(Ok(reason)),
+        None => Ok(Ok((month, reason))),
         Some(m) => {
             let mut errors = FieldErrors::new();
             errors.add(field, m);
@@ -169,17 +171,16 @@ pub(super) async fn reopen(
     Path(month): Path<String>,
     SecureForm(form): SecureForm<StepForm>,
 ) -> Result<Response> {
-    let month = begin(&state, &user, &month).await?;
-    let reason = match reason(
+    let (month, reason) = match with_reason(
         &state,
         &user,
-        month,
+        &month,
         ("reason", &form.reason),
         "Podaj powód ponownego otwarcia miesiąca – zapisze się w historii i przy korektach.",
     )
     .await?
     {
-        Ok(reason) => reason,
+        Ok(given) => given,
         Err(page) => return Ok(page),
     };
     if !confirmed(&form.confirm) {
@@ -226,17 +227,16 @@ pub(super) async fn recompute(
     Path(month): Path<String>,
     SecureForm(form): SecureForm<StepForm>,
 ) -> Result<Response> {
-    let month = begin(&state, &user, &month).await?;
-    let reason = match reason(
+    let (month, reason) = match with_reason(
         &state,
         &user,
-        month,
+        &month,
         ("recompute_reason", &form.recompute_reason),
         "Podaj powód przeliczenia, np. zmiana kwoty zasiłku z datą wsteczną.",
     )
     .await?
     {
-        Ok(reason) => reason,
+        Ok(given) => given,
         Err(page) => return Ok(page),
     };
     let today = state.today();
