@@ -166,25 +166,53 @@ pub async fn day_rows(
     .await
 }
 
-/// The minutes the workshop's programme in force on `day` plans for that weekday.
-pub async fn planned_minutes(
+/// What a group's day needs besides its rows, in one statement: the minutes the workshop's
+/// programme in force plans for that weekday, why the centre is closed that day (if it is),
+/// whether the day's month is closed, and the reasons of other justified absences.
+#[derive(Debug, Clone)]
+pub struct DayFacts {
+    /// Planned minutes.
+    pub planned: i64,
+    /// The centre is closed that day, for this reason.
+    pub closed_reason: Option<String>,
+    /// The month is closed.
+    pub month_closed: bool,
+    /// (code, name) of the reasons of other justified absences.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// The facts of workshop `workshop_id`'s `day` in `centre_id`.
+pub async fn day_facts(
     db: impl PgExecutor<'_>,
+    centre_id: Uuid,
     workshop_id: Uuid,
     day: Date,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<DayFacts> {
     let weekday = i16::from(day.weekday().number_from_monday());
-    let minutes = sqlx::query_scalar!(
-        r#"select coalesce(sum(minutes), 0)::bigint as "minutes!" from activity_plan
-           where workshop_id = $1 and weekday = $3
-             and valid_from = (select max(valid_from) from activity_plan
-                               where workshop_id = $1 and valid_from <= $2)"#,
+    let row = sqlx::query!(
+        r#"select
+             (select coalesce(sum(minutes), 0)::bigint from activity_plan
+              where workshop_id = $2 and weekday = $4
+                and valid_from = (select max(valid_from) from activity_plan
+                                  where workshop_id = $2 and valid_from <= $3)) as "planned!",
+             (select reason from centre_closed_day where centre_id = $1 and day = $3) as closed_reason,
+             coalesce((select closed from benefit_month where centre_id = $1
+                       and month = date_trunc('month', $3::date)::date), false) as "month_closed!",
+             array(select code from absence_reason order by sort) as "codes!",
+             array(select name from absence_reason order by sort) as "names!""#,
+        centre_id,
         workshop_id,
         day,
         weekday
     )
     .fetch_one(db)
     .await?;
-    Ok(minutes)
+    Ok(DayFacts {
+        planned: row.planned,
+        closed_reason: row.closed_reason,
+        month_closed: row.month_closed,
+        reasons: row.codes.into_iter().zip(row.names).collect(),
+    })
 }
 
 /// Takes the lock of `centre_id`'s `month` for the rest of the transaction: shared by every
@@ -341,14 +369,6 @@ pub async fn record_changes(
     Ok(())
 }
 
-/// The reasons of other justified absences: (code, name).
-pub async fn absence_reasons(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, String)>> {
-    let rows = sqlx::query!("select code, name from absence_reason order by sort")
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.code, r.name)).collect())
-}
-
 /// A member of a group during a month: their days in the group and in the centre.
 #[derive(Debug, Clone)]
 pub struct MonthMember {
@@ -425,8 +445,6 @@ pub struct Recorded {
     pub reason: Option<String>,
     /// Corrected after the day.
     pub corrected: bool,
-    /// The group it was recorded in.
-    pub workshop: Option<String>,
 }
 
 /// The recorded days of `ids` from `first` to `last` (one key range scan per participant).
@@ -438,11 +456,9 @@ pub async fn entries(
 ) -> sqlx::Result<Vec<Recorded>> {
     sqlx::query_as!(
         Recorded,
-        r#"select a.participant_id, a.day, a.status, a.minutes, r.name as "reason?", a.corrected,
-                  w.name as "workshop?"
+        r#"select a.participant_id, a.day, a.status, a.minutes, r.name as "reason?", a.corrected
            from attendance a
            left join absence_reason r on r.code = a.reason
-           left join workshop w on w.workshop_id = a.workshop_id
            where a.participant_id = any($1) and a.day between $2 and $3
            order by a.participant_id, a.day"#,
         ids,

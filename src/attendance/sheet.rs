@@ -9,7 +9,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
@@ -75,48 +74,30 @@ struct DayPage {
 type Posted = BTreeMap<String, String>;
 
 /// Why `day` cannot be entered at all, in words.
-/// Reads on `conn`: a save asks inside its transaction, so a request never holds two
-/// connections.
-async fn day_notice(
-    conn: &mut PgConnection,
-    today: Date,
-    group: &Group,
-    day: Date,
-    planned: i64,
-) -> Result<Option<String>> {
+fn day_notice(today: Date, day: Date, facts: &db::DayFacts) -> Option<String> {
     if day > today {
-        return Ok(Some(format!(
+        return Some(format!(
             "Obecność wpisuje się w dniu zajęć albo później – dzień {} r. jeszcze nie nadszedł.",
             calendar::day_in_words(day)
-        )));
+        ));
     }
     if let Some(name) = calendar::holiday(day) {
-        return Ok(Some(format!(
+        return Some(format!(
             "{} to dzień wolny od pracy: {name}.",
             calendar::day_in_words(day)
-        )));
+        ));
     }
-    let closed = super::calendar::closed_days(&mut *conn, group.centre_id, day, day).await?;
-    if let Some((_, reason)) = closed.first() {
-        return Ok(Some(format!("Centrum jest tego dnia zamknięte: {reason}.")));
+    if let Some(reason) = &facts.closed_reason {
+        return Some(format!("Centrum jest tego dnia zamknięte: {reason}."));
     }
-    if day.weekday().number_from_monday() > 5 && planned == 0 {
-        return Ok(Some(format!(
+    if day.weekday().number_from_monday() > 5 && facts.planned == 0 {
+        return Some(format!(
             "{} to {} – program pracowni nie ma tego dnia zajęć.",
             calendar::day_in_words(day),
             calendar::weekday_name(day)
-        )));
+        ));
     }
-    if db::month_closed(
-        &mut *conn,
-        group.centre_id,
-        crate::domain::calendar::month_start(day),
-    )
-    .await?
-    {
-        return Ok(Some(closed_month(day)));
-    }
-    Ok(None)
+    facts.month_closed.then(|| closed_month(day))
 }
 
 fn closed_month(day: Date) -> String {
@@ -204,12 +185,9 @@ async fn page(
     posted: Option<&Posted>,
     errors: FieldErrors,
 ) -> Result<DayPage> {
-    let planned = db::planned_minutes(&state.db, group.workshop_id, day).await?;
-    let reasons = db::absence_reasons(&state.db).await?;
-    let notice = {
-        let mut conn = state.db.acquire().await?;
-        day_notice(&mut conn, state.today(), group, day, planned).await?
-    };
+    let facts = db::day_facts(&state.db, group.centre_id, group.workshop_id, day).await?;
+    let (planned, reasons) = (facts.planned, &facts.reasons);
+    let notice = day_notice(state.today(), day, &facts);
     let today = state.today();
     let previous = day.previous_day().unwrap_or(day);
     let next = day.next_day().filter(|d| *d <= today);
@@ -232,7 +210,7 @@ async fn page(
         next: next.map(dates::iso),
         month: calendar::month_code(day),
         planned: hours::format(planned),
-        lines: lines(rows, planned, &reasons, posted),
+        lines: lines(rows, planned, reasons, posted),
         notice,
         correcting: day < today && rows.iter().any(|r| r.status.is_some()),
         reason: posted
@@ -291,13 +269,12 @@ pub(super) async fn save_day(
     .await?;
     db::lock_day(&mut tx, workshop, day).await?;
     let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
-    let planned = db::planned_minutes(&mut *tx, workshop, day).await?;
-    let reasons = db::absence_reasons(&mut *tx).await?;
+    let facts = db::day_facts(&mut *tx, user.centre_id, workshop, day).await?;
     let mut errors = FieldErrors::new();
-    if let Some(notice) = day_notice(&mut tx, state.today(), &group, day, planned).await? {
+    if let Some(notice) = day_notice(state.today(), day, &facts) {
         errors.add("day", notice);
     }
-    let entries = match read_entries(&posted, &rows, &reasons, &mut errors)? {
+    let entries = match read_entries(&posted, &rows, &facts.reasons, &mut errors)? {
         Some(entries) if errors.is_empty() => entries,
         _ => {
             drop(tx);
