@@ -240,13 +240,29 @@ pub async fn lock_month(
     Ok(())
 }
 
-/// Serializes the saves of one group's day for the rest of the transaction, so that a
-/// correction records what the day really was before it.
-pub async fn lock_day(conn: &mut PgConnection, workshop_id: Uuid, day: Date) -> sqlx::Result<()> {
-    let key = format!("attendance-day {workshop_id} {day}");
-    sqlx::query!("select pg_advisory_xact_lock(hashtextextended($1, 0))", key)
-        .execute(conn)
-        .await?;
+/// Takes, in one statement, the two locks a save of a group's day holds for the rest of its
+/// transaction: its month's, shared (see [`lock_month`]), and the group's day, alone, so that
+/// saves of one group's day follow each other and a correction records what the day really
+/// was before it.
+pub async fn lock_group_day(
+    conn: &mut PgConnection,
+    centre_id: Uuid,
+    workshop_id: Uuid,
+    day: Date,
+) -> sqlx::Result<()> {
+    let month = format!(
+        "attendance-month {centre_id} {}",
+        crate::domain::calendar::month_start(day)
+    );
+    let group_day = format!("attendance-day {workshop_id} {day}");
+    sqlx::query!(
+        "select pg_advisory_xact_lock_shared(hashtextextended($1, 0)),
+                pg_advisory_xact_lock(hashtextextended($2, 0))",
+        month,
+        group_day
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

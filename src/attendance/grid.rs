@@ -63,9 +63,13 @@ pub(super) struct Row {
 }
 
 /// The days of `month` with whether each is a working day of the centre (and why not).
-pub(super) async fn heads(state: &AppState, centre_id: Uuid, month: Date) -> Result<Vec<Head>> {
+pub(super) async fn heads(
+    conn: &mut sqlx::PgConnection,
+    centre_id: Uuid,
+    month: Date,
+) -> Result<Vec<Head>> {
     let last = calendar::month_end(month);
-    let closed = super::calendar::closed_days(&state.db, centre_id, month, last).await?;
+    let closed = super::calendar::closed_days(conn, centre_id, month, last).await?;
     let working = calendar::working_days(
         month,
         last,
@@ -234,16 +238,18 @@ async fn load(
     let month = parse_month(month).ok_or(AppError::NotFound)?;
     let group = super::open(state, user, workshop).await?;
     let last = calendar::month_end(month);
-    let mut tx = state.db.begin().await?;
+    // One connection, no transaction: the read's audit row first (nothing is read if it cannot
+    // be written), then the reads.
+    let mut conn = state.db.acquire().await?;
     super::audit_read(
-        &mut tx,
+        &mut conn,
         user,
         workshop,
         format!("{detail} {}", calendar::month_code(month)),
     )
     .await?;
     let members = db::month_members(
-        &mut *tx,
+        &mut *conn,
         workshop,
         month,
         last,
@@ -251,9 +257,9 @@ async fn load(
     )
     .await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.participant_id).collect();
-    let entries = db::entries(&mut *tx, &ids, month, last).await?;
-    tx.commit().await?;
-    let heads = heads(state, user.centre_id, month).await?;
+    let entries = db::entries(&mut *conn, &ids, month, last).await?;
+    let heads = heads(&mut conn, user.centre_id, month).await?;
+    drop(conn);
     let rows = rows(&members, &entries, &heads, month, state.today());
     Ok((group, month, heads, rows))
 }

@@ -106,7 +106,7 @@ pub(super) async fn calendar_page(
     let entries = db::entries(&mut *tx, &[id], month, last).await?;
     let changes = db::corrections(&mut *tx, id, month, last).await?;
     tx.commit().await?;
-    let heads = grid::heads(&state, user.centre_id, month).await?;
+    let heads = grid::heads(&mut *state.db.acquire().await?, user.centre_id, month).await?;
     // The participant's days in the centre stand for the group's.
     let member = MonthMember {
         participant_id: id,

@@ -260,14 +260,7 @@ pub(super) async fn save_day(
         centre_id: user.centre_id,
         name: found.name,
     };
-    db::lock_month(
-        &mut tx,
-        user.centre_id,
-        crate::domain::calendar::month_start(day),
-        false,
-    )
-    .await?;
-    db::lock_day(&mut tx, workshop, day).await?;
+    db::lock_group_day(&mut tx, user.centre_id, workshop, day).await?;
     let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
     let facts = db::day_facts(&mut *tx, user.centre_id, workshop, day).await?;
     let mut errors = FieldErrors::new();
@@ -323,15 +316,31 @@ pub(super) async fn save_day(
             e
         })
         .collect();
-    let written = db::save(
-        &mut tx,
-        user.centre_id,
-        workshop,
-        day,
-        user.user_id,
-        &entries,
-    )
-    .await?;
+    // Only the lines that are new or differ are written (a list saved again unchanged writes
+    // nothing but its audit row).
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .zip(&rows)
+        .filter(|(e, row)| {
+            row.status.and_then(db::status_of) != Some(e.status)
+                || row.minutes.unwrap_or(0) != e.minutes
+                || row.reason != e.reason
+        })
+        .map(|(e, _)| e)
+        .collect();
+    let written = if entries.is_empty() {
+        0
+    } else {
+        db::save(
+            &mut tx,
+            user.centre_id,
+            workshop,
+            day,
+            user.user_id,
+            &entries,
+        )
+        .await?
+    };
     if !changes.is_empty() {
         db::record_changes(
             &mut tx,
