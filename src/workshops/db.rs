@@ -107,15 +107,7 @@ pub async fn list(db: impl PgExecutor<'_>, centre_id: Uuid, today: Date) -> sqlx
 
 /// The centre's active instructors (to choose a workshop's instructors from).
 pub async fn instructors(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Vec<Named>> {
-    sqlx::query_as!(
-        Named,
-        r#"select staff_user_id as id, full_name as name from staff_user
-           where centre_id = $1 and role = 'instructor' and active
-           order by full_name collate "pl-PL-x-icu""#,
-        centre_id
-    )
-    .fetch_all(db)
-    .await
+    crate::participants::db::staff_in_role(db, centre_id, crate::domain::Role::Instructor).await
 }
 
 /// The instructors of a workshop.

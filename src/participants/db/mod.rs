@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::pesel::{Pesel, Sex};
 use super::record::{ParticipantData, Record};
 use crate::auth::policy::ParticipantFacts;
-use crate::domain::Status;
+use crate::domain::{Role, Status};
 
 /// The facts the policy needs about one participant, for `facts` and `lock`.
 macro_rules! facts_query {
@@ -302,14 +302,24 @@ pub struct Named {
     pub name: String,
 }
 
-/// Active social workers of the centre.
+/// The centre's active social workers, by name.
 pub async fn social_workers(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Vec<Named>> {
+    staff_in_role(db, centre_id, Role::SocialWorker).await
+}
+
+/// The centre's active staff of one role, by name (the choices of a form).
+pub async fn staff_in_role(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    role: Role,
+) -> sqlx::Result<Vec<Named>> {
     sqlx::query_as!(
         Named,
         r#"select staff_user_id as id, full_name as name from staff_user
-           where centre_id = $1 and role = 'social_worker' and active
+           where centre_id = $1 and role = $2 and active
            order by full_name collate "pl-PL-x-icu""#,
-        centre_id
+        centre_id,
+        role as Role
     )
     .fetch_all(db)
     .await
