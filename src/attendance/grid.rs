@@ -32,10 +32,13 @@ pub(super) fn code(status: DayStatus, minutes: i16) -> (String, &'static str) {
     }
 }
 
-/// One cell of the grid.
+/// One cell of the grid. Its day and person are the column's and row's headings; a title says
+/// only what the cell's code cannot (the reason of a justified absence, a correction).
 pub(super) struct Cell {
     pub text: String,
-    pub title: String,
+    /// What the code stands for.
+    pub meaning: &'static str,
+    pub title: Option<String>,
     pub class: &'static str,
 }
 
@@ -70,6 +73,12 @@ pub(super) async fn heads(
 ) -> Result<Vec<Head>> {
     let last = calendar::month_end(month);
     let closed = super::calendar::closed_days(conn, centre_id, month, last).await?;
+    Ok(heads_of(month, &closed))
+}
+
+/// The days of `month` with whether each is a working day, the centre being `closed` on some.
+pub(super) fn heads_of(month: Date, closed: &[(Date, String)]) -> Vec<Head> {
+    let last = calendar::month_end(month);
     let working = calendar::working_days(
         month,
         last,
@@ -97,7 +106,7 @@ pub(super) async fn heads(
             None => break,
         };
     }
-    Ok(heads)
+    heads
 }
 
 /// The rows of `members` over `heads`, from their `entries`, as of `today`.
@@ -149,15 +158,17 @@ pub(super) fn rows(
                             DayStatus::DayOff => row.day_off += 1,
                         }
                         let (text, meaning) = code(status, e.minutes);
-                        let mut title = format!("{}: {meaning}", head.iso);
-                        if let Some(reason) = &e.reason {
-                            title.push_str(&format!(" – {reason}"));
-                        }
-                        if e.corrected {
-                            title.push_str(" (poprawiono po dniu)");
-                        }
+                        let title = match (&e.reason, e.corrected) {
+                            (None, false) => None,
+                            (Some(reason), false) => Some(format!("{meaning} – {reason}")),
+                            (None, true) => Some(format!("{meaning} (poprawiono po dniu)")),
+                            (Some(reason), true) => {
+                                Some(format!("{meaning} – {reason} (poprawiono po dniu)"))
+                            }
+                        };
                         Cell {
                             text,
+                            meaning,
                             title,
                             class: if status == DayStatus::Present {
                                 "present"
@@ -168,25 +179,29 @@ pub(super) fn rows(
                     }
                     (false, _) => Cell {
                         text: String::new(),
-                        title: format!("{}: poza grupą", head.iso),
+                        meaning: "poza grupą",
+                        title: None,
                         class: "out",
                     },
                     (true, None) if !head.working => Cell {
                         text: String::new(),
-                        title: format!("{}: {}", head.iso, head.title),
+                        meaning: "dzień wolny od pracy",
+                        title: None,
                         class: "off",
                     },
                     (true, None) if day <= today => {
                         row.missing += 1;
                         Cell {
                             text: "?".into(),
-                            title: format!("{}: brak wpisu", head.iso),
+                            meaning: "brak wpisu",
+                            title: None,
                             class: "missing",
                         }
                     }
                     (true, None) => Cell {
                         text: String::new(),
-                        title: head.iso.clone(),
+                        meaning: "dzień jeszcze nie nadszedł",
+                        title: None,
                         class: "future",
                     },
                 };
@@ -238,29 +253,23 @@ async fn load(
     let month = parse_month(month).ok_or(AppError::NotFound)?;
     let group = super::open(state, user, workshop).await?;
     let last = calendar::month_end(month);
-    // One connection, no transaction: the read's audit row first (nothing is read if it cannot
-    // be written), then the reads.
-    let mut conn = state.db.acquire().await?;
-    super::audit_read(
-        &mut conn,
+    // One connection, no transaction: the members are read by the statement that writes the
+    // read's audit row (nothing is read if it cannot be written), then their days.
+    let event = super::read_event(
         user,
         workshop,
         format!("{detail} {}", calendar::month_code(month)),
-    )
-    .await?;
-    let members = db::month_members(
-        &mut *conn,
-        workshop,
-        month,
-        last,
+    );
+    let sheet = db::month_sheet(
+        &mut *state.db.acquire().await?,
+        (&user.meta, event),
+        (user.centre_id, workshop),
+        (month, last),
         attendance_rows(user.actor()),
     )
     .await?;
-    let ids: Vec<Uuid> = members.iter().map(|m| m.participant_id).collect();
-    let entries = db::entries(&mut *conn, &ids, month, last).await?;
-    let heads = heads(&mut conn, user.centre_id, month).await?;
-    drop(conn);
-    let rows = rows(&members, &entries, &heads, month, state.today());
+    let heads = heads_of(month, &sheet.closed);
+    let rows = rows(&sheet.members, &sheet.entries, &heads, month, state.today());
     Ok((group, month, heads, rows))
 }
 

@@ -67,7 +67,6 @@ pub(crate) use crate::domain::calendar::parse_month;
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
     workshop_id: Uuid,
-    centre_id: Uuid,
     name: String,
 }
 
@@ -84,25 +83,20 @@ async fn open(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Group> {
     .await?;
     Ok(Group {
         workshop_id: id,
-        centre_id: user.centre_id,
         name: found.name,
     })
 }
 
-/// Writes the audit row of a read of a group's attendance (the members' names and absences),
-/// in the transaction that reads it.
-async fn audit_read(
-    conn: &mut sqlx::PgConnection,
+/// The audit event of a read of a group's attendance (the members' names and absences).
+fn read_event(
     user: &CurrentUser,
     workshop: Uuid,
     detail: String,
-) -> Result<()> {
-    let event = crate::audit::AuditEvent::new("attendance.view", crate::audit::Outcome::Success)
+) -> crate::audit::AuditEvent<'static> {
+    crate::audit::AuditEvent::new("attendance.view", crate::audit::Outcome::Success)
         .by(user.audit_actor())
         .on("workshop", workshop)
-        .detail(detail);
-    crate::audit::record_read(conn, &user.meta, event).await?;
-    Ok(())
+        .detail(detail)
 }
 
 #[derive(Template)]

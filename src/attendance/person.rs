@@ -32,6 +32,8 @@ pub(super) struct MonthQuery {
 struct CalendarDay {
     day: u8,
     cell: Cell,
+    /// What the day's entry means, for those who do not see its code.
+    description: String,
 }
 
 struct CorrectionLine {
@@ -128,9 +130,15 @@ pub(super) async fn calendar_page(
     let mut days: Vec<Option<CalendarDay>> = (0..lead).map(|_| None).collect();
     for head in &heads {
         if let Some(cell) = cells.next() {
+            let description = match (&cell.title, cell.class) {
+                (Some(title), _) => title.clone(),
+                (None, "off") => head.title.clone(),
+                (None, _) => cell.meaning.to_owned(),
+            };
             days.push(Some(CalendarDay {
                 day: head.day,
                 cell,
+                description,
             }));
         }
     }

@@ -122,6 +122,20 @@ fn capitalized(label: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The person's own limits as the line shows them.
+fn limit_label(row: &DayRow) -> Option<String> {
+    let daily = row
+        .daily_limit_minutes
+        .map(|l| format!("{} h dziennie", hours::format(i64::from(l))));
+    let weekly = row
+        .weekly_limit_minutes
+        .map(|l| format!("{} h tygodniowo", hours::format(i64::from(l))));
+    match (daily, weekly) {
+        (Some(d), Some(w)) => Some(format!("limit {d}, {w}")),
+        (d, w) => d.or(w).map(|l| format!("limit {l}")),
+    }
+}
+
 /// The lines of the form: what is posted (after an error) or recorded, else present with the
 /// planned hours (within the person's own limit).
 fn lines(
@@ -134,8 +148,10 @@ fn lines(
         .enumerate()
         .map(|(index, row)| {
             let recorded = row.status.and_then(db::status_of);
-            let limit = row.daily_limit_minutes.map(i64::from);
-            let default_minutes = limit.map_or(planned, |l| planned.min(l));
+            let default_minutes = match row.most_minutes() {
+                Some(most) if most > 0 => planned.min(most),
+                _ => planned,
+            };
             let field = |name: &str| {
                 posted.and_then(|p| {
                     let id = p.get(&format!("p{index}"))?;
@@ -169,29 +185,27 @@ fn lines(
                     (Some(_), Some(true)) => "poprawiono po dniu",
                     (Some(_), _) => "wpisano",
                 },
-                limit: limit.map(|l| format!("limit {} h dziennie", hours::format(l))),
+                limit: limit_label(row),
             }
         })
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn page(
+fn page(
     state: &AppState,
     user: &CurrentUser,
     group: &Group,
     day: Date,
-    rows: &[DayRow],
+    (rows, facts): (&[DayRow], &db::DayFacts),
     posted: Option<&Posted>,
     errors: FieldErrors,
-) -> Result<DayPage> {
-    let facts = db::day_facts(&state.db, group.centre_id, group.workshop_id, day).await?;
+) -> DayPage {
     let (planned, reasons) = (facts.planned, &facts.reasons);
-    let notice = day_notice(state.today(), day, &facts);
+    let notice = day_notice(state.today(), day, facts);
     let today = state.today();
     let previous = day.previous_day().unwrap_or(day);
     let next = day.next_day().filter(|d| *d <= today);
-    Ok(DayPage {
+    DayPage {
         layout: Layout::for_user(
             state,
             user,
@@ -217,7 +231,7 @@ async fn page(
             .and_then(|p| p.get("reason").cloned())
             .unwrap_or_default(),
         errors,
-    })
+    }
 }
 
 /// `GET /attendance/{workshop}/{day}`.
@@ -228,11 +242,24 @@ pub(super) async fn day_form(
 ) -> Result<Response> {
     let (workshop, day) = parse_path(&workshop, &day)?;
     let group = super::open(&state, &user, workshop).await?;
-    let mut tx = state.db.begin().await?;
-    super::audit_read(&mut tx, &user, workshop, format!("day {}", dates::iso(day))).await?;
-    let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
-    tx.commit().await?;
-    let page = page(&state, &user, &group, day, &rows, None, FieldErrors::new()).await?;
+    let event = super::read_event(&user, workshop, format!("day {}", dates::iso(day)));
+    let (rows, facts) = db::day_sheet(
+        &mut *state.db.acquire().await?,
+        Some((&user.meta, event)),
+        (user.centre_id, workshop),
+        day,
+        attendance_rows(user.actor()),
+    )
+    .await?;
+    let page = page(
+        &state,
+        &user,
+        &group,
+        day,
+        (&rows, &facts),
+        None,
+        FieldErrors::new(),
+    );
     render_with_status(StatusCode::OK, &page)
 }
 
@@ -245,7 +272,7 @@ pub(super) async fn save_day(
 ) -> Result<Response> {
     let (workshop, day) = parse_path(&workshop, &day)?;
     let mut tx = state.db.begin().await?;
-    let found = db::workshop(&mut *tx, user.centre_id, workshop, user.user_id)
+    let found = db::workshop_for_day(&mut tx, user.centre_id, workshop, user.user_id, day)
         .await?
         .ok_or(AppError::NotFound)?;
     let target = Target::Workshop(&found.facts);
@@ -257,12 +284,16 @@ pub(super) async fn save_day(
     }
     let group = Group {
         workshop_id: workshop,
-        centre_id: user.centre_id,
         name: found.name,
     };
-    db::lock_group_day(&mut tx, user.centre_id, workshop, day).await?;
-    let rows = db::day_rows(&mut tx, workshop, day, attendance_rows(user.actor())).await?;
-    let facts = db::day_facts(&mut *tx, user.centre_id, workshop, day).await?;
+    let (rows, facts) = db::day_sheet(
+        &mut tx,
+        None,
+        (user.centre_id, workshop),
+        day,
+        attendance_rows(user.actor()),
+    )
+    .await?;
     let mut errors = FieldErrors::new();
     if let Some(notice) = day_notice(state.today(), day, &facts) {
         errors.add("day", notice);
@@ -271,7 +302,15 @@ pub(super) async fn save_day(
         Some(entries) if errors.is_empty() => entries,
         _ => {
             drop(tx);
-            let page = page(&state, &user, &group, day, &rows, Some(&posted), errors).await?;
+            let page = page(
+                &state,
+                &user,
+                &group,
+                day,
+                (&rows, &facts),
+                Some(&posted),
+                errors,
+            );
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -306,7 +345,15 @@ pub(super) async fn save_day(
     }
     if !errors.is_empty() {
         drop(tx);
-        let page = page(&state, &user, &group, day, &rows, Some(&posted), errors).await?;
+        let page = page(
+            &state,
+            &user,
+            &group,
+            day,
+            (&rows, &facts),
+            Some(&posted),
+            errors,
+        );
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let entries: Vec<Entry> = entries
@@ -455,6 +502,21 @@ fn read_entries(
                         hours::format(i64::from(row.daily_limit_minutes.unwrap_or(0)))
                     ),
                 ),
+                Ok(minutes)
+                    if row
+                        .most_minutes()
+                        .is_some_and(|most| i64::from(minutes) > most) =>
+                {
+                    errors.add(
+                        format!("h{index}"),
+                        format!(
+                            "{who}: tygodniowy limit tej osoby to {} h, a w inne dni tego tygodnia ma już {} h – tego dnia najwyżej {} h.",
+                            hours::format(i64::from(row.weekly_limit_minutes.unwrap_or(0))),
+                            hours::format(row.week_minutes.unwrap_or(0)),
+                            hours::format(row.most_minutes().unwrap_or(0))
+                        ),
+                    );
+                }
                 Ok(minutes) => entry.minutes = minutes,
                 Err(message) => errors.add(format!("h{index}"), format!("{who}: {message}")),
             },

@@ -173,6 +173,19 @@ pub fn push_read_where<'a>(
     q.push(" returning 1) ");
 }
 
+/// Starts a write's closing statement with `with write_audit as (<insert>)`: the change's
+/// audit row rides on the statement the caller appends (e.g. the flash of [`crate::web::finish`]),
+/// in the caller's transaction, with synchronous commit like [`record`].
+pub fn push_write<'a>(
+    q: &mut QueryBuilder<'a, Postgres>,
+    meta: &'a RequestMeta,
+    event: AuditEvent<'a>,
+) {
+    q.push("with write_audit as (");
+    push_insert(q, meta, event, Commit::Synchronous);
+    q.push(" returning 1) ");
+}
+
 /// `insert into audit_event … select …`: the one place the audit row's columns are written.
 fn push_insert<'a>(
     q: &mut QueryBuilder<'a, Postgres>,

@@ -9,7 +9,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -198,16 +198,25 @@ pub async fn set_flash(
     kind: &str,
     message: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update session set flash_kind = $2, flash_message = $3, work_count = null
-         where session_hash = $1",
-        hash,
-        kind,
-        message,
-    )
-    .execute(db)
-    .await?;
+    let mut q = QueryBuilder::new("");
+    push_set_flash(&mut q, hash, kind, message);
+    q.build().execute(db).await?;
     Ok(())
+}
+
+/// [`set_flash`] appended to `q` (after a `with …` the caller started), for one statement.
+pub fn push_set_flash<'a>(
+    q: &mut QueryBuilder<'a, Postgres>,
+    hash: &'a [u8],
+    kind: &'a str,
+    message: &'a str,
+) {
+    q.push("update session set flash_kind = ")
+        .push_bind(kind)
+        .push(", flash_message = ")
+        .push_bind(message)
+        .push(", work_count = null where session_hash = ")
+        .push_bind(hash);
 }
 
 /// Marks the session as active now (the "extend session" button).

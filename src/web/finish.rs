@@ -3,7 +3,7 @@
 //! commits, and the browser is sent (303) to the page where the result shows.
 
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::{Postgres, Transaction};
+use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::auth::session::{self, CurrentUser};
@@ -18,8 +18,11 @@ pub async fn finish(
     message: &str,
     to: &str,
 ) -> Result<Response> {
-    audit::record(&mut *tx, &user.meta, event.by(user.audit_actor())).await?;
-    session::set_flash(&mut *tx, &user.session_hash, "success", message).await?;
+    // The audit row and the flash in one statement (one round trip fewer on every write).
+    let mut q = QueryBuilder::<Postgres>::new("");
+    audit::push_write(&mut q, &user.meta, event.by(user.audit_actor()));
+    session::push_set_flash(&mut q, &user.session_hash, "success", message);
+    q.build().execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Redirect::to(to).into_response())
 }

@@ -415,3 +415,74 @@ async fn a_move_on_the_placements_first_day_corrects_it_and_never_puts_anyone_in
     .await;
     assert!(!page.contains("Adamczyk") && page.contains("Borowska"));
 }
+
+#[tokio::test]
+async fn a_weekly_limit_caps_the_day_by_what_the_weeks_other_days_used() {
+    let app = spawn_app().await;
+    let g = group(&app).await;
+    let day = last_working_day(&app).await;
+    let path = format!("/attendance/{}/{}", g.workshop, iso(day));
+    let manager = app.login("kierownik").await;
+    // Adamczyk may spend 20 h a week in the centre; two other days of the day's week (Monday to
+    // Sunday) hold 7 h each: 20 h − 14 h leaves 6 h for the day.
+    sqlx::query("update participant set weekly_limit_minutes = 1200 where participant_id = $1")
+        .bind(g.members[0])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let monday = day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()));
+    let others: Vec<Date> = (0..7)
+        .map(|n| monday + time::Duration::days(n))
+        .filter(|d| *d != day)
+        .take(2)
+        .collect();
+    sqlx::query(
+        "insert into attendance (participant_id, day, centre_id, workshop_id, status, minutes, recorded_by)
+         select $1, d, w.centre_id, w.workshop_id, 'p', 420, u.staff_user_id
+         from unnest($3::date[]) d, workshop w, staff_user u
+         where w.workshop_id = $2 and u.login = 'kierownik'",
+    )
+    .bind(g.members[0])
+    .bind(g.workshop)
+    .bind(&others)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    // The list offers 6 h for her and names the limit; the others keep the planned 7 h.
+    let (_, page) = body(&app, &path, &manager).await;
+    assert!(page.contains("limit 20 h tygodniowo"), "{page}");
+    assert_eq!(page.matches(r#"value="6""#).count(), 1);
+    assert_eq!(page.matches(r#"value="7""#).count(), 2);
+
+    // 7 h is refused with the arithmetic, nothing saved; 6 h is saved.
+    let seven = lines(
+        &g.members,
+        &[
+            ("present", "7", ""),
+            ("present", "7", ""),
+            ("present", "7", ""),
+        ],
+    );
+    let (status, page) = post_text(&app, &path, &manager, &refs(&seven)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("tygodniowy limit tej osoby to 20 h, a w inne dni tego tygodnia ma już 14 h – tego dnia najwyżej 6 h"),
+        "{page}"
+    );
+    assert!(entries(&app, day).await.is_empty());
+    let six = lines(
+        &g.members,
+        &[
+            ("present", "6", ""),
+            ("present", "7", ""),
+            ("present", "7", ""),
+        ],
+    );
+    let response = app.post(&path, Some(&manager), &refs(&six)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        entries(&app, day).await[0],
+        (g.members[0], "p".to_owned(), 360)
+    );
+}

@@ -1,10 +1,12 @@
 //! The attendance queries. Every read goes through the primary key (participant_id, day) or the
 //! membership index (migration 0021 explains the sizes).
 
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
 use time::Date;
 use uuid::Uuid;
 
+use crate::audit::AuditEvent;
+use crate::audit::meta::RequestMeta;
 use crate::auth::policy::{AttendanceRows, WorkshopFacts};
 use crate::domain::benefit::DayStatus;
 
@@ -127,6 +129,11 @@ pub struct DayRow {
     pub first_names: String,
     /// Their own daily limit (disability), in minutes.
     pub daily_limit_minutes: Option<i16>,
+    /// Their own weekly limit (disability), in minutes.
+    pub weekly_limit_minutes: Option<i16>,
+    /// With a weekly limit: the minutes recorded on the other days of the day's week (Monday to
+    /// Sunday).
+    pub week_minutes: Option<i64>,
     /// The recorded status code, if recorded.
     pub status: Option<i8>,
     /// Recorded minutes.
@@ -137,33 +144,19 @@ pub struct DayRow {
     pub corrected: Option<bool>,
 }
 
-/// The members of workshop `workshop_id` on `day` whom `rows` shows (participating that day),
-/// with their entries (a save takes `lock_day` first).
-pub async fn day_rows(
-    db: &mut PgConnection,
-    workshop_id: Uuid,
-    day: Date,
-    rows: AttendanceRows,
-) -> sqlx::Result<Vec<DayRow>> {
-    sqlx::query_as!(
-        DayRow,
-        r#"select p.participant_id, p.surname as "surname!", p.first_names as "first_names!",
-                  p.daily_limit_minutes, a.status as "status?", a.minutes as "minutes?",
-                  a.reason as "reason?", a.corrected as "corrected?"
-           from workshop_membership m
-           join participant p on p.participant_id = m.participant_id
-           left join attendance a on a.participant_id = p.participant_id and a.day = $2
-           where m.workshop_id = $1 and m.member_from <= $2
-             and (m.member_until is null or m.member_until >= $2)
-             and p.admitted_on <= $2 and (p.ended_on is null or p.ended_on >= $2)
-             and ($3::uuid is null or p.social_worker_id = $3)
-           order by p.surname, p.first_names, p.participant_id"#,
-        workshop_id,
-        day,
-        caseload(rows)
-    )
-    .fetch_all(db)
-    .await
+impl DayRow {
+    /// The most minutes the person may be present on the day: within their daily limit and
+    /// what their weekly limit leaves after the week's other days.
+    pub fn most_minutes(&self) -> Option<i64> {
+        let daily = self.daily_limit_minutes.map(i64::from);
+        let weekly = self
+            .weekly_limit_minutes
+            .map(|w| (i64::from(w) - self.week_minutes.unwrap_or(0)).max(0));
+        match (daily, weekly) {
+            (Some(d), Some(w)) => Some(d.min(w)),
+            (d, w) => d.or(w),
+        }
+    }
 }
 
 /// What a group's day needs besides its rows, in one statement: the minutes the workshop's
@@ -181,38 +174,140 @@ pub struct DayFacts {
     pub reasons: Vec<(String, String)>,
 }
 
-/// The facts of workshop `workshop_id`'s `day` in `centre_id`.
-pub async fn day_facts(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    workshop_id: Uuid,
+/// A group's day in one statement: the members of workshop `workshop_id` on `day` whom `rows`
+/// shows (participating that day) with their entries, and the day's facts. With `audit`, the
+/// same statement first writes the read's audit row. A save calls it after
+/// [`workshop_for_day`]'s locks, so that what it reads (the entries, whether the month is
+/// closed) is what the save changes.
+pub async fn day_sheet(
+    conn: &mut PgConnection,
+    audit: Option<(&RequestMeta, AuditEvent<'_>)>,
+    (centre_id, workshop_id): (Uuid, Uuid),
     day: Date,
-) -> sqlx::Result<DayFacts> {
+    rows: AttendanceRows,
+) -> sqlx::Result<(Vec<DayRow>, DayFacts)> {
+    #[derive(sqlx::FromRow)]
+    struct Line {
+        planned: i64,
+        closed_reason: Option<String>,
+        month_closed: bool,
+        codes: Vec<String>,
+        names: Vec<String>,
+        participant_id: Option<Uuid>,
+        surname: Option<String>,
+        first_names: Option<String>,
+        daily_limit_minutes: Option<i16>,
+        weekly_limit_minutes: Option<i16>,
+        week_minutes: Option<i64>,
+        status: Option<i8>,
+        minutes: Option<i16>,
+        reason: Option<String>,
+        corrected: Option<bool>,
+    }
     let weekday = i16::from(day.weekday().number_from_monday());
-    let row = sqlx::query!(
-        r#"select
-             (select coalesce(sum(minutes), 0)::bigint from activity_plan
-              where workshop_id = $2 and weekday = $4
-                and valid_from = (select max(valid_from) from activity_plan
-                                  where workshop_id = $2 and valid_from <= $3)) as "planned!",
-             (select reason from centre_closed_day where centre_id = $1 and day = $3) as closed_reason,
-             coalesce((select closed from benefit_month where centre_id = $1
-                       and month = date_trunc('month', $3::date)::date), false) as "month_closed!",
-             array(select code from absence_reason order by sort) as "codes!",
-             array(select name from absence_reason order by sort) as "names!""#,
-        centre_id,
-        workshop_id,
-        day,
-        weekday
+    let mut q = QueryBuilder::<Postgres>::new("");
+    match audit {
+        Some((meta, event)) => {
+            crate::audit::push_read(&mut q, meta, event);
+            q.push(", ");
+        }
+        None => {
+            q.push("with ");
+        }
+    }
+    q.push(
+        "facts as (select \
+           (select coalesce(sum(minutes), 0)::bigint from activity_plan \
+            where workshop_id = ",
     )
-    .fetch_one(db)
-    .await?;
-    Ok(DayFacts {
-        planned: row.planned,
-        closed_reason: row.closed_reason,
-        month_closed: row.month_closed,
-        reasons: row.codes.into_iter().zip(row.names).collect(),
-    })
+    .push_bind(workshop_id)
+    .push(" and weekday = ")
+    .push_bind(weekday)
+    .push(" and valid_from = (select max(valid_from) from activity_plan where workshop_id = ")
+    .push_bind(workshop_id)
+    .push(" and valid_from <= ")
+    .push_bind(day)
+    .push(")) as planned, (select reason from centre_closed_day where centre_id = ")
+    .push_bind(centre_id)
+    .push(" and day = ")
+    .push_bind(day)
+    .push(") as closed_reason, coalesce((select closed from benefit_month where centre_id = ")
+    .push_bind(centre_id)
+    .push(" and month = date_trunc('month', ")
+    .push_bind(day)
+    .push(
+        "::date)::date), false) as month_closed, \
+         array(select code from absence_reason order by sort) as codes, \
+         array(select name from absence_reason order by sort) as names), \
+         members as (select p.participant_id, p.surname, p.first_names, \
+                p.daily_limit_minutes, p.weekly_limit_minutes, \
+                case when p.weekly_limit_minutes is not null then \
+                    (select coalesce(sum(w.minutes), 0)::bigint from attendance w \
+                     where w.participant_id = p.participant_id and w.day <> ",
+    )
+    .push_bind(day)
+    .push(" and w.day between date_trunc('week', ")
+    .push_bind(day)
+    .push("::date)::date and date_trunc('week', ")
+    .push_bind(day)
+    .push(
+        "::date)::date + 6) end as week_minutes, \
+                a.status, a.minutes, a.reason, a.corrected \
+             from workshop_membership m \
+             join participant p on p.participant_id = m.participant_id \
+             left join attendance a on a.participant_id = p.participant_id and a.day = ",
+    )
+    .push_bind(day)
+    .push(" where m.workshop_id = ")
+    .push_bind(workshop_id)
+    .push(" and m.member_from <= ")
+    .push_bind(day)
+    .push(" and (m.member_until is null or m.member_until >= ")
+    .push_bind(day)
+    .push(") and p.admitted_on <= ")
+    .push_bind(day)
+    .push(" and (p.ended_on is null or p.ended_on >= ")
+    .push_bind(day)
+    .push(") and (")
+    .push_bind(caseload(rows))
+    .push("::uuid is null or p.social_worker_id = ")
+    .push_bind(caseload(rows))
+    .push(
+        ")) \
+         select f.*, m.* from facts f left join members m on true \
+         order by m.surname, m.first_names, m.participant_id",
+    );
+    let lines: Vec<Line> = q.build_query_as().fetch_all(conn).await?;
+    let first = lines.first().ok_or(sqlx::Error::RowNotFound)?;
+    let facts = DayFacts {
+        planned: first.planned,
+        closed_reason: first.closed_reason.clone(),
+        month_closed: first.month_closed,
+        reasons: first
+            .codes
+            .iter()
+            .cloned()
+            .zip(first.names.iter().cloned())
+            .collect(),
+    };
+    let rows = lines
+        .into_iter()
+        .filter_map(|l| {
+            Some(DayRow {
+                participant_id: l.participant_id?,
+                surname: l.surname?,
+                first_names: l.first_names?,
+                daily_limit_minutes: l.daily_limit_minutes,
+                weekly_limit_minutes: l.weekly_limit_minutes,
+                week_minutes: l.week_minutes,
+                status: l.status,
+                minutes: l.minutes,
+                reason: l.reason,
+                corrected: l.corrected,
+            })
+        })
+        .collect();
+    Ok((rows, facts))
 }
 
 /// Takes the lock of `centre_id`'s `month` for the rest of the transaction: shared by every
@@ -240,30 +335,46 @@ pub async fn lock_month(
     Ok(())
 }
 
-/// Takes, in one statement, the two locks a save of a group's day holds for the rest of its
-/// transaction: its month's, shared (see [`lock_month`]), and the group's day, alone, so that
-/// saves of one group's day follow each other and a correction records what the day really
-/// was before it.
-pub async fn lock_group_day(
+/// [`workshop`] for a write of its `day`: when the workshop is found, the same statement takes
+/// the shared lock of the centre's month (see [`lock_month`]) and the exclusive lock of the
+/// group's day, both for the rest of the transaction, so that two saves of one group's day
+/// queue (the second sees the first's rows, and records a correction of them), while saves of
+/// other groups and days run side by side. What the caller reads about the day (its rows,
+/// whether the month is closed) it reads in a later statement, after the locks.
+pub async fn workshop_for_day(
     conn: &mut PgConnection,
     centre_id: Uuid,
-    workshop_id: Uuid,
+    id: Uuid,
+    actor: Uuid,
     day: Date,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Option<Workshop>> {
     let month = format!(
         "attendance-month {centre_id} {}",
         crate::domain::calendar::month_start(day)
     );
-    let group_day = format!("attendance-day {workshop_id} {day}");
-    sqlx::query!(
-        "select pg_advisory_xact_lock_shared(hashtextextended($1, 0)),
-                pg_advisory_xact_lock(hashtextextended($2, 0))",
+    let group_day = format!("attendance-day {id} {day}");
+    let row = sqlx::query!(
+        r#"select w.workshop_id, w.name,
+                  exists (select 1 from workshop_instructor i
+                          where i.workshop_id = w.workshop_id and i.staff_user_id = $3) as "instructs!",
+                  pg_advisory_xact_lock_shared(hashtextextended($4, 0)) is not null as "month_locked!",
+                  pg_advisory_xact_lock(hashtextextended($5, 0)) is not null as "day_locked!"
+           from workshop w where w.centre_id = $1 and w.workshop_id = $2"#,
+        centre_id,
+        id,
+        actor,
         month,
         group_day
     )
-    .execute(conn)
+    .fetch_optional(conn)
     .await?;
-    Ok(())
+    Ok(row.map(|r| Workshop {
+        facts: WorkshopFacts {
+            workshop_id: r.workshop_id,
+            instructs: r.instructs,
+        },
+        name: r.name,
+    }))
 }
 
 /// Whether `centre_id`'s `month` is closed.
@@ -385,145 +496,5 @@ pub async fn record_changes(
     Ok(())
 }
 
-/// A member of a group during a month: their days in the group and in the centre.
-#[derive(Debug, Clone)]
-pub struct MonthMember {
-    /// The participant.
-    pub participant_id: Uuid,
-    /// Surname.
-    pub surname: String,
-    /// First names.
-    pub first_names: String,
-    /// First day in the group this month.
-    pub member_from: Date,
-    /// Last day in the group, if it ended.
-    pub member_until: Option<Date>,
-    /// Admission.
-    pub admitted_on: Date,
-    /// End of participation, if ended.
-    pub ended_on: Option<Date>,
-}
-
-impl MonthMember {
-    /// Whether `day` is one of the member's days in the group and in the centre.
-    pub fn in_group(&self, day: Date) -> bool {
-        self.member_from <= day
-            && self.member_until.is_none_or(|u| day <= u)
-            && self.admitted_on <= day
-            && self.ended_on.is_none_or(|e| day <= e)
-    }
-}
-
-/// The members of `workshop_id` at any time from `first` to `last` whom `rows` shows.
-pub async fn month_members(
-    db: impl PgExecutor<'_>,
-    workshop_id: Uuid,
-    first: Date,
-    last: Date,
-    rows: AttendanceRows,
-) -> sqlx::Result<Vec<MonthMember>> {
-    sqlx::query_as!(
-        MonthMember,
-        r#"select p.participant_id, p.surname as "surname!", p.first_names as "first_names!",
-                  min(m.member_from) as "member_from!",
-                  case when bool_or(m.member_until is null) then null else max(m.member_until) end
-                      as member_until,
-                  p.admitted_on as "admitted_on!", p.ended_on
-           from workshop_membership m
-           join participant p on p.participant_id = m.participant_id
-           where m.workshop_id = $1 and m.member_from <= $3
-             and (m.member_until is null or m.member_until >= $2)
-             and p.admitted_on <= $3 and (p.ended_on is null or p.ended_on >= $2)
-             and ($4::uuid is null or p.social_worker_id = $4)
-           group by p.participant_id
-           order by p.surname, p.first_names, p.participant_id"#,
-        workshop_id,
-        first,
-        last,
-        caseload(rows)
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// One recorded day.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    /// The participant.
-    pub participant_id: Uuid,
-    /// The day.
-    pub day: Date,
-    /// Status code.
-    pub status: i8,
-    /// Minutes present.
-    pub minutes: i16,
-    /// Reason of a justified absence (its name).
-    pub reason: Option<String>,
-    /// Corrected after the day.
-    pub corrected: bool,
-}
-
-/// The recorded days of `ids` from `first` to `last` (one key range scan per participant).
-pub async fn entries(
-    db: impl PgExecutor<'_>,
-    ids: &[Uuid],
-    first: Date,
-    last: Date,
-) -> sqlx::Result<Vec<Recorded>> {
-    sqlx::query_as!(
-        Recorded,
-        r#"select a.participant_id, a.day, a.status, a.minutes, r.name as "reason?", a.corrected
-           from attendance a
-           left join absence_reason r on r.code = a.reason
-           where a.participant_id = any($1) and a.day between $2 and $3
-           order by a.participant_id, a.day"#,
-        ids,
-        first,
-        last
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// A correction as the participant's calendar lists it.
-#[derive(Debug, Clone)]
-pub struct Correction {
-    /// The day corrected.
-    pub day: Date,
-    /// Before.
-    pub old_status: Option<i8>,
-    /// Before.
-    pub old_minutes: Option<i16>,
-    /// After.
-    pub new_status: i8,
-    /// After.
-    pub new_minutes: i16,
-    /// Why.
-    pub reason: String,
-    /// Who.
-    pub changed_by: String,
-    /// When.
-    pub changed_at: time::OffsetDateTime,
-}
-
-/// The corrections of `participant_id`'s days from `first` to `last`.
-pub async fn corrections(
-    db: impl PgExecutor<'_>,
-    participant_id: Uuid,
-    first: Date,
-    last: Date,
-) -> sqlx::Result<Vec<Correction>> {
-    sqlx::query_as!(
-        Correction,
-        r#"select c.day, c.old_status, c.old_minutes, c.new_status, c.new_minutes, c.reason,
-                  s.full_name as changed_by, c.changed_at
-           from attendance_change c join staff_user s on s.staff_user_id = c.changed_by
-           where c.participant_id = $1 and c.day between $2 and $3
-           order by c.day, c.changed_at"#,
-        participant_id,
-        first,
-        last
-    )
-    .fetch_all(db)
-    .await
-}
+mod month;
+pub use month::*;
