@@ -55,7 +55,8 @@ async fn the_manager_adds_the_next_amount_and_the_month_uses_it() {
         .unwrap();
     assert_eq!(rule.unemployment_benefit_grosze, 180_000);
     assert_eq!(rule.base_grosze(), 216_000);
-    // The month before still has the 2025 amount; the other centre never sees this one.
+    // The month before still has the 2025 amount; the other centre never sees this one: it
+    // keeps the installation's amount from 1 June 2026 (1 783,90 zł).
     let may = rules(&app, CENTRE_A)
         .await
         .on(date!(2026 - 05 - 31))
@@ -65,7 +66,7 @@ async fn the_manager_adds_the_next_amount_and_the_month_uses_it() {
         .await
         .on(date!(2026 - 07 - 01))
         .unwrap();
-    assert_eq!(other.unemployment_benefit_grosze, 172_190);
+    assert_eq!(other.unemployment_benefit_grosze, 178_390);
 
     let (status, page) = body(&app, "/settings/benefits", &manager).await;
     assert_eq!(status, StatusCode::OK);

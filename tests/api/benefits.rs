@@ -1,5 +1,5 @@
 //! The monthly benefit through the real router and schema, with amounts computed by hand in
-//! the test (base 1 721,90 zł × 120% = 2 066,28 zł, in force since 1 June 2025): a month
+//! the test (base 1 783,90 zł × 120% = 2 140,68 zł, in force since 1 June 2026): a month
 //! computed from attendance, closed (frozen), a change refused while closed, reopened with a
 //! reason, corrected and closed again (a correction for the difference), recomputed under a
 //! corrected parameter (a new revision and corrections, never a silent change); bonus decisions
@@ -71,12 +71,12 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     let manager = app.login("kierownik").await;
     let path = format!("/benefits/{}", code(month));
 
-    // Computed before the close: a full month 2 066,28 zł; one unjustified day deducts 1/20
-    // (103,314 → 103,31): 1 962,97 zł; four unjustified days (more than 3) forfeit the month.
+    // Computed before the close: a full month 2 140,68 zł; one unjustified day deducts 1/20
+    // (107,034 → 107,03): 2 033,65 zł; four unjustified days (more than 3) forfeit the month.
     let (status, page) = body(&app, &path, &manager).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("2\u{a0}066,28\u{a0}zł"), "{page}");
-    assert!(page.contains("1\u{a0}962,97\u{a0}zł"));
+    assert!(page.contains("2\u{a0}140,68\u{a0}zł"), "{page}");
+    assert!(page.contains("2\u{a0}033,65\u{a0}zł"));
 
     // "Do zrobienia" asks the manager to close the ended month.
     let (_, home) = body(&app, "/", &manager).await;
@@ -99,7 +99,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         frozen(&app, month).await,
-        vec![(a, 206628, 0, 1), (b, 196297, 0, 1), (c, 0, 0, 1)]
+        vec![(a, 214068, 0, 1), (b, 203365, 0, 1), (c, 0, 0, 1)]
     );
     assert_eq!(app.audit_count("benefit.close", Some("success")).await, 1);
 
@@ -160,7 +160,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // B's unjustified day corrected to present; closed again: revision 2 and a correction of
-    // +103,31 zł for B only, waiting for the next list for the PUP.
+    // +107,03 zł for B only, waiting for the next list for the PUP.
     let response = app.post(&sheet, Some(&manager), &fields).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let response = app
@@ -173,7 +173,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         frozen(&app, month).await,
-        vec![(a, 206628, 0, 2), (b, 206628, 0, 2), (c, 0, 0, 2)]
+        vec![(a, 214068, 0, 2), (b, 214068, 0, 2), (c, 0, 0, 2)]
     );
     let corrections: Vec<(Uuid, i32, String, Option<Date>)> = sqlx::query_as(
         "select participant_id, benefit_diff_grosze, reason, pup_month from benefit_correction order by created_at",
@@ -185,7 +185,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
         corrections,
         vec![(
             b,
-            10331,
+            10703,
             "Usprawiedliwienie B. dostarczone po zamknięciu".into(),
             None
         )]
@@ -204,7 +204,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     .execute(&app.db)
     .await
     .unwrap();
-    assert_eq!(frozen(&app, month).await[0].1, 206628);
+    assert_eq!(frozen(&app, month).await[0].1, 214068);
     let (_, page) = body(&app, &path, &manager).await;
     assert!(page.contains("inne kwoty u 2 os."), "{page}");
     let (status, page) = post_text(
@@ -227,7 +227,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    // 2 160,00 − 2 066,28 = 93,72 zł for A and B; C stays forfeited.
+    // 2 160,00 − 2 140,68 = 19,32 zł for A and B; C stays forfeited.
     assert_eq!(
         frozen(&app, month).await,
         vec![(a, 216000, 0, 3), (b, 216000, 0, 3), (c, 0, 0, 3)]
@@ -238,7 +238,7 @@ async fn a_month_is_closed_frozen_reopened_corrected_and_recomputed_never_silent
     .fetch_all(&app.db)
     .await
     .unwrap();
-    assert_eq!(diffs, vec![(9372,), (9372,)]);
+    assert_eq!(diffs, vec![(1932,), (1932,)]);
     let (_, page) = body(&app, &path, &manager).await;
     assert!(page.contains("Nowa kwota zasiłku") && page.contains("czeka na najbliższą listę"));
 }
@@ -279,11 +279,11 @@ async fn a_bonus_is_refused_in_the_trial_month_and_above_the_cap() {
         StatusCode::SEE_OTHER
     );
 
-    // The cap: 100% of 2 066,28 zł.
+    // The cap: 100% of 2 140,68 zł.
     let a = g.members[0];
-    let (status, page) = post(a, "2066,29", "granted").await;
+    let (status, page) = post(a, "2140,69", "granted").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("najwyżej 2\u{a0}066,28\u{a0}zł"), "{page}");
+    assert!(page.contains("najwyżej 2\u{a0}140,68\u{a0}zł"), "{page}");
     let (status, page) = post(a, "-5", "granted").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     let count: i64 =
@@ -293,10 +293,10 @@ async fn a_bonus_is_refused_in_the_trial_month_and_above_the_cap() {
             .await
             .unwrap();
     assert_eq!(count, 0);
-    assert_eq!(post(a, "2066,28", "granted").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(post(a, "2140,68", "granted").await.0, StatusCode::SEE_OTHER);
     let (status, page) = body(&app, &format!("/benefits/{}/{a}", code(month)), &manager).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("przyznano 2\u{a0}066,28\u{a0}zł"));
+    assert!(page.contains("przyznano 2\u{a0}140,68\u{a0}zł"));
 
     // Only the manager decides.
     let worker = app.login("socjalny1").await;
