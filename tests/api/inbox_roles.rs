@@ -11,6 +11,7 @@ use time::{Date, Duration, OffsetDateTime, Weekday};
 use uuid::Uuid;
 
 use crate::helpers::*;
+use crate::home::nav_count;
 
 /// The app's clock moved to a fixed day: the first Wednesday at least a week ahead (the clock
 /// only moves forward), at 09:00 UTC (10:00 or 11:00 in Warsaw, the same day). Returns it.
@@ -99,12 +100,6 @@ fn heading_of<'a>(groups: &'a [Group], href: &str) -> &'a str {
         .find(|g| g.items.iter().any(|(h, _)| h == href))
         .map(|g| g.heading.as_str())
         .unwrap_or_else(|| panic!("no item links to {href}"))
-}
-
-/// The count beside "Start" in the navigation, if shown.
-fn nav_count(page: &str) -> Option<String> {
-    let at = page.find("<span class=\"nav-count\">")? + "<span class=\"nav-count\">".len();
-    Some(page[at..at + page[at..].find('<')?].to_owned())
 }
 
 fn sorted(links: &[String]) -> Vec<String> {
@@ -212,12 +207,14 @@ async fn arrange(app: &TestApp) -> Fixture {
         .unwrap();
     }
 
-    // Opinions requested (one in centre B).
+    // Opinions requested (one in centre B), each on a known day.
     let opinion = |participant: Uuid,
                    kind: &'static str,
                    author: &'static str,
                    requester: &'static str,
                    at: Date| async move {
+        // Asked on a known day (the request's time never changes afterwards, so it is set
+        // here rather than by `fixture_opinion`).
         sqlx::query_scalar::<_, Uuid>(
             "insert into opinion (centre_id, participant_id, kind, requested_by, requested_at, author_id)
              select p.centre_id, p.participant_id, $2::opinion_kind, r.staff_user_id, $5, a.staff_user_id
