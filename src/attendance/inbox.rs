@@ -1,6 +1,7 @@
 //! What attendance puts on "Do zrobienia": for an instructor their groups, for a social worker
 //! their caseload's groups, with past working days (the last two weeks, in months still open)
-//! on which someone has no entry — one statement for all of them.
+//! on which someone has no entry (neither a holiday nor a day the centre was closed) — one
+//! statement for all of them.
 
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use crate::domain::Role;
 use crate::domain::calendar;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
 
 /// The days looked back at.
 const DAYS_BACK: i64 = 14;
@@ -28,12 +29,9 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         let Some(yesterday) = today.previous_day() else {
             return Ok(Vec::new());
         };
-        let closed = super::calendar::closed_days(&state.db, user.centre_id, from, yesterday)
-            .await?
-            .into_iter()
-            .map(|(d, _)| d)
-            .collect::<Vec<_>>();
-        let days = calendar::working_days(from, yesterday, &closed);
+        // The weekdays without holidays; the centre's own closed days are left out by the
+        // statement below (one statement for the group).
+        let days = calendar::working_days(from, yesterday, &[]);
         let caseload = match attendance_rows(user.actor()) {
             AttendanceRows::All => None,
             AttendanceRows::Caseload(worker) => Some(worker),
@@ -47,6 +45,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                join participant p on p.participant_id = m.participant_id and p.admitted_on <= d.day
                     and (p.ended_on is null or p.ended_on >= d.day)
                where w.centre_id = $1 and w.active
+                 and not exists (select 1 from centre_closed_day c where c.centre_id = w.centre_id and c.day = d.day)
                  and ($4 or exists (select 1 from workshop_instructor i
                                     where i.workshop_id = w.workshop_id and i.staff_user_id = $2))
                  and ($5::uuid is null or p.social_worker_id = $5)
@@ -71,24 +70,27 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         let items = rows
             .into_iter()
             .take(ITEMS)
-            .map(|r| InboxItem {
-                href: Some(format!(
-                    "/attendance/{}/{}",
-                    r.workshop_id,
-                    dates::iso(r.day)
-                )),
-                title: r.name,
-                detail: Some(format!("brak wpisu obecności: {} os.", r.missing)),
-                due: Some(format!(
-                    "{}, {}",
-                    calendar::weekday_name(r.day),
-                    dates::format(r.day)
-                )),
-                warning: Some("Dzień już minął.".to_owned()),
+            .map(|r| {
+                let item = InboxItem {
+                    href: Some(format!(
+                        "/attendance/{}/{}",
+                        r.workshop_id,
+                        dates::iso(r.day)
+                    )),
+                    title: r.name,
+                    detail: Some(format!("brak wpisu obecności: {} os.", r.missing)),
+                    due: Some(format!(
+                        "{}, {}",
+                        calendar::weekday_name(r.day),
+                        dates::format(r.day)
+                    )),
+                    // The day has passed: the page says so by the overdue mark.
+                    warning: None,
+                };
+                (item, ItemDue::by(r.day, today))
             })
             .collect();
-        let mut group = InboxGroup::new(format!("Obecność do wpisania ({total})"), items, "");
-        group.empty = None;
+        let mut group = InboxGroup::dated(format!("Obecność do wpisania ({total})"), items);
         group.count = total;
         Ok(vec![group])
     })

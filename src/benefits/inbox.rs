@@ -1,16 +1,16 @@
 //! What the benefit puts on the manager's "Do zrobienia": ended months with attendance recorded
-//! and not closed yet (the last three), and the corrections waiting for the next list for the PUP.
+//! and not closed yet (the last three), and the corrections waiting for the next list for the PUP,
+//! in one statement.
 
 use time::Date;
 
-use super::db;
 use super::month::month_code;
 use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::domain::calendar;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
 
 /// The ended months looked back at.
 const MONTHS_BACK: i32 = 3;
@@ -28,7 +28,9 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                       exists (select 1 from benefit_month b where b.centre_id = $1
                               and b.month = m.month and b.closed) as "closed!",
                       exists (select 1 from attendance_month a where a.centre_id = $1
-                              and a.month = m.month) as "recorded!"
+                              and a.month = m.month) as "recorded!",
+                      (select count(*) from benefit_correction c
+                       where c.centre_id = $1 and c.pup_month is null) as "pending!"
                from (select g::date as month from generate_series($2::date, $3::date, interval '1 month') g) as m
                order by m.month"#,
             user.centre_id,
@@ -37,20 +39,27 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         )
         .fetch_all(&state.db)
         .await?;
-        let mut items: Vec<InboxItem> = rows
+        // The corrections waiting come with every month's row (one statement for the page).
+        let pending = rows.first().map_or(0, |r| r.pending);
+        // A month is to be closed from the day after it ends (no later deadline is set).
+        let mut items: Vec<(InboxItem, ItemDue)> = rows
             .into_iter()
             .filter(|r| !r.closed && r.recorded)
-            .map(|r| InboxItem {
-                href: Some(format!("/benefits/{}", month_code(r.month))),
-                title: format!("Zamknij miesiąc: {}", calendar::month_title(r.month)),
-                detail: Some("obecność wpisana, rozliczenie niezamknięte".to_owned()),
-                due: None,
-                warning: Some("Miesiąc się skończył – rozliczenie czeka na zamknięcie.".to_owned()),
+            .map(|r| {
+                let item = InboxItem {
+                    href: Some(format!("/benefits/{}", month_code(r.month))),
+                    title: format!("Zamknij miesiąc: {}", calendar::month_title(r.month)),
+                    detail: Some("obecność wpisana, rozliczenie niezamknięte".to_owned()),
+                    due: None,
+                    warning: Some(
+                        "Miesiąc się skończył – rozliczenie czeka na zamknięcie.".to_owned(),
+                    ),
+                };
+                (item, ItemDue::since(dates::add_months(r.month, 1)))
             })
             .collect();
-        let pending = db::pending_corrections(&state.db, user.centre_id).await?;
         if pending > 0 {
-            items.push(InboxItem {
+            let item = InboxItem {
                 href: Some("/benefits".to_owned()),
                 title: format!("Korekty do wysłania do PUP: {pending}"),
                 detail: Some(
@@ -58,13 +67,15 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 ),
                 due: None,
                 warning: None,
-            });
+            };
+            items.push((item, ItemDue::default()));
         }
         if items.is_empty() {
             return Ok(Vec::new());
         }
-        let mut group = InboxGroup::new(format!("Świadczenia ({})", items.len()), items, "");
-        group.empty = None;
-        Ok(vec![group])
+        Ok(vec![InboxGroup::dated(
+            format!("Świadczenia ({})", items.len()),
+            items,
+        )])
     })
 }

@@ -12,7 +12,7 @@ use crate::documents::inbox::{self, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
 use crate::state::AppState;
-use crate::web::inbox::{InboxFuture, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
 
 /// The contract groups of `user`'s home page.
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
@@ -24,19 +24,23 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         };
         let kind = DocumentKind::SocialContract;
         let waiting = inbox::waiting(state, user, kind, caseload).await?;
-        let pick = |keep: &dyn Fn(&inbox::Waiting) -> bool, detail: &str| -> Vec<InboxItem> {
-            waiting
-                .iter()
-                .filter(|w| keep(w))
-                .map(|w| item(&super::KIND, w, detail))
-                .collect()
-        };
+        let pick =
+            |keep: &dyn Fn(&inbox::Waiting) -> bool, detail: &str| -> Vec<(InboxItem, ItemDue)> {
+                waiting
+                    .iter()
+                    .filter(|w| keep(w))
+                    .map(|w| item(&super::KIND, w, detail))
+                    .collect()
+            };
         let approved = |centre_signed: bool| {
             move |w: &inbox::Waiting| {
                 w.status == DocStatus::Approved && w.centre_signed == centre_signed
             }
         };
-        let evaluations = evaluations(state, user, caseload).await?;
+        let EvaluationWork {
+            evaluations,
+            renewals,
+        } = evaluation_work(state, user, caseload).await?;
         let mut groups = Vec::new();
         if let Some(worker) = caseload {
             groups.extend(group(
@@ -54,10 +58,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 ),
             ));
             groups.extend(group("Oceny kontraktów zwrócone do poprawy", evaluations));
-            groups.extend(group(
-                "Nowy kontrakt do rozpoczęcia (nowe cele)",
-                renewals(state, user, worker).await?,
-            ));
+            groups.extend(group("Nowy kontrakt do rozpoczęcia (nowe cele)", renewals));
             let months = monitoring_rules(&state.db, user.centre_id)
                 .await?
                 .on(today)
@@ -85,15 +86,23 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
     })
 }
 
-/// Part II waiting for someone: submitted ones for the manager, returned drafts for the social
-/// worker `caseload` (one statement).
-async fn evaluations(
+/// The evaluation work of `user`, from one statement: Part II waiting for someone (submitted
+/// ones for the manager, returned drafts for the social worker `caseload`), and for the social
+/// worker the contracts closed with an approved "new goals" evaluation and not renewed yet
+/// (the new, full contract is to be started).
+struct EvaluationWork {
+    evaluations: Vec<(InboxItem, ItemDue)>,
+    renewals: Vec<(InboxItem, ItemDue)>,
+}
+
+async fn evaluation_work(
     state: &AppState,
     user: &CurrentUser,
     caseload: Option<uuid::Uuid>,
-) -> crate::error::Result<Vec<InboxItem>> {
+) -> crate::error::Result<EvaluationWork> {
     let rows = sqlx::query!(
-        r#"select d.document_id, p.surname || ' ' || p.first_names as "name!", e.updated_at
+        r#"select false as "renewal!", d.document_id as "document_id!",
+                  p.surname || ' ' || p.first_names as "name!", e.updated_at as "at!"
            from contract_evaluation e join document d on d.document_id = e.document_id
            join participant p on p.participant_id = d.participant_id
            where e.centre_id = $1 and d.status <> 'closed'
@@ -101,65 +110,46 @@ async fn evaluations(
                       else e.status = 'draft' and p.social_worker_id = $2
                            and (select v.step from document_event v where v.document_id = d.document_id
                                 order by v.occurred_at desc limit 1) = 'evaluation_return' end
-           order by e.updated_at"#,
+           union all
+           select true, d.document_id, p.surname || ' ' || p.first_names, e.approved_at
+           from contract_evaluation e join document d on d.document_id = e.document_id
+           join participant p on p.participant_id = d.participant_id
+           where $2::uuid is not null and e.centre_id = $1 and p.social_worker_id = $2
+             and d.status = 'closed' and e.status = 'approved' and e.outcome = 'new_goals'
+             and p.status in ('reserve', 'trial', 'participant')
+             and not exists (select 1 from document n where n.participant_id = d.participant_id
+                             and n.kind = 'social_contract' and n.created_at > d.created_at)
+           order by 4"#,
         user.centre_id,
         caseload
     )
     .fetch_all(&state.db)
     .await?;
-    let detail = if caseload.is_some() {
+    let evaluation = if caseload.is_some() {
         "przeczytaj uwagi kierownika i popraw ocenę"
     } else {
         "przeczytaj ocenę (część II), zatwierdź lub zwróć"
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| InboxItem {
-            href: Some(format!("{}#evaluation", super::href(r.document_id))),
-            title: r.name,
-            detail: Some(detail.to_owned()),
-            due: Some(format!(
-                "od {}",
-                crate::validate::dates::format(crate::validate::dates::polish_today(r.updated_at))
-            )),
-            warning: None,
-        })
-        .collect())
-}
-
-/// Social worker `worker`'s contracts closed with an approved "new goals" evaluation and not
-/// renewed yet: the new, full contract is to be started (one statement).
-async fn renewals(
-    state: &AppState,
-    user: &CurrentUser,
-    worker: uuid::Uuid,
-) -> crate::error::Result<Vec<InboxItem>> {
-    let rows = sqlx::query!(
-        r#"select d.document_id, p.surname || ' ' || p.first_names as "name!", e.approved_at as "at!"
-           from contract_evaluation e join document d on d.document_id = e.document_id
-           join participant p on p.participant_id = d.participant_id
-           where e.centre_id = $1 and p.social_worker_id = $2 and d.status = 'closed'
-             and e.status = 'approved' and e.outcome = 'new_goals'
-             and p.status in ('reserve', 'trial', 'participant')
-             and not exists (select 1 from document n where n.participant_id = d.participant_id
-                             and n.kind = 'social_contract' and n.created_at > d.created_at)
-           order by e.approved_at"#,
-        user.centre_id,
-        worker
-    )
-    .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| InboxItem {
-            href: Some(super::href(r.document_id)),
-            title: r.name,
-            detail: Some("ocena wyznaczyła nowe cele: rozpocznij nowy kontrakt".to_owned()),
-            due: Some(format!(
-                "od {}",
-                crate::validate::dates::format(crate::validate::dates::polish_today(r.at))
-            )),
-            warning: None,
-        })
-        .collect())
+    let mut work = EvaluationWork {
+        evaluations: Vec::new(),
+        renewals: Vec::new(),
+    };
+    for r in rows {
+        if r.renewal {
+            work.renewals.push(inbox::waiting_item(
+                super::href(r.document_id),
+                &r.name,
+                "ocena wyznaczyła nowe cele: rozpocznij nowy kontrakt",
+                r.at,
+            ));
+        } else {
+            work.evaluations.push(inbox::waiting_item(
+                format!("{}#evaluation", super::href(r.document_id)),
+                &r.name,
+                evaluation,
+                r.at,
+            ));
+        }
+    }
+    Ok(work)
 }

@@ -161,6 +161,23 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
                     .await?;
                 }
             }
+            // One candidate of the first social worker with the whole recruitment file: on
+            // their Start, ready for the reserve list.
+            sqlx::query!(
+                "insert into recruitment_document (participant_id, centre_id, kind, document_date, content, author_id)
+                 select p.participant_id, p.centre_id, k, $3, 'Wypełniono wraz z osobą, podpisano.', $2
+                 from (select participant_id, centre_id from participant
+                       where centre_id = $1 and status = 'candidate' and social_worker_id = $2
+                       order by surname, participant_id limit 1) p
+                 cross join unnest(enum_range(null::recruitment_document_kind)) k
+                 where not exists (select 1 from recruitment_document d
+                                   where d.participant_id = p.participant_id and d.kind = k)",
+                centre_id,
+                author,
+                today - Duration::days(3)
+            )
+            .execute(&mut *tx)
+            .await?;
         }
         // Earlier openings of the active participants' files, for "Kto przeglądał teczkę":
         // their social worker, the manager and a psychologist over the last weeks, each seeing

@@ -14,7 +14,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxGroup, InboxItem};
+use crate::web::inbox::{InboxGroup, InboxItem, ItemDue};
 
 /// A monitoring entry shows this long before it falls due.
 const DUE_SOON: Duration = Duration::days(14);
@@ -85,32 +85,39 @@ pub async fn waiting(
     })
 }
 
-/// The item of waiting document `w` of `kind`, with what to do.
-pub fn item(kind: &Kind, w: &Waiting, detail: &str) -> InboxItem {
-    InboxItem {
-        href: Some(kind.href(w.document_id)),
-        title: w.name.clone(),
+/// The item of waiting document `w` of `kind`, with what to do: due since it began to wait.
+pub fn item(kind: &Kind, w: &Waiting, detail: &str) -> (InboxItem, ItemDue) {
+    waiting_item(kind.href(w.document_id), &w.name, detail, w.since)
+}
+
+/// An item waiting for the user's step since `since`, linking to `href`.
+pub fn waiting_item(
+    href: String,
+    name: &str,
+    detail: &str,
+    since: OffsetDateTime,
+) -> (InboxItem, ItemDue) {
+    let since = dates::polish_today(since);
+    let item = InboxItem {
+        href: Some(href),
+        title: name.to_owned(),
         detail: Some(detail.to_owned()),
-        due: Some(format!(
-            "od {}",
-            dates::format(dates::polish_today(w.since))
-        )),
+        due: Some(format!("od {}", dates::format(since))),
         warning: None,
-    }
+    };
+    (item, ItemDue::since(since))
 }
 
 /// A group headed `heading` with its count, or nothing when `rows` is empty.
-pub fn group(heading: &str, rows: Vec<InboxItem>) -> Option<InboxGroup> {
+pub fn group(heading: &str, mut rows: Vec<(InboxItem, ItemDue)>) -> Option<InboxGroup> {
     if rows.is_empty() {
         return None;
     }
     let count = rows.len();
-    Some(InboxGroup {
-        heading: format!("{heading} ({count})"),
-        count,
-        items: rows.into_iter().take(ITEMS).collect(),
-        ..InboxGroup::default()
-    })
+    rows.truncate(ITEMS);
+    let mut group = InboxGroup::dated(format!("{heading} ({count})"), rows);
+    group.count = count;
+    Some(group)
 }
 
 /// Social worker `worker`'s running documents of `kind` whose next monitoring entry (at least
@@ -124,7 +131,7 @@ pub async fn monitoring_due(
     kind: DocumentKind,
     months: i32,
     form: impl Fn(Uuid) -> String,
-) -> Result<Vec<InboxItem>> {
+) -> Result<Vec<(InboxItem, ItemDue)>> {
     let rows = sqlx::query!(
         r#"select d.document_id, p.surname || ' ' || p.first_names as "name!",
                   greatest((select max(m.entry_on) from document_monitoring m where m.document_id = d.document_id),
@@ -141,7 +148,7 @@ pub async fn monitoring_due(
     )
     .fetch_all(&state.db)
     .await?;
-    let mut due: Vec<(Date, InboxItem)> = rows
+    let mut due: Vec<(InboxItem, ItemDue)> = rows
         .into_iter()
         .filter_map(|r| {
             let next = dates::add_months(r.since?, months);
@@ -151,13 +158,12 @@ pub async fn monitoring_due(
                     title: r.name,
                     detail: Some(format!("wpis co najmniej co {months} mies.")),
                     due: Some(format!("termin {}", dates::format(next))),
-                    warning: (next < today)
-                        .then(|| format!("Po terminie od {} dni.", (today - next).whole_days())),
+                    warning: None,
                 };
-                (next, item)
+                (item, ItemDue::by(next, today))
             })
         })
         .collect();
-    due.sort_by_key(|(next, _)| *next);
-    Ok(due.into_iter().map(|(_, item)| item).collect())
+    due.sort_by_key(|(_, due)| due.on);
+    Ok(due)
 }

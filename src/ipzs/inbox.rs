@@ -12,7 +12,7 @@ use crate::documents::inbox::{self, Waiting, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
 use crate::state::AppState;
-use crate::web::inbox::{InboxFuture, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
 
 /// The IPZS groups of `user`'s home page.
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
@@ -23,7 +23,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             _ => return Ok(Vec::new()),
         };
         let waiting = inbox::waiting(state, user, DocumentKind::Ipzs, caseload).await?;
-        let pick = |status: DocStatus, detail: &str| -> Vec<InboxItem> {
+        let pick = |status: DocStatus, detail: &str| -> Vec<(InboxItem, ItemDue)> {
             waiting
                 .iter()
                 .filter(|w: &&Waiting| {

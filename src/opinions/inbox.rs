@@ -2,19 +2,19 @@
 //! the user (whatever their role: an opinion requested before a role change still shows, and
 //! its page says it may no longer be written). One query.
 
-use time::{Date, OffsetDateTime};
+use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::auth::session::CurrentUser;
 use crate::domain::{OpinionKind, Role};
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
 
 /// Requests shown; the heading gives the whole count.
 const ITEMS: i64 = 10;
 
-/// Open requests older than this many days are marked.
+/// An opinion is expected within this many days of the request; later it is marked overdue.
 const LATE_DAYS: i64 = 14;
 
 /// The "Opinie do napisania" group of the user's home page.
@@ -44,27 +44,30 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(Vec::new());
         };
-        let late =
-            |at: OffsetDateTime| (today - dates::polish_time(at).date()).whole_days() > LATE_DAYS;
         let items = rows
             .into_iter()
-            .map(|r| InboxItem {
-                href: Some(opinion_href(r.opinion_id)),
-                title: format!("{} {}", r.surname, r.first_names),
-                detail: Some(format!("{} – zleca {}", r.kind.label(), r.requested_by)),
-                due: Some(format!(
-                    "zlecono {}",
-                    dates::format(dates::polish_time(r.requested_at).date())
-                )),
-                warning: late(r.requested_at).then(|| format!("Czeka dłużej niż {LATE_DAYS} dni.")),
+            .map(|r| {
+                let requested = dates::polish_time(r.requested_at).date();
+                let item = InboxItem {
+                    href: Some(opinion_href(r.opinion_id)),
+                    title: format!("{} {}", r.surname, r.first_names),
+                    detail: Some(format!("{} – zleca {}", r.kind.label(), r.requested_by)),
+                    due: Some(format!(
+                        "zlecono {}, termin {}",
+                        dates::format(requested),
+                        dates::format(requested + Duration::days(LATE_DAYS))
+                    )),
+                    warning: None,
+                };
+                (
+                    item,
+                    ItemDue::by(requested + Duration::days(LATE_DAYS), today),
+                )
             })
             .collect();
-        Ok(vec![InboxGroup {
-            heading: format!("Opinie do napisania ({total})"),
-            count: usize::try_from(total).unwrap_or(0),
-            items,
-            ..InboxGroup::default()
-        }])
+        let mut group = InboxGroup::dated(format!("Opinie do napisania ({total})"), items);
+        group.count = usize::try_from(total).unwrap_or(0);
+        Ok(vec![group])
     })
 }
 

@@ -1,13 +1,14 @@
 //! What the participants area puts on each role's "Do zrobienia": the work due on
 //! participants (trial periods ending, participation ending, the reserve list, candidates
 //! without a social worker or without their recruitment documents, participants without a
-//! workshop), each group with its count and the first few people, each linking to the file
-//! where the work is done; and the social worker's and instructor's own people. A handful of
-//! statements per page, whatever the number of participants.
+//! workshop, people on the reserve list whose admission waits for their IPZS, candidates
+//! ready for the reserve list), each group with its count and the first few people, each
+//! linking to where the work is done; and the social worker's and instructor's own people. A
+//! handful of statements per page, whatever the number of participants.
 
 use time::Date;
 
-use super::db::inbox::{self as due_db, COUNT_CAP, Candidate, Due, DueRow, TRIAL_SOON_DAYS};
+use super::db::inbox::{self as due_db, COUNT_CAP, CaseloadRow, Due, DueRow, TRIAL_SOON_DAYS};
 use super::model::{DocumentKind, missing_documents};
 use super::views::{ENDING_SOON_DAYS, days, ending_warning, opt_date, status_label};
 use crate::auth::policy;
@@ -16,10 +17,16 @@ use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue};
 
 /// People shown per group; the heading gives the whole count.
 const ITEMS: i64 = 10;
+
+/// The caseload read for the social worker's Start (a caseload holds tens of people).
+const CASELOAD: i64 = 500;
+
+/// People shown in the caseload list.
+const CASELOAD_SHOWN: usize = 200;
 
 /// The participants area's groups for `user` (see the module header).
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
@@ -60,14 +67,18 @@ async fn social_worker(
         Due::ParticipationEnding {
             days: ENDING_SOON_DAYS,
         },
+        Due::AwaitingProgramme,
     ];
     let rows = rows_due(state, user, &kinds, today).await?;
-    // A caseload holds tens of candidates; which documents are missing is the recruitment
-    // rule's to say (`missing_documents`), so all of them are read and the rule applied here.
-    let candidates = due_db::candidates(&state.db, user.centre_id, user.user_id, 500).await?;
-    let mut groups = vec![missing_documents_group(candidates)];
+    // A caseload holds tens of people; which documents a candidate lacks is the recruitment
+    // rule's to say (`missing_documents`), so the caseload is read with the candidates' files
+    // (one statement) and the rule applied here.
+    let people = due_db::caseload(&state.db, user.centre_id, user.user_id, CASELOAD).await?;
+    let mut groups = Vec::from(candidate_groups(
+        people.iter().filter(|p| p.status == Status::Candidate),
+    ));
     groups.extend(kinds.iter().map(|&due| group(due, &rows, today)));
-    groups.push(caseload(state, user, today).await?);
+    groups.push(caseload(people, today));
     Ok(groups)
 }
 
@@ -134,18 +145,23 @@ fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
             }),
         ),
         Due::NoWorkshop => ("Uczestnicy bez pracowni".to_owned(), None),
+        Due::AwaitingProgramme => (
+            "Lista rezerwowa – przygotuj IPZS do przyjęcia".to_owned(),
+            None,
+        ),
     };
-    InboxGroup {
-        heading: format!("{heading} ({})", capped(total)),
-        count: usize::try_from(total).unwrap_or(0),
-        items: mine.into_iter().map(|r| item(due, r, today)).collect(),
-        links: link.filter(|_| total > ITEMS).into_iter().collect(),
-        ..InboxGroup::default()
-    }
+    let mut group = InboxGroup::dated(
+        format!("{heading} ({})", capped(total)),
+        mine.into_iter().map(|r| item(due, r, today)).collect(),
+    );
+    group.count = usize::try_from(total).unwrap_or(0);
+    group.links = link.filter(|_| total > ITEMS).into_iter().collect();
+    group
 }
 
-/// One person of a group: the link to the file, the status and the date the work is about.
-fn item(due: Due, r: &DueRow, today: Date) -> InboxItem {
+/// One person of a group: the link to where the work is done, the status and the date the
+/// work is about, and when it is due.
+fn item(due: Due, r: &DueRow, today: Date) -> (InboxItem, ItemDue) {
     let (due_text, warning) = match due {
         Due::TrialEnding => (
             r.date
@@ -161,15 +177,29 @@ fn item(due: Due, r: &DueRow, today: Date) -> InboxItem {
             r.date.map(|d| format!("w CIS od {}", dates::format(d))),
             None,
         ),
+        Due::AwaitingProgramme => (
+            Some("przyjęcie następuje po podpisaniu IPZS".to_owned()),
+            None,
+        ),
         Due::Reserve | Due::Unassigned => (None, None),
     };
-    InboxItem {
-        href: Some(format!("/participants/{}", r.participant_id)),
+    let when = match (due, r.date) {
+        (Due::TrialEnding | Due::ParticipationEnding { .. }, Some(on)) => ItemDue::by(on, today),
+        (Due::NoWorkshop, Some(on)) => ItemDue::since(on),
+        _ => ItemDue::default(),
+    };
+    let href = match due {
+        Due::AwaitingProgramme => format!("/participants/{}/ipzs", r.participant_id),
+        _ => format!("/participants/{}", r.participant_id),
+    };
+    let item = InboxItem {
+        href: Some(href),
         title: format!("{} {}", r.surname, r.first_names),
         detail: Some(status_label(r.status, r.sex.as_deref()).to_owned()),
         due: due_text,
         warning,
-    }
+    };
+    (item, when)
 }
 
 /// "Okres próbny minął 2 dni temu", "kończy się dziś", "kończy się za 3 dni".
@@ -184,45 +214,59 @@ fn trial_warning(end: Date, today: Date) -> String {
     }
 }
 
-/// Candidates whose recruitment file lacks documents, with the ones it lacks.
-fn missing_documents_group(candidates: Vec<Candidate>) -> InboxGroup {
-    let lacking: Vec<(Candidate, Vec<DocumentKind>)> = candidates
-        .into_iter()
-        .filter_map(|c| {
+/// The caseload's candidates in two groups: those whose recruitment file lacks documents,
+/// with the ones it lacks, and those whose file is complete, to be put on the reserve list.
+fn candidate_groups<'a>(candidates: impl Iterator<Item = &'a CaseloadRow>) -> [InboxGroup; 2] {
+    let (lacking, complete): (Vec<_>, Vec<_>) = candidates
+        .map(|c| {
             let missing = missing_documents(
                 |kind| c.kinds.iter().any(|k| k == kind.code()),
                 c.consent_date.is_some(),
             );
-            (!missing.is_empty()).then_some((c, missing))
+            (c, missing)
         })
-        .collect();
-    let total = lacking.len();
-    let items = lacking
-        .into_iter()
-        .take(ITEMS as usize)
-        .map(|(c, missing)| InboxItem {
-            href: Some(format!(
-                "/participants/{}#documents-heading",
-                c.participant_id
-            )),
-            title: format!("{} {}", c.surname, c.first_names),
-            detail: Some(format!(
-                "brakuje: {}",
-                missing
-                    .iter()
-                    .map(|k| k.label().to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            ..InboxItem::default()
-        })
-        .collect();
-    InboxGroup {
-        heading: format!("Kandydaci z brakującymi dokumentami rekrutacyjnymi ({total})"),
-        count: total,
-        items,
-        ..InboxGroup::default()
-    }
+        .partition(|(_, missing)| !missing.is_empty());
+    let group = |heading: &str, rows: Vec<(&CaseloadRow, Vec<DocumentKind>)>| {
+        let total = rows.len();
+        let items = rows
+            .into_iter()
+            .take(ITEMS as usize)
+            .map(|(c, missing)| InboxItem {
+                href: Some(if missing.is_empty() {
+                    format!("/participants/{}/status/reserve", c.participant_id)
+                } else {
+                    format!("/participants/{}#documents-heading", c.participant_id)
+                }),
+                title: format!("{} {}", c.surname, c.first_names),
+                detail: Some(if missing.is_empty() {
+                    "dokumenty rekrutacyjne kompletne: wpisz na listę rezerwową".to_owned()
+                } else {
+                    format!(
+                        "brakuje: {}",
+                        missing
+                            .iter()
+                            .map(|k| k.label().to_lowercase())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+                ..InboxItem::default()
+            })
+            .collect();
+        InboxGroup {
+            heading: format!("{heading} ({total})"),
+            count: total,
+            items,
+            ..InboxGroup::default()
+        }
+    };
+    [
+        group(
+            "Kandydaci z brakującymi dokumentami rekrutacyjnymi",
+            lacking,
+        ),
+        group("Kandydaci gotowi do wpisu na listę rezerwową", complete),
+    ]
 }
 
 /// A participant as the people lists read them.
@@ -253,22 +297,23 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
         .collect()
 }
 
-async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
-    let rows = sqlx::query_as!(
-        PersonRow,
-        r#"select participant_id, surname, first_names, status as "status: Status", planned_end_on,
-                  sex::text as sex
-           from participant
-           where centre_id = $1 and social_worker_id = $2 and status in ('candidate', 'reserve', 'trial', 'participant')
-           order by surname, first_names, participant_id
-           limit 200"#,
-        user.centre_id,
-        user.user_id
-    )
-    .fetch_all(&state.db)
-    .await?;
+/// The social worker's people, from the caseload read for the page.
+fn caseload(read: Vec<CaseloadRow>, today: Date) -> InboxGroup {
+    let count = read.len();
+    let rows = read
+        .into_iter()
+        .take(CASELOAD_SHOWN)
+        .map(|r| PersonRow {
+            participant_id: r.participant_id,
+            surname: r.surname,
+            first_names: r.first_names,
+            status: r.status,
+            planned_end_on: r.planned_end_on,
+            sex: r.sex,
+        })
+        .collect();
     let mut group = InboxGroup::reference(
-        format!("Moi podopieczni ({})", rows.len()),
+        format!("Moi podopieczni ({count})"),
         people(rows, today),
         "Nie masz przydzielonych osób.",
     );
@@ -282,7 +327,7 @@ async fn caseload(state: &AppState, user: &CurrentUser, today: Date) -> Result<I
             label: "Wszyscy uczestnicy ośrodka",
         },
     ];
-    Ok(group)
+    group
 }
 
 async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {

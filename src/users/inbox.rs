@@ -1,4 +1,5 @@
-//! What staff administration puts on the administrator's home page: the centre's accounts.
+//! What staff administration puts on the administrator's home page: the centre's accounts, as a
+//! reference list (the administrator has no work due on participants).
 
 use time::Date;
 
@@ -34,7 +35,8 @@ pub fn inbox_items<'a>(
             detail: Some(n.to_string()),
             ..InboxItem::default()
         };
-        let mut group = InboxGroup::new(
+        // Facts to look at, not work due: no count beside "Start".
+        let mut group = InboxGroup::reference(
             "Konta pracowników",
             vec![
                 count("Aktywne konta", counts.active),

@@ -1,7 +1,8 @@
 //! The home page's work list is assembled from what each area contributes: an area exposes an
 //! [`InboxSource`], a function that answers, for one user, the groups of work that area has for
 //! them (a few queries per area, never one per item). The home page knows no area; the server
-//! hands it the sources.
+//! hands it the sources. Each item may say when its work is due ([`ItemDue`]): the page can
+//! then order all items by that day and marks the overdue ones in words and by shape.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -29,6 +30,37 @@ pub struct InboxGroup {
     pub links: Vec<InboxLink>,
     /// A list to look things up in ("Moi podopieczni"), not work due: shown after the work.
     pub reference: bool,
+    /// When each of `items` is due, by position. A group that gives none (or fewer than its
+    /// items) leaves the rest undated: they sort after the dated ones and are not marked.
+    pub dues: Vec<ItemDue>,
+}
+
+/// When an item's work is due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ItemDue {
+    /// The day the work is due; for something waiting for the user's step (a document to
+    /// approve, a request), the day it began to wait. Orders the list by due date.
+    pub on: Option<Date>,
+    /// The day has passed without the work done.
+    pub overdue: bool,
+}
+
+impl ItemDue {
+    /// Due on `on`: overdue once `today` is past it.
+    pub fn by(on: Date, today: Date) -> Self {
+        Self {
+            on: Some(on),
+            overdue: on < today,
+        }
+    }
+
+    /// Waiting for the user since `on`: due now, not overdue.
+    pub fn since(on: Date) -> Self {
+        Self {
+            on: Some(on),
+            overdue: false,
+        }
+    }
 }
 
 /// One thing to see or do.
@@ -73,6 +105,19 @@ impl InboxGroup {
         }
     }
 
+    /// A group of `items` with when each is due, shown only when it holds some.
+    pub fn dated(heading: impl Into<String>, items: Vec<(InboxItem, ItemDue)>) -> Self {
+        let count = items.len();
+        let (items, dues) = items.into_iter().unzip();
+        Self {
+            heading: heading.into(),
+            count,
+            items,
+            dues,
+            ..Self::default()
+        }
+    }
+
     /// A reference list (see [`InboxGroup::reference`]) that shows even when empty.
     pub fn reference(
         heading: impl Into<String>,
@@ -88,5 +133,58 @@ impl InboxGroup {
     /// Whether the group holds work to do.
     pub fn has_work(&self) -> bool {
         !self.reference && !self.items.is_empty()
+    }
+
+    /// When the item at `index` is due (undated beyond [`InboxGroup::dues`]).
+    pub fn due_of(&self, index: usize) -> ItemDue {
+        self.dues.get(index).copied().unwrap_or_default()
+    }
+
+    /// The heading without the count it ends with ("IPZS do zatwierdzenia (3)" → "IPZS do
+    /// zatwierdzenia"): the kind of an item when items of every kind are listed together.
+    pub fn kind(&self) -> &str {
+        let h = self.heading.as_str();
+        match h.rfind(" (") {
+            Some(at) if h.ends_with(')') => &h[..at],
+            _ => h,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn an_item_is_overdue_only_after_its_day() {
+        let today = date!(2026 - 11 - 30);
+        assert!(ItemDue::by(date!(2026 - 11 - 29), today).overdue);
+        assert!(!ItemDue::by(today, today).overdue);
+        assert!(!ItemDue::since(date!(2026 - 10 - 01)).overdue);
+    }
+
+    #[test]
+    fn the_kind_is_the_heading_without_its_count() {
+        let group = |h: &str| InboxGroup {
+            heading: h.to_owned(),
+            ..InboxGroup::default()
+        };
+        assert_eq!(
+            group("IPZS do zatwierdzenia (3)").kind(),
+            "IPZS do zatwierdzenia"
+        );
+        assert_eq!(
+            group("Koniec udziału (ponad 1000)").kind(),
+            "Koniec udziału"
+        );
+        assert_eq!(group("Świadczenia").kind(), "Świadczenia");
+        let dated = InboxGroup::dated(
+            "X",
+            vec![(InboxItem::default(), ItemDue::since(date!(2026 - 01 - 02)))],
+        );
+        assert_eq!(dated.due_of(0).on, Some(date!(2026 - 01 - 02)));
+        assert_eq!(dated.due_of(1), ItemDue::default());
     }
 }

@@ -181,7 +181,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
 }
 
 /// The count beside "Start" in the navigation, if shown.
-fn nav_count(page: &str) -> Option<String> {
+pub fn nav_count(page: &str) -> Option<String> {
     let at = page.find("<span class=\"nav-count\">")? + "<span class=\"nav-count\">".len();
     Some(page[at..at + page[at..].find('<')?].to_owned())
 }

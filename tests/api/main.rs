@@ -26,6 +26,7 @@ mod exports;
 mod guard_rails;
 mod health;
 mod home;
+mod inbox_roles;
 mod ipzs;
 mod layout;
 mod list;

@@ -27,6 +27,9 @@ pub enum Due {
     Unassigned,
     /// In the trial period or the programme without a workshop.
     NoWorkshop,
+    /// On the reserve list without an IPZS in progress: the admission waits for the
+    /// programme the social worker drafts (admission is the signing of the first IPZS).
+    AwaitingProgramme,
 }
 
 impl Due {
@@ -37,6 +40,7 @@ impl Due {
             Due::Reserve => "reserve",
             Due::Unassigned => "unassigned",
             Due::NoWorkshop => "no_workshop",
+            Due::AwaitingProgramme => "awaiting_programme",
         }
     }
 
@@ -48,7 +52,9 @@ impl Due {
                 ("p.planned_end_on", "p.planned_end_on, p.participant_id")
             }
             // Longest waiting first.
-            Due::Reserve | Due::Unassigned => ("null::date", "p.created_at, p.participant_id"),
+            Due::Reserve | Due::Unassigned | Due::AwaitingProgramme => {
+                ("null::date", "p.created_at, p.participant_id")
+            }
             Due::NoWorkshop => ("p.admitted_on", "p.admitted_on, p.participant_id"),
         }
     }
@@ -72,6 +78,13 @@ impl Due {
             Due::NoWorkshop => {
                 // `has_workshop` is kept by the database (migration 0010).
                 q.push(" and p.status in ('trial', 'participant') and not p.has_workshop");
+            }
+            Due::AwaitingProgramme => {
+                q.push(
+                    " and p.status = 'reserve' and not exists (select 1 from document d \
+                     where d.participant_id = p.participant_id and d.kind = 'ipzs' \
+                     and d.status <> 'closed')",
+                );
             }
         }
     }
@@ -158,32 +171,42 @@ pub async fn due(
     q.build_query_as().fetch_all(db).await
 }
 
-/// A candidate of a social worker's caseload, with the recruitment documents on file.
+/// A person of a social worker's caseload (a candidate, on the reserve list, in the trial
+/// period or the programme), with a candidate's recruitment documents on file.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Candidate {
+pub struct CaseloadRow {
     pub participant_id: Uuid,
     pub surname: String,
     pub first_names: String,
+    pub status: Status,
+    pub planned_end_on: Option<Date>,
+    /// `K` or `M`, when recorded.
+    pub sex: Option<String>,
     pub consent_date: Option<Date>,
-    /// The kinds of document on file (codes).
+    /// A candidate's kinds of recruitment document on file (codes); empty for the others.
     pub kinds: Vec<String>,
 }
 
-/// The candidates of `worker`'s caseload (at most `limit`, longest registered first) with
-/// the kinds of recruitment document on file.
-pub async fn candidates(
+/// The first `limit` people of `worker`'s caseload by name, with what a candidate's
+/// recruitment file holds: the caseload list and the candidates' missing documents come from
+/// this one statement.
+pub async fn caseload(
     db: impl PgExecutor<'_>,
     centre_id: Uuid,
     worker: Uuid,
     limit: i64,
-) -> sqlx::Result<Vec<Candidate>> {
+) -> sqlx::Result<Vec<CaseloadRow>> {
     sqlx::query_as(
-        "select p.participant_id, p.surname, p.first_names, p.consent_date,
-                array(select distinct d.kind::text from recruitment_document d
-                      where d.participant_id = p.participant_id) as kinds
+        "select p.participant_id, p.surname, p.first_names, p.status, p.planned_end_on,
+                p.sex::text as sex, p.consent_date,
+                case when p.status = 'candidate'
+                     then array(select distinct d.kind::text from recruitment_document d
+                                where d.participant_id = p.participant_id)
+                     else '{}'::text[] end as kinds
          from participant p
-         where p.centre_id = $1 and p.social_worker_id = $2 and p.status = 'candidate'
-         order by p.created_at, p.participant_id
+         where p.centre_id = $1 and p.social_worker_id = $2
+           and p.status in ('candidate', 'reserve', 'trial', 'participant')
+         order by p.surname, p.first_names, p.participant_id
          limit $3",
     )
     .bind(centre_id)
@@ -205,6 +228,7 @@ mod tests {
             Due::Reserve,
             Due::Unassigned,
             Due::NoWorkshop,
+            Due::AwaitingProgramme,
         ];
         let codes: std::collections::BTreeSet<&str> = kinds.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), kinds.len());
