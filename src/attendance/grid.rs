@@ -39,6 +39,8 @@ pub(super) struct Cell {
     /// What the code stands for.
     pub meaning: &'static str,
     pub title: Option<String>,
+    /// Changed after the day.
+    pub corrected: bool,
     pub class: &'static str,
 }
 
@@ -170,6 +172,7 @@ pub(super) fn rows(
                             text,
                             meaning,
                             title,
+                            corrected: e.corrected,
                             class: if status == DayStatus::Present {
                                 "present"
                             } else {
@@ -181,12 +184,14 @@ pub(super) fn rows(
                         text: String::new(),
                         meaning: "poza grupą",
                         title: None,
+                        corrected: false,
                         class: "out",
                     },
                     (true, None) if !head.working => Cell {
                         text: String::new(),
                         meaning: "dzień wolny od pracy",
                         title: None,
+                        corrected: false,
                         class: "off",
                     },
                     (true, None) if day <= today => {
@@ -195,6 +200,7 @@ pub(super) fn rows(
                             text: "?".into(),
                             meaning: "brak wpisu",
                             title: None,
+                            corrected: false,
                             class: "missing",
                         }
                     }
@@ -202,6 +208,7 @@ pub(super) fn rows(
                         text: String::new(),
                         meaning: "dzień jeszcze nie nadszedł",
                         title: None,
+                        corrected: false,
                         class: "future",
                     },
                 };
@@ -268,7 +275,13 @@ async fn load(
         attendance_rows(user.actor()),
     )
     .await?;
-    let heads = heads_of(month, &sheet.closed);
+    // The closed days come with the members; without members they are read on their own (the
+    // print still shows the month's columns).
+    let heads = if sheet.members.is_empty() {
+        heads(&mut *state.db.acquire().await?, user.centre_id, month).await?
+    } else {
+        heads_of(month, &sheet.closed)
+    };
     let rows = rows(&sheet.members, &sheet.entries, &heads, month, state.today());
     Ok((group, month, heads, rows))
 }

@@ -122,14 +122,27 @@ fn capitalized(label: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `minutes` present are more than the line holds now (nothing recorded, an absence,
+/// or fewer hours).
+fn raised(row: &DayRow, minutes: i16) -> bool {
+    let present = row.status.and_then(db::status_of) == Some(DayStatus::Present);
+    !present || row.minutes.unwrap_or(0) < minutes
+}
+
 /// The person's own limits as the line shows them.
 fn limit_label(row: &DayRow) -> Option<String> {
     let daily = row
         .daily_limit_minutes
         .map(|l| format!("{} h dziennie", hours::format(i64::from(l))));
-    let weekly = row
-        .weekly_limit_minutes
-        .map(|l| format!("{} h tygodniowo", hours::format(i64::from(l))));
+    let weekly = row.weekly_limit_minutes.map(|l| {
+        let left = (i64::from(l) - row.week_minutes.unwrap_or(0)).max(0);
+        format!(
+            "{} h tygodniowo (w pozostałe dni tego tygodnia wpisano {} h, zostało {} h)",
+            hours::format(i64::from(l)),
+            hours::format(row.week_minutes.unwrap_or(0)),
+            hours::format(left)
+        )
+    });
     match (daily, weekly) {
         (Some(d), Some(w)) => Some(format!("limit {d}, {w}")),
         (d, w) => d.or(w).map(|l| format!("limit {l}")),
@@ -148,10 +161,7 @@ fn lines(
         .enumerate()
         .map(|(index, row)| {
             let recorded = row.status.and_then(db::status_of);
-            let default_minutes = match row.most_minutes() {
-                Some(most) if most > 0 => planned.min(most),
-                _ => planned,
-            };
+            let default_minutes = row.most_minutes().map_or(planned, |most| planned.min(most));
             let field = |name: &str| {
                 posted.and_then(|p| {
                     let id = p.get(&format!("p{index}"))?;
@@ -234,6 +244,28 @@ fn page(
     }
 }
 
+/// The day list again with the posted values and `errors` (422). It shows the group's names
+/// and absences, so the view is audited like the list's first showing (the save's transaction
+/// has ended: nothing of it was written).
+async fn refuse(
+    state: &AppState,
+    user: &CurrentUser,
+    group: &Group,
+    day: Date,
+    sheet: (&[DayRow], &db::DayFacts),
+    posted: &Posted,
+    errors: FieldErrors,
+) -> Result<Response> {
+    let event = super::read_event(
+        user,
+        group.workshop_id,
+        format!("day {} (form)", dates::iso(day)),
+    );
+    crate::audit::record_read(&state.db, &user.meta, event).await?;
+    let page = page(state, user, group, day, sheet, Some(posted), errors);
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
 /// `GET /attendance/{workshop}/{day}`.
 pub(super) async fn day_form(
     State(state): State<AppState>,
@@ -302,16 +334,7 @@ pub(super) async fn save_day(
         Some(entries) if errors.is_empty() => entries,
         _ => {
             drop(tx);
-            let page = page(
-                &state,
-                &user,
-                &group,
-                day,
-                (&rows, &facts),
-                Some(&posted),
-                errors,
-            );
-            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return refuse(&state, &user, &group, day, (&rows, &facts), &posted, errors).await;
         }
     };
     let today = state.today();
@@ -345,16 +368,7 @@ pub(super) async fn save_day(
     }
     if !errors.is_empty() {
         drop(tx);
-        let page = page(
-            &state,
-            &user,
-            &group,
-            day,
-            (&rows, &facts),
-            Some(&posted),
-            errors,
-        );
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return refuse(&state, &user, &group, day, (&rows, &facts), &posted, errors).await;
     }
     let entries: Vec<Entry> = entries
         .into_iter()
@@ -495,22 +509,30 @@ fn read_entries(
                     format!("h{index}"),
                     format!("{who}: obecność wymaga liczby godzin większej od zera."),
                 ),
-                Ok(minutes) if row.daily_limit_minutes.is_some_and(|l| minutes > l) => errors.add(
-                    format!("h{index}"),
-                    format!(
-                        "{who}: dzienny limit tej osoby to {} h.",
-                        hours::format(i64::from(row.daily_limit_minutes.unwrap_or(0)))
-                    ),
-                ),
+                // The limits bind hours raised above what was recorded: a line left as it
+                // was (or lowered) stays valid after a limit set later in the week.
                 Ok(minutes)
-                    if row
-                        .most_minutes()
-                        .is_some_and(|most| i64::from(minutes) > most) =>
+                    if raised(row, minutes)
+                        && row.daily_limit_minutes.is_some_and(|l| minutes > l) =>
                 {
                     errors.add(
                         format!("h{index}"),
                         format!(
-                            "{who}: tygodniowy limit tej osoby to {} h, a w inne dni tego tygodnia ma już {} h – tego dnia najwyżej {} h.",
+                            "{who}: dzienny limit tej osoby to {} h.",
+                            hours::format(i64::from(row.daily_limit_minutes.unwrap_or(0)))
+                        ),
+                    )
+                }
+                Ok(minutes)
+                    if raised(row, minutes)
+                        && row
+                            .most_minutes()
+                            .is_some_and(|most| i64::from(minutes) > most) =>
+                {
+                    errors.add(
+                        format!("h{index}"),
+                        format!(
+                            "{who}: tygodniowy limit tej osoby to {} h, a w pozostałe dni tego tygodnia ma już wpisane {} h – tego dnia może być najwyżej {} h.",
                             hours::format(i64::from(row.weekly_limit_minutes.unwrap_or(0))),
                             hours::format(row.week_minutes.unwrap_or(0)),
                             hours::format(row.most_minutes().unwrap_or(0))

@@ -219,7 +219,10 @@ fn push_insert<'a>(
     // The commit mode rides on the statement itself (no extra round trip): `set_config(…, true)`
     // lasts until the end of the statement's transaction.
     q.push(match commit {
-        Commit::Synchronous => " from (select 1) as commit_mode",
+        // Explicitly on: a read earlier in the same transaction may have turned it off.
+        Commit::Synchronous => {
+            " from (select set_config('synchronous_commit', 'on', true)) as commit_mode"
+        }
         Commit::Asynchronous => {
             " from (select set_config('synchronous_commit', 'off', true)) as commit_mode"
         }

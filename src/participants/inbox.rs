@@ -183,6 +183,17 @@ fn item(due: Due, r: &DueRow, today: Date) -> (InboxItem, ItemDue) {
         ),
         Due::Reserve | Due::Unassigned => (None, None),
     };
+    // Once the date has passed the overdue mark says how long ago; the warning keeps only
+    // what to do, so that nothing is read twice.
+    let warning = match (due, r.date) {
+        (Due::TrialEnding, Some(end)) if end < today => {
+            Some("Potwierdź udział albo go zakończ.".to_owned())
+        }
+        (Due::ParticipationEnding { .. }, Some(end)) if end < today && warning.is_some() => {
+            Some("Zdecyduj o zakończeniu lub przedłużeniu udziału.".to_owned())
+        }
+        _ => warning,
+    };
     let when = match (due, r.date) {
         (Due::TrialEnding | Due::ParticipationEnding { .. }, Some(on)) => ItemDue::by(on, today),
         (Due::NoWorkshop, Some(on)) => ItemDue::since(on),
@@ -265,7 +276,7 @@ fn candidate_groups<'a>(candidates: impl Iterator<Item = &'a CaseloadRow>) -> [I
             "Kandydaci z brakującymi dokumentami rekrutacyjnymi",
             lacking,
         ),
-        group("Kandydaci gotowi do wpisu na listę rezerwową", complete),
+        group("Kandydaci gotowi do wpisania na listę rezerwową", complete),
     ]
 }
 

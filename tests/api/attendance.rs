@@ -204,7 +204,8 @@ async fn a_groups_day_is_saved_in_one_post_and_a_later_change_needs_a_reason() {
     let (status, page) = body(&app, &format!("{month}/print"), &instructor).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Lista obecności uczestników"));
-    // Every read of a group's attendance is audited: the day, the grid, the print.
+    // Every read of a group's attendance is audited: the day, the list shown again with the
+    // refused correction, the grid, the print.
     let reads: Vec<(String,)> = sqlx::query_as(
         "select split_part(detail, ' ', 1) from audit_event
          where action = 'attendance.view' and object_id = $1 order by occurred_at",
@@ -214,7 +215,7 @@ async fn a_groups_day_is_saved_in_one_post_and_a_later_change_needs_a_reason() {
     .await
     .unwrap();
     let reads: Vec<&str> = reads.iter().map(|(d,)| d.as_str()).collect();
-    assert_eq!(reads, ["day", "month", "print"]);
+    assert_eq!(reads, ["day", "day", "month", "print"]);
 }
 
 #[tokio::test]
@@ -451,7 +452,12 @@ async fn a_weekly_limit_caps_the_day_by_what_the_weeks_other_days_used() {
 
     // The list offers 6 h for her and names the limit; the others keep the planned 7 h.
     let (_, page) = body(&app, &path, &manager).await;
-    assert!(page.contains("limit 20 h tygodniowo"), "{page}");
+    assert!(
+        page.contains(
+            "limit 20 h tygodniowo (w pozostałe dni tego tygodnia wpisano 14 h, zostało 6 h)"
+        ),
+        "{page}"
+    );
     assert_eq!(page.matches(r#"value="6""#).count(), 1);
     assert_eq!(page.matches(r#"value="7""#).count(), 2);
 
@@ -467,7 +473,7 @@ async fn a_weekly_limit_caps_the_day_by_what_the_weeks_other_days_used() {
     let (status, page) = post_text(&app, &path, &manager, &refs(&seven)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.contains("tygodniowy limit tej osoby to 20 h, a w inne dni tego tygodnia ma już 14 h – tego dnia najwyżej 6 h"),
+        page.contains("tygodniowy limit tej osoby to 20 h, a w pozostałe dni tego tygodnia ma już wpisane 14 h – tego dnia może być najwyżej 6 h"),
         "{page}"
     );
     assert!(entries(&app, day).await.is_empty());
@@ -481,6 +487,34 @@ async fn a_weekly_limit_caps_the_day_by_what_the_weeks_other_days_used() {
     );
     let response = app.post(&path, Some(&manager), &refs(&six)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        entries(&app, day).await[0],
+        (g.members[0], "p".to_owned(), 360)
+    );
+    // The refused list showed the group again: that view is audited too.
+    let views: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'attendance.view' and detail like '%(form)'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(views, 1);
+
+    // The limit lowered afterwards (to 10 h) binds hours raised, not a line left as it was: the
+    // list saved again unchanged is accepted; raising her day to 7 h is not.
+    sqlx::query("update participant set weekly_limit_minutes = 600 where participant_id = $1")
+        .bind(g.members[0])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let again = app.post(&path, Some(&manager), &refs(&six)).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let mut raised = six.clone();
+    raised[2].1 = "7".to_owned();
+    raised.push(("reason".to_owned(), "Pomyłka w godzinach".to_owned()));
+    let (status, page) = post_text(&app, &path, &manager, &refs(&raised)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("tego dnia może być najwyżej 0 h"), "{page}");
     assert_eq!(
         entries(&app, day).await[0],
         (g.members[0], "p".to_owned(), 360)

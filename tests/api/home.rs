@@ -125,7 +125,12 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     assert!(trial.contains("(2)"), "{trial}");
     assert!(trial.contains("Próbna Jan") && trial.contains("Spóźniona Jan"));
     assert!(!trial.contains("Daleka") && !manager.contains("Obca"));
-    assert!(trial.contains("Okres próbny minął 2 dni temu"), "{trial}");
+    assert!(
+        trial.contains("Po terminie od 2 dni")
+            && trial.contains("Potwierdź udział albo go zakończ."),
+        "{trial}"
+    );
+    assert!(!trial.contains("Okres próbny minął"), "{trial}");
     assert!(trial.contains(&format!("/participants/{trial_soon}")));
     let ending_group = group(&manager, "Koniec udziału");
     assert!(ending_group.contains("Kończąca Jan") && ending_group.contains("Udział kończy się za"));

@@ -158,7 +158,7 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
     assert_eq!(sorted(&work_links(&worker)), sorted(&expected), "{worker}");
     let g = groups(&worker);
     assert!(
-        heading_of(&g, &expected[0]).starts_with("Kandydaci gotowi do wpisu na listę rezerwową")
+        heading_of(&g, &expected[0]).starts_with("Kandydaci gotowi do wpisania na listę rezerwową")
     );
     assert!(
         heading_of(&g, &expected[2]).starts_with("Lista rezerwowa – przygotuj IPZS do przyjęcia")

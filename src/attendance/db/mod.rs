@@ -339,8 +339,11 @@ pub async fn lock_month(
 /// the shared lock of the centre's month (see [`lock_month`]) and the exclusive lock of the
 /// group's day, both for the rest of the transaction, so that two saves of one group's day
 /// queue (the second sees the first's rows, and records a correction of them), while saves of
-/// other groups and days run side by side. What the caller reads about the day (its rows,
-/// whether the month is closed) it reads in a later statement, after the locks.
+/// other groups and days run side by side. Members with a weekly hour limit are also locked
+/// for the day's week (in the order of their ids), so that two saves of different days cannot
+/// both fill what is left of one person's week. What the caller reads about the day (its rows,
+/// the week's other hours, whether the month is closed) it reads in a later statement, after
+/// the locks.
 pub async fn workshop_for_day(
     conn: &mut PgConnection,
     centre_id: Uuid,
@@ -353,18 +356,28 @@ pub async fn workshop_for_day(
         crate::domain::calendar::month_start(day)
     );
     let group_day = format!("attendance-day {id} {day}");
+    let monday = day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()));
     let row = sqlx::query!(
         r#"select w.workshop_id, w.name,
                   exists (select 1 from workshop_instructor i
                           where i.workshop_id = w.workshop_id and i.staff_user_id = $3) as "instructs!",
                   pg_advisory_xact_lock_shared(hashtextextended($4, 0)) is not null as "month_locked!",
-                  pg_advisory_xact_lock(hashtextextended($5, 0)) is not null as "day_locked!"
+                  pg_advisory_xact_lock(hashtextextended($5, 0)) is not null as "day_locked!",
+                  (select count(pg_advisory_xact_lock(hashtextextended('attendance-week ' || x.participant_id::text || ' ' || $6, 0)))
+                   from (select p.participant_id from workshop_membership m
+                         join participant p on p.participant_id = m.participant_id
+                         where m.workshop_id = w.workshop_id and m.member_from <= $7
+                           and (m.member_until is null or m.member_until >= $7)
+                           and p.weekly_limit_minutes is not null
+                         order by p.participant_id) x) as "week_locks!"
            from workshop w where w.centre_id = $1 and w.workshop_id = $2"#,
         centre_id,
         id,
         actor,
         month,
-        group_day
+        group_day,
+        monday.to_string(),
+        day
     )
     .fetch_optional(conn)
     .await?;
