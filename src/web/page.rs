@@ -135,6 +135,9 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     if matches!(role, Role::Manager | Role::SocialWorker | Role::Instructor) {
         links.push(("/attendance", "Obecność"));
     }
+    if matches!(role, Role::Manager | Role::SocialWorker) {
+        links.push(("/follow-ups", "Absolwenci"));
+    }
     if role == Role::Manager {
         links.push(("/workshops", "Pracownie"));
         links.push(("/benefits", "Świadczenia"));
