@@ -9,10 +9,10 @@ use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Time};
 use uuid::Uuid;
 
+use crate::follow_ups::db::{self, NewContact, NewItem, Recording};
 use crate::follow_ups::model::{
     ContactForm, ContactPartner, FollowUpKind, GraduateContract, GraduateEmployment, SkillsMatch,
 };
-use crate::follow_ups::db::{self, NewContact, NewItem, Recording};
 use crate::follow_ups::schedule::FollowUpRules;
 
 /// What one demo contact learnt.
@@ -121,7 +121,9 @@ const STORIES: [Story; 7] = [
 
 /// A contact's record time: the day after, at ten (the "as at" of reports).
 fn recorded(on: Date) -> OffsetDateTime {
-    (on + Duration::days(1)).with_time(Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT)).assume_utc()
+    (on + Duration::days(1))
+        .with_time(Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT))
+        .assume_utc()
 }
 
 /// Records a contact (a missed try without a story).
@@ -137,7 +139,9 @@ async fn contact(
         reached: story.is_some(),
         form: story.map_or(ContactForm::Phone, |s| s.form),
         partner: story.and_then(|s| s.partner.map(|p| p.0)),
-        partner_name: story.and_then(|s| s.partner.and_then(|p| p.1)).map(str::to_owned),
+        partner_name: story
+            .and_then(|s| s.partner.and_then(|p| p.1))
+            .map(str::to_owned),
         employment: story.map(|s| s.employment),
         contract: story.and_then(|s| s.contract),
         community: story.map_or("", |s| s.community).to_owned(),
@@ -168,19 +172,19 @@ struct Graduate {
 /// Adds the demo follow-up of `centre_name`, once.
 pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
-    let Some(centre): Option<Uuid> = sqlx::query_scalar("select centre_id from centre where name = $1")
-        .bind(centre_name)
-        .fetch_optional(&mut *tx)
-        .await?
+    let Some(centre): Option<Uuid> =
+        sqlx::query_scalar("select centre_id from centre where name = $1")
+            .bind(centre_name)
+            .fetch_optional(&mut *tx)
+            .await?
     else {
         return Ok(());
     };
-    let done: bool = sqlx::query_scalar(
-        "select exists (select 1 from follow_up_contact where centre_id = $1)",
-    )
-    .bind(centre)
-    .fetch_one(&mut *tx)
-    .await?;
+    let done: bool =
+        sqlx::query_scalar("select exists (select 1 from follow_up_contact where centre_id = $1)")
+            .bind(centre)
+            .fetch_one(&mut *tx)
+            .await?;
     if done {
         return Ok(());
     }
@@ -220,8 +224,14 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
     // before the window did not take place; a missed try is on record.
     let overdue = followed
         .iter()
-        .find(|g| g.worker.is_some() && g.worker == sylwia && g.ended_on < today - Duration::days(120))
-        .or_else(|| followed.iter().find(|g| g.ended_on < today - Duration::days(120)));
+        .find(|g| {
+            g.worker.is_some() && g.worker == sylwia && g.ended_on < today - Duration::days(120)
+        })
+        .or_else(|| {
+            followed
+                .iter()
+                .find(|g| g.ended_on < today - Duration::days(120))
+        });
     if let Some(g) = overdue {
         // The latest contact due before three weeks ago and any after it did not take place.
         let due: Option<Date> = sqlx::query_scalar(
@@ -239,7 +249,13 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
         .await?;
         if let Some(due_on) = due {
             let by = g.worker.unwrap_or(manager);
-            contact(&mut tx, (g.participant_id, centre, by), due_on + Duration::days(3), None).await?;
+            contact(
+                &mut tx,
+                (g.participant_id, centre, by),
+                due_on + Duration::days(3),
+                None,
+            )
+            .await?;
         }
     }
     // Every contact that took place, with what it learnt; a graduate's first contact of three
@@ -257,7 +273,13 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
     for (i, (item, participant, on, worker)) in done.into_iter().enumerate() {
         let by = worker.unwrap_or(manager);
         if previous != Some(participant) && i % 3 == 0 {
-            contact(&mut tx, (participant, centre, by), on - Duration::days(4), None).await?;
+            contact(
+                &mut tx,
+                (participant, centre, by),
+                on - Duration::days(4),
+                None,
+            )
+            .await?;
         }
         previous = Some(participant);
         let story = &STORIES[i % STORIES.len()];

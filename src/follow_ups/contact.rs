@@ -62,7 +62,9 @@ async fn form_page(
     let timing = schedule::timing(&state.db, user.centre_id, today).await?;
     let open = items
         .iter()
-        .filter(|i: &&Item| i.contacted_on.is_none() && due::fulfils(i.due_on, timing.window_days, today))
+        .filter(|i: &&Item| {
+            i.contacted_on.is_none() && due::fulfils(i.due_on, timing.window_days, today)
+        })
         .map(|i| {
             format!(
                 "{} ({}) – {}",
@@ -110,7 +112,14 @@ pub(super) async fn contact_form(
     // same way; nothing is written.
     let open = manage::open(&state, &user, id, Action::RecordFollowUpContact).await?;
     drop(open);
-    form_page(&state, &user, id, ContactInput::default(), FieldErrors::new()).await
+    form_page(
+        &state,
+        &user,
+        id,
+        ContactInput::default(),
+        FieldErrors::new(),
+    )
+    .await
 }
 
 /// `POST /participants/{id}/follow-ups/contact`.
@@ -166,9 +175,9 @@ pub(super) async fn record_contact(
         ));
     let on = dates::format(contact.contacted_on);
     let message = match (contact.reached, closer) {
-        (false, _) => format!(
-            "Zapisano nieudaną próbę kontaktu z {on}; termin kontaktu pozostaje otwarty."
-        ),
+        (false, _) => {
+            format!("Zapisano nieudaną próbę kontaktu z {on}; termin kontaktu pozostaje otwarty.")
+        }
         (true, Some(next)) => format!(
             "Zapisano kontakt z {on}. Częstszy kontakt: następny termin {}.",
             dates::format(next)

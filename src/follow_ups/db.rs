@@ -305,8 +305,7 @@ pub async fn graduates(
          from (select p.participant_id, min(f.due_on) as first_due, \
                       count(*) filter (where f.due_on <= ",
     );
-    q.push_bind(bounds.opened_by)
-        .push(") as open_now");
+    q.push_bind(bounds.opened_by).push(") as open_now");
     push_graduates(&mut q, of, bounds);
     q.push(
         ") g join participant p on p.participant_id = g.participant_id \

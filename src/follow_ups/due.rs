@@ -250,7 +250,11 @@ mod tests {
             let due_on = date!(2026 - 12 - 01) + Duration::days(offset);
             let item = state(due_on, 14, bounds.today);
             let group = bounds.group(due_on);
-            assert_eq!(item == DueState::Overdue, group == DueState::Overdue, "{due_on}");
+            assert_eq!(
+                item == DueState::Overdue,
+                group == DueState::Overdue,
+                "{due_on}"
+            );
             if item == DueState::Due {
                 assert_eq!(group, DueState::Due, "{due_on}");
             }
@@ -286,7 +290,10 @@ mod tests {
             Some(date!(2026 - 06 - 01))
         );
         // The next item comes first anyway: nothing added.
-        assert_eq!(closer_item(from, 30, Some(date!(2026 - 06 - 01)), until), None);
+        assert_eq!(
+            closer_item(from, 30, Some(date!(2026 - 06 - 01)), until),
+            None
+        );
         // No next item: within the follow-up only.
         assert_eq!(
             closer_item(from, 30, None, until),

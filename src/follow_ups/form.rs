@@ -58,7 +58,9 @@ fn pick<T: Vocabulary>(value: &str, message: &str) -> Result<T, String> {
 fn pick_optional<T: Vocabulary>(value: &str, message: &str) -> Result<Option<T>, String> {
     match value.trim() {
         "" => Ok(None),
-        code => T::from_code(code).map(Some).ok_or_else(|| message.to_owned()),
+        code => T::from_code(code)
+            .map(Some)
+            .ok_or_else(|| message.to_owned()),
     }
 }
 
@@ -74,7 +76,11 @@ fn contact_date(value: &str, graduated_on: Option<Date>, today: Date) -> Result<
 
 impl ContactInput {
     /// The contact, or the messages. `graduated_on`: the end of participation.
-    pub fn check(&self, graduated_on: Option<Date>, today: Date) -> Result<NewContact, FieldErrors> {
+    pub fn check(
+        &self,
+        graduated_on: Option<Date>,
+        today: Date,
+    ) -> Result<NewContact, FieldErrors> {
         let mut errors = FieldErrors::new();
         let contacted_on = errors.take(
             "contacted_on",
@@ -87,7 +93,10 @@ impl ContactInput {
         let (partner, partner_name) = if form == Some(ContactForm::Partner) {
             let partner = errors.take(
                 "partner",
-                pick::<ContactPartner>(&self.partner, "Wybierz instytucję, od której pochodzi informacja."),
+                pick::<ContactPartner>(
+                    &self.partner,
+                    "Wybierz instytucję, od której pochodzi informacja.",
+                ),
             );
             let named = if partner == Some(ContactPartner::Other) {
                 errors.take(
@@ -97,7 +106,10 @@ impl ContactInput {
                         .map(Some),
                 )
             } else {
-                errors.take("partner_name", validate::optional_line(&self.partner_name, 200))
+                errors.take(
+                    "partner_name",
+                    validate::optional_line(&self.partner_name, 200),
+                )
             };
             (partner, named.flatten())
         } else {
@@ -113,7 +125,10 @@ impl ContactInput {
         );
         let employment = errors.take(
             "employment",
-            pick_optional::<GraduateEmployment>(&self.employment, "Wybierz sytuację zawodową z listy."),
+            pick_optional::<GraduateEmployment>(
+                &self.employment,
+                "Wybierz sytuację zawodową z listy.",
+            ),
         );
         let contract = errors.take(
             "contract",
@@ -125,9 +140,14 @@ impl ContactInput {
         );
         if reached == Some(true) {
             if employment.is_some_and(|e| e.is_none()) {
-                errors.add("employment", "Wybierz sytuację zawodową absolwenta (albo „Nie wiadomo”).");
+                errors.add(
+                    "employment",
+                    "Wybierz sytuację zawodową absolwenta (albo „Nie wiadomo”).",
+                );
             }
-            if employment == Some(Some(GraduateEmployment::Employed)) && contract.is_some_and(|c| c.is_none()) {
+            if employment == Some(Some(GraduateEmployment::Employed))
+                && contract.is_some_and(|c| c.is_none())
+            {
                 errors.add("contract", "Wybierz rodzaj umowy zatrudnionego absolwenta.");
             }
         }
@@ -144,8 +164,21 @@ impl ContactInput {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let (Some(contacted_on), Some(form), Some(reached), Some(employment), Some(contract), Some(skills_match)) =
-            (contacted_on, form, reached, employment, contract, skills_match)
+        let (
+            Some(contacted_on),
+            Some(form),
+            Some(reached),
+            Some(employment),
+            Some(contract),
+            Some(skills_match),
+        ) = (
+            contacted_on,
+            form,
+            reached,
+            employment,
+            contract,
+            skills_match,
+        )
         else {
             return Err(errors);
         };
@@ -186,18 +219,20 @@ impl ExtraInput {
         let on = errors.take(
             "extra_on",
             dates::parse(&self.extra_on).and_then(|d| {
-                crate::web::forms::between(d, today, until)
-                    .map_err(|m| format!("{m} Dodatkowy kontakt planuje się od dziś do końca monitoringu."))
+                crate::web::forms::between(d, today, until).map_err(|m| {
+                    format!("{m} Dodatkowy kontakt planuje się od dziś do końca monitoringu.")
+                })
             }),
         );
         let note = errors.take(
             "extra_note",
-            validate::required_line(&self.extra_note, 500)
-                .map_err(|m| if self.extra_note.trim().is_empty() {
+            validate::required_line(&self.extra_note, 500).map_err(|m| {
+                if self.extra_note.trim().is_empty() {
                     "Napisz krótko, czego ma dotyczyć kontakt.".to_owned()
                 } else {
                     m
-                }),
+                }
+            }),
         );
         match (on, note) {
             (Some(on), Some(note)) if errors.is_empty() => Ok((on, note)),
@@ -230,7 +265,10 @@ impl CloserInput {
             "on" => Some(true),
             "off" => Some(false),
             _ => {
-                errors.add("closer_on", "Nieznane polecenie – odśwież stronę i spróbuj ponownie.");
+                errors.add(
+                    "closer_on",
+                    "Nieznane polecenie – odśwież stronę i spróbuj ponownie.",
+                );
                 None
             }
         };
@@ -300,7 +338,10 @@ mod tests {
         };
         let c = input.check(GRADUATED, TODAY).unwrap();
         assert!(!c.reached);
-        assert_eq!((c.employment, c.contract, c.skills_match), (None, None, None));
+        assert_eq!(
+            (c.employment, c.contract, c.skills_match),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -341,7 +382,10 @@ mod tests {
         };
         let errors = input.check(GRADUATED, TODAY).unwrap_err();
         assert_eq!(&errors["partner_name"], "Wpisz nazwę instytucji.");
-        assert_eq!(&errors["reached"], "Zaznacz, czy udało się nawiązać kontakt.");
+        assert_eq!(
+            &errors["reached"],
+            "Zaznacz, czy udało się nawiązać kontakt."
+        );
         let employed_without_contract = ContactInput {
             contract: String::new(),
             ..reached_by_phone()
@@ -364,7 +408,10 @@ mod tests {
         };
         assert_eq!(
             ok.check(TODAY, until),
-            Ok((date!(2026 - 12 - 15), "Rozmowa po zmianie pracy.".to_owned()))
+            Ok((
+                date!(2026 - 12 - 15),
+                "Rozmowa po zmianie pracy.".to_owned()
+            ))
         );
         let past = ExtraInput {
             extra_on: "30.11.2026".into(),

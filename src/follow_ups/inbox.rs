@@ -53,7 +53,10 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             .map(|r| {
                 let overdue = bounds.group(r.first_due) == DueState::Overdue;
                 InboxItem {
-                    href: Some(format!("/participants/{}/follow-ups/contact", r.participant_id)),
+                    href: Some(format!(
+                        "/participants/{}/follow-ups/contact",
+                        r.participant_id
+                    )),
                     title: format!("{} {}", r.surname, r.first_names),
                     detail: Some(if r.open_now > 1 {
                         format!("kontakty do wykonania: {}", r.open_now)

@@ -131,10 +131,7 @@ pub(super) async fn list_follow_ups(
         },
         Group {
             id: "due",
-            heading: format!(
-                "Do wykonania w tym miesiącu ({})",
-                total(|c| c.due)
-            ),
+            heading: format!("Do wykonania w tym miesiącu ({})", total(|c| c.due)),
             empty: "W tym miesiącu nie ma terminów.",
             rows: Vec::new(),
             more: total(|c| c.due),
@@ -176,7 +173,9 @@ pub(super) async fn list_follow_ups(
                 .worker_name
                 .clone()
                 .unwrap_or_else(|| "Bez pracownika socjalnego".to_owned()),
-            href: c.social_worker_id.map(|w| format!("/follow-ups?worker={w}")),
+            href: c
+                .social_worker_id
+                .map(|w| format!("/follow-ups?worker={w}")),
             overdue: c.overdue,
             due: c.due,
             upcoming: c.upcoming,

@@ -150,22 +150,24 @@ pub(super) async fn set_closer(
 ) -> Result<Response> {
     let mut open = open(&state, &user, id, Action::ManageFollowUp).await?;
     let today = state.today();
-    let checked = form.check(open.record.ended_on, today).and_then(|(on, date, reason)| {
-        if on == open.followed.closer_since.is_some() {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "closer_on",
-                if on {
-                    "Częstszy kontakt jest już oznaczony – odśwież stronę."
-                } else {
-                    "Częstszy kontakt nie jest oznaczony – odśwież stronę."
-                },
-            );
-            Err(errors)
-        } else {
-            Ok((on, date, reason))
-        }
-    });
+    let checked = form
+        .check(open.record.ended_on, today)
+        .and_then(|(on, date, reason)| {
+            if on == open.followed.closer_since.is_some() {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "closer_on",
+                    if on {
+                        "Częstszy kontakt jest już oznaczony – odśwież stronę."
+                    } else {
+                        "Częstszy kontakt nie jest oznaczony – odśwież stronę."
+                    },
+                );
+                Err(errors)
+            } else {
+                Ok((on, date, reason))
+            }
+        });
     let (on, date, reason) = match checked {
         Ok(checked) => checked,
         Err(errors) => {
@@ -184,7 +186,10 @@ pub(super) async fn set_closer(
                 "Oznaczono potrzebę częstszego kontaktu; następny kontakt: {}.",
                 dates::format(due_on)
             ),
-            None => "Oznaczono potrzebę częstszego kontaktu; najbliższy termin już wypada wcześniej.".to_owned(),
+            None => {
+                "Oznaczono potrzebę częstszego kontaktu; najbliższy termin już wypada wcześniej."
+                    .to_owned()
+            }
         };
         (
             format!(

@@ -37,7 +37,11 @@ pub fn routes() -> Vec<Route> {
     use Gate::{ParticipantFile as File, ParticipantWork as Work};
     vec![
         Route::get("/follow-ups", Work, lists::list_follow_ups),
-        Route::get("/participants/{id}/follow-ups", File, timeline::show_follow_up),
+        Route::get(
+            "/participants/{id}/follow-ups",
+            File,
+            timeline::show_follow_up,
+        ),
         Route::get(
             "/participants/{id}/follow-ups/contact",
             File,

@@ -21,13 +21,8 @@ pub fn expected(method: &str, path: &str, who: Principal, scope: Scope) -> Optio
             Principal::Staff(_) => 403,
             _ => 303,
         },
-        ("GET", "/participants/{id}/follow-ups") => {
-            participant_in_scope(who, scope, KEEPERS, 200)
-        }
-        (
-            "GET" | "POST",
-            "/participants/{id}/follow-ups/contact",
-        )
+        ("GET", "/participants/{id}/follow-ups") => participant_in_scope(who, scope, KEEPERS, 200),
+        ("GET" | "POST", "/participants/{id}/follow-ups/contact")
         | (
             "POST",
             "/participants/{id}/follow-ups/extra" | "/participants/{id}/follow-ups/closer",

@@ -30,7 +30,9 @@ async fn the_social_worker_records_an_overdue_contact_from_start_and_axe_passes(
             "main a[href='/participants/{id}/follow-ups/contact']"
         ))
         .await;
-    browser.wait_for_text("Kontakt z absolwentem: Przeglądarkowa Jan").await;
+    browser
+        .wait_for_text("Kontakt z absolwentem: Przeglądarkowa Jan")
+        .await;
     browser.assert_accessible("the contact form").await;
 
     // Sent empty: the error summary.
@@ -53,7 +55,10 @@ async fn the_social_worker_records_an_overdue_contact_from_start_and_axe_passes(
     browser.choose("#contract", "fixed_term").await;
     browser.choose("#skills_match", "yes").await;
     browser
-        .fill("#community", "Mieszka samodzielnie, utrzymuje kontakt z rodziną.")
+        .fill(
+            "#community",
+            "Mieszka samodzielnie, utrzymuje kontakt z rodziną.",
+        )
         .await;
     browser.click("main form button[type=submit]").await;
     browser
@@ -91,11 +96,15 @@ async fn the_social_worker_records_an_overdue_contact_from_start_and_axe_passes(
     manager.sign_in(&app.address, "kierownik").await;
     manager.goto(&format!("{}/follow-ups", app.address)).await;
     manager.wait_for_text("Według pracowników socjalnych").await;
-    manager.assert_accessible("the manager's follow-up lists").await;
+    manager
+        .assert_accessible("the manager's follow-up lists")
+        .await;
     manager
         .goto(&format!("{}/settings/follow-ups", app.address))
         .await;
-    manager.wait_for_text("Monitoring absolwentów – terminy").await;
+    manager
+        .wait_for_text("Monitoring absolwentów – terminy")
+        .await;
     manager.assert_accessible("the follow-up settings").await;
     manager.quit().await;
 }

@@ -160,7 +160,7 @@ async fn overdue_graduate(app: &TestApp, surname: &str, worker: &str) -> (Uuid, 
 
 #[tokio::test]
 async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends_after_three_years()
- {
+{
     let app = spawn_app().await;
     let (id, first, second) = overdue_graduate(&app, "Zaległa", "socjalny1").await;
     let today = today(&app).await;
@@ -188,7 +188,13 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
         &reached(today),
     )
     .await;
-    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, &*format!("/participants/{id}/follow-ups")));
+    assert_eq!(
+        (status, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("/participants/{id}/follow-ups")
+        )
+    );
     let now = items(&app, id).await;
     assert_eq!(now[0].2, Some(today));
     assert_eq!(now[1].2, None);
@@ -232,10 +238,16 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
             .await
             .unwrap();
     let app_today = today + Duration::days(i64::try_from(to_window).unwrap() + 25);
-    advance_days(&app, u64::try_from((until - app_today).whole_days()).unwrap());
+    advance_days(
+        &app,
+        u64::try_from((until - app_today).whole_days()).unwrap(),
+    );
     let worker = app.login("socjalny1").await;
     let (_, list) = body(&app, "/follow-ups", &worker).await;
-    assert!(list.contains("Zaległa Jan"), "still followed on its last day");
+    assert!(
+        list.contains("Zaległa Jan"),
+        "still followed on its last day"
+    );
     advance_days(&app, 1);
     let worker = app.login("socjalny1").await;
     let manager = app.login("kierownik").await;
@@ -245,7 +257,12 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
         let (_, home) = body(&app, "/", session).await;
         assert!(!home.contains("Zaległa Jan"));
     }
-    let (status, page) = body(&app, &format!("/participants/{id}/follow-ups/contact"), &worker).await;
+    let (status, page) = body(
+        &app,
+        &format!("/participants/{id}/follow-ups/contact"),
+        &worker,
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("nie jest objęta monitoringiem"));
     // The history stays readable.
@@ -263,7 +280,12 @@ async fn a_contact_is_recorded_with_its_answers_and_audited() {
 
     // The form is a read of the graduate: audited.
     let views = app.file_views(id).await.len();
-    let (status, form) = body(&app, &format!("/participants/{id}/follow-ups/contact"), &worker).await;
+    let (status, form) = body(
+        &app,
+        &format!("/participants/{id}/follow-ups/contact"),
+        &worker,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(form.contains("Kontakt z absolwentem: Audytowana Jan"));
     assert_eq!(app.file_views(id).await.len(), views + 1);
@@ -328,7 +350,11 @@ async fn a_contact_is_recorded_with_its_answers_and_audited() {
     assert_eq!(audit.0, "success");
     assert_eq!(audit.1, Some(contact));
     assert_eq!(audit.2, Some(id));
-    assert!(audit.3.contains("reached=true form=partner fulfilled=1"), "{}", audit.3);
+    assert!(
+        audit.3.contains("reached=true form=partner fulfilled=1"),
+        "{}",
+        audit.3
+    );
 
     // The timeline shows it in words.
     let (_, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
@@ -337,7 +363,11 @@ async fn a_contact_is_recorded_with_its_answers_and_audited() {
     assert!(page.contains("Skierowanie do OPS"));
 
     // A missed contact is recorded and keeps the next item open; the manager may record too.
-    let open_before = scalar_count(&app, "select count(*) from follow_up where contacted_on is null").await;
+    let open_before = scalar_count(
+        &app,
+        "select count(*) from follow_up where contacted_on is null",
+    )
+    .await;
     let manager = app.login("kierownik").await;
     let (status, to) = post_fields(
         &app,
@@ -353,7 +383,11 @@ async fn a_contact_is_recorded_with_its_answers_and_audited() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     assert_eq!(
-        scalar_count(&app, "select count(*) from follow_up where contacted_on is null").await,
+        scalar_count(
+            &app,
+            "select count(*) from follow_up where contacted_on is null"
+        )
+        .await,
         open_before
     );
     let missed: (bool, Option<String>) = sqlx::query_as(
@@ -436,7 +470,10 @@ async fn an_extra_contact_is_added_to_the_schedule_and_refused_in_the_past() {
         &app,
         &path,
         &worker,
-        &[("extra_on", &iso(today - Duration::days(1))), ("extra_note", "")],
+        &[
+            ("extra_on", &iso(today - Duration::days(1))),
+            ("extra_note", ""),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -448,10 +485,19 @@ async fn an_extra_contact_is_added_to_the_schedule_and_refused_in_the_past() {
         &app,
         &path,
         &worker,
-        &[("extra_on", &iso(on)), ("extra_note", "Rozmowa po zmianie pracy.")],
+        &[
+            ("extra_on", &iso(on)),
+            ("extra_note", "Rozmowa po zmianie pracy."),
+        ],
     )
     .await;
-    assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/participants/{id}/follow-ups")));
+    assert_eq!(
+        (status, to),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/participants/{id}/follow-ups")
+        )
+    );
     let all = items(&app, id).await;
     assert_eq!(all.len(), 9);
     assert!(all.contains(&("extra".to_owned(), on, None)));
@@ -462,8 +508,14 @@ async fn an_extra_contact_is_added_to_the_schedule_and_refused_in_the_past() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!((note.as_deref(), sequence), (Some("Rozmowa po zmianie pracy."), 9));
-    assert_eq!(app.audit_count("follow_up.manage", Some("success")).await, 1);
+    assert_eq!(
+        (note.as_deref(), sequence),
+        (Some("Rozmowa po zmianie pracy."), 9)
+    );
+    assert_eq!(
+        app.audit_count("follow_up.manage", Some("success")).await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -483,7 +535,11 @@ async fn closer_contact_brings_the_next_contact_forward() {
         &app,
         &closer,
         &worker,
-        &[("set", "on"), ("closer_on", &iso(today)), ("closer_reason", "")],
+        &[
+            ("set", "on"),
+            ("closer_on", &iso(today)),
+            ("closer_reason", ""),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -510,14 +566,21 @@ async fn closer_contact_brings_the_next_contact_forward() {
     assert_eq!(since, Some(today));
     let first_closer = today + Duration::days(30);
     assert!(first_closer < second);
-    assert!(items(&app, id).await.contains(&("closer".to_owned(), first_closer, None)));
+    assert!(
+        items(&app, id)
+            .await
+            .contains(&("closer".to_owned(), first_closer, None))
+    );
     let detail: String = sqlx::query_scalar(
         "select detail from audit_event where action = 'follow_up.manage' and outcome = 'success'",
     )
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert!(detail.contains("reason=Utrata pracy, zaległości w czynszu"), "{detail}");
+    assert!(
+        detail.contains("reason=Utrata pracy, zaległości w czynszu"),
+        "{detail}"
+    );
 
     // 31 days on, a reached contact fulfils the closer item and brings the next one 30 days
     // after it (still before the second scheduled item).
@@ -596,7 +659,10 @@ async fn the_manager_sees_the_centre_by_social_worker_and_others_are_refused() {
     let (_, list) = body(&app, &format!("/follow-ups?worker={sylwia}"), &manager).await;
     assert!(list.contains("Pierwsza Jan") && !list.contains("Druga Jan"));
     let (_, home) = body(&app, "/", &manager).await;
-    assert!(home.contains("Zaległe kontakty z absolwentami w ośrodku (2)"), "{home}");
+    assert!(
+        home.contains("Zaległe kontakty z absolwentami w ośrodku (2)"),
+        "{home}"
+    );
     assert!(home.contains(&format!("/follow-ups?worker={sylwia}")));
     // The file links to the follow-up.
     let (_, file) = body(&app, &format!("/participants/{first}"), &manager).await;
@@ -666,7 +732,10 @@ async fn the_manager_sets_the_window_from_a_date_and_the_lists_use_it() {
     let (_, list) = body(&app, "/follow-ups", &worker).await;
     let due = list.split("id=\"due-h\"").nth(1).unwrap();
     let late = (today - first).whole_days();
-    assert!(due.contains(&format!("do wykonania – {late} dni po terminie")), "{list}");
+    assert!(
+        due.contains(&format!("do wykonania – {late} dni po terminie")),
+        "{list}"
+    );
     let (_, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
     assert!(!page.contains("zaległy"));
 }

@@ -12,9 +12,8 @@ use crate::domain::Role;
 /// The follow-up actions (the participant's scope has been checked by the caller).
 pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
     let manager = actor.role == Role::Manager;
-    let caseworker = |worker: Option<Uuid>| {
-        actor.role == Role::SocialWorker && worker == Some(actor.user_id)
-    };
+    let caseworker =
+        |worker: Option<Uuid>| actor.role == Role::SocialWorker && worker == Some(actor.user_id);
     match (action, target) {
         // The lists: the manager's of the centre, a social worker's of their caseload.
         (Action::ViewFollowUps, Target::Centre) => {
