@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use time::{Date, Duration, OffsetDateTime, Time};
 use uuid::Uuid;
 
-use crate::follow_ups::db::{self, NewContact, NewItem, Recording};
+use crate::follow_ups::db::{self, ContactData, NewItem, Recording};
 use crate::follow_ups::model::{
     ContactForm, ContactPartner, FollowUpKind, GraduateContract, GraduateEmployment, SkillsMatch,
 };
@@ -134,7 +134,7 @@ async fn contact(
     story: Option<&Story>,
 ) -> sqlx::Result<Uuid> {
     let missed = "Telefon nieodbierany, pozostawiono wiadomość; wysłano list z prośbą o kontakt.";
-    let new = NewContact {
+    let new = ContactData {
         contacted_on: on,
         reached: story.is_some(),
         form: story.map_or(ContactForm::Phone, |s| s.form),

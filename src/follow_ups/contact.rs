@@ -6,14 +6,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use uuid::Uuid;
 
 use super::db::{self, Item};
 use super::due;
 use super::form::ContactInput;
-use super::manage::{self, add_closer_item, page_of};
+use super::manage::{self, add_closer_item};
 use super::model::{
     ContactForm, ContactPartner, GraduateContract, GraduateEmployment, SkillsMatch,
 };
@@ -26,9 +25,8 @@ use crate::participants::access;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::extract::SecureForm;
-use crate::web::finish::finish;
 use crate::web::forms::{Choice, FieldErrors, choices};
-use crate::web::page::{Layout, render_with_status};
+use crate::web::page::{Layout, render_form};
 use crate::web::path::IdPath;
 
 #[derive(Template)]
@@ -94,12 +92,7 @@ async fn form_page(
         input,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(status, &page)
+    render_form(&page.errors, &page)
 }
 
 /// `GET /participants/{id}/follow-ups/contact`.
@@ -165,7 +158,6 @@ pub(super) async fn record_contact(
     };
     let event = access::done(Action::RecordFollowUpContact, id)
         .on("follow_up_contact", contact_id)
-        .participant(id)
         .detail(format!(
             "on={} reached={} form={} fulfilled={fulfilled} closer_item={}",
             dates::iso(contact.contacted_on),
@@ -184,5 +176,5 @@ pub(super) async fn record_contact(
         ),
         (true, None) => format!("Zapisano kontakt z {on}."),
     };
-    finish(open.tx, &user, event, &message, &page_of(id)).await
+    manage::done(open, &user, event, &message).await
 }

@@ -61,47 +61,32 @@ pub async fn items(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<Item>>
 }
 
 /// A contact as recorded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Contact {
     pub follow_up_contact_id: Uuid,
-    pub contacted_on: Date,
-    pub reached: bool,
-    pub form: ContactForm,
-    pub partner: Option<ContactPartner>,
-    pub partner_name: Option<String>,
-    pub employment: Option<GraduateEmployment>,
-    pub contract: Option<GraduateContract>,
-    pub community: String,
-    pub skills: String,
-    pub skills_match: Option<SkillsMatch>,
-    pub problems: String,
-    pub actions: String,
-    pub referred_to_ops: bool,
+    #[sqlx(flatten)]
+    pub data: ContactData,
     pub recorded_by: String,
     pub recorded_at: OffsetDateTime,
 }
 
 /// The contacts with `id`, newest first.
 pub async fn contacts(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<Contact>> {
-    sqlx::query_as!(
-        Contact,
-        r#"select c.follow_up_contact_id, c.contacted_on, c.reached, c.form as "form: ContactForm",
-                  c.partner as "partner: ContactPartner", c.partner_name,
-                  c.employment as "employment: GraduateEmployment",
-                  c.contract as "contract: GraduateContract", c.community, c.skills,
-                  c.skills_match as "skills_match: SkillsMatch", c.problems, c.actions,
-                  c.referred_to_ops, u.full_name as recorded_by, c.recorded_at
-           from follow_up_contact c join staff_user u on u.staff_user_id = c.recorded_by
-           where c.participant_id = $1 order by c.contacted_on desc, c.recorded_at desc"#,
-        id
+    sqlx::query_as(
+        "select c.follow_up_contact_id, c.contacted_on, c.reached, c.form, c.partner, c.partner_name,
+                c.employment, c.contract, c.community, c.skills, c.skills_match, c.problems,
+                c.actions, c.referred_to_ops, u.full_name as recorded_by, c.recorded_at
+         from follow_up_contact c join staff_user u on u.staff_user_id = c.recorded_by
+         where c.participant_id = $1 order by c.contacted_on desc, c.recorded_at desc",
     )
+    .bind(id)
     .fetch_all(db)
     .await
 }
 
-/// A contact to record (validated).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewContact {
+/// What a contact records (validated).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContactData {
     pub contacted_on: Date,
     pub reached: bool,
     pub form: ContactForm,
@@ -130,7 +115,7 @@ pub struct Recording {
 pub async fn insert_contact(
     conn: &mut PgConnection,
     r: Recording,
-    c: &NewContact,
+    c: &ContactData,
 ) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         r#"insert into follow_up_contact (participant_id, centre_id, contacted_on, reached, form,

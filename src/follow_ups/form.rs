@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use time::Date;
 
-use super::db::NewContact;
+use super::db::ContactData;
 use super::model::{
     ContactForm, ContactPartner, GraduateContract, GraduateEmployment, SkillsMatch,
 };
@@ -80,7 +80,7 @@ impl ContactInput {
         &self,
         graduated_on: Option<Date>,
         today: Date,
-    ) -> Result<NewContact, FieldErrors> {
+    ) -> Result<ContactData, FieldErrors> {
         let mut errors = FieldErrors::new();
         let contacted_on = errors.take(
             "contacted_on",
@@ -184,7 +184,7 @@ impl ContactInput {
         };
         // A missed contact learns nothing of the situation; the contract goes with employment.
         let employment = employment.filter(|_| reached);
-        Ok(NewContact {
+        Ok(ContactData {
             contacted_on,
             reached,
             form,

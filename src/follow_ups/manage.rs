@@ -15,6 +15,7 @@ use super::form::{CloserInput, ExtraInput};
 use super::model::FollowUpKind;
 use super::schedule;
 use super::timeline;
+use crate::audit::AuditEvent;
 use crate::auth::policy::{Action, ParticipantFacts};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
@@ -66,6 +67,18 @@ pub(super) async fn open(
             back: page_of(id),
         }),
     }
+}
+
+/// Ends a successful change of the follow-up: the audit row (on the participant), the flash
+/// message, commit, and back to the graduate's follow-up page.
+pub(super) async fn done(
+    open: Open,
+    user: &CurrentUser,
+    event: AuditEvent<'_>,
+    message: &str,
+) -> Result<Response> {
+    let id = open.record.participant_id;
+    finish(open.tx, user, event.participant(id), message, &page_of(id)).await
 }
 
 /// The policy's facts of a locked record, for the page shown again.
@@ -131,14 +144,7 @@ pub(super) async fn add_extra(
         .on("follow_up", item_id)
         .detail(format!("extra due_on={}", dates::iso(due_on)));
     let message = format!("Dodano dodatkowy kontakt na {}.", dates::format(due_on));
-    finish(
-        open.tx,
-        &user,
-        event.participant(id),
-        &message,
-        &page_of(id),
-    )
-    .await
+    done(open, &user, event, &message).await
 }
 
 /// `POST /participants/{id}/follow-ups/closer`.
@@ -206,12 +212,5 @@ pub(super) async fn set_closer(
         )
     };
     let event = access::done(Action::ManageFollowUp, id).detail(detail);
-    finish(
-        open.tx,
-        &user,
-        event.participant(id),
-        &message,
-        &page_of(id),
-    )
-    .await
+    done(open, &user, event, &message).await
 }

@@ -9,7 +9,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
@@ -24,7 +23,7 @@ use crate::validate::{self, dates};
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
 use crate::web::forms::FieldErrors;
-use crate::web::page::{Layout, render_with_status};
+use crate::web::page::{Layout, render_form};
 
 /// The page.
 pub(super) const PAGE: &str = "/settings/follow-ups";
@@ -140,12 +139,7 @@ async fn page(
             .unwrap_or_default(),
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(status, &page)
+    render_form(&page.errors, &page)
 }
 
 /// `GET /settings/follow-ups`.

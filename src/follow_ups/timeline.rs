@@ -5,12 +5,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use time::Date;
 use uuid::Uuid;
 
-use super::db::{self, Contact, Item, Person};
+use super::db::{self, Contact, ContactData, Item, Person};
 use super::due::{self, DueState};
 use super::form::{CloserInput, ExtraInput};
 use super::model::{ContactForm, ContactPartner, GraduateEmployment};
@@ -23,7 +22,7 @@ use crate::participants::access;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::forms::FieldErrors;
-use crate::web::page::{Layout, render_with_status};
+use crate::web::page::{Layout, render_form};
 use crate::web::path::IdPath;
 
 /// One item of the schedule, as shown.
@@ -68,7 +67,7 @@ struct TimelinePage {
 }
 
 /// How a contact was made, in words ("Informacja z instytucji partnerskiej: PUP").
-fn how(c: &Contact) -> String {
+fn how(c: &ContactData) -> String {
     match (c.form, c.partner) {
         (ContactForm::Partner, Some(ContactPartner::Other)) => format!(
             "{}: {}",
@@ -81,7 +80,8 @@ fn how(c: &Contact) -> String {
 }
 
 /// A contact as the timeline shows it.
-pub(super) fn contact_line(c: &Contact) -> ContactLine {
+pub(super) fn contact_line(contact: &Contact) -> ContactLine {
+    let c = &contact.data;
     let mut answers = Vec::new();
     if let Some(e) = c.employment {
         let employment = match (e, c.contract) {
@@ -119,8 +119,8 @@ pub(super) fn contact_line(c: &Contact) -> ContactLine {
         answers,
         by: format!(
             "{}, zapisano {}",
-            c.recorded_by,
-            dates::format_moment(c.recorded_at)
+            contact.recorded_by,
+            dates::format_moment(contact.recorded_at)
         ),
     }
 }
@@ -214,12 +214,7 @@ pub(super) async fn page(
         closer,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(status, &page)
+    render_form(&page.errors, &page)
 }
 
 /// `GET /participants/{id}/follow-ups`.

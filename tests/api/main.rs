@@ -26,6 +26,7 @@ mod documents;
 mod errors;
 mod exports;
 mod follow_ups;
+mod follow_ups_changes;
 mod guard_rails;
 mod health;
 mod home;
