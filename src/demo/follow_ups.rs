@@ -220,8 +220,10 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
         .iter()
         .filter(|g| g.until.is_some_and(|u| u >= today))
         .collect();
-    // One of Sylwia's graduates (the demo social worker) is overdue: their latest contact due
-    // before the window did not take place; a missed try is on record.
+    // One graduate is overdue: their latest contact due before three weeks ago did not take
+    // place; a missed try is on record. Sylwia (the demo social worker) looks after them: when
+    // she has no graduate under follow-up, the manager moved this one to her a week ago (the
+    // schedule follows the caseload).
     let overdue = followed
         .iter()
         .find(|g| {
@@ -231,7 +233,24 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
             followed
                 .iter()
                 .find(|g| g.ended_on < today - Duration::days(120))
-        });
+        })
+        .copied();
+    if let (Some(g), Some(sylwia)) = (overdue, sylwia)
+        && !followed.iter().any(|f| f.worker == Some(sylwia))
+    {
+        sqlx::query(
+            "with moved as (update participant set social_worker_id = $2 where participant_id = $1
+                            returning participant_id, centre_id)
+             insert into social_worker_change (participant_id, centre_id, from_worker, to_worker, changed_by, changed_at)
+             select participant_id, centre_id, $3, $2, $4, now() - interval '7 days' from moved",
+        )
+        .bind(g.participant_id)
+        .bind(sylwia)
+        .bind(g.worker)
+        .bind(manager)
+        .execute(&mut *tx)
+        .await?;
+    }
     if let Some(g) = overdue {
         // The latest contact due before three weeks ago and any after it did not take place.
         let due: Option<Date> = sqlx::query_scalar(
@@ -290,35 +309,65 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
             .execute(&mut *tx)
             .await?;
     }
-    // The most recent graduate: an extra contact the worker planned, due in a few days.
-    let others: Vec<&&Graduate> = followed
+    // The others: closer contact for one (since three weeks, its next contact brought forward
+    // where the rule does), and an extra contact planned for another.
+    let mut others = Vec::new();
+    for g in followed
         .iter()
         .filter(|g| overdue.is_none_or(|o| o.participant_id != g.participant_id))
-        .collect();
-    if let Some(g) = others.first() {
+    {
+        let next = db::next_open(&mut *tx, g.participant_id).await?;
+        others.push((*g, next));
+    }
+    let since = today - Duration::days(21);
+    let closer_days = rules.timing(since).closer_days;
+    let brought_forward = |g: &Graduate, next: Option<Date>| {
+        closer_days.and_then(|days| {
+            crate::follow_ups::due::closer_item(since, days, next, g.until.unwrap_or(today))
+        })
+    };
+    let closer = others
+        .iter()
+        .position(|(g, next)| brought_forward(g, *next).is_some())
+        .or((!others.is_empty()).then_some(0));
+    if let Some((g, next)) = closer.map(|i| others[i]) {
+        sqlx::query("update participant set follow_up_closer_since = $2 where participant_id = $1")
+            .bind(g.participant_id)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(due_on) = brought_forward(g, next) {
+            let item = NewItem {
+                kind: FollowUpKind::Closer,
+                due_on,
+                note: Some("Częstszy kontakt"),
+                added_by: g.worker.unwrap_or(manager),
+            };
+            db::add_item(&mut tx, (centre, g.participant_id), &item).await?;
+        }
+    }
+    let extra = (0..others.len()).find(|i| Some(*i) != closer);
+    if let Some((g, _)) = extra.map(|i| others[i]) {
         let item = NewItem {
             kind: FollowUpKind::Extra,
-            due_on: today + Duration::days(3),
+            due_on: today + Duration::days(40),
             note: Some("Rozmowa po zakończeniu umowy na okres próbny."),
             added_by: g.worker.unwrap_or(manager),
         };
         db::add_item(&mut tx, (centre, g.participant_id), &item).await?;
-    }
-    // The next: closer contact since three weeks, the next contact brought forward.
-    if let Some(g) = others.get(1) {
-        sqlx::query("update participant set follow_up_closer_since = $2 where participant_id = $1")
-            .bind(g.participant_id)
-            .bind(today - Duration::days(21))
-            .execute(&mut *tx)
-            .await?;
-        let closer_days = rules.timing(today).closer_days.unwrap_or(30);
-        let item = NewItem {
-            kind: FollowUpKind::Closer,
-            due_on: today - Duration::days(21) + Duration::days(i64::from(closer_days)),
-            note: Some("Częstszy kontakt"),
-            added_by: g.worker.unwrap_or(manager),
-        };
-        db::add_item(&mut tx, (centre, g.participant_id), &item).await?;
+        // Reached yesterday: the contacts whose window had opened are done, so the next one is
+        // upcoming.
+        let yesterday = today - Duration::days(1);
+        let window_days = rules.timing(yesterday).window_days;
+        let by = g.worker.unwrap_or(manager);
+        let id = contact(
+            &mut tx,
+            (g.participant_id, centre, by),
+            yesterday,
+            Some(&STORIES[4]),
+        )
+        .await?;
+        db::fulfil(&mut tx, g.participant_id, id, yesterday, window_days).await?;
     }
     tx.commit().await?;
     Ok(())
