@@ -18,10 +18,10 @@ use super::model::{
 };
 use super::schedule;
 use super::timeline;
+use crate::auth::participant;
 use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
-use crate::participants::access;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::extract::SecureForm;
@@ -123,7 +123,7 @@ pub(super) async fn record_contact(
     SecureForm(input): SecureForm<ContactInput>,
 ) -> Result<Response> {
     let mut open = manage::open(&state, &user, id, Action::RecordFollowUpContact).await?;
-    let contact = match input.check(open.record.ended_on, state.today()) {
+    let contact = match input.check(open.followed.ended_on, state.today()) {
         Ok(contact) => contact,
         Err(errors) => {
             drop(open);
@@ -156,7 +156,7 @@ pub(super) async fn record_contact(
     } else {
         (0, None)
     };
-    let event = access::done(Action::RecordFollowUpContact, id)
+    let event = participant::done(Action::RecordFollowUpContact, id)
         .on("follow_up_contact", contact_id)
         .detail(format!(
             "on={} reached={} form={} fulfilled={fulfilled} closer_item={}",

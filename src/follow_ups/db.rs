@@ -17,6 +17,8 @@ use crate::domain::Status;
 /// The follow-up facts of one participant.
 #[derive(Debug, Clone, Copy)]
 pub struct Followed {
+    /// The end of participation (graduation).
+    pub ended_on: Option<Date>,
     /// The last day of the follow-up (none: never graduated).
     pub until: Option<Date>,
     /// Closer contact since.
@@ -27,7 +29,7 @@ pub struct Followed {
 pub async fn followed(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Followed> {
     sqlx::query_as!(
         Followed,
-        "select follow_up_until as until, follow_up_closer_since as closer_since
+        "select ended_on, follow_up_until as until, follow_up_closer_since as closer_since
          from participant where participant_id = $1",
         id
     )

@@ -6,6 +6,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use sqlx::{Postgres, Transaction};
 use time::Date;
 use uuid::Uuid;
 
@@ -16,11 +17,10 @@ use super::model::FollowUpKind;
 use super::schedule;
 use super::timeline;
 use crate::audit::AuditEvent;
+use crate::auth::participant;
 use crate::auth::policy::{Action, ParticipantFacts};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
-use crate::participants::access::{self, Tx};
-use crate::participants::record::Record;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::extract::SecureForm;
@@ -30,8 +30,8 @@ use crate::web::path::IdPath;
 
 /// A graduate locked for a change of their follow-up.
 pub(super) struct Open {
-    pub tx: Tx,
-    pub record: Record,
+    pub tx: Transaction<'static, Postgres>,
+    pub facts: ParticipantFacts,
     pub followed: Followed,
     /// The last day of the follow-up.
     pub until: Date,
@@ -50,13 +50,13 @@ pub(super) async fn open(
     id: Uuid,
     action: Action,
 ) -> Result<Open> {
-    let (mut tx, record) = access::lock(state, user, id, action).await?;
+    let (mut tx, facts) = participant::lock_authorized(state, user, id, action).await?;
     let followed = db::followed(&mut *tx, id).await?;
     match followed.until {
-        Some(until) if due::under_follow_up(record.status, Some(until), state.today()) => {
+        Some(until) if due::under_follow_up(facts.status, Some(until), state.today()) => {
             Ok(Open {
                 tx,
-                record,
+                facts,
                 followed,
                 until,
             })
@@ -77,18 +77,8 @@ pub(super) async fn done(
     event: AuditEvent<'_>,
     message: &str,
 ) -> Result<Response> {
-    let id = open.record.participant_id;
+    let id = open.facts.participant_id;
     finish(open.tx, user, event.participant(id), message, &page_of(id)).await
-}
-
-/// The policy's facts of a locked record, for the page shown again.
-pub(super) fn facts(r: &Record) -> ParticipantFacts {
-    ParticipantFacts {
-        participant_id: r.participant_id,
-        social_worker_id: r.social_worker_id,
-        status: r.status,
-        in_actor_workshop: false,
-    }
 }
 
 /// Adds the closer item after `from` when it comes before the next open item; returns its date.
@@ -101,7 +91,7 @@ pub(super) async fn add_closer_item(
     let Some(closer_days) = closer_days else {
         return Ok(None);
     };
-    let id = open.record.participant_id;
+    let id = open.facts.participant_id;
     let next = db::next_open(&mut *open.tx, id).await?;
     let Some(due_on) = due::closer_item(from, closer_days, next, open.until) else {
         return Ok(None);
@@ -127,7 +117,7 @@ pub(super) async fn add_extra(
     let (due_on, note) = match form.check(state.today(), open.until) {
         Ok(checked) => checked,
         Err(errors) => {
-            let facts = facts(&open.record);
+            let facts = open.facts;
             drop(open);
             let forms = (form, CloserInput::default());
             return timeline::page(&state, &user, (id, &facts), forms, errors).await;
@@ -140,7 +130,7 @@ pub(super) async fn add_extra(
         added_by: user.user_id,
     };
     let item_id = db::add_item(&mut open.tx, (user.centre_id, id), &item).await?;
-    let event = access::done(Action::ManageFollowUp, id)
+    let event = participant::done(Action::ManageFollowUp, id)
         .on("follow_up", item_id)
         .detail(format!("extra due_on={}", dates::iso(due_on)));
     let message = format!("Dodano dodatkowy kontakt na {}.", dates::format(due_on));
@@ -157,7 +147,7 @@ pub(super) async fn set_closer(
     let mut open = open(&state, &user, id, Action::ManageFollowUp).await?;
     let today = state.today();
     let checked = form
-        .check(open.record.ended_on, today)
+        .check(open.followed.ended_on, today)
         .and_then(|(on, date, reason)| {
             if on == open.followed.closer_since.is_some() {
                 let mut errors = FieldErrors::new();
@@ -177,7 +167,7 @@ pub(super) async fn set_closer(
     let (on, date, reason) = match checked {
         Ok(checked) => checked,
         Err(errors) => {
-            let facts = facts(&open.record);
+            let facts = open.facts;
             drop(open);
             let forms = (ExtraInput::default(), form);
             return timeline::page(&state, &user, (id, &facts), forms, errors).await;
@@ -211,6 +201,6 @@ pub(super) async fn set_closer(
             "Zakończono częstszy kontakt; obowiązuje harmonogram.".to_owned(),
         )
     };
-    let event = access::done(Action::ManageFollowUp, id).detail(detail);
+    let event = participant::done(Action::ManageFollowUp, id).detail(detail);
     done(open, &user, event, &message).await
 }

@@ -15,10 +15,10 @@ use super::form::{CloserInput, ExtraInput};
 use super::model::{ContactForm, ContactPartner, GraduateEmployment};
 use super::schedule;
 use crate::audit;
+use crate::auth::participant;
 use crate::auth::policy::{Action, ParticipantFacts, Target};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
-use crate::participants::access;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::forms::FieldErrors;
@@ -160,7 +160,7 @@ pub(super) async fn read(
     audit::record_read(
         &mut *tx,
         &user.meta,
-        access::view_event(user, id).detail(screen.to_owned()),
+        participant::view_event(user, id).detail(screen.to_owned()),
     )
     .await?;
     let person = db::person(&mut *tx, user.centre_id, id)
@@ -223,7 +223,7 @@ pub(super) async fn show_follow_up(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    let facts = access::authorized(&state, &user, id, Action::ViewFollowUps).await?;
+    let facts = participant::authorized(&state, &user, id, Action::ViewFollowUps).await?;
     let forms = (ExtraInput::default(), CloserInput::default());
     page(&state, &user, (id, &facts), forms, FieldErrors::new()).await
 }
