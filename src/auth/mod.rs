@@ -3,6 +3,7 @@
 //! answers "may this actor do this action?").
 
 pub mod guard;
+pub mod participant;
 pub mod policy;
 pub mod scope;
 pub mod session;

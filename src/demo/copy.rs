@@ -85,6 +85,9 @@ impl Batch {
             iso(x.period.map(|p| p.planned_end_on)),
             iso(x.period.map(|p| p.cap_end_on)),
             iso(x.ended),
+            x.ended
+                .filter(|_| x.status == Status::Graduate)
+                .and_then(|e| follow_up.on(e).map(|r| dates::iso(r.until(e)))),
             x.graduation.map(|g| g.outcome().code().to_owned()),
             x.graduation
                 .and_then(Graduation::contract)
@@ -145,7 +148,7 @@ impl Batch {
         let participants = format!(
             "copy participant (participant_id, centre_id, {}, social_worker_id, status, admitted_on, \
              ops_agreement_name, ops_agreement_date, trial_ends_on, planned_end_on, cap_end_on, ended_on, \
-             graduation_outcome, employment_contract, termination_reason, created_at) from stdin",
+             follow_up_until, graduation_outcome, employment_contract, termination_reason, created_at) from stdin",
             db::DATA_COLUMNS
         );
         copy(conn, &participants, self.participants).await?;

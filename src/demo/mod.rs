@@ -11,6 +11,7 @@
 mod attendance;
 mod contracts;
 mod copy;
+mod follow_ups;
 pub mod history;
 mod names;
 mod notes;
@@ -102,6 +103,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     programmes::seed(db, today).await?;
     contracts::seed(db, today).await?;
     attendance::seed(db, today).await?;
+    follow_ups::seed(db, CENTRES[0].0, today).await?;
     Ok(added)
 }
 

@@ -1,103 +1,122 @@
-//! What the follow-up area puts on a social worker's "Do zrobienia": graduates of their
-//! caseload whose follow-up contact falls due this month or is overdue, from the stored
-//! schedule (recording the contacts comes with the follow-up screens).
+//! What the follow-up area puts on "Do zrobienia": for a social worker, the graduates of their
+//! caseload whose next contact is due this month (or its window is open) or overdue, each
+//! linking to the form that records the contact; for the manager, the overdue follow-ups of the
+//! centre counted by social worker, each linking to that worker's list. A few queries whatever
+//! the number of graduates.
 
-use sqlx::{Postgres, QueryBuilder};
-use time::{Date, Month};
-use uuid::Uuid;
+use time::Date;
 
-use crate::auth::policy;
-use crate::auth::scope::push_scope;
+use super::db::{self, ListOf};
+use super::due::{Bounds, DueState, in_words};
+use super::schedule;
+use crate::auth::policy::{Action, Target, follow_up_scope};
 use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
 
 /// Graduates shown; the heading gives the whole count.
 const ITEMS: i64 = 10;
 
-/// A graduate with open contacts due by the end of the month.
-#[derive(Debug, sqlx::FromRow)]
-struct DueGraduate {
-    participant_id: Uuid,
-    surname: String,
-    first_names: String,
-    /// The earliest open contact.
-    first_due: Date,
-    /// Open contacts due by the end of the month.
-    open: i64,
-    /// Graduates with such contacts.
-    total: i64,
-}
-
-/// The last day of `today`'s month.
-fn end_of_month(today: Date) -> Date {
-    let (year, month) = match today.month() {
-        Month::December => (today.year() + 1, Month::January),
-        m => (today.year(), m.next()),
-    };
-    Date::from_calendar_date(year, month, 1)
-        .map_or(today, |first| first.previous_day().unwrap_or(today))
-}
-
-/// The follow-up group of a social worker's home page.
+/// The follow-up groups of a social worker's or the manager's home page.
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
     Box::pin(async move {
-        if user.role != Role::SocialWorker {
+        if !matches!(user.role, Role::SocialWorker | Role::Manager)
+            || !user.can(Action::ViewFollowUps, Target::Centre)
+        {
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Postgres>::new(
-            "select p.participant_id, p.surname, p.first_names, min(f.due_on) as first_due, \
-                    count(*) as open, count(*) over () as total \
-             from participant p \
-             left join workshop_membership m on m.participant_id = p.participant_id and m.member_until is null \
-             join follow_up f on f.participant_id = p.participant_id and f.contacted_on is null and f.due_on <= ",
-        );
-        q.push_bind(end_of_month(today))
-            .push(" where p.status = 'graduate' and p.centre_id = ")
-            .push_bind(user.centre_id);
-        push_scope(&mut q, policy::file_scope(user.actor()));
-        q.push(
-            " group by p.participant_id, p.surname, p.first_names \
-             order by first_due, p.participant_id limit ",
-        )
-        .push_bind(ITEMS);
-        let rows: Vec<DueGraduate> = q.build_query_as().fetch_all(&state.db).await?;
-        let total = rows.first().map_or(0, |r| r.total);
+        let timing = schedule::timing(&state.db, user.centre_id, today).await?;
+        let bounds = Bounds::on(today, timing.window_days);
+        let of = ListOf {
+            centre_id: user.centre_id,
+            scope: follow_up_scope(user.actor()),
+            worker: None,
+        };
+        let counts = db::counts(&state.db, of, &bounds).await?;
+        if user.role == Role::Manager {
+            return Ok(manager_group(&counts));
+        }
+        let total: i64 = counts.iter().map(|c| c.overdue + c.due).sum();
+        if total == 0 {
+            return Ok(Vec::new());
+        }
+        // Only what is due now or late: the list's rows up to the end of the "due" group.
+        let due_now = Bounds {
+            horizon: bounds.due_by,
+            ..bounds
+        };
+        let rows = db::graduates(&state.db, of, &due_now, ITEMS).await?;
         let items = rows
             .into_iter()
-            .map(|r| InboxItem {
-                href: Some(format!("/participants/{}", r.participant_id)),
-                title: format!("{} {}", r.surname, r.first_names),
-                detail: Some(if r.open > 1 {
-                    format!("kontakty do wykonania: {}", r.open)
-                } else {
-                    "kontakt do wykonania".to_owned()
-                }),
-                due: Some(format!("termin {}", dates::format(r.first_due))),
-                warning: (r.first_due < today).then(|| "Kontakt zaległy.".to_owned()),
+            .map(|r| {
+                let overdue = bounds.group(r.first_due) == DueState::Overdue;
+                InboxItem {
+                    href: Some(format!(
+                        "/participants/{}/follow-ups/contact",
+                        r.participant_id
+                    )),
+                    title: format!("{} {}", r.surname, r.first_names),
+                    detail: Some(if r.open_now > 1 {
+                        format!("kontakty do wykonania: {}", r.open_now)
+                    } else {
+                        "kontakt do wykonania".to_owned()
+                    }),
+                    due: Some(format!("termin {}", dates::format(r.first_due))),
+                    warning: overdue.then(|| {
+                        format!(
+                            "Kontakt {}.",
+                            in_words(r.first_due, timing.window_days, today)
+                        )
+                    }),
+                }
             })
             .collect();
         Ok(vec![InboxGroup {
             heading: format!("Kontakty z absolwentami – w tym miesiącu i zaległe ({total})"),
             count: usize::try_from(total).unwrap_or(0),
             items,
+            links: vec![InboxLink {
+                href: "/follow-ups",
+                label: "Wszystkie terminy monitoringu absolwentów",
+            }],
             ..InboxGroup::default()
         }])
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use time::macros::date;
-
-    use super::*;
-
-    #[test]
-    fn the_month_ends_on_its_last_day() {
-        assert_eq!(end_of_month(date!(2026 - 11 - 30)), date!(2026 - 11 - 30));
-        assert_eq!(end_of_month(date!(2026 - 12 - 05)), date!(2026 - 12 - 31));
-        assert_eq!(end_of_month(date!(2028 - 02 - 10)), date!(2028 - 02 - 29));
+/// The manager's group: overdue follow-ups by social worker (none: no group).
+fn manager_group(counts: &[db::WorkerCounts]) -> Vec<InboxGroup> {
+    let total: i64 = counts.iter().map(|c| c.overdue).sum();
+    if total == 0 {
+        return Vec::new();
     }
+    let items = counts
+        .iter()
+        .filter(|c| c.overdue > 0)
+        .map(|c| InboxItem {
+            href: Some(match c.social_worker_id {
+                Some(worker) => format!("/follow-ups?worker={worker}"),
+                None => "/follow-ups".to_owned(),
+            }),
+            title: c
+                .worker_name
+                .clone()
+                .unwrap_or_else(|| "Bez pracownika socjalnego".to_owned()),
+            detail: Some(format!("absolwenci z zaległym kontaktem: {}", c.overdue)),
+            due: None,
+            warning: Some("Kontakty po terminie.".to_owned()),
+        })
+        .collect();
+    vec![InboxGroup {
+        heading: format!("Zaległe kontakty z absolwentami w ośrodku ({total})"),
+        count: usize::try_from(total).unwrap_or(0),
+        items,
+        links: vec![InboxLink {
+            href: "/follow-ups",
+            label: "Monitoring absolwentów według pracowników",
+        }],
+        ..InboxGroup::default()
+    }]
 }

@@ -1,5 +1,12 @@
 //! The follow-up schedule: months after graduation at which a contact falls due, as an
-//! effective-dated parameter (`follow_up_rule`), and the dated contacts it produces.
+//! effective-dated parameter (`follow_up_rule`), and the dated contacts it produces. The same
+//! rule carries the tolerance window around every due date, the interval of closer contact and
+//! how long the follow-up lasts.
+//!
+//! Which row applies: the one in force on the graduation date fixes the due dates and the end of
+//! the follow-up (`participant.follow_up_until`); the one in force on the day a question is
+//! asked gives the window and the closer interval (today's for the lists, the contact date's for
+//! what a contact fulfils), so a centre's change "from a date" applies from that date on.
 
 use sqlx::{PgConnection, PgExecutor};
 use time::Date;
@@ -17,6 +24,12 @@ pub struct Rule {
     pub valid_from: Date,
     /// Months after graduation at which contacts fall due, ascending.
     pub months: Vec<i32>,
+    /// Days before and after a due date within which a contact counts for it.
+    pub window_days: i32,
+    /// Days to the next contact while the graduate needs closer contact.
+    pub closer_days: i32,
+    /// Months the follow-up lasts after graduation.
+    pub lasts_months: i32,
     /// Where the schedule comes from.
     pub source: String,
 }
@@ -31,6 +44,11 @@ impl Rule {
             .map(|m| dates::add_months(graduated_on, *m))
             .collect()
     }
+
+    /// The last day of the follow-up of a participant who graduated on `graduated_on`.
+    pub fn until(&self, graduated_on: Date) -> Date {
+        dates::add_months(graduated_on, self.lasts_months)
+    }
 }
 
 /// The follow-up schedules that can apply in one centre.
@@ -41,7 +59,7 @@ impl Rules<Rule> {
     pub async fn load(db: impl PgExecutor<'_>, centre_id: Uuid) -> sqlx::Result<Self> {
         let rows = sqlx::query_as!(
             Rule,
-            r#"select centre_id, valid_from, months, source
+            r#"select centre_id, valid_from, months, window_days, closer_days, lasts_months, source
                from follow_up_rule
                where centre_id = $1 or centre_id is null"#,
             centre_id
@@ -52,8 +70,40 @@ impl Rules<Rule> {
     }
 }
 
-/// Creates the whole schedule of a participant who graduated on `graduated_on`, in one
-/// statement; without a rule in force nothing is scheduled (and the caller is told).
+/// The window (days either side of a due date) and the closer-contact interval in force in a
+/// centre on a day. Without a rule there is no tolerance and no closer item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Days before and after a due date.
+    pub window_days: i32,
+    /// Days to the next contact under closer contact (none: no rule).
+    pub closer_days: Option<i32>,
+}
+
+impl Rules<Rule> {
+    /// The timing in force on `on`.
+    pub fn timing(&self, on: Date) -> Timing {
+        self.on(on).map_or(
+            Timing {
+                window_days: 0,
+                closer_days: None,
+            },
+            |r| Timing {
+                window_days: r.window_days,
+                closer_days: Some(r.closer_days),
+            },
+        )
+    }
+}
+
+/// The timing in force in `centre_id` on `on`.
+pub async fn timing(db: impl PgExecutor<'_>, centre_id: Uuid, on: Date) -> sqlx::Result<Timing> {
+    Ok(FollowUpRules::load(db, centre_id).await?.timing(on))
+}
+
+/// Creates the whole schedule of a participant who graduated on `graduated_on` and fixes the
+/// end of their follow-up, in the graduation's transaction; without a rule in force nothing is
+/// scheduled (and the caller is told).
 pub async fn create(
     conn: &mut PgConnection,
     centre_id: Uuid,
@@ -61,10 +111,17 @@ pub async fn create(
     graduated_on: Date,
 ) -> sqlx::Result<usize> {
     let rules = FollowUpRules::load(&mut *conn, centre_id).await?;
-    let due = rules
-        .on(graduated_on)
-        .map(|r| r.due_dates(graduated_on))
-        .unwrap_or_default();
+    let Some(rule) = rules.on(graduated_on) else {
+        return Ok(0);
+    };
+    let due = rule.due_dates(graduated_on);
+    sqlx::query!(
+        "update participant set follow_up_until = $2, follow_up_closer_since = null where participant_id = $1",
+        participant_id,
+        rule.until(graduated_on)
+    )
+    .execute(&mut *conn)
+    .await?;
     let sequences: Vec<i32> = (1..).take(due.len()).collect();
     sqlx::query!(
         r#"insert into follow_up (participant_id, centre_id, sequence, due_on)
@@ -79,6 +136,20 @@ pub async fn create(
     Ok(due.len())
 }
 
+/// The installation's default as migration 3 and 22 store it (unit tests).
+#[cfg(test)]
+pub(super) fn standard() -> Rule {
+    Rule {
+        centre_id: None,
+        valid_from: time::macros::date!(2003 - 06 - 13),
+        months: vec![3, 6, 9, 12, 18, 24, 30, 36],
+        window_days: 14,
+        closer_days: 30,
+        lasts_months: 36,
+        source: "seed 002".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
@@ -87,12 +158,7 @@ mod tests {
 
     #[test]
     fn the_default_schedule_is_quarterly_then_half_yearly_for_three_years() {
-        let rules = FollowUpRules::new(vec![Rule {
-            centre_id: None,
-            valid_from: date!(2003 - 06 - 13),
-            months: vec![3, 6, 9, 12, 18, 24, 30, 36],
-            source: "seed 002".into(),
-        }]);
+        let rules = FollowUpRules::new(vec![standard()]);
         let due = rules
             .on(date!(2026 - 11 - 30))
             .map(|r| r.due_dates(date!(2026 - 11 - 30)))
@@ -116,16 +182,14 @@ mod tests {
     fn a_centre_may_keep_contact_more_often_from_a_date() {
         let centre = Uuid::from_u128(5);
         let rules = FollowUpRules::new(vec![
-            Rule {
-                centre_id: None,
-                valid_from: date!(2003 - 06 - 13),
-                months: vec![3, 6, 9, 12, 18, 24, 30, 36],
-                source: "seed 002".into(),
-            },
+            standard(),
             Rule {
                 centre_id: Some(centre),
                 valid_from: date!(2027 - 01 - 01),
                 months: vec![1, 2, 3, 6, 9, 12, 18, 24, 30, 36],
+                window_days: 7,
+                closer_days: 14,
+                lasts_months: 36,
                 source: "uchwała".into(),
             },
         ]);

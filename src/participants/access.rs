@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::db;
 use super::record::Record;
-use crate::audit::{self, AuditEvent, Outcome};
-use crate::auth::policy::{self, Action, ParticipantFacts, Target};
+use crate::audit::{self, AuditEvent};
+use crate::auth::participant;
+use crate::auth::policy::Action;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -18,20 +19,7 @@ use crate::web::finish;
 /// A transaction holding the participant's row lock.
 pub type Tx = Transaction<'static, Postgres>;
 
-/// The participant's facts, once the policy has allowed `action` on them.
-pub async fn authorized(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    action: Action,
-) -> Result<ParticipantFacts> {
-    let facts = db::facts(&state.db, user.centre_id, id, user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.authorize(state, action, Target::Participant(&facts))
-        .await?;
-    Ok(facts)
-}
+pub use crate::auth::participant::{authorized, done, view_event};
 
 /// Loads the participant for a form (a GET): the policy's answer on `action`, then the record.
 pub async fn load(
@@ -55,15 +43,7 @@ pub async fn lock(
     id: Uuid,
     action: Action,
 ) -> Result<(Tx, Record)> {
-    let mut tx = state.db.begin().await?;
-    let facts = db::lock(&mut tx, user.centre_id, id, user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let target = Target::Participant(&facts);
-    if let Err(refusal) = policy::check(user.actor(), action, target) {
-        drop(tx);
-        return Err(user.refused(state, action, target, refusal).await);
-    }
+    let (mut tx, _) = participant::lock_authorized(state, user, id, action).await?;
     let record = db::find(&mut *tx, user.centre_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -92,14 +72,6 @@ pub async fn read_audited(
     Ok(record)
 }
 
-/// The audit row of a successful read of `id`'s file.
-pub fn view_event(user: &CurrentUser, id: Uuid) -> AuditEvent<'static> {
-    AuditEvent::new(Action::ViewParticipant.code(), Outcome::Success)
-        .by(user.audit_actor())
-        .on("participant", id)
-        .participant(id)
-}
-
 /// Ends a successful write on a participant's file: the audit row (`action` on `id`, with
 /// `detail`), the flash message, commit, and back to the file.
 pub async fn finish(
@@ -111,9 +83,4 @@ pub async fn finish(
 ) -> Result<Response> {
     let event = event.participant(id);
     finish::finish(tx, user, event, message, &format!("/participants/{id}")).await
-}
-
-/// The success event of `action` on participant `id`.
-pub fn done(action: Action, id: Uuid) -> AuditEvent<'static> {
-    AuditEvent::new(action.code(), Outcome::Success).on("participant", id)
 }

@@ -67,6 +67,8 @@ pub(super) struct Participation {
     pub(super) extensions: Vec<Extension>,
     /// A graduate's follow-up contacts.
     pub(super) follow_ups: Vec<FollowUpLine>,
+    /// The graduate's follow-up page (contacts, forms), for whoever keeps the follow-up.
+    pub(super) follow_up_link: Option<String>,
 }
 
 /// One contact of the follow-up schedule, as shown.
@@ -367,6 +369,9 @@ fn page(
             ended_on: p.ended_on,
             extensions,
             follow_ups: follow_up_lines(follow_ups, state.today()),
+            follow_up_link: (p.status == crate::domain::Status::Graduate
+                && can(Action::ViewFollowUps))
+            .then(|| format!("/participants/{}/follow-ups", p.participant_id)),
         }),
         history: sees.reveal(Field::StatusHistory, || History {
             outcome: p.graduation_outcome.map(|o| match p.employment_contract {

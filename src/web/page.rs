@@ -9,6 +9,7 @@ use crate::auth::session::{CurrentUser, Flash};
 use crate::domain::Role;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::web::forms::FieldErrors;
 
 /// Marks a response whose body is final (a rendered page, or plain text such as `/healthz`).
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +26,16 @@ pub fn render_with_status<T: Template>(status: StatusCode, template: &T) -> Resu
     let mut response = (status, Html(body)).into_response();
     response.extensions_mut().insert(Rendered);
     Ok(response)
+}
+
+/// Renders a form's page: 200, or 422 when it shows messages (the input kept beside them).
+pub fn render_form<T: Template>(errors: &FieldErrors, template: &T) -> Result<Response> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(status, template)
 }
 
 /// A link in the main navigation.
@@ -134,6 +145,9 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     }
     if matches!(role, Role::Manager | Role::SocialWorker | Role::Instructor) {
         links.push(("/attendance", "Obecność"));
+    }
+    if matches!(role, Role::Manager | Role::SocialWorker) {
+        links.push(("/follow-ups", "Absolwenci"));
     }
     if role == Role::Manager {
         links.push(("/workshops", "Pracownie"));

@@ -97,7 +97,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     app.update_participant(
         graduate,
         "status = 'graduate', ended_on = current_date - 200, graduation_outcome = 'employment', \
-         employment_contract = 'permanent'",
+         employment_contract = 'permanent', follow_up_until = current_date + 900",
     )
     .await;
     sqlx::query(
@@ -162,7 +162,10 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
         contacts.contains("(1)") && contacts.contains("Absolwentka Jan"),
         "{social}"
     );
-    assert!(contacts.contains("kontakty do wykonania: 2") && contacts.contains("Kontakt zaległy."));
+    assert!(
+        contacts.contains("kontakty do wykonania: 2")
+            && contacts.contains("Kontakt zaległy – po terminie od 100 dni.")
+    );
     assert!(!social.contains("Lista rezerwowa") && !social.contains("Nieprzydzielona"));
     // The work comes before the caseload.
     assert!(social.find("Okres próbny").unwrap() < social.find("Moi podopieczni").unwrap());

@@ -17,6 +17,7 @@
 
 mod attendance;
 mod documents;
+mod follow_ups;
 mod opinions;
 mod participants;
 mod staff;
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 pub use attendance::{AttendanceRows, WorkshopFacts, attendance_rows};
 pub use documents::{DocumentFacts, reads_programme};
+pub use follow_ups::follow_up_scope;
 pub use opinions::{OpinionFacts, readable_opinions, reads_opinion};
 pub use participants::{
     CaseloadFilter, Field, FilterRefusal, ListScope, NoteAccess, ParticipantFacts, RowView,
@@ -141,11 +143,17 @@ pub enum Action {
     ManageBenefits,
     /// Export the lists for the labour office (PUP) and the payroll.
     ExportBenefits,
+    /// See the follow-up lists (due, overdue, upcoming) and a graduate's follow-up timeline.
+    ViewFollowUps,
+    /// Record a contact with a graduate (reached or not).
+    RecordFollowUpContact,
+    /// Add an extra contact to a graduate's schedule, mark or unmark closer contact.
+    ManageFollowUp,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 54] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -197,6 +205,9 @@ impl Action {
         Action::ViewBenefitStatement,
         Action::ManageBenefits,
         Action::ExportBenefits,
+        Action::ViewFollowUps,
+        Action::RecordFollowUpContact,
+        Action::ManageFollowUp,
     ];
 
     /// Stable name used in audit rows.
@@ -253,6 +264,9 @@ impl Action {
             Action::ViewBenefitStatement => "benefit.statement",
             Action::ManageBenefits => "benefit.manage",
             Action::ExportBenefits => "benefit.export",
+            Action::ViewFollowUps => "follow_up.view",
+            Action::RecordFollowUpContact => "follow_up.contact",
+            Action::ManageFollowUp => "follow_up.manage",
         }
     }
 }
@@ -417,6 +431,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::ViewBenefitStatement
         | Action::ManageBenefits
         | Action::ExportBenefits => attendance::allows(actor, action, target),
+        Action::ViewFollowUps | Action::RecordFollowUpContact | Action::ManageFollowUp => {
+            follow_ups::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -468,6 +485,7 @@ mod tests {
             | Action::ManageWorkshops
             | Action::ManageBenefits
             | Action::ExportBenefits => &[Manager],
+            Action::ViewFollowUps => &[Manager, SocialWorker],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

@@ -24,74 +24,9 @@ use uuid::Uuid;
 
 use super::pesel::{Pesel, Sex};
 use super::record::{ParticipantData, Record};
-use crate::auth::policy::ParticipantFacts;
 use crate::domain::{Role, Status};
 
-/// The facts the policy needs about one participant, for `facts` and `lock`.
-macro_rules! facts_query {
-    ($tail:literal) => {
-        concat!(
-            "select p.participant_id, p.social_worker_id, p.status, \
-                    exists (select 1 from workshop_membership m join workshop_instructor w using (workshop_id) \
-                            where m.participant_id = p.participant_id and m.member_until is null \
-                              and w.staff_user_id = $3) as in_actor_workshop \
-             from participant p where p.centre_id = $1 and p.participant_id = $2",
-            $tail
-        )
-    };
-}
-
-#[derive(sqlx::FromRow)]
-struct FactsRow {
-    participant_id: Uuid,
-    social_worker_id: Option<Uuid>,
-    status: Status,
-    in_actor_workshop: bool,
-}
-
-impl From<FactsRow> for ParticipantFacts {
-    fn from(r: FactsRow) -> Self {
-        ParticipantFacts {
-            participant_id: r.participant_id,
-            social_worker_id: r.social_worker_id,
-            status: r.status,
-            in_actor_workshop: r.in_actor_workshop,
-        }
-    }
-}
-
-/// Loads the facts the policy needs; `None` when the id is not a participant of the centre.
-pub async fn facts(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-    id: Uuid,
-    actor_id: Uuid,
-) -> sqlx::Result<Option<ParticipantFacts>> {
-    let row: Option<FactsRow> = sqlx::query_as(facts_query!(""))
-        .bind(centre_id)
-        .bind(id)
-        .bind(actor_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(Into::into))
-}
-
-/// Locks the participant row for the rest of the transaction and returns its facts (one
-/// statement: `for update of p` locks only the participant row).
-pub async fn lock(
-    conn: &mut PgConnection,
-    centre_id: Uuid,
-    id: Uuid,
-    actor_id: Uuid,
-) -> sqlx::Result<Option<ParticipantFacts>> {
-    let row: Option<FactsRow> = sqlx::query_as(facts_query!(" for update of p"))
-        .bind(centre_id)
-        .bind(id)
-        .bind(actor_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(Into::into))
-}
+pub use crate::auth::participant::{facts, lock};
 
 /// The columns of a `Record` (after `select`), for [`find`] and the file page's read.
 macro_rules! record_columns {

@@ -1,0 +1,304 @@
+//! When a follow-up item is due, as pure functions of dates (the lists, the timeline and the
+//! recording of a contact all ask here, and the SQL of the lists spells out the same bounds).
+//!
+//! An open item (no contact yet) is *upcoming* before its window opens (`due_on - window`), *due*
+//! while `today` is within `[due_on - window, due_on + window]`, and *overdue* after
+//! `due_on + window`. A graduate is under follow-up while their status is graduate and `today`
+//! is not after `follow_up_until`; after that they leave every list.
+
+use time::{Date, Duration};
+
+use crate::domain::{Status, calendar};
+use crate::validate::dates;
+
+/// Where an open item stands on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DueState {
+    /// Past its window: the contact is late.
+    Overdue,
+    /// Within its window: the contact is to be made now.
+    Due,
+    /// Its window has not opened yet.
+    Upcoming,
+}
+
+/// The first day of the window around `due_on`.
+pub fn window_opens(due_on: Date, window_days: i32) -> Date {
+    due_on - Duration::days(i64::from(window_days))
+}
+
+/// The last day of the window around `due_on`.
+pub fn window_closes(due_on: Date, window_days: i32) -> Date {
+    due_on + Duration::days(i64::from(window_days))
+}
+
+/// Where an open item due on `due_on` stands on `today`.
+pub fn state(due_on: Date, window_days: i32, today: Date) -> DueState {
+    if today > window_closes(due_on, window_days) {
+        DueState::Overdue
+    } else if today >= window_opens(due_on, window_days) {
+        DueState::Due
+    } else {
+        DueState::Upcoming
+    }
+}
+
+/// Whether a graduate is still followed up on `today` (and so on the lists).
+pub fn under_follow_up(status: Status, until: Option<Date>, today: Date) -> bool {
+    status == Status::Graduate && until.is_some_and(|until| today <= until)
+}
+
+/// Whether a contact reached on `contacted_on` fulfils an open item due on `due_on`: every item
+/// whose window has opened by then (late ones included).
+pub fn fulfils(due_on: Date, window_days: i32, contacted_on: Date) -> bool {
+    window_opens(due_on, window_days) <= contacted_on
+}
+
+/// The item closer contact adds after `from` (a reached contact, or the day it was marked):
+/// due `closer_days` later, when that comes before the next open item and within the
+/// follow-up; otherwise none (the next item comes soon enough).
+pub fn closer_item(
+    from: Date,
+    closer_days: i32,
+    next_open: Option<Date>,
+    until: Date,
+) -> Option<Date> {
+    let due = from + Duration::days(i64::from(closer_days));
+    (due <= until && next_open.is_none_or(|next| due < next)).then_some(due)
+}
+
+/// The dates that split the lists on `today`, as the SQL of the lists binds them. A graduate
+/// stands where their earliest open item does: overdue before `overdue_before`; due (this
+/// month, or its window open) up to `due_by`; upcoming up to `horizon` (three months on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// The day the lists are for.
+    pub today: Date,
+    /// An item due before this day is overdue.
+    pub overdue_before: Date,
+    /// An item due by this day has its window open.
+    pub opened_by: Date,
+    /// An item due by this day is due (this month, or its window open).
+    pub due_by: Date,
+    /// The lists show items due by this day.
+    pub horizon: Date,
+}
+
+impl Bounds {
+    /// The bounds on `today` with the window in force.
+    pub fn on(today: Date, window_days: i32) -> Self {
+        let opened_by = window_closes(today, window_days);
+        let due_by = opened_by.max(calendar::month_end(today));
+        Self {
+            today,
+            overdue_before: window_opens(today, window_days),
+            opened_by,
+            due_by,
+            horizon: due_by.max(dates::add_months(today, 3)),
+        }
+    }
+
+    /// Where a graduate whose earliest open item is due on `first_due` stands.
+    pub fn group(&self, first_due: Date) -> DueState {
+        if first_due < self.overdue_before {
+            DueState::Overdue
+        } else if first_due <= self.due_by {
+            DueState::Due
+        } else {
+            DueState::Upcoming
+        }
+    }
+}
+
+/// "1 dzień", "2 dni", "5 dni".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 dzień".to_owned()
+    } else {
+        format!("{n} dni")
+    }
+}
+
+/// An open item's state in words, as the lists and the timeline show it.
+pub fn in_words(due_on: Date, window_days: i32, today: Date) -> String {
+    match state(due_on, window_days, today) {
+        DueState::Overdue => format!(
+            "zaległy – po terminie od {}",
+            days((today - due_on).whole_days())
+        ),
+        DueState::Due if today <= due_on => format!(
+            "do wykonania – termin {}",
+            if today == due_on {
+                "dziś".to_owned()
+            } else {
+                format!("za {}", days((due_on - today).whole_days()))
+            }
+        ),
+        DueState::Due => format!(
+            "do wykonania – {} po terminie, okno kontaktu do {}",
+            days((today - due_on).whole_days()),
+            dates::format(window_closes(due_on, window_days))
+        ),
+        DueState::Upcoming => format!(
+            "zaplanowany – okno kontaktu od {}",
+            dates::format(window_opens(due_on, window_days))
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::super::schedule::{FollowUpRules, standard};
+    use super::*;
+
+    #[test]
+    fn a_graduation_on_31_january_clamps_to_month_ends_and_ends_after_three_years() {
+        let rules = FollowUpRules::new(vec![standard()]);
+        let graduated = date!(2026 - 01 - 31);
+        let rule = rules.on(graduated).unwrap();
+        assert_eq!(
+            rule.due_dates(graduated),
+            vec![
+                date!(2026 - 04 - 30),
+                date!(2026 - 07 - 31),
+                date!(2026 - 10 - 31),
+                date!(2027 - 01 - 31),
+                date!(2027 - 07 - 31),
+                date!(2028 - 01 - 31),
+                date!(2028 - 07 - 31),
+                date!(2029 - 01 - 31),
+            ]
+        );
+        let until = rule.until(graduated);
+        assert_eq!(until, date!(2029 - 01 - 31));
+        assert!(under_follow_up(Status::Graduate, Some(until), until));
+        assert!(!under_follow_up(
+            Status::Graduate,
+            Some(until),
+            date!(2029 - 02 - 01)
+        ));
+    }
+
+    #[test]
+    fn a_graduation_on_29_february_clamps_to_28_february_in_common_years() {
+        let rules = FollowUpRules::new(vec![standard()]);
+        let graduated = date!(2028 - 02 - 29);
+        let rule = rules.on(graduated).unwrap();
+        assert_eq!(
+            rule.due_dates(graduated),
+            vec![
+                date!(2028 - 05 - 29),
+                date!(2028 - 08 - 29),
+                date!(2028 - 11 - 29),
+                date!(2029 - 02 - 28),
+                date!(2029 - 08 - 29),
+                date!(2030 - 02 - 28),
+                date!(2030 - 08 - 29),
+                date!(2031 - 02 - 28),
+            ]
+        );
+        assert_eq!(rule.until(graduated), date!(2031 - 02 - 28));
+    }
+
+    #[test]
+    fn an_item_is_upcoming_then_due_within_its_window_then_overdue() {
+        let due_on = date!(2026 - 04 - 30);
+        // The window: 16 April to 14 May.
+        assert_eq!(state(due_on, 14, date!(2026 - 04 - 15)), DueState::Upcoming);
+        assert_eq!(state(due_on, 14, date!(2026 - 04 - 16)), DueState::Due);
+        assert_eq!(state(due_on, 14, date!(2026 - 05 - 14)), DueState::Due);
+        assert_eq!(state(due_on, 14, date!(2026 - 05 - 15)), DueState::Overdue);
+        // Without a window the due day alone.
+        assert_eq!(state(due_on, 0, date!(2026 - 04 - 30)), DueState::Due);
+        assert_eq!(state(due_on, 0, date!(2026 - 05 - 01)), DueState::Overdue);
+        assert_eq!(
+            in_words(due_on, 14, date!(2026 - 05 - 15)),
+            "zaległy – po terminie od 15 dni"
+        );
+        assert_eq!(
+            in_words(due_on, 14, date!(2026 - 04 - 29)),
+            "do wykonania – termin za 1 dzień"
+        );
+        assert_eq!(
+            in_words(due_on, 14, date!(2026 - 05 - 02)),
+            "do wykonania – 2 dni po terminie, okno kontaktu do 14.05.2026"
+        );
+        assert_eq!(
+            in_words(due_on, 14, date!(2026 - 03 - 01)),
+            "zaplanowany – okno kontaktu od 16.04.2026"
+        );
+    }
+
+    #[test]
+    fn the_lists_split_on_the_window_and_the_end_of_the_month() {
+        let bounds = Bounds::on(date!(2026 - 12 - 01), 14);
+        assert_eq!(bounds.overdue_before, date!(2026 - 11 - 17));
+        assert_eq!(bounds.due_by, date!(2026 - 12 - 31));
+        assert_eq!(bounds.horizon, date!(2027 - 03 - 01));
+        assert_eq!(bounds.group(date!(2026 - 11 - 16)), DueState::Overdue);
+        assert_eq!(bounds.group(date!(2026 - 11 - 17)), DueState::Due);
+        assert_eq!(bounds.group(date!(2026 - 12 - 31)), DueState::Due);
+        assert_eq!(bounds.group(date!(2027 - 01 - 01)), DueState::Upcoming);
+        // Late in a month the window reaches into the next one.
+        let late = Bounds::on(date!(2026 - 12 - 28), 14);
+        assert_eq!(late.due_by, date!(2027 - 01 - 11));
+        assert_eq!(late.group(date!(2027 - 01 - 11)), DueState::Due);
+        // The groups agree with the state of the item itself.
+        for offset in -40..40 {
+            let due_on = date!(2026 - 12 - 01) + Duration::days(offset);
+            let item = state(due_on, 14, bounds.today);
+            let group = bounds.group(due_on);
+            assert_eq!(
+                item == DueState::Overdue,
+                group == DueState::Overdue,
+                "{due_on}"
+            );
+            if item == DueState::Due {
+                assert_eq!(group, DueState::Due, "{due_on}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_graduates_within_their_follow_up_are_followed() {
+        let until = Some(date!(2029 - 01 - 31));
+        let today = date!(2026 - 12 - 01);
+        assert!(under_follow_up(Status::Graduate, until, today));
+        assert!(!under_follow_up(Status::Terminated, until, today));
+        assert!(!under_follow_up(Status::Graduate, None, today));
+    }
+
+    #[test]
+    fn a_contact_fulfils_the_items_whose_window_has_opened() {
+        let contacted = date!(2026 - 04 - 20);
+        assert!(fulfils(date!(2026 - 04 - 30), 14, contacted));
+        assert!(fulfils(date!(2026 - 01 - 31), 14, contacted));
+        assert!(fulfils(date!(2026 - 05 - 04), 14, contacted));
+        assert!(!fulfils(date!(2026 - 05 - 05), 14, contacted));
+        assert!(!fulfils(date!(2026 - 07 - 31), 14, contacted));
+    }
+
+    #[test]
+    fn closer_contact_brings_the_next_contact_forward_only_when_sooner() {
+        let until = date!(2029 - 01 - 31);
+        let from = date!(2026 - 05 - 02);
+        // 30 days on is 1 June, before the next item (31 July): added.
+        assert_eq!(
+            closer_item(from, 30, Some(date!(2026 - 07 - 31)), until),
+            Some(date!(2026 - 06 - 01))
+        );
+        // The next item comes first anyway: nothing added.
+        assert_eq!(
+            closer_item(from, 30, Some(date!(2026 - 06 - 01)), until),
+            None
+        );
+        // No next item: within the follow-up only.
+        assert_eq!(
+            closer_item(from, 30, None, until),
+            Some(date!(2026 - 06 - 01))
+        );
+        assert_eq!(closer_item(date!(2029 - 01 - 15), 30, None, until), None);
+    }
+}

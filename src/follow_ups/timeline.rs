@@ -1,0 +1,229 @@
+//! `GET /participants/{id}/follow-ups`: one graduate's follow-up — the schedule with each item's
+//! state, every contact recorded (reached or not), closer contact — and the forms that add an
+//! extra contact and mark or end closer contact. Part of the file: the read is audited like the
+//! file's, in the transaction that reads.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use time::Date;
+use uuid::Uuid;
+
+use super::db::{self, Contact, ContactData, Item, Person};
+use super::due::{self, DueState};
+use super::form::{CloserInput, ExtraInput};
+use super::model::{ContactForm, ContactPartner, GraduateEmployment};
+use super::schedule;
+use crate::audit;
+use crate::auth::participant;
+use crate::auth::policy::{Action, ParticipantFacts, Target};
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::forms::FieldErrors;
+use crate::web::page::{Layout, render_form};
+use crate::web::path::IdPath;
+
+/// One item of the schedule, as shown.
+struct ItemLine {
+    due: String,
+    kind: &'static str,
+    note: String,
+    state: String,
+    overdue: bool,
+}
+
+/// One contact, as shown.
+pub(super) struct ContactLine {
+    pub(super) on: String,
+    pub(super) reached: bool,
+    pub(super) how: String,
+    /// (question, answer) of what was learnt.
+    pub(super) answers: Vec<(&'static str, String)>,
+    pub(super) by: String,
+}
+
+#[derive(Template)]
+#[template(path = "follow_ups/timeline.html")]
+struct TimelinePage {
+    layout: Layout,
+    id: Uuid,
+    name: String,
+    status: &'static str,
+    graduated: Option<String>,
+    until: Option<String>,
+    worker: String,
+    /// Under follow-up today: the forms are offered.
+    followed: bool,
+    closer_since: Option<String>,
+    items: Vec<ItemLine>,
+    contacts: Vec<ContactLine>,
+    can_record: bool,
+    can_manage: bool,
+    extra: ExtraInput,
+    closer: CloserInput,
+    errors: FieldErrors,
+}
+
+/// How a contact was made, in words ("Informacja z instytucji partnerskiej: PUP").
+fn how(c: &ContactData) -> String {
+    match (c.form, c.partner) {
+        (ContactForm::Partner, Some(ContactPartner::Other)) => format!(
+            "{}: {}",
+            c.form.label(),
+            c.partner_name.clone().unwrap_or_default()
+        ),
+        (ContactForm::Partner, Some(p)) => format!("{}: {}", c.form.label(), p.label()),
+        (form, _) => form.label().to_owned(),
+    }
+}
+
+/// A contact as the timeline shows it.
+pub(super) fn contact_line(contact: &Contact) -> ContactLine {
+    let c = &contact.data;
+    let mut answers = Vec::new();
+    if let Some(e) = c.employment {
+        let employment = match (e, c.contract) {
+            (GraduateEmployment::Employed, Some(k)) => format!("zatrudniony – {}", k.label()),
+            (e, _) => e.label().to_owned(),
+        };
+        answers.push(("Sytuacja zawodowa", employment));
+    }
+    for (question, text) in [
+        ("Funkcjonowanie w społeczności", &c.community),
+        ("Umiejętności nabyte w CIS", &c.skills),
+    ] {
+        if !text.is_empty() {
+            answers.push((question, text.clone()));
+        }
+    }
+    if let Some(m) = c.skills_match {
+        answers.push((
+            "Czy umiejętności odpowiadają potrzebom pracodawców",
+            m.label().to_owned(),
+        ));
+    }
+    for (question, text) in [("Problemy", &c.problems), ("Podjęte działania", &c.actions)] {
+        if !text.is_empty() {
+            answers.push((question, text.clone()));
+        }
+    }
+    if c.referred_to_ops {
+        answers.push(("Skierowanie do OPS", "tak".to_owned()));
+    }
+    ContactLine {
+        on: dates::format(c.contacted_on),
+        reached: c.reached,
+        how: how(c),
+        answers,
+        by: format!(
+            "{}, zapisano {}",
+            contact.recorded_by,
+            dates::format_moment(contact.recorded_at)
+        ),
+    }
+}
+
+fn item_line(item: &Item, window_days: i32, today: Date) -> ItemLine {
+    let (state, overdue) = match item.contacted_on {
+        Some(on) => (format!("wykonany – kontakt {}", dates::format(on)), false),
+        None => (
+            due::in_words(item.due_on, window_days, today),
+            due::state(item.due_on, window_days, today) == DueState::Overdue,
+        ),
+    };
+    let note = match (&item.note, &item.added_by) {
+        (Some(note), Some(by)) => format!("{note} ({by})"),
+        (Some(note), None) => note.clone(),
+        (None, Some(by)) => format!("dodał(a): {by}"),
+        (None, None) => String::new(),
+    };
+    ItemLine {
+        due: dates::format(item.due_on),
+        kind: item.kind.label(),
+        note,
+        state,
+        overdue,
+    }
+}
+
+/// Reads the graduate for a follow-up page, writing the read's audit row first (`screen` in
+/// its detail), in one transaction: the person, the schedule and the contacts.
+pub(super) async fn read(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    screen: &str,
+) -> Result<(Person, Vec<Item>, Vec<Contact>)> {
+    let mut tx = state.db.begin().await?;
+    audit::record_read(
+        &mut *tx,
+        &user.meta,
+        participant::view_event(user, id).detail(screen.to_owned()),
+    )
+    .await?;
+    let person = db::person(&mut *tx, user.centre_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let items = db::items(&mut *tx, id).await?;
+    let contacts = db::contacts(&mut *tx, id).await?;
+    tx.commit().await?;
+    Ok((person, items, contacts))
+}
+
+/// The page, with the forms as given and their messages.
+pub(super) async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    (id, facts): (Uuid, &ParticipantFacts),
+    (extra, closer): (ExtraInput, CloserInput),
+    errors: FieldErrors,
+) -> Result<Response> {
+    let (p, items, contacts) = read(state, user, id, "follow_ups").await?;
+    let today = state.today();
+    let timing = schedule::timing(&state.db, user.centre_id, today).await?;
+    let target = Target::Participant(facts);
+    let followed = due::under_follow_up(p.status, p.until, today);
+    let name = format!("{} {}", p.surname, p.first_names);
+    let page = TimelinePage {
+        layout: Layout::for_user(
+            state,
+            user,
+            format!("Monitoring absolwenta: {name}"),
+            "/participants",
+        ),
+        id,
+        name,
+        status: p.status.label_for(p.female),
+        graduated: p.ended_on.map(dates::format),
+        until: p.until.map(dates::format),
+        worker: p
+            .worker_name
+            .unwrap_or_else(|| "nie przydzielono".to_owned()),
+        followed,
+        closer_since: p.closer_since.map(dates::format),
+        items: items
+            .iter()
+            .map(|i| item_line(i, timing.window_days, today))
+            .collect(),
+        contacts: contacts.iter().map(contact_line).collect(),
+        can_record: followed && user.can(Action::RecordFollowUpContact, target),
+        can_manage: followed && user.can(Action::ManageFollowUp, target),
+        extra,
+        closer,
+        errors,
+    };
+    render_form(&page.errors, &page)
+}
+
+/// `GET /participants/{id}/follow-ups`.
+pub(super) async fn show_follow_up(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> Result<Response> {
+    let facts = participant::authorized(&state, &user, id, Action::ViewFollowUps).await?;
+    let forms = (ExtraInput::default(), CloserInput::default());
+    page(&state, &user, (id, &facts), forms, FieldErrors::new()).await
+}
