@@ -54,6 +54,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::attendance::routes());
     routes.extend(crate::benefits::routes());
     routes.extend(crate::workshops::routes());
+    routes.extend(crate::reports::routes());
     routes
 }
 

@@ -347,7 +347,8 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         _ => {
             return crate::authz_workshops::expected(method, path, who, scope)
                 .or_else(|| crate::authz_attendance::expected(method.as_str(), path, who, scope))
-                .or_else(|| crate::authz_benefits::expected(method, path, who, scope));
+                .or_else(|| crate::authz_benefits::expected(method, path, who, scope))
+                .or_else(|| crate::authz_reports::expected(method.as_str(), path, who, scope));
         }
     })
 }

@@ -19,6 +19,7 @@ mod attendance;
 mod documents;
 mod opinions;
 mod participants;
+mod reports;
 mod staff;
 
 use uuid::Uuid;
@@ -31,6 +32,7 @@ pub use participants::{
     Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
     may_search_by_pesel, narrow_caseload, row_view, sees_participant, visible_fields,
 };
+pub use reports::report_categories;
 
 use crate::domain::Role;
 
@@ -141,11 +143,15 @@ pub enum Action {
     ManageBenefits,
     /// Export the lists for the labour office (PUP) and the payroll.
     ExportBenefits,
+    /// See (and print) the centre's effectiveness report.
+    ViewEffectivenessReport,
+    /// Export the effectiveness report (CSV, XLSX).
+    ExportEffectivenessReport,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 53] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -197,6 +203,8 @@ impl Action {
         Action::ViewBenefitStatement,
         Action::ManageBenefits,
         Action::ExportBenefits,
+        Action::ViewEffectivenessReport,
+        Action::ExportEffectivenessReport,
     ];
 
     /// Stable name used in audit rows.
@@ -253,6 +261,8 @@ impl Action {
             Action::ViewBenefitStatement => "benefit.statement",
             Action::ManageBenefits => "benefit.manage",
             Action::ExportBenefits => "benefit.export",
+            Action::ViewEffectivenessReport => "report.view",
+            Action::ExportEffectivenessReport => "report.export",
         }
     }
 }
@@ -417,6 +427,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::ViewBenefitStatement
         | Action::ManageBenefits
         | Action::ExportBenefits => attendance::allows(actor, action, target),
+        Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
+            reports::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -467,7 +480,9 @@ mod tests {
             | Action::ViewStaffAccessLog
             | Action::ManageWorkshops
             | Action::ManageBenefits
-            | Action::ExportBenefits => &[Manager],
+            | Action::ExportBenefits
+            | Action::ViewEffectivenessReport
+            | Action::ExportEffectivenessReport => &[Manager],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }
