@@ -8,11 +8,11 @@
 use super::tables::{SMALLEST_SHOWN, SUPPRESSED, percent};
 
 /// The width of the drawing (fits an A4 page in portrait).
-pub const WIDTH: i32 = 680;
+pub const WIDTH: i32 = 600;
 /// Where the bars start (the legend and the group labels are above them).
 const LEFT: i32 = 8;
 /// The longest bar.
-const PLOT: i32 = 440;
+const PLOT: i32 = 380;
 const BAR: i32 = 16;
 const GAP: i32 = 4;
 const LABEL: i32 = 20;
@@ -126,7 +126,7 @@ pub fn bar_chart(
             .map(|(i, &label)| LegendItem {
                 label,
                 pattern: i,
-                x: LEFT + 165 * i as i32,
+                x: LEFT + 145 * i as i32,
                 y: 4,
             })
             .collect()

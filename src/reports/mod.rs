@@ -224,24 +224,51 @@ fn charts(f: &Figures) -> Vec<(usize, Chart)> {
             .map(|(s, n)| (s.label().to_owned(), one(n)))
             .collect(),
     );
-    vec![(0, movement), (3, situation), (4, skills)]
+    vec![(0, movement), (4, situation), (5, skills)]
 }
 
-/// Where a read of the figures is recorded.
+/// What the figures are read for: the audit's event (and the policy's action).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Purpose {
     View,
     Print,
     Export(Format),
 }
 
-/// The figures of `period` for `user`, read in one transaction after its audit row; with the
-/// centre's name and address.
-async fn read(
+/// The figures of a valid form, as read.
+struct Read {
+    form: Form,
+    period: Period,
+    figures: Figures,
+    centre_name: String,
+    centre_address: String,
+}
+
+/// Authorize → check the form (with errors: the page with them, 422, nothing read) → read the
+/// figures in one transaction after their audit row.
+async fn open(
     state: &AppState,
     user: &CurrentUser,
-    period: Period,
+    query: ReportQuery,
     purpose: Purpose,
-) -> Result<(Figures, String, String)> {
+) -> Result<std::result::Result<Read, Response>> {
+    let action = match purpose {
+        Purpose::View | Purpose::Print => Action::ViewEffectivenessReport,
+        Purpose::Export(_) => Action::ExportEffectivenessReport,
+    };
+    user.authorize(state, action, Target::Centre).await?;
+    let (form, period) = read_form(query, state.today());
+    let Some(period) = period else {
+        let page = ReportPage {
+            layout: Layout::for_user(state, user, TITLE, PATH),
+            form,
+            report: None,
+        };
+        return Ok(Err(render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page,
+        )?));
+    };
     let span = format!(
         "effectiveness {}..{} as_at {}",
         dates::iso(period.from),
@@ -277,9 +304,16 @@ async fn read(
         crate::participants::centre_header(&mut *tx, user.centre_id).await?;
     tx.commit().await?;
     let visible = report_categories(user.role);
-    let figures = figures::compute(period, &people, &contacts, &visible);
-    Ok((figures, centre_name, centre_address))
+    Ok(Ok(Read {
+        form,
+        period,
+        figures: figures::compute(period, &people, &contacts, &visible),
+        centre_name,
+        centre_address,
+    }))
 }
+
+const TITLE: &str = "Sprawozdanie z efektywności";
 
 #[derive(Template)]
 #[template(path = "reports/effectiveness.html")]
@@ -289,35 +323,20 @@ struct ReportPage {
     report: Option<Report>,
 }
 
-/// The page with the form's errors (422), nothing read.
-fn refused_form(state: &AppState, user: &CurrentUser, form: Form) -> Result<Response> {
-    render_with_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &ReportPage {
-            layout: Layout::for_user(state, user, "Sprawozdanie z efektywności", PATH),
-            form,
-            report: None,
-        },
-    )
-}
-
 /// `GET /reports/effectiveness`.
 async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ViewEffectivenessReport, Target::Centre)
-        .await?;
-    let (form, period) = read_form(query, state.today());
-    let Some(period) = period else {
-        return refused_form(&state, &user, form);
+    let read = match open(&state, &user, query, Purpose::View).await? {
+        Ok(read) => read,
+        Err(refused) => return Ok(refused),
     };
-    let (figures, _, _) = read(&state, &user, period, Purpose::View).await?;
     render(&ReportPage {
-        layout: Layout::for_user(&state, &user, "Sprawozdanie z efektywności", PATH),
-        form,
-        report: Some(Report::new(period, &figures)),
+        layout: Layout::for_user(&state, &user, TITLE, PATH),
+        form: read.form,
+        report: Some(Report::new(read.period, &read.figures)),
     })
 }
 
@@ -337,18 +356,14 @@ async fn print(
     user: CurrentUser,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ViewEffectivenessReport, Target::Centre)
-        .await?;
-    let (form, period) = read_form(query, state.today());
-    let Some(period) = period else {
-        return refused_form(&state, &user, form);
+    let read = match open(&state, &user, query, Purpose::Print).await? {
+        Ok(read) => read,
+        Err(refused) => return Ok(refused),
     };
-    let (figures, centre_name, centre_address) =
-        read(&state, &user, period, Purpose::Print).await?;
     render(&PrintPage {
-        report: Report::new(period, &figures),
-        centre_name,
-        centre_address,
+        report: Report::new(read.period, &read.figures),
+        centre_name: read.centre_name,
+        centre_address: read.centre_address,
         printed_at: dates::format_moment(state.clock.now()),
         printed_by: format!("{} ({})", user.full_name, user.role.label()),
     })
@@ -361,20 +376,17 @@ async fn download(
     Query(query): Query<ReportQuery>,
     format: Format,
 ) -> Result<Response> {
-    user.authorize(&state, Action::ExportEffectivenessReport, Target::Centre)
-        .await?;
-    let (form, period) = read_form(query, state.today());
-    let Some(period) = period else {
-        return refused_form(&state, &user, form);
+    let read = match open(&state, &user, query, Purpose::Export(format)).await? {
+        Ok(read) => read,
+        Err(refused) => return Ok(refused),
     };
-    let (figures, centre_name, centre_address) =
-        read(&state, &user, period, Purpose::Export(format)).await?;
-    let centre = if centre_address.is_empty() {
-        centre_name
+    let centre = if read.centre_address.is_empty() {
+        read.centre_name
     } else {
-        format!("{centre_name}, {centre_address}")
+        format!("{}, {}", read.centre_name, read.centre_address)
     };
-    let sheet = tables::sheet(&tables::tables(&figures), period, &centre);
+    let period = read.period;
+    let sheet = tables::sheet(&tables::tables(&read.figures), period, &centre);
     let stem = format!(
         "efektywnosc-{}-{}-stan-{}",
         dates::iso(period.from),

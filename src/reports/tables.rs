@@ -80,7 +80,8 @@ pub fn point_label(months: i32) -> String {
 }
 
 /// The report's tables, in the page's order: the movement, the terminations by reason, the
-/// categories (the visible ones), the graduates' situation, the usefulness of skills.
+/// categories (the visible ones), the graduates' situation (counts, then shares), the
+/// usefulness of skills.
 pub fn tables(f: &Figures) -> Vec<Table> {
     let movement = Table {
         caption: "Przyjęci, absolwenci i osoby, które przerwały udział".into(),
@@ -127,24 +128,31 @@ pub fn tables(f: &Figures) -> Vec<Table> {
     };
     let mut head = vec![
         "Czas od ukończenia".to_owned(),
-        "Absolwenci, dla których ten czas minął".to_owned(),
+        "Absolwenci objęci".to_owned(),
     ];
-    for s in Situation::ALL {
-        head.push(format!("{} – liczba", s.label()));
-        head.push(format!("{} – odsetek", s.label()));
-    }
+    head.extend(Situation::ALL.iter().map(|s| s.label().to_owned()));
     let situation = Table {
-        caption: "Sytuacja absolwentów po ukończeniu udziału".into(),
+        caption: "Sytuacja absolwentów po ukończeniu udziału – liczba osób".into(),
+        head: head.clone(),
+        rows: f
+            .points
+            .iter()
+            .map(|p| {
+                let mut cells = vec![people(p.counted)];
+                cells.extend(p.situations.map(people));
+                Line::new(point_label(p.months), cells)
+            })
+            .collect(),
+    };
+    let situation_shares = Table {
+        caption: "Sytuacja absolwentów po ukończeniu udziału – odsetek objętych".into(),
         head,
         rows: f
             .points
             .iter()
             .map(|p| {
                 let mut cells = vec![people(p.counted)];
-                for n in p.situations {
-                    cells.push(people(n));
-                    cells.push(share(n, p.counted));
-                }
+                cells.extend(p.situations.map(|n| share(n, p.counted)));
                 Line::new(point_label(p.months), cells)
             })
             .collect(),
@@ -168,7 +176,14 @@ pub fn tables(f: &Figures) -> Vec<Table> {
         rows: skills,
     };
     debug_assert_eq!(POINTS.len(), f.points.len());
-    vec![movement, reasons, categories, situation, skills]
+    vec![
+        movement,
+        reasons,
+        categories,
+        situation,
+        situation_shares,
+        skills,
+    ]
 }
 
 /// "01.01.2025–31.12.2025, stan na 01.12.2026".
