@@ -17,7 +17,8 @@ pub fn cut_off(as_at: Date) -> OffsetDateTime {
     dates::polish_midnight(as_at.next_day().unwrap_or(as_at))
 }
 
-/// The people of `centre_id` admitted, graduated or terminated within the period.
+/// The people of `centre_id` admitted, graduated or terminated within the period: those with a
+/// change dated within it (`participant_status_change_centre_idx`), by all their changes.
 pub async fn moved(
     db: &mut PgConnection,
     centre_id: Uuid,
@@ -25,19 +26,24 @@ pub async fn moved(
 ) -> sqlx::Result<Vec<Moved>> {
     let rows = sqlx::query!(
         r#"-- language=PostgreSQL
-        select p.participant_id, p.categories::text[] as "categories!",
-               p.termination_reason::text as termination_reason,
-               m.admitted_on, m.graduated_on, m.terminated_on
-        from (
+        with changed as (
+            select distinct participant_id from participant_status_change
+            where centre_id = $1 and changed_on between $4 and $5 and changed_on <= $3
+              and recorded_at < $2 and to_status in ('trial', 'participant', 'graduate', 'terminated')
+        ), moved as (
             select c.participant_id,
                    min(c.changed_on) filter (where c.to_status in ('trial', 'participant')) as admitted_on,
                    min(c.changed_on) filter (where c.to_status = 'graduate') as graduated_on,
                    min(c.changed_on) filter (where c.to_status = 'terminated') as terminated_on
-            from participant_status_change c
-            where c.centre_id = $1 and c.recorded_at < $2 and c.changed_on <= $3
+            from changed k join participant_status_change c on c.participant_id = k.participant_id
+            where c.recorded_at < $2 and c.changed_on <= $3
               and c.to_status in ('trial', 'participant', 'graduate', 'terminated')
             group by c.participant_id
-        ) m join participant p on p.participant_id = m.participant_id and p.centre_id = $1
+        )
+        select p.participant_id, p.categories::text[] as "categories!",
+               p.termination_reason::text as termination_reason,
+               m.admitted_on, m.graduated_on, m.terminated_on
+        from moved m join participant p on p.participant_id = m.participant_id and p.centre_id = $1
         where m.admitted_on between $4 and $5
            or m.graduated_on between $4 and $5
            or m.terminated_on between $4 and $5"#,

@@ -8,9 +8,9 @@
 //!   also prison → admitted 7; by category: long-term unemployed 7, alcohol 2, prison 1.
 //!   A1–A5 terminated in 2024: A1–A3 withdrawal, A4 left permanently, A5 persistent
 //!   violation → terminated 5.
-//! * not counted: B1 admitted 15.11.2023 and confirmed (→ participant) 15.12.2023 and again
-//!   nothing in 2024 (the first change into the programme is the admission); L1 admitted
-//!   01.05.2024 but recorded only 01.03.2026, after the "as at" day.
+//! * not counted: B1 admitted 15.11.2023 and confirmed (→ participant) 15.01.2024 (the first
+//!   change into the programme is the admission); L1 admitted 01.05.2024 but recorded only
+//!   01.03.2026, after the "as at" day.
 //! * graduated in 2024 (admitted 2023): G1 31.01, G2 31.03, G3 30.06, G4 30.09, G5 30.11,
 //!   G6 31.12 → graduated 6 (all long-term unemployed).
 //! * the points, as at 31.01.2026: 3, 6 and 12 months passed for all six; 24 months only for
@@ -138,7 +138,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     }
     let b1 = person(app, "Wcześniejszy", "long_term_unemployed").await;
     moved(app, b1, "trial", date!(2023 - 11 - 15)).await;
-    moved(app, b1, "participant", date!(2023 - 12 - 15)).await;
+    moved(app, b1, "participant", date!(2024 - 01 - 15)).await;
     let l1 = person(app, "Spóźniony", "long_term_unemployed").await;
     change(
         app,
