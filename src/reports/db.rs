@@ -1,7 +1,11 @@
 //! The report's reads, cut "as at" the end of a day: a status change counts only if it was
 //! recorded by then (`recorded_at` before the next Polish midnight) and is dated by then; a
-//! contact likewise. Both tables are append-only (contacts cannot be changed by the app), so
-//! the same period and date read the same rows later, whatever arrives meanwhile.
+//! contact likewise. The app only ever adds to both tables (for contacts the database also
+//! refuses the app's updates and deletions), so the same period and date read the same rows
+//! later, whatever arrives meanwhile.
+//! The one exception: the eligibility categories are the file's current ones (the schema keeps
+//! no history of them), so correcting a person's categories changes the by-category table of
+//! an earlier report too; the page says so.
 
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
