@@ -3,7 +3,7 @@
 //!
 //! Layers, each importing only from those below it: the entry (`main`, `cli`) → `app` →
 //! `server` (the route registry and layer stack) → the areas (`account`, `users`,
-//! `participants`, `opinions`, `follow_ups`, `settings`, `workshops`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
+//! `participants`, `opinions`, `follow_ups`, `settings`, `workshops`, `reports`, `home`) → the kit (`web`, `documents`) → `auth` (sessions, the
 //! policy) → `audit` → `state` → the ground floor (`domain`, `validate`, `security`, `db`,
 //! `error`, `config`, `clock`, `telemetry`).
 
@@ -27,6 +27,7 @@ pub mod home;
 pub mod ipzs;
 pub mod opinions;
 pub mod participants;
+pub mod reports;
 pub mod security;
 pub mod server;
 pub mod settings;

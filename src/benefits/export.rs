@@ -9,8 +9,7 @@
 //! into the file only, never into the URL, the file name or the audit detail.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
@@ -20,11 +19,10 @@ use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::web::export::{self, CSV, Format, XLSX};
 use crate::web::route::Route;
 
-mod csv;
 mod table;
-mod xlsx;
 
 /// The four downloads of a closed month.
 pub(super) fn routes() -> Vec<Route> {
@@ -68,23 +66,6 @@ impl List {
         }
     }
 }
-
-/// A file format: its extension and media type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Format {
-    extension: &'static str,
-    media_type: &'static str,
-}
-
-const CSV: Format = Format {
-    extension: "csv",
-    media_type: "text/csv; charset=utf-8",
-};
-
-const XLSX: Format = Format {
-    extension: "xlsx",
-    media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
 
 /// A participant as the lists identify them.
 #[derive(Clone, Debug)]
@@ -175,32 +156,11 @@ async fn export(
         .detail(detail);
     audit::record(&mut *tx, &user.meta, event).await?;
     tx.commit().await?;
-    let body = if format == CSV {
-        csv::write(&sheet).into_bytes()
-    } else {
-        xlsx::write(&sheet).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?
-    };
-    attachment(
-        body,
-        format.media_type,
-        &format!("{file_stem}-{code}.{extension}"),
-    )
+    export::download(&sheet, format, &format!("{file_stem}-{code}"))
 }
 
 /// `2026-11`.
 use crate::domain::calendar::month_code;
-
-/// The file as a download that no cache keeps.
-fn attachment(body: Vec<u8>, media_type: &'static str, file_name: &str) -> Result<Response> {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .map_err(|e| anyhow::anyhow!("file name: {e}"))?;
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    headers.insert(header::CONTENT_DISPOSITION, disposition);
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
-}
 
 /// The frozen month of `centre_id`, or `None` when it is not closed.
 async fn load(db: &mut PgConnection, centre_id: Uuid, month: Date) -> Result<Option<MonthList>> {

@@ -55,6 +55,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::benefits::routes());
     routes.extend(crate::workshops::routes());
     routes.extend(crate::follow_ups::routes());
+    routes.extend(crate::reports::routes());
     routes
 }
 

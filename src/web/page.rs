@@ -152,6 +152,7 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     if role == Role::Manager {
         links.push(("/workshops", "Pracownie"));
         links.push(("/benefits", "Świadczenia"));
+        links.push(("/reports/effectiveness", "Efektywność"));
         links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));
     }

@@ -20,6 +20,7 @@ mod documents;
 mod follow_ups;
 mod opinions;
 mod participants;
+mod reports;
 mod staff;
 
 use uuid::Uuid;
@@ -33,6 +34,7 @@ pub use participants::{
     Visibility, file_scope, filterable_categories, list_scope, may_correct_note,
     may_search_by_pesel, narrow_caseload, row_view, sees_participant, visible_fields,
 };
+pub use reports::report_categories;
 
 use crate::domain::Role;
 
@@ -149,11 +151,15 @@ pub enum Action {
     RecordFollowUpContact,
     /// Add an extra contact to a graduate's schedule, mark or unmark closer contact.
     ManageFollowUp,
+    /// See (and print) the centre's effectiveness report.
+    ViewEffectivenessReport,
+    /// Export the effectiveness report (CSV, XLSX).
+    ExportEffectivenessReport,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 56] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -208,6 +214,8 @@ impl Action {
         Action::ViewFollowUps,
         Action::RecordFollowUpContact,
         Action::ManageFollowUp,
+        Action::ViewEffectivenessReport,
+        Action::ExportEffectivenessReport,
     ];
 
     /// Stable name used in audit rows.
@@ -267,6 +275,8 @@ impl Action {
             Action::ViewFollowUps => "follow_up.view",
             Action::RecordFollowUpContact => "follow_up.contact",
             Action::ManageFollowUp => "follow_up.manage",
+            Action::ViewEffectivenessReport => "report.view",
+            Action::ExportEffectivenessReport => "report.export",
         }
     }
 }
@@ -434,6 +444,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewFollowUps | Action::RecordFollowUpContact | Action::ManageFollowUp => {
             follow_ups::allows(actor, action, target)
         }
+        Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
+            reports::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -484,7 +497,9 @@ mod tests {
             | Action::ViewStaffAccessLog
             | Action::ManageWorkshops
             | Action::ManageBenefits
-            | Action::ExportBenefits => &[Manager],
+            | Action::ExportBenefits
+            | Action::ViewEffectivenessReport
+            | Action::ExportEffectivenessReport => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
             // Participant and document actions need their object: denied without one.
             _ => &[],

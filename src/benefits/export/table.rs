@@ -1,5 +1,6 @@
-//! The lists as tables of cells, built once from the frozen month and written as CSV or XLSX
-//! (so both formats always hold the same rows). Totals are summed here, in grosze.
+//! The lists as tables of cells (`web::export`), built once from the frozen month and written
+//! as CSV or XLSX (so both formats always hold the same rows). Totals are summed here, in
+//! grosze.
 
 use std::collections::BTreeMap;
 
@@ -9,82 +10,7 @@ use uuid::Uuid;
 use super::{Corrected, Listed, MonthList, Person};
 use crate::domain::calendar::month_title;
 use crate::validate::dates;
-
-/// One cell.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cell {
-    /// Text (a name, a date, a label).
-    Text(String),
-    /// An amount in grosze (a money cell in XLSX, "1994,40" in CSV).
-    Money(i64),
-    /// A whole number (the Lp. column).
-    Number(i64),
-    /// Nothing.
-    Empty,
-}
-
-/// What a row is, for its style.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Column headings.
-    Header,
-    /// A person's row.
-    Data,
-    /// A sum.
-    Total,
-    /// A section's title, in the first cell.
-    Section,
-    /// An empty line between sections.
-    Blank,
-}
-
-/// One row.
-#[derive(Clone, Debug)]
-pub struct Row {
-    pub kind: Kind,
-    pub cells: Vec<Cell>,
-}
-
-/// A list ready to be written.
-#[derive(Clone, Debug)]
-pub struct Sheet {
-    /// The worksheet's name.
-    pub name: &'static str,
-    /// The lines above the table in XLSX (title, centre); CSV starts with the header.
-    pub heading: Vec<String>,
-    /// Column widths in characters (XLSX).
-    pub widths: Vec<f64>,
-    pub rows: Vec<Row>,
-    /// How many rows name a person (the audit's `rows=`).
-    pub data_rows: usize,
-}
-
-impl Sheet {
-    fn new(name: &'static str, heading: Vec<String>, widths: Vec<f64>) -> Self {
-        Self {
-            name,
-            heading,
-            widths,
-            rows: Vec::new(),
-            data_rows: 0,
-        }
-    }
-
-    fn push(&mut self, kind: Kind, cells: Vec<Cell>) {
-        if kind == Kind::Data {
-            self.data_rows += 1;
-        }
-        self.rows.push(Row { kind, cells });
-    }
-
-    fn header(&mut self, labels: &[&str]) {
-        self.push(Kind::Header, labels.iter().map(|l| text(*l)).collect());
-    }
-}
-
-fn text(value: impl Into<String>) -> Cell {
-    Cell::Text(value.into())
-}
+use crate::web::export::{Cell, Kind, Sheet, text};
 
 fn date(value: Option<Date>) -> Cell {
     value.map_or(Cell::Empty, |d| text(dates::format(d)))
@@ -344,6 +270,7 @@ pub fn payroll(list: &MonthList) -> Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::export::Row;
     use time::macros::date;
 
     fn someone(n: u128, surname: &str) -> Person {

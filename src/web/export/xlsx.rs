@@ -1,10 +1,10 @@
-//! The lists as XLSX: a heading (the list, the month, the centre), a bold header row, money as
-//! numbers formatted in złoty (so the spreadsheet can sum them), totals in bold, set column
-//! widths and the header frozen.
+//! A sheet as XLSX: a heading (what, when, the centre), a bold header row, money as numbers
+//! formatted in złoty (so the spreadsheet can sum them), whole numbers as numbers, totals in
+//! bold, set column widths and the header frozen.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::table::{Cell, Kind, Sheet};
+use super::{Cell, Kind, Sheet};
 
 /// The money format; a Polish spreadsheet shows it as "1 994,40 zł".
 const MONEY: &str = "#,##0.00 \"zł\"";

@@ -1,4 +1,4 @@
--- Teczka schema, part 26: the unemployment benefit from 1 June 2026 (the base of the integration
+-- Teczka schema, part 23: the unemployment benefit from 1 June 2026 (the base of the integration
 -- benefit is 120 % of it, LAW.md "Integration benefit"). The amount of the first 90 days of the
 -- right to the benefit, as the act points to it.
 

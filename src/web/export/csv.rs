@@ -1,8 +1,8 @@
-//! The lists as CSV the way Polish spreadsheets open them: UTF-8 with a byte-order mark,
+//! A sheet as CSV the way Polish spreadsheets open it: UTF-8 with a byte-order mark,
 //! semicolons between fields, CRLF line ends, amounts as "1994,40" (a decimal comma, no
 //! thousands separator, no currency).
 
-use super::table::{Cell, Kind, Sheet};
+use super::{Cell, Kind, Sheet};
 
 /// The whole file.
 pub fn write(sheet: &Sheet) -> String {
