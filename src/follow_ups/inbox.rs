@@ -14,7 +14,7 @@ use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue};
 
 /// Graduates shown; the heading gives the whole count.
 const ITEMS: i64 = 10;
@@ -48,11 +48,13 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ..bounds
         };
         let rows = db::graduates(&state.db, of, &due_now, ITEMS).await?;
+        // Overdue once the window after the due date has closed; the lateness is counted from
+        // the due date, as the follow-up lists count it.
         let items = rows
             .into_iter()
             .map(|r| {
                 let overdue = bounds.group(r.first_due) == DueState::Overdue;
-                InboxItem {
+                let item = InboxItem {
                     href: Some(format!(
                         "/participants/{}/follow-ups/contact",
                         r.participant_id
@@ -63,26 +65,34 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                     } else {
                         "kontakt do wykonania".to_owned()
                     }),
-                    due: Some(format!("termin {}", dates::format(r.first_due))),
-                    warning: overdue.then(|| {
+                    due: Some(if overdue {
+                        format!("termin {}", dates::format(r.first_due))
+                    } else {
                         format!(
-                            "Kontakt {}.",
+                            "termin {} – {}",
+                            dates::format(r.first_due),
                             in_words(r.first_due, timing.window_days, today)
                         )
                     }),
-                }
+                    warning: None,
+                };
+                let due = ItemDue {
+                    on: Some(r.first_due),
+                    overdue,
+                };
+                (item, due)
             })
             .collect();
-        Ok(vec![InboxGroup {
-            heading: format!("Kontakty z absolwentami – w tym miesiącu i zaległe ({total})"),
-            count: usize::try_from(total).unwrap_or(0),
+        let mut group = InboxGroup::dated(
+            format!("Kontakty z absolwentami – w tym miesiącu i zaległe ({total})"),
             items,
-            links: vec![InboxLink {
-                href: "/follow-ups",
-                label: "Wszystkie terminy monitoringu absolwentów",
-            }],
-            ..InboxGroup::default()
-        }])
+        );
+        group.count = usize::try_from(total).unwrap_or(0);
+        group.links = vec![InboxLink {
+            href: "/follow-ups",
+            label: "Wszystkie terminy monitoringu absolwentów",
+        }];
+        Ok(vec![group])
     })
 }
 
@@ -92,31 +102,39 @@ fn manager_group(counts: &[db::WorkerCounts]) -> Vec<InboxGroup> {
     if total == 0 {
         return Vec::new();
     }
+    // Every line is overdue by definition: marked so, without a date of its own.
     let items = counts
         .iter()
         .filter(|c| c.overdue > 0)
-        .map(|c| InboxItem {
-            href: Some(match c.social_worker_id {
-                Some(worker) => format!("/follow-ups?worker={worker}"),
-                None => "/follow-ups".to_owned(),
-            }),
-            title: c
-                .worker_name
-                .clone()
-                .unwrap_or_else(|| "Bez pracownika socjalnego".to_owned()),
-            detail: Some(format!("absolwenci z zaległym kontaktem: {}", c.overdue)),
-            due: None,
-            warning: Some("Kontakty po terminie.".to_owned()),
+        .map(|c| {
+            let item = InboxItem {
+                href: Some(match c.social_worker_id {
+                    Some(worker) => format!("/follow-ups?worker={worker}"),
+                    None => "/follow-ups".to_owned(),
+                }),
+                title: c
+                    .worker_name
+                    .clone()
+                    .unwrap_or_else(|| "Bez pracownika socjalnego".to_owned()),
+                detail: Some(format!("absolwenci z zaległym kontaktem: {}", c.overdue)),
+                due: None,
+                warning: None,
+            };
+            let due = ItemDue {
+                on: None,
+                overdue: true,
+            };
+            (item, due)
         })
         .collect();
-    vec![InboxGroup {
-        heading: format!("Zaległe kontakty z absolwentami w ośrodku ({total})"),
-        count: usize::try_from(total).unwrap_or(0),
+    let mut group = InboxGroup::dated(
+        format!("Zaległe kontakty z absolwentami w ośrodku ({total})"),
         items,
-        links: vec![InboxLink {
-            href: "/follow-ups",
-            label: "Monitoring absolwentów według pracowników",
-        }],
-        ..InboxGroup::default()
-    }]
+    );
+    group.count = usize::try_from(total).unwrap_or(0);
+    group.links = vec![InboxLink {
+        href: "/follow-ups",
+        label: "Monitoring absolwentów według pracowników",
+    }];
+    vec![group]
 }

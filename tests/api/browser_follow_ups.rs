@@ -23,7 +23,7 @@ async fn the_social_worker_records_an_overdue_contact_from_start_and_axe_passes(
     browser.wait_for_text("Kontakty z absolwentami").await;
     let start = browser.text().await;
     assert!(start.contains("Przeglądarkowa Jan"), "{start}");
-    assert!(start.contains("Kontakt zaległy"), "{start}");
+    assert!(start.contains("Zaległe. Po terminie od"), "{start}");
     browser.assert_accessible("Start with a follow-up").await;
     browser
         .click(&format!(

@@ -164,7 +164,7 @@ async fn each_role_sees_its_work_due_and_only_people_it_may_open() {
     );
     assert!(
         contacts.contains("kontakty do wykonania: 2")
-            && contacts.contains("Kontakt zaległy – po terminie od 100 dni.")
+            && contacts.contains("Zaległe. Po terminie od 100 dni.")
     );
     assert!(!social.contains("Lista rezerwowa") && !social.contains("Nieprzydzielona"));
     // The work comes before the caseload.

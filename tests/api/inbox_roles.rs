@@ -93,6 +93,11 @@ fn file(id: Uuid) -> String {
     format!("/participants/{id}")
 }
 
+/// Where a graduate's follow-up contact is recorded.
+fn contact(id: Uuid) -> String {
+    format!("/participants/{id}/follow-ups/contact")
+}
+
 fn attendance(workshop: Uuid, day: Date) -> String {
     format!("/attendance/{workshop}/{}", iso(day))
 }
@@ -114,6 +119,9 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
     // The manager: the whole centre's trial periods, admissions, approvals, the centre's
     // signature, the month to close and the corrections.
     let manager = start(&app, "kierownik", "/").await;
+    // Overdue follow-ups by social worker, in the order of their names.
+    let sebastian = format!("/follow-ups?worker={}", app.user_id("socjalny2").await);
+    let sylwia = format!("/follow-ups?worker={}", app.user_id("socjalny1").await);
     let expected = [
         file(f.trial_past),
         file(f.trial_soon),
@@ -122,6 +130,8 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
         format!("/contracts/{}", f.contract),
         month_link.clone(),
         "/benefits".to_owned(),
+        sebastian.clone(),
+        sylwia.clone(),
     ];
     assert_eq!(work_links(&manager), expected, "{manager}");
     let g = groups(&manager);
@@ -140,7 +150,11 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
         calendar::month_title(f.month)
     )));
     assert!(line(&g, "/benefits").contains("Korekty do wysłania do PUP: 1"));
-    assert_eq!(nav_count(&manager).as_deref(), Some("7"));
+    assert!(
+        line(&g, &sylwia).contains("Zaległe. Po terminie."),
+        "{manager}"
+    );
+    assert_eq!(nav_count(&manager).as_deref(), Some("9"));
     assert!(!manager.contains("Obca") && !manager.contains(&f.b_ipzs.to_string()));
 
     // The first social worker: their caseload only.
@@ -152,8 +166,8 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
         format!("/ipzs/{}", f.returned),
         format!("/ipzs/{}/monitoring", f.monitored),
         attendance(f.stolarnia, f.missed),
-        file(f.late_graduate),
-        file(f.due_graduate),
+        contact(f.late_graduate),
+        contact(f.due_graduate),
     ];
     assert_eq!(sorted(&work_links(&worker)), sorted(&expected), "{worker}");
     let g = groups(&worker);
@@ -179,7 +193,7 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
         format!("/ipzs/{}", f.submitted),
         format!("/contracts/{}", f.contract),
         attendance(f.ogrod, f.missed),
-        file(f.other_graduate),
+        contact(f.other_graduate),
     ] {
         assert!(!work_links(&worker).contains(&absent), "{absent}");
     }
@@ -191,7 +205,7 @@ async fn every_role_sees_exactly_its_work_and_nothing_out_of_its_scope() {
         sorted(&[
             file(f.trial_past),
             attendance(f.ogrod, f.missed),
-            file(f.other_graduate),
+            contact(f.other_graduate),
         ]),
         "{other}"
     );
@@ -288,7 +302,7 @@ async fn overdue_items_say_so_in_words_and_by_a_mark_and_the_list_orders_by_due_
     let g = groups(&by_due);
     assert!(
         g[0].heading
-            .starts_with("Wszystkie zadania według terminu (7)"),
+            .starts_with("Wszystkie zadania według terminu (9)"),
         "{by_due}"
     );
     let in_kind_order = [
@@ -305,6 +319,14 @@ async fn overdue_items_say_so_in_words_and_by_a_mark_and_the_list_orders_by_due_
         ),
         (Some(calendar::month_start(f.today)), month_link.clone()),
         (None, "/benefits".to_owned()),
+        (
+            None,
+            format!("/follow-ups?worker={}", app.user_id("socjalny2").await),
+        ),
+        (
+            None,
+            format!("/follow-ups?worker={}", app.user_id("socjalny1").await),
+        ),
     ];
     let mut expected = in_kind_order.to_vec();
     expected.sort_by_key(|(due, _)| (due.is_none(), *due));
@@ -318,8 +340,8 @@ async fn overdue_items_say_so_in_words_and_by_a_mark_and_the_list_orders_by_due_
     assert!(past.contains("Zaległe. Po terminie od 2 dni."));
     assert!(by_due.contains("<strong aria-current=\"page\">według terminu</strong>"));
 
-    // The social worker's: the returned IPZS (6 days), the missed day, the trial, the
-    // monitoring; then the undated.
+    // The social worker's: the overdue follow-up (20 days), the returned IPZS (6 days), the
+    // missed day, the contact due today, the trial, the monitoring; then the undated.
     let worker = start(&app, "socjalny1", "/?order=due").await;
     let mut expected = vec![
         (
@@ -332,11 +354,18 @@ async fn overdue_items_say_so_in_words_and_by_a_mark_and_the_list_orders_by_due_
             Some(f.monitoring_due),
             format!("/ipzs/{}/monitoring", f.monitored),
         ),
+        (Some(f.today - Duration::days(20)), contact(f.late_graduate)),
+        (Some(f.today), contact(f.due_graduate)),
     ];
     expected.sort_by_key(|(due, _)| *due);
     let dated: Vec<String> = expected.into_iter().map(|(_, href)| href).collect();
     let links = work_links(&worker);
-    assert_eq!(links[..4], dated[..], "{worker}");
+    assert_eq!(links[..6], dated[..], "{worker}");
+    assert!(
+        line(&groups(&worker), &contact(f.late_graduate))
+            .contains("Zaległe. Po terminie od 20 dni."),
+        "{worker}"
+    );
     assert_eq!(links.len(), 8);
     let missed = line(&groups(&worker), &attendance(f.stolarnia, f.missed)).to_owned();
     let days = (f.today - f.missed).whole_days();

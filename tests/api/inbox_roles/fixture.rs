@@ -60,7 +60,8 @@ pub struct Fixture {
     pub reserve: Uuid,
     /// socjalny1's candidate with a complete recruitment file.
     pub candidate: Uuid,
-    /// Graduates with a follow-up contact: socjalny1's due today and 10 days overdue,
+    /// Graduates with a follow-up contact: socjalny1's due today and 20 days after its date
+    /// (overdue: the window is 14 days),
     /// socjalny2's overdue.
     pub due_graduate: Uuid,
     pub late_graduate: Uuid,
@@ -265,7 +266,8 @@ pub async fn arrange(app: &TestApp) -> Fixture {
             .await;
         sqlx::query(
             "update participant set status = 'graduate', ended_on = $2, graduation_outcome = 'employment',
-                    employment_contract = 'permanent' where participant_id = $1",
+                    employment_contract = 'permanent', follow_up_until = ($2 + interval '36 months')::date
+             where participant_id = $1",
         )
         .bind(id)
         .bind(today - Duration::days(200))
@@ -284,8 +286,9 @@ pub async fn arrange(app: &TestApp) -> Fixture {
         id
     };
     let due_graduate = graduate("socjalny1", "Terminowy", today).await;
-    let late_graduate = graduate("socjalny1", "Zaległy", today - Duration::days(10)).await;
-    let other_graduate = graduate("socjalny2", "Cudzy", today - Duration::days(10)).await;
+    // 20 days after the due date: past the 14-day window, overdue.
+    let late_graduate = graduate("socjalny1", "Zaległy", today - Duration::days(20)).await;
+    let other_graduate = graduate("socjalny2", "Cudzy", today - Duration::days(20)).await;
 
     // The previous month: attendance recorded, the month not closed; a correction waiting.
     sqlx::query(
