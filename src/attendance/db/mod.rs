@@ -36,6 +36,18 @@ pub struct Workshop {
     pub name: String,
 }
 
+impl Workshop {
+    fn new(workshop_id: Uuid, name: String, instructs: bool) -> Self {
+        Self {
+            facts: WorkshopFacts {
+                workshop_id,
+                instructs,
+            },
+            name,
+        }
+    }
+}
+
 /// The workshop `id` of `centre_id`, with whether `actor` instructs it.
 pub async fn workshop(
     db: impl PgExecutor<'_>,
@@ -54,13 +66,7 @@ pub async fn workshop(
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| Workshop {
-        facts: WorkshopFacts {
-            workshop_id: r.workshop_id,
-            instructs: r.instructs,
-        },
-        name: r.name,
-    }))
+    Ok(row.map(|r| Workshop::new(r.workshop_id, r.name, r.instructs)))
 }
 
 /// A group the actor keeps attendance for, with how many of its current members they see.
@@ -381,13 +387,7 @@ pub async fn workshop_for_day(
     )
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| Workshop {
-        facts: WorkshopFacts {
-            workshop_id: r.workshop_id,
-            instructs: r.instructs,
-        },
-        name: r.name,
-    }))
+    Ok(row.map(|r| Workshop::new(r.workshop_id, r.name, r.instructs)))
 }
 
 /// Whether `centre_id`'s `month` is closed.
