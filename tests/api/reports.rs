@@ -391,32 +391,27 @@ async fn the_same_period_and_date_give_the_same_figures_after_new_data_arrives()
     let manager = app.login("kierownik").await;
     let path = format!("/reports/effectiveness.csv?{QUERY}");
     let (_, before) = download(&app, &manager, &path).await;
-    // Recorded now, about the period: G6's contact right at its 3-month point (it would turn
-    // "no data" into employed), and a seventh graduation dated within 2024.
+    // Arriving after the "as at" day (recorded yesterday, the latest day a report may be as
+    // at), about the period: G6's contact right at its 3-month point (it would turn "no data"
+    // into employed), and a seventh graduation dated within 2024.
     contact(
         &app,
         f.graduates[5],
         date!(2025 - 03 - 31),
         Some("employed"),
         Some("no"),
-        "now()",
+        "(current_date - 1 + time '12:00') at time zone 'Europe/Warsaw'",
     )
     .await;
+    let yesterday = today(&app).await.previous_day().unwrap();
     let late = person(&app, "Absolwent7", "long_term_unemployed").await;
-    change(
-        &app,
-        late,
-        "graduate",
-        date!(2024 - 07 - 01),
-        today(&app).await,
-    )
-    .await;
+    change(&app, late, "graduate", date!(2024 - 07 - 01), yesterday).await;
     let (_, after) = download(&app, &manager, &path).await;
     assert_eq!(before, after);
-    // As at today the new rows count: the test could fail.
+    // As at yesterday the new rows count: the test could fail.
     let now = format!(
         "/reports/effectiveness.csv?from=2024-01-01&to=2024-12-31&as_at={}",
-        iso(today(&app).await)
+        iso(yesterday)
     );
     let (_, today_csv) = download(&app, &manager, &now).await;
     let rows = csv_rows(&today_csv);
@@ -450,10 +445,18 @@ async fn bad_dates_are_refused_in_polish_with_the_input_kept_and_nothing_read() 
         ("from=&to=2024-12-31&as_at=2025-01-31", "Podaj datę.", ""),
         (
             "from=2024-01-01&to=2024-12-31&as_at=2100-01-01",
-            "Stan na dzień nie może być z przyszłości",
+            "Stan na dzień musi być dniem, który już minął (najpóźniej wczoraj)",
             "2100-01-01",
         ),
     ];
+    // As at today: its data may still change, so it is refused too.
+    let today_iso = iso(today(&app).await);
+    let as_at_today = format!("from=2024-01-01&to=2024-12-31&as_at={today_iso}");
+    let cases = cases.into_iter().chain([(
+        as_at_today.as_str(),
+        "Stan na dzień musi być dniem, który już minął (najpóźniej wczoraj)",
+        today_iso.as_str(),
+    )]);
     for (query, message, kept) in cases {
         for path in [
             "/reports/effectiveness",
@@ -472,12 +475,19 @@ async fn bad_dates_are_refused_in_polish_with_the_input_kept_and_nothing_read() 
     for action in ["report.view", "report.print", "report.export"] {
         assert_eq!(app.audit_count(action, None).await, 0, "{action}");
     }
-    // The defaults: the last full year, as at today; no data → the page says so.
+    // The defaults: the last full year, as at yesterday; no data → the page says so.
     let (status, page) = body(&app, "/reports/effectiveness", &manager).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Brak danych w wybranym okresie"));
-    let year = today(&app).await.year() - 1;
+    let now = today(&app).await;
+    let year = now.year() - 1;
     assert!(page.contains(&format!("value=\"{year}-01-01\"")));
+    let yesterday = now.previous_day().unwrap();
+    assert!(page.contains(&format!("value=\"{}\"", iso(yesterday))));
+    assert!(page.contains(&format!(
+        "Stan na {}: w okresie 01.01.{year}–31.12.{year} nikt nie został przyjęty",
+        polish(yesterday)
+    )));
 }
 
 #[tokio::test]
