@@ -33,7 +33,7 @@ use crate::web::page::{Layout, render, render_with_status};
 use crate::web::route::Route;
 use chart::{Chart, Scale, Value, bar_chart};
 use figures::{Figures, Period, Situation, Skills};
-use tables::{SUPPRESSION_NOTE, Table, period_text, point_label};
+use tables::{OVERLAP_NOTE, SUPPRESSION_NOTE, Table, period_text, point_label};
 
 const PATH: &str = "/reports/effectiveness";
 
@@ -144,13 +144,19 @@ struct Section {
 /// The report of one period.
 #[derive(Debug, Clone)]
 struct Report {
+    /// "01.01.2025–31.12.2025, stan na 01.12.2026".
     period: String,
+    /// "01.01.2025–31.12.2025".
+    span: String,
+    /// "01.12.2026".
+    as_at: String,
     /// The query string of the period (the links to the print and the downloads).
     query: String,
     empty: bool,
     sections: Vec<Section>,
     window_days: i64,
     note: &'static str,
+    overlap_note: &'static str,
 }
 
 impl Report {
@@ -170,6 +176,12 @@ impl Report {
             .collect();
         Self {
             period: period_text(period),
+            span: format!(
+                "{}–{}",
+                dates::format(period.from),
+                dates::format(period.to)
+            ),
+            as_at: dates::format(period.as_at),
             query: format!(
                 "from={}&to={}&as_at={}",
                 dates::iso(period.from),
@@ -180,22 +192,25 @@ impl Report {
             sections,
             window_days: figures::WINDOW_DAYS,
             note: SUPPRESSION_NOTE,
+            overlap_note: OVERLAP_NOTE,
         }
     }
 }
 
 /// The charts and the index of the table each is drawn from.
 fn charts(f: &Figures) -> Vec<(usize, Chart)> {
-    let one = |n: i64| vec![Value { n, of: 0 }];
+    let one = |n: Option<i64>| vec![Value { n, of: 0 }];
+    // Counts without a total beside them: only the "<5" rule.
+    let alone = |n: i64| one(Some(n));
     let movement = bar_chart(
         "chart-movement",
         "Przyjęci, absolwenci i osoby, które przerwały udział",
         Scale::Count,
         &[],
         vec![
-            ("Przyjęci do CIS".into(), one(f.admitted)),
-            ("Absolwenci".into(), one(f.graduated)),
-            ("Przerwali udział".into(), one(f.terminated)),
+            ("Przyjęci do CIS".into(), alone(f.admitted)),
+            ("Absolwenci".into(), alone(f.graduated)),
+            ("Przerwali udział".into(), alone(f.terminated)),
         ],
     );
     let labels: Vec<&'static str> = Situation::ALL.iter().map(|s| s.label()).collect();
@@ -207,10 +222,9 @@ fn charts(f: &Figures) -> Vec<(usize, Chart)> {
         f.points
             .iter()
             .map(|p| {
-                let values = p
-                    .situations
-                    .iter()
-                    .map(|&n| Value { n, of: p.counted })
+                let values = tables::situation_counts(p)
+                    .into_iter()
+                    .map(|n| Value { n, of: p.counted })
                     .collect();
                 (point_label(p.months), values)
             })
@@ -223,7 +237,7 @@ fn charts(f: &Figures) -> Vec<(usize, Chart)> {
         &[],
         Skills::ALL
             .iter()
-            .zip(f.skills)
+            .zip(tables::skills_counts(f))
             .map(|(s, n)| (s.label().to_owned(), one(n)))
             .collect(),
     );

@@ -43,7 +43,7 @@ use crate::helpers::*;
 pub const QUERY: &str = "from=2024-01-01&to=2024-12-31&as_at=2026-01-31";
 
 /// A person of the fixture: inserted in the programme, then given `categories`.
-async fn person(app: &TestApp, surname: &str, categories: &str) -> Uuid {
+pub async fn person(app: &TestApp, surname: &str, categories: &str) -> Uuid {
     let id = app
         .fixture_participant(CENTRE_A, surname, Some("socjalny1"), None)
         .await;
@@ -69,13 +69,13 @@ async fn change(app: &TestApp, id: Uuid, to: &str, on: Date, recorded: Date) {
 }
 
 /// A change recorded the day after its date.
-async fn moved(app: &TestApp, id: Uuid, to: &str, on: Date) {
+pub async fn moved(app: &TestApp, id: Uuid, to: &str, on: Date) {
     change(app, id, to, on, on.next_day().unwrap()).await;
 }
 
 /// A reached contact (`employment`, `skills`) on `on`, recorded at `recorded` (SQL), or a
 /// missed one when `employment` is `None`.
-async fn contact(
+pub async fn contact(
     app: &TestApp,
     id: Uuid,
     on: Date,
@@ -102,7 +102,7 @@ async fn contact(
 }
 
 /// Recorded the day after it happened.
-const NEXT_DAY: &str = "($2::date + 1 + time '12:00') at time zone 'Europe/Warsaw'";
+pub const NEXT_DAY: &str = "($2::date + 1 + time '12:00') at time zone 'Europe/Warsaw'";
 
 /// What a contact learnt: the employment (none: not reached) and the skills' usefulness.
 type Answer = (Option<&'static str>, Option<&'static str>);
@@ -223,7 +223,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// Splits a CSV of this report (no quoted fields in it) into rows of fields.
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
     text.split("\r\n")
@@ -240,13 +240,13 @@ fn row<'a>(rows: &'a [Vec<String>], label: &str) -> &'a [String] {
         .unwrap_or_else(|| panic!("no row {label}"))[1..]
 }
 
-async fn download(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+pub async fn download(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
     let response = app.get(path, Some(session)).await;
     let status = response.status();
     (status, response.bytes().await.unwrap().to_vec())
 }
 
-const LT: &str = "<5";
+pub const LT: &str = "<5";
 
 /// The fixture's report downloaded by the manager as `extension` (checked to succeed).
 async fn fixture_file(extension: &str) -> (TestApp, Vec<u8>) {
@@ -358,6 +358,10 @@ async fn the_page_and_the_print_show_the_tables_the_charts_and_the_rule_and_are_
     assert!(page.contains("<td>&#60;5</td>"));
     assert!(page.contains("(także zero) pokazano jako „&#60;5”"));
     assert!(page.contains("nie dalej niż 45 dni"));
+    // The secondary suppression and the risk of overlapping periods are stated.
+    assert!(page.contains("ukrywamy wtedy także najmniejszą z pozostałych liczb"));
+    assert!(page.contains("Sprawozdania za nakładające się okresy"));
+    assert!(page.contains("kontakt, w którym sytuacja zawodowa była znana, ma pierwszeństwo"));
     // Three charts, each an image with a title and a description, without style attributes.
     assert_eq!(page.matches("<svg ").count(), 3);
     assert_eq!(page.matches(r#"role="img""#).count(), 3);
@@ -376,11 +380,18 @@ async fn the_page_and_the_print_show_the_tables_the_charts_and_the_rule_and_are_
     assert!(print.contains("print.css"));
     assert!(print.contains("<td>&#60;5</td>"));
     assert!(print.contains(CENTRE_A));
+    assert!(print.contains("ukrywamy wtedy także najmniejszą z pozostałych liczb"));
+    assert!(print.contains("Sprawozdania za nakładające się okresy"));
     assert_eq!(app.audit_count("report.print", Some("success")).await, 1);
     // Nothing of another centre: its manager sees an empty period.
     let other = app.login("kierownik2").await;
     let (_, page) = body(&app, &format!("/reports/effectiveness?{QUERY}"), &other).await;
     assert!(page.contains("Brak danych w wybranym okresie"));
+    assert!(
+        page.contains(
+            "Stan na 31.01.2026: w okresie 01.01.2024–31.12.2024 nikt nie został przyjęty"
+        )
+    );
     assert!(!page.contains("<svg "));
 }
 
