@@ -15,6 +15,10 @@
 //! (the total of terminated), the situation at each point (of the graduates counted), the
 //! usefulness of skills (of the graduates). The categories do not add up (a person may have
 //! several), so they have no total.
+//! What this simple rule does not stop: a reader who knows it and sees two hidden counts whose
+//! sum is 9 or more knows one of them is the secondary (5 or more, at most the smallest count
+//! left shown); with a tie (4, 5, 5 …) that can pin the small one down. Closing that needs a
+//! protection-interval check (or suppressing a cell chosen by position, not by size).
 
 use super::figures::{Figures, POINTS, Period, PointLine, Situation, Skills};
 use crate::validate::dates;
