@@ -28,10 +28,11 @@ pub enum Scale {
     Percent,
 }
 
-/// One value: `n` people of `of`.
+/// One value: `n` people of `of`, `n` as the table shows it (`None`: suppressed, see
+/// `tables::suppress`), so that the chart hides what the table hides.
 #[derive(Clone, Copy, Debug)]
 pub struct Value {
-    pub n: i64,
+    pub n: Option<i64>,
     pub of: i64,
 }
 
@@ -100,8 +101,8 @@ pub fn bar_chart(
 ) -> Chart {
     let shown = |v: &Value| -> Option<i64> {
         match scale {
-            Scale::Count => (v.n >= SMALLEST_SHOWN).then_some(v.n),
-            Scale::Percent => percent(v.n, v.of),
+            Scale::Count => v.n.filter(|&n| n >= SMALLEST_SHOWN),
+            Scale::Percent => v.n.and_then(|n| percent(n, v.of)),
         }
     };
     let max = match scale {
@@ -207,9 +208,9 @@ mod tests {
             Scale::Count,
             &["x"],
             vec![
-                ("a".into(), vec![Value { n: 10, of: 0 }]),
-                ("b".into(), vec![Value { n: 5, of: 0 }]),
-                ("c".into(), vec![Value { n: 3, of: 0 }]),
+                ("a".into(), vec![Value { n: Some(10), of: 0 }]),
+                ("b".into(), vec![Value { n: Some(5), of: 0 }]),
+                ("c".into(), vec![Value { n: Some(3), of: 0 }]),
             ],
         );
         let widths: Vec<i32> = chart.groups.iter().map(|g| g.bars[0].width).collect();
@@ -225,10 +226,14 @@ mod tests {
             "s",
             "t",
             Scale::Percent,
-            &["zatrudnieni", "bezrobotni"],
+            &["zatrudnieni", "bezrobotni", "brak danych"],
             vec![(
                 "po 3 miesiącach".into(),
-                vec![Value { n: 5, of: 10 }, Value { n: 4, of: 10 }],
+                vec![
+                    Value { n: Some(5), of: 10 },
+                    Value { n: Some(4), of: 10 },
+                    Value { n: None, of: 10 },
+                ],
             )],
         );
         let bars = &chart.groups[0].bars;
@@ -236,7 +241,10 @@ mod tests {
         assert_eq!(bars[0].text, "zatrudnieni: 50%");
         assert_eq!(bars[1].width, 0);
         assert_eq!(bars[1].text, "bezrobotni: <5");
-        assert_eq!(chart.legend.len(), 2);
+        // Suppressed by the table (a secondary suppression): no bar, "<5".
+        assert_eq!(bars[2].width, 0);
+        assert_eq!(bars[2].text, "brak danych: <5");
+        assert_eq!(chart.legend.len(), 3);
         assert_eq!(chart.ticks.len(), 5);
     }
 }

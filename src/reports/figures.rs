@@ -10,9 +10,13 @@
 //! * the graduates' situation at 3, 6, 12, 24 and 36 months: the cohort is the people who
 //!   graduated within the period; a point counts a graduate only once it has passed by the
 //!   "as at" date; their situation is read from the reached contact nearest the point within
-//!   ±[`WINDOW_DAYS`] days (the later one on a tie); without one it is "no data";
+//!   ±[`WINDOW_DAYS`] days (the later one on a tie), a contact with a known employment status
+//!   before any with an unknown one (which counts only when no known one is in the window);
+//!   without one it is "no data";
 //! * usefulness of skills: each graduate of the cohort by their latest reached contact that
 //!   answered the question.
+
+use std::collections::HashMap;
 
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -219,6 +223,14 @@ pub fn compute(
             }
         })
         .collect();
+    // The contacts by graduate, once: the points and the skills then read only each graduate's
+    // own contacts, O(C) to group plus O(P × (G + C)) for P points, G graduates and C
+    // contacts, instead of O(P × G × C) by scanning every contact for every graduate.
+    let mut by_graduate: HashMap<Uuid, Vec<&Contact>> = HashMap::new();
+    for c in contacts {
+        by_graduate.entry(c.participant_id).or_default().push(c);
+    }
+    let of = |id: Uuid| by_graduate.get(&id).map_or(&[][..], Vec::as_slice);
     let cohort: Vec<(Uuid, Date)> = people
         .iter()
         .filter(|p| graduated(p))
@@ -238,7 +250,7 @@ pub fn compute(
                     continue;
                 }
                 line.counted += 1;
-                let situation = nearest(contacts, id, point).map_or(Situation::NoData, |c| {
+                let situation = nearest(of(id), point).map_or(Situation::NoData, |c| {
                     Situation::of(c.employment.as_deref())
                 });
                 line.situations[index(&Situation::ALL, situation)] += 1;
@@ -248,9 +260,8 @@ pub fn compute(
         .collect();
     let mut skills = [0; 4];
     for &(id, _) in &cohort {
-        let answer = contacts
+        let answer = of(id)
             .iter()
-            .filter(|c| c.participant_id == id)
             .filter_map(|c| Skills::of(c.skills_match.as_deref()).map(|s| (c, s)))
             .max_by_key(|(c, _)| (c.contacted_on, c.recorded_at))
             .map_or(Skills::NoData, |(_, s)| s);
@@ -271,16 +282,18 @@ fn index<T: PartialEq>(all: &[T], value: T) -> usize {
     all.iter().position(|v| *v == value).unwrap_or(0)
 }
 
-/// The reached contact of `id` nearest `point` within the window; on a tie the later one (then
-/// the one recorded later).
-fn nearest(contacts: &[Contact], id: Uuid, point: Date) -> Option<&Contact> {
+/// Of one graduate's reached `contacts`, the one that describes `point`: within the window, one
+/// with a known employment status before one without (a nearer "unknown" must not hide a known
+/// status), then the nearest, then the later (then the one recorded later).
+fn nearest<'a>(contacts: &[&'a Contact], point: Date) -> Option<&'a Contact> {
     let window = Duration::days(WINDOW_DAYS);
     contacts
         .iter()
-        .filter(|c| c.participant_id == id)
+        .copied()
         .filter(|c| (c.contacted_on - point).abs() <= window)
         .min_by_key(|c| {
             (
+                Situation::of(c.employment.as_deref()) == Situation::NoData,
                 (c.contacted_on - point).abs(),
                 std::cmp::Reverse((c.contacted_on, c.recorded_at)),
             )
@@ -322,21 +335,57 @@ mod tests {
     #[test]
     fn the_nearest_contact_within_45_days_describes_a_point_and_ties_go_to_the_later() {
         let point = date!(2024 - 06 - 15);
-        let id = Uuid::from_u128(1);
         let before = contact(1, date!(2024 - 06 - 05), "employed");
         let after = contact(1, date!(2024 - 06 - 25), "not_working");
         let far = contact(1, date!(2024 - 08 - 01), "self_employed");
-        let all = [before.clone(), after.clone(), far.clone()];
         // 10 days either side: the later wins.
         assert_eq!(
-            nearest(&all, id, point).map(|c| c.contacted_on),
+            nearest(&[&before, &after, &far], point).map(|c| c.contacted_on),
             Some(after.contacted_on)
         );
         // 47 days away is out of the window; 45 is in.
-        assert!(nearest(&[far], id, point).is_none());
+        assert!(nearest(&[&far], point).is_none());
         let edge = contact(1, date!(2024 - 07 - 30), "employed");
-        assert!(nearest(&[edge], id, point).is_some());
-        assert!(nearest(&all, Uuid::from_u128(2), point).is_none());
+        assert!(nearest(&[&edge], point).is_some());
+        assert!(nearest(&[], point).is_none());
+    }
+
+    #[test]
+    fn a_known_status_in_the_window_beats_a_nearer_unknown_one() {
+        let point = date!(2024 - 06 - 15);
+        let unknown = contact(1, date!(2024 - 06 - 15), "unknown");
+        let mut blank = contact(1, date!(2024 - 06 - 16), "unknown");
+        blank.employment = None;
+        let known = contact(1, date!(2024 - 07 - 20), "self_employed");
+        let outside = contact(1, date!(2024 - 08 - 01), "employed");
+        // The unknown ones are on the point; the known one 35 days after it wins.
+        assert_eq!(
+            nearest(&[&unknown, &blank, &known, &outside], point).map(|c| c.contacted_on),
+            Some(known.contacted_on)
+        );
+        // No known status within the window (the employed one is 47 days away): the nearest
+        // unknown one describes the point, as "no data".
+        assert_eq!(
+            nearest(&[&blank, &unknown, &outside], point).map(|c| c.contacted_on),
+            Some(unknown.contacted_on)
+        );
+        // Through `compute`: graduated 2024-03-15, 3-month point 2024-06-15 → self-employed.
+        let people = [moved(1, None, Some(date!(2024 - 03 - 15)))];
+        let f = compute(YEAR, &people, &[unknown, known, outside], &[]);
+        assert_eq!(f.points[0].situations, [0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn each_graduate_is_described_by_their_own_contacts_only() {
+        // Two graduates on the same day; only the second has a contact at 3 months.
+        let people = [
+            moved(1, None, Some(date!(2024 - 03 - 15))),
+            moved(2, None, Some(date!(2024 - 03 - 15))),
+        ];
+        let contacts = [contact(2, date!(2024 - 06 - 15), "employed")];
+        let f = compute(YEAR, &people, &contacts, &[]);
+        assert_eq!(f.points[0].counted, 2);
+        assert_eq!(f.points[0].situations, [1, 0, 0, 1]);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::web::page::{Layout, render, render_with_status};
 use crate::web::route::Route;
 use chart::{Chart, Scale, Value, bar_chart};
 use figures::{Figures, Period, Situation, Skills};
-use tables::{SUPPRESSION_NOTE, Table, period_text, point_label};
+use tables::{OVERLAP_NOTE, SUPPRESSION_NOTE, Table, period_text, point_label};
 
 const PATH: &str = "/reports/effectiveness";
 
@@ -80,8 +80,10 @@ struct Form {
 }
 
 /// The form of `query`, and its period when it is valid. Nothing given: the last full calendar
-/// year, as at today.
+/// year, as at yesterday. "As at" must be a day that has ended: today's data still changes, so
+/// a report as at today would not be reproducible (10:00 and 16:00 would differ).
 fn read_form(query: ReportQuery, today: Date) -> (Form, Option<Period>) {
+    let yesterday = today.previous_day().unwrap_or(today);
     let mut form = if query.from.is_empty() && query.to.is_empty() && query.as_at.is_empty() {
         let year = today.year() - 1;
         let first = Date::from_calendar_date(year, Month::January, 1).unwrap_or(today);
@@ -89,7 +91,7 @@ fn read_form(query: ReportQuery, today: Date) -> (Form, Option<Period>) {
         Form {
             from: dates::iso(first),
             to: dates::iso(last),
-            as_at: dates::iso(today),
+            as_at: dates::iso(yesterday),
             errors: FieldErrors::new(),
         }
     } else {
@@ -110,10 +112,11 @@ fn read_form(query: ReportQuery, today: Date) -> (Form, Option<Period>) {
         errors.add("to", "Koniec okresu nie może być przed jego początkiem.");
     }
     if let Some(as_at) = as_at {
-        if as_at > today {
+        if as_at >= today {
             errors.add(
                 "as_at",
-                "Stan na dzień nie może być z przyszłości – dane na ten dzień jeszcze nie istnieją.",
+                "Stan na dzień musi być dniem, który już minął (najpóźniej wczoraj) – dane z dzisiaj \
+                 mogą się jeszcze zmienić, więc sprawozdania nie dałoby się potem odtworzyć.",
             );
         } else if to.is_some_and(|to| as_at < to) {
             errors.add(
@@ -141,13 +144,19 @@ struct Section {
 /// The report of one period.
 #[derive(Debug, Clone)]
 struct Report {
+    /// "01.01.2025–31.12.2025, stan na 01.12.2026".
     period: String,
+    /// "01.01.2025–31.12.2025".
+    span: String,
+    /// "01.12.2026".
+    as_at: String,
     /// The query string of the period (the links to the print and the downloads).
     query: String,
     empty: bool,
     sections: Vec<Section>,
     window_days: i64,
     note: &'static str,
+    overlap_note: &'static str,
 }
 
 impl Report {
@@ -167,6 +176,12 @@ impl Report {
             .collect();
         Self {
             period: period_text(period),
+            span: format!(
+                "{}–{}",
+                dates::format(period.from),
+                dates::format(period.to)
+            ),
+            as_at: dates::format(period.as_at),
             query: format!(
                 "from={}&to={}&as_at={}",
                 dates::iso(period.from),
@@ -177,22 +192,25 @@ impl Report {
             sections,
             window_days: figures::WINDOW_DAYS,
             note: SUPPRESSION_NOTE,
+            overlap_note: OVERLAP_NOTE,
         }
     }
 }
 
 /// The charts and the index of the table each is drawn from.
 fn charts(f: &Figures) -> Vec<(usize, Chart)> {
-    let one = |n: i64| vec![Value { n, of: 0 }];
+    let one = |n: Option<i64>| vec![Value { n, of: 0 }];
+    // Counts without a total beside them: only the "<5" rule.
+    let alone = |n: i64| one(Some(n));
     let movement = bar_chart(
         "chart-movement",
         "Przyjęci, absolwenci i osoby, które przerwały udział",
         Scale::Count,
         &[],
         vec![
-            ("Przyjęci do CIS".into(), one(f.admitted)),
-            ("Absolwenci".into(), one(f.graduated)),
-            ("Przerwali udział".into(), one(f.terminated)),
+            ("Przyjęci do CIS".into(), alone(f.admitted)),
+            ("Absolwenci".into(), alone(f.graduated)),
+            ("Przerwali udział".into(), alone(f.terminated)),
         ],
     );
     let labels: Vec<&'static str> = Situation::ALL.iter().map(|s| s.label()).collect();
@@ -204,10 +222,9 @@ fn charts(f: &Figures) -> Vec<(usize, Chart)> {
         f.points
             .iter()
             .map(|p| {
-                let values = p
-                    .situations
-                    .iter()
-                    .map(|&n| Value { n, of: p.counted })
+                let values = tables::situation_counts(p)
+                    .into_iter()
+                    .map(|n| Value { n, of: p.counted })
                     .collect();
                 (point_label(p.months), values)
             })
@@ -220,7 +237,7 @@ fn charts(f: &Figures) -> Vec<(usize, Chart)> {
         &[],
         Skills::ALL
             .iter()
-            .zip(f.skills)
+            .zip(tables::skills_counts(f))
             .map(|(s, n)| (s.label().to_owned(), one(n)))
             .collect(),
     );
@@ -410,17 +427,38 @@ mod tests {
     }
 
     #[test]
-    fn nothing_given_is_the_last_full_year_as_at_today() {
+    fn nothing_given_is_the_last_full_year_as_at_yesterday() {
         let (form, period) = read_form(ReportQuery::default(), date!(2026 - 12 - 01));
         assert_eq!(
             period,
             Some(Period {
                 from: date!(2025 - 01 - 01),
                 to: date!(2025 - 12 - 31),
-                as_at: date!(2026 - 12 - 01),
+                as_at: date!(2026 - 11 - 30),
             })
         );
         assert!(form.errors.is_empty());
+        // On New Year's Day yesterday is the end of the year reported.
+        let (_, period) = read_form(ReportQuery::default(), date!(2027 - 01 - 01));
+        assert_eq!(period.map(|p| p.as_at), Some(date!(2026 - 12 - 31)));
+    }
+
+    #[test]
+    fn as_at_today_or_later_is_refused_and_yesterday_accepted() {
+        let today = date!(2026 - 12 - 01);
+        for as_at in ["2026-12-01", "2026-12-02"] {
+            let (form, period) = read_form(query("2025-01-01", "2025-12-31", as_at), today);
+            assert!(period.is_none(), "{as_at}");
+            assert!(
+                form.errors
+                    .field("as_at")
+                    .is_some_and(|m| m.starts_with("Stan na dzień musi być dniem, który już minął")),
+                "{as_at}"
+            );
+            assert_eq!(form.as_at, as_at);
+        }
+        let (_, period) = read_form(query("2025-01-01", "2025-12-31", "2026-11-30"), today);
+        assert!(period.is_some());
     }
 
     #[test]

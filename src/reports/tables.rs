@@ -6,8 +6,21 @@
 //! told from a small one) shows as "<5"; a share is shown only when its numerator is shown
 //! (at least 5 people), otherwise it shows as "<5" too, so that a percentage never reveals a
 //! suppressed count (the denominator, shown when it is at least 5, times the percentage would).
+//!
+//! Secondary suppression: in a line (or column) whose total is shown, one suppressed count
+//! alone could be computed as the total minus the shown ones (13 = 5 + 6 + "<5" gives 2). So
+//! when exactly one count of such a line is suppressed, the smallest shown count of the line
+//! (the first on a tie) is suppressed too, with its share: the line then hides at least two
+//! counts and only their sum can be computed. Lines with a total: the terminations by reason
+//! (the total of terminated), the situation at each point (of the graduates counted), the
+//! usefulness of skills (of the graduates). The categories do not add up (a person may have
+//! several), so they have no total.
+//! What this simple rule does not stop: a reader who knows it and sees two hidden counts whose
+//! sum is 9 or more knows one of them is the secondary (5 or more, at most the smallest count
+//! left shown); with a tie (4, 5, 5 …) that can pin the small one down. Closing that needs a
+//! protection-interval check (or suppressing a cell chosen by position, not by size).
 
-use super::figures::{Figures, POINTS, Period, Situation, Skills};
+use super::figures::{Figures, POINTS, Period, PointLine, Situation, Skills};
 use crate::validate::dates;
 use crate::web::export::{Cell, Kind, Sheet, text};
 
@@ -26,12 +39,55 @@ pub fn people(n: i64) -> Cell {
     }
 }
 
-/// `n` of `of` people as a whole percentage ("43%"), or "<5" when `n` is suppressed.
-pub fn share(n: i64, of: i64) -> Cell {
-    match percent(n, of) {
+/// A count as [`suppress`] left it.
+pub fn shown(n: Option<i64>) -> Cell {
+    n.map_or_else(|| text(SUPPRESSED), Cell::Number)
+}
+
+/// The share of a count as [`suppress`] left it, a whole percentage ("43%"): "<5" when the
+/// count is suppressed or fewer than 5.
+pub fn shown_share(n: Option<i64>, of: i64) -> Cell {
+    match n.and_then(|n| percent(n, of)) {
         Some(p) => text(format!("{p}%")),
         None => text(SUPPRESSED),
     }
+}
+
+/// The counts of a line whose `total` is shown with them, each as shown (`None`: "<5"): fewer
+/// than 5 people are suppressed; when that leaves exactly one suppressed and the total is
+/// shown, the smallest shown count (the first on a tie) is suppressed too (see the module).
+pub fn suppress(counts: &[i64], total: i64) -> Vec<Option<i64>> {
+    let mut shown: Vec<Option<i64>> = counts
+        .iter()
+        .map(|&n| (n >= SMALLEST_SHOWN).then_some(n))
+        .collect();
+    let hidden = shown.iter().filter(|n| n.is_none()).count();
+    if total >= SMALLEST_SHOWN && hidden == 1 {
+        // `min_by_key` keeps the first of equal counts.
+        let smallest = (0..shown.len())
+            .filter_map(|i| shown[i].map(|n| (i, n)))
+            .min_by_key(|&(_, n)| n);
+        if let Some((i, _)) = smallest {
+            shown[i] = None;
+        }
+    }
+    shown
+}
+
+/// The terminations per reason, as shown (the total: the people terminated).
+pub fn reason_counts(f: &Figures) -> Vec<Option<i64>> {
+    let counts: Vec<i64> = f.by_reason.iter().map(|(_, n)| *n).collect();
+    suppress(&counts, f.terminated)
+}
+
+/// A point's situations per [`Situation::ALL`], as shown (the total: the graduates counted).
+pub fn situation_counts(p: &PointLine) -> Vec<Option<i64>> {
+    suppress(&p.situations, p.counted)
+}
+
+/// The graduates per [`Skills::ALL`], as shown (the total: the graduates).
+pub fn skills_counts(f: &Figures) -> Vec<Option<i64>> {
+    suppress(&f.skills, f.graduated)
 }
 
 /// The whole percentage of a shown numerator (rounded half up), `None` when it is suppressed.
@@ -95,7 +151,8 @@ pub fn tables(f: &Figures) -> Vec<Table> {
     let mut reasons: Vec<Line> = f
         .by_reason
         .iter()
-        .map(|(reason, n)| Line::new(reason.label(), vec![people(*n)]))
+        .zip(reason_counts(f))
+        .map(|((reason, _), n)| Line::new(reason.label(), vec![shown(n)]))
         .collect();
     reasons.push(Line::total("Razem", vec![people(f.terminated)]));
     let reasons = Table {
@@ -139,7 +196,7 @@ pub fn tables(f: &Figures) -> Vec<Table> {
             .iter()
             .map(|p| {
                 let mut cells = vec![people(p.counted)];
-                cells.extend(p.situations.map(people));
+                cells.extend(situation_counts(p).into_iter().map(shown));
                 Line::new(point_label(p.months), cells)
             })
             .collect(),
@@ -152,15 +209,19 @@ pub fn tables(f: &Figures) -> Vec<Table> {
             .iter()
             .map(|p| {
                 let mut cells = vec![people(p.counted)];
-                cells.extend(p.situations.map(|n| share(n, p.counted)));
+                cells.extend(
+                    situation_counts(p)
+                        .into_iter()
+                        .map(|n| shown_share(n, p.counted)),
+                );
                 Line::new(point_label(p.months), cells)
             })
             .collect(),
     };
     let mut skills: Vec<Line> = Skills::ALL
         .iter()
-        .zip(f.skills)
-        .map(|(s, n)| Line::new(s.label(), vec![people(n), share(n, f.graduated)]))
+        .zip(skills_counts(f))
+        .map(|(s, n)| Line::new(s.label(), vec![shown(n), shown_share(n, f.graduated)]))
         .collect();
     skills.push(Line::total(
         "Razem absolwentów",
@@ -196,9 +257,18 @@ pub fn period_text(period: Period) -> String {
     )
 }
 
-/// The footnote every copy carries.
+/// The footnotes every copy carries: the "<5" rule with its secondary suppression, and the
+/// risk no rule inside one report can remove.
 pub const SUPPRESSION_NOTE: &str = "Liczby mniejsze niż 5 osób (także zero) pokazano jako „<5”, \
-     tak samo odsetki obliczone z takich liczb – aby nikogo nie dało się rozpoznać.";
+     tak samo odsetki obliczone z takich liczb – aby nikogo nie dało się rozpoznać. Gdy w wierszu \
+     lub kolumnie z sumą (razem, objęci) tylko jedna liczba byłaby ukryta, dałoby się ją obliczyć, \
+     odejmując pozostałe od sumy; dlatego ukrywamy wtedy także najmniejszą z pozostałych liczb i jej \
+     odsetek – w takim wierszu „<5” może więc oznaczać także 5 osób lub więcej.";
+
+/// See [`SUPPRESSION_NOTE`].
+pub const OVERLAP_NOTE: &str = "Sprawozdania za nakładające się okresy (np. styczeń–czerwiec \
+     i styczeń–lipiec) albo na różne dni „stan na” mogą po odjęciu jednych liczb od drugich \
+     ujawnić liczby mniejsze niż 5 – nie udostępniaj poza ośrodkiem kilku takich zestawień naraz.";
 
 /// The tables as one sheet for CSV and XLSX.
 pub fn sheet(tables: &[Table], period: Period, centre: &str) -> Sheet {
@@ -215,6 +285,7 @@ pub fn sheet(tables: &[Table], period: Period, centre: &str) -> Sheet {
         vec![text(format!("Okres {}", period_text(period)))],
     );
     sheet.push(Kind::Section, vec![text(SUPPRESSION_NOTE)]);
+    sheet.push(Kind::Section, vec![text(OVERLAP_NOTE)]);
     for table in tables {
         sheet.push(Kind::Blank, Vec::new());
         sheet.push(Kind::Section, vec![text(table.caption.clone())]);
@@ -238,11 +309,106 @@ mod tests {
         assert_eq!(people(0), text("<5"));
         assert_eq!(people(4), text("<5"));
         assert_eq!(people(5), Cell::Number(5));
-        assert_eq!(share(4, 100), text("<5"));
-        assert_eq!(share(5, 7), text("71%"));
+        assert_eq!(shown_share(Some(4), 100), text("<5"));
+        assert_eq!(shown_share(None, 100), text("<5"));
+        assert_eq!(shown_share(Some(5), 7), text("71%"));
         // 5 of 8 = 62.5% rounds half up.
-        assert_eq!(share(5, 8), text("63%"));
-        assert_eq!(share(10, 10), text("100%"));
+        assert_eq!(shown_share(Some(5), 8), text("63%"));
+        assert_eq!(shown_share(Some(10), 10), text("100%"));
         assert_eq!(percent(0, 0), None);
+    }
+
+    #[test]
+    fn one_suppressed_count_beside_a_shown_total_takes_the_next_smallest_with_it() {
+        // 13 = 5 + 6 + 2: "<5" alone would be 13 - 5 - 6 = 2; with the 5 hidden too only
+        // their sum (7) can be computed.
+        assert_eq!(suppress(&[5, 6, 2], 13), [None, Some(6), None]);
+        // The smallest shown, wherever it stands; the first of equal ones.
+        assert_eq!(suppress(&[9, 2, 7, 7], 25), [Some(9), None, None, Some(7)]);
+        // Two or more suppressed already: nothing more (3 + 0 = 13 - 10 is a sum only).
+        assert_eq!(suppress(&[10, 3, 0], 13), [Some(10), None, None]);
+        // Nothing suppressed: nothing to protect.
+        assert_eq!(suppress(&[5, 6], 11), [Some(5), Some(6)]);
+        // A zero is protected like any small count.
+        assert_eq!(suppress(&[0, 6, 7], 13), [None, None, Some(7)]);
+        // A suppressed total leaves nothing to subtract from (its parts are all below 5).
+        assert_eq!(suppress(&[4], 4), [None]);
+    }
+
+    #[test]
+    fn no_line_with_a_shown_total_lets_a_suppressed_count_or_share_be_computed() {
+        use crate::participants::model::TerminationReason;
+        let point = |situations: [i64; 4]| super::super::figures::PointLine {
+            months: 3,
+            counted: situations.iter().sum(),
+            situations,
+        };
+        let by_reason: Vec<(TerminationReason, i64)> = TerminationReason::ALL
+            .iter()
+            .copied()
+            .zip([6, 2, 5])
+            .collect();
+        let terminated = by_reason.iter().map(|(_, n)| n).sum();
+        let f = Figures {
+            admitted: 20,
+            graduated: 20,
+            terminated,
+            by_reason,
+            by_category: Vec::new(),
+            points: (0..POINTS.len())
+                .map(|i| match i {
+                    0 => point([5, 6, 2, 0]),
+                    _ => point([5, 6, 2, 7]),
+                })
+                .collect(),
+            skills: [5, 6, 2, 7],
+        };
+        let t = tables(&f);
+        let lt = || text(SUPPRESSED);
+        // By reason 13 = 6 + 2 + 5: the 2 takes the 5 with it.
+        let reasons: Vec<&Cell> = t[1].rows.iter().map(|l| &l.cells[0]).collect();
+        assert_eq!(*reasons[0], Cell::Number(6));
+        assert_eq!(*reasons[1], lt());
+        assert_eq!(*reasons[2], lt());
+        assert_eq!(**reasons.last().unwrap(), Cell::Number(terminated));
+        // 13 = 5 + 6 + 2 + 0: two suppressed already, nothing more; 20 = 5 + 6 + 2 + 7: the
+        // 5 goes with the 2, and so do their shares (the shares 30% + 35% of 100% would
+        // leave 35% = 7 of 20 for the two).
+        assert_eq!(
+            t[3].rows[0].cells,
+            [
+                Cell::Number(13),
+                Cell::Number(5),
+                Cell::Number(6),
+                lt(),
+                lt()
+            ]
+        );
+        assert_eq!(
+            t[3].rows[4].cells,
+            [
+                Cell::Number(20),
+                lt(),
+                Cell::Number(6),
+                lt(),
+                Cell::Number(7)
+            ]
+        );
+        assert_eq!(
+            t[4].rows[4].cells,
+            [Cell::Number(20), lt(), text("30%"), lt(), text("35%")]
+        );
+        // Skills (a column): 20 graduates = 5 + 6 + 2 + 7 likewise.
+        let skills: Vec<Vec<Cell>> = t[5].rows.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(
+            skills,
+            [
+                vec![lt(), lt()],
+                vec![Cell::Number(6), text("30%")],
+                vec![lt(), lt()],
+                vec![Cell::Number(7), text("35%")],
+                vec![Cell::Number(20), Cell::Empty],
+            ]
+        );
     }
 }

@@ -43,6 +43,7 @@ mod password;
 mod print;
 mod reassign;
 mod reports;
+mod reports_suppression;
 mod resilience;
 mod scenario;
 mod staff_log;

@@ -43,7 +43,7 @@ use crate::helpers::*;
 pub const QUERY: &str = "from=2024-01-01&to=2024-12-31&as_at=2026-01-31";
 
 /// A person of the fixture: inserted in the programme, then given `categories`.
-async fn person(app: &TestApp, surname: &str, categories: &str) -> Uuid {
+pub async fn person(app: &TestApp, surname: &str, categories: &str) -> Uuid {
     let id = app
         .fixture_participant(CENTRE_A, surname, Some("socjalny1"), None)
         .await;
@@ -69,13 +69,13 @@ async fn change(app: &TestApp, id: Uuid, to: &str, on: Date, recorded: Date) {
 }
 
 /// A change recorded the day after its date.
-async fn moved(app: &TestApp, id: Uuid, to: &str, on: Date) {
+pub async fn moved(app: &TestApp, id: Uuid, to: &str, on: Date) {
     change(app, id, to, on, on.next_day().unwrap()).await;
 }
 
 /// A reached contact (`employment`, `skills`) on `on`, recorded at `recorded` (SQL), or a
 /// missed one when `employment` is `None`.
-async fn contact(
+pub async fn contact(
     app: &TestApp,
     id: Uuid,
     on: Date,
@@ -102,7 +102,7 @@ async fn contact(
 }
 
 /// Recorded the day after it happened.
-const NEXT_DAY: &str = "($2::date + 1 + time '12:00') at time zone 'Europe/Warsaw'";
+pub const NEXT_DAY: &str = "($2::date + 1 + time '12:00') at time zone 'Europe/Warsaw'";
 
 /// What a contact learnt: the employment (none: not reached) and the skills' usefulness.
 type Answer = (Option<&'static str>, Option<&'static str>);
@@ -223,7 +223,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// Splits a CSV of this report (no quoted fields in it) into rows of fields.
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
     text.split("\r\n")
@@ -240,13 +240,13 @@ fn row<'a>(rows: &'a [Vec<String>], label: &str) -> &'a [String] {
         .unwrap_or_else(|| panic!("no row {label}"))[1..]
 }
 
-async fn download(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+pub async fn download(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
     let response = app.get(path, Some(session)).await;
     let status = response.status();
     (status, response.bytes().await.unwrap().to_vec())
 }
 
-const LT: &str = "<5";
+pub const LT: &str = "<5";
 
 /// The fixture's report downloaded by the manager as `extension` (checked to succeed).
 async fn fixture_file(extension: &str) -> (TestApp, Vec<u8>) {
@@ -358,6 +358,10 @@ async fn the_page_and_the_print_show_the_tables_the_charts_and_the_rule_and_are_
     assert!(page.contains("<td>&#60;5</td>"));
     assert!(page.contains("(także zero) pokazano jako „&#60;5”"));
     assert!(page.contains("nie dalej niż 45 dni"));
+    // The secondary suppression and the risk of overlapping periods are stated.
+    assert!(page.contains("ukrywamy wtedy także najmniejszą z pozostałych liczb"));
+    assert!(page.contains("Sprawozdania za nakładające się okresy"));
+    assert!(page.contains("kontakt, w którym sytuacja zawodowa była znana, ma pierwszeństwo"));
     // Three charts, each an image with a title and a description, without style attributes.
     assert_eq!(page.matches("<svg ").count(), 3);
     assert_eq!(page.matches(r#"role="img""#).count(), 3);
@@ -376,11 +380,18 @@ async fn the_page_and_the_print_show_the_tables_the_charts_and_the_rule_and_are_
     assert!(print.contains("print.css"));
     assert!(print.contains("<td>&#60;5</td>"));
     assert!(print.contains(CENTRE_A));
+    assert!(print.contains("ukrywamy wtedy także najmniejszą z pozostałych liczb"));
+    assert!(print.contains("Sprawozdania za nakładające się okresy"));
     assert_eq!(app.audit_count("report.print", Some("success")).await, 1);
     // Nothing of another centre: its manager sees an empty period.
     let other = app.login("kierownik2").await;
     let (_, page) = body(&app, &format!("/reports/effectiveness?{QUERY}"), &other).await;
     assert!(page.contains("Brak danych w wybranym okresie"));
+    assert!(
+        page.contains(
+            "Stan na 31.01.2026: w okresie 01.01.2024–31.12.2024 nikt nie został przyjęty"
+        )
+    );
     assert!(!page.contains("<svg "));
 }
 
@@ -391,32 +402,27 @@ async fn the_same_period_and_date_give_the_same_figures_after_new_data_arrives()
     let manager = app.login("kierownik").await;
     let path = format!("/reports/effectiveness.csv?{QUERY}");
     let (_, before) = download(&app, &manager, &path).await;
-    // Recorded now, about the period: G6's contact right at its 3-month point (it would turn
-    // "no data" into employed), and a seventh graduation dated within 2024.
+    // Arriving after the "as at" day (recorded yesterday, the latest day a report may be as
+    // at), about the period: G6's contact right at its 3-month point (it would turn "no data"
+    // into employed), and a seventh graduation dated within 2024.
     contact(
         &app,
         f.graduates[5],
         date!(2025 - 03 - 31),
         Some("employed"),
         Some("no"),
-        "now()",
+        "(current_date - 1 + time '12:00') at time zone 'Europe/Warsaw'",
     )
     .await;
+    let yesterday = today(&app).await.previous_day().unwrap();
     let late = person(&app, "Absolwent7", "long_term_unemployed").await;
-    change(
-        &app,
-        late,
-        "graduate",
-        date!(2024 - 07 - 01),
-        today(&app).await,
-    )
-    .await;
+    change(&app, late, "graduate", date!(2024 - 07 - 01), yesterday).await;
     let (_, after) = download(&app, &manager, &path).await;
     assert_eq!(before, after);
-    // As at today the new rows count: the test could fail.
+    // As at yesterday the new rows count: the test could fail.
     let now = format!(
         "/reports/effectiveness.csv?from=2024-01-01&to=2024-12-31&as_at={}",
-        iso(today(&app).await)
+        iso(yesterday)
     );
     let (_, today_csv) = download(&app, &manager, &now).await;
     let rows = csv_rows(&today_csv);
@@ -450,10 +456,18 @@ async fn bad_dates_are_refused_in_polish_with_the_input_kept_and_nothing_read() 
         ("from=&to=2024-12-31&as_at=2025-01-31", "Podaj datę.", ""),
         (
             "from=2024-01-01&to=2024-12-31&as_at=2100-01-01",
-            "Stan na dzień nie może być z przyszłości",
+            "Stan na dzień musi być dniem, który już minął (najpóźniej wczoraj)",
             "2100-01-01",
         ),
     ];
+    // As at today: its data may still change, so it is refused too.
+    let today_iso = iso(today(&app).await);
+    let as_at_today = format!("from=2024-01-01&to=2024-12-31&as_at={today_iso}");
+    let cases = cases.into_iter().chain([(
+        as_at_today.as_str(),
+        "Stan na dzień musi być dniem, który już minął (najpóźniej wczoraj)",
+        today_iso.as_str(),
+    )]);
     for (query, message, kept) in cases {
         for path in [
             "/reports/effectiveness",
@@ -472,12 +486,19 @@ async fn bad_dates_are_refused_in_polish_with_the_input_kept_and_nothing_read() 
     for action in ["report.view", "report.print", "report.export"] {
         assert_eq!(app.audit_count(action, None).await, 0, "{action}");
     }
-    // The defaults: the last full year, as at today; no data → the page says so.
+    // The defaults: the last full year, as at yesterday; no data → the page says so.
     let (status, page) = body(&app, "/reports/effectiveness", &manager).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Brak danych w wybranym okresie"));
-    let year = today(&app).await.year() - 1;
+    let now = today(&app).await;
+    let year = now.year() - 1;
     assert!(page.contains(&format!("value=\"{year}-01-01\"")));
+    let yesterday = now.previous_day().unwrap();
+    assert!(page.contains(&format!("value=\"{}\"", iso(yesterday))));
+    assert!(page.contains(&format!(
+        "Stan na {}: w okresie 01.01.{year}–31.12.{year} nikt nie został przyjęty",
+        polish(yesterday)
+    )));
 }
 
 #[tokio::test]
