@@ -8,7 +8,8 @@
 
 use time::{Date, Duration};
 
-use crate::domain::{Status, calendar};
+use crate::domain::Status;
+use crate::domain::calendar::{self, days};
 use crate::validate::dates;
 
 /// Where an open item stands on a day.
@@ -107,15 +108,6 @@ impl Bounds {
         } else {
             DueState::Upcoming
         }
-    }
-}
-
-/// "1 dzień", "2 dni", "5 dni".
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 dzień".to_owned()
-    } else {
-        format!("{n} dni")
     }
 }
 
