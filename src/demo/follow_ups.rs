@@ -336,12 +336,26 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
             .bind(since)
             .execute(&mut *tx)
             .await?;
+        let entry = db::CloserEntry {
+            closer: true,
+            effective_on: since,
+            reason: "Utrata pracy sezonowej, zaległości w opłatach za mieszkanie.",
+        };
+        let by = g.worker.unwrap_or(manager);
+        db::insert_closer(
+            &mut tx,
+            (centre, g.participant_id, by),
+            &entry,
+            recorded(since),
+        )
+        .await?;
         if let Some(due_on) = brought_forward(g, next) {
             let item = NewItem {
                 kind: FollowUpKind::Closer,
                 due_on,
                 note: Some("Częstszy kontakt"),
                 added_by: g.worker.unwrap_or(manager),
+                created_at: recorded(since - Duration::days(1)),
             };
             db::add_item(&mut tx, (centre, g.participant_id), &item).await?;
         }
@@ -353,6 +367,7 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str, today: Date) -> anyho
             due_on: today + Duration::days(40),
             note: Some("Rozmowa po zakończeniu umowy na okres próbny."),
             added_by: g.worker.unwrap_or(manager),
+            created_at: recorded(today - Duration::days(3)),
         };
         db::add_item(&mut tx, (centre, g.participant_id), &item).await?;
         // Reached yesterday: the contacts whose window had opened are done, so the next one is

@@ -185,6 +185,15 @@ pub fn day_in_words(day: Date) -> String {
     )
 }
 
+/// "1 dzień", "2 dni", "5 dni": a number of days (the one wording every area uses).
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} dzień")
+    } else {
+        format!("{n} dni")
+    }
+}
+
 /// "wtorek": the weekday's name.
 pub fn weekday_name(day: Date) -> &'static str {
     weekday(day.weekday())
@@ -199,6 +208,15 @@ pub fn weekday_short(day: Date) -> &'static str {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_number_of_days_is_said_once_for_every_area() {
+        assert_eq!(days(1), "1 dzień");
+        assert_eq!(days(-1), "-1 dzień");
+        assert_eq!(days(2), "2 dni");
+        assert_eq!(days(0), "0 dni");
+        assert_eq!(days(22), "22 dni");
+    }
 
     #[test]
     fn easter_falls_on_the_published_dates() {

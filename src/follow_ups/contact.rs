@@ -1,8 +1,9 @@
 //! Recording a contact with a graduate (`GET`/`POST /participants/{id}/follow-ups/contact`):
 //! the date, how it was made, whether the graduate was reached, and what seed 002 asks to
 //! learn. One transaction: the contact, the items it fulfils (a reached contact fulfils every
-//! open item whose window has opened by its date; a missed one keeps them open), under closer
-//! contact the next item brought forward, and the audit row.
+//! open item whose window has opened by its date — `due::fulfils`, the due date's month
+//! included; a missed one keeps them open), under closer contact the next item brought forward,
+//! and the audit row. The message says when a reached contact closed nothing, and what is next.
 
 use askama::Template;
 use axum::extract::State;
@@ -55,7 +56,9 @@ async fn form_page(
     input: ContactInput,
     errors: FieldErrors,
 ) -> Result<Response> {
-    let (p, items, _) = timeline::read(state, user, id, "follow_ups.contact").await?;
+    let timeline::Read {
+        person: p, items, ..
+    } = timeline::read(state, user, id, "follow_ups.contact").await?;
     let today = state.today();
     let timing = schedule::timing(&state.db, user.centre_id, today).await?;
     let open = items
@@ -101,10 +104,9 @@ pub(super) async fn contact_form(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> Result<Response> {
-    // Asked on the locked row like the POST, so a person not under follow-up is refused the
-    // same way; nothing is written.
-    let open = manage::open(&state, &user, id, Action::RecordFollowUpContact).await?;
-    drop(open);
+    // Asked like the POST (without locking the row), so a person not under follow-up is
+    // refused the same way before anything is read or written.
+    manage::may_open(&state, &user, id, Action::RecordFollowUpContact).await?;
     form_page(
         &state,
         &user,
@@ -137,8 +139,8 @@ pub(super) async fn record_contact(
         recorded_at: state.clock.now(),
     };
     let contact_id = db::insert_contact(&mut open.tx, recording, &contact).await?;
+    let timing = schedule::timing(&mut *open.tx, user.centre_id, contact.contacted_on).await?;
     let (fulfilled, closer) = if contact.reached {
-        let timing = schedule::timing(&mut *open.tx, user.centre_id, contact.contacted_on).await?;
         let fulfilled = db::fulfil(
             &mut open.tx,
             id,
@@ -147,7 +149,12 @@ pub(super) async fn record_contact(
             timing.window_days,
         )
         .await?;
-        let closer = if open.followed.closer_since.is_some() {
+        // Closer contact counts from its marking: an earlier-dated contact brings nothing.
+        let closer = if open
+            .followed
+            .closer_since
+            .is_some_and(|since| since <= contact.contacted_on)
+        {
             add_closer_item(&mut open, &user, contact.contacted_on, timing.closer_days).await?
         } else {
             None
@@ -174,7 +181,18 @@ pub(super) async fn record_contact(
             "Zapisano kontakt z {on}. Częstszy kontakt: następny termin {}.",
             dates::format(next)
         ),
-        (true, None) => format!("Zapisano kontakt z {on}."),
+        (true, None) if fulfilled > 0 => format!("Zapisano kontakt z {on}."),
+        (true, None) => {
+            let next = match db::next_open(&mut *open.tx, id).await? {
+                Some(due_on) => format!(
+                    "najbliższy termin {}, kontakt liczy się od {}",
+                    dates::format(due_on),
+                    dates::format(due::window_opens(due_on, timing.window_days))
+                ),
+                None => "nie ma już otwartych terminów".to_owned(),
+            };
+            format!("Kontakt z {on} zapisano; nie zamknął żadnego terminu – {next}.")
+        }
     };
     manage::done(open, &user, event, &message).await
 }

@@ -147,8 +147,10 @@ pub async fn insert_contact(
     .await
 }
 
-/// Marks every open item of `id` whose window has opened by `contacted_on` (`due::fulfils`) as
-/// fulfilled by `contact`; returns how many.
+/// Marks every open item of `id` whose window has opened by `contacted_on` (`due::fulfils`:
+/// `window_days` before the due date, or the first day of its month) as fulfilled by
+/// `contact`, except an extra or closer item planned after `contacted_on` (a contact cannot
+/// answer an item that did not exist yet); returns how many.
 pub async fn fulfil(
     conn: &mut PgConnection,
     id: Uuid,
@@ -158,7 +160,9 @@ pub async fn fulfil(
 ) -> sqlx::Result<u64> {
     let done = sqlx::query!(
         "update follow_up set contacted_on = $3, follow_up_contact_id = $4
-         where participant_id = $1 and contacted_on is null and due_on - $2::int <= $3",
+         where participant_id = $1 and contacted_on is null
+           and least(due_on - $2::int, due_on - extract(day from due_on)::int + 1) <= $3
+           and (kind = 'scheduled' or (created_at at time zone 'Europe/Warsaw')::date <= $3)",
         id,
         window_days,
         contacted_on,
@@ -185,6 +189,8 @@ pub struct NewItem<'a> {
     pub due_on: Date,
     pub note: Option<&'a str>,
     pub added_by: Uuid,
+    /// When it was planned (the app's clock): no contact dated before that day fulfils it.
+    pub created_at: OffsetDateTime,
 }
 
 /// Adds an item to `id`'s schedule, numbered after the others (the participant row is locked).
@@ -194,8 +200,8 @@ pub async fn add_item(
     item: &NewItem<'_>,
 ) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
-        "insert into follow_up (participant_id, centre_id, sequence, due_on, kind, note, added_by)
-         select $1, $2, coalesce(max(sequence), 0) + 1, $3, $4, $5, $6
+        "insert into follow_up (participant_id, centre_id, sequence, due_on, kind, note, added_by, created_at)
+         select $1, $2, coalesce(max(sequence), 0) + 1, $3, $4, $5, $6, $7
          from follow_up where participant_id = $1
          returning follow_up_id",
         id,
@@ -203,7 +209,8 @@ pub async fn add_item(
         item.due_on,
         item.kind as FollowUpKind,
         item.note,
-        item.added_by
+        item.added_by,
+        item.created_at
     )
     .fetch_one(conn)
     .await
@@ -223,6 +230,89 @@ pub async fn set_closer(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A marking or end of closer contact, as recorded.
+pub struct CloserEntry<'a> {
+    /// Marked (true) or ended (false).
+    pub closer: bool,
+    /// From when it is marked, or the day it ended.
+    pub effective_on: Date,
+    /// The reason in the social worker's words.
+    pub reason: &'a str,
+}
+
+/// Adds a row to `id`'s history of closer contact.
+pub async fn insert_closer(
+    conn: &mut PgConnection,
+    (centre_id, id, by): (Uuid, Uuid, Uuid),
+    entry: &CloserEntry<'_>,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into follow_up_closer (participant_id, centre_id, closer, effective_on, reason,
+             recorded_by, recorded_at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        id,
+        centre_id,
+        entry.closer,
+        entry.effective_on,
+        entry.reason,
+        by,
+        at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A row of the history of closer contact, as the timeline shows it.
+#[derive(Debug, Clone)]
+pub struct CloserRecord {
+    pub closer: bool,
+    pub effective_on: Date,
+    pub reason: String,
+    pub recorded_by: String,
+    pub recorded_at: OffsetDateTime,
+}
+
+/// `id`'s history of closer contact, oldest first.
+pub async fn closer_history(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<CloserRecord>> {
+    sqlx::query_as!(
+        CloserRecord,
+        "select c.closer, c.effective_on, c.reason, u.full_name as recorded_by, c.recorded_at
+         from follow_up_closer c join staff_user u on u.staff_user_id = c.recorded_by
+         where c.participant_id = $1 order by c.recorded_at, c.follow_up_closer_id",
+        id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The date of `id`'s latest reached contact.
+pub async fn last_reached(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Date>> {
+    sqlx::query_scalar!(
+        "select max(contacted_on) from follow_up_contact where participant_id = $1 and reached",
+        id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Removes `id`'s open items of closer contact (it has ended); returns their due dates.
+pub async fn remove_open_closer_items(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<Vec<Date>> {
+    let mut removed = sqlx::query_scalar!(
+        "delete from follow_up where participant_id = $1 and kind = 'closer' and contacted_on is null
+         returning due_on",
+        id
+    )
+    .fetch_all(conn)
+    .await?;
+    removed.sort_unstable();
+    Ok(removed)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +382,7 @@ pub async fn graduates(
          from (select p.participant_id, min(f.due_on) as first_due, \
                       count(*) filter (where f.due_on <= ",
     );
-    q.push_bind(bounds.opened_by).push(") as open_now");
+    q.push_bind(bounds.due_by).push(") as open_now");
     push_graduates(&mut q, of, bounds);
     q.push(
         ") g join participant p on p.participant_id = g.participant_id \

@@ -1,14 +1,21 @@
 //! When a follow-up item is due, as pure functions of dates (the lists, the timeline and the
-//! recording of a contact all ask here, and the SQL of the lists spells out the same bounds).
+//! recording of a contact all ask here, and the SQL of the lists and of `db::fulfil` spells out
+//! the same bounds).
 //!
-//! An open item (no contact yet) is *upcoming* before its window opens (`due_on - window`), *due*
-//! while `today` is within `[due_on - window, due_on + window]`, and *overdue* after
-//! `due_on + window`. A graduate is under follow-up while their status is graduate and `today`
-//! is not after `follow_up_until`; after that they leave every list.
+//! One rule everywhere: a contact counts for an item from the day its window opens — `window`
+//! days before the due date, or the first day of the due date's month when that comes sooner —
+//! so everything a list shows as "due this month" is closed by a contact made today. An open
+//! item (no contact yet) is *upcoming* before its window opens, *due* from then until
+//! `due_on + window`, and *overdue* after that. A reached contact fulfils every open item whose
+//! window has opened by its date (late ones included); an extra or closer item only when the
+//! contact is not dated before the day the item was planned (`db::fulfil`). A graduate is under
+//! follow-up while their status is graduate and `today` is not after `follow_up_until` (the last
+//! due date's window included); after that they leave every list.
 
 use time::{Date, Duration};
 
-use crate::domain::{Status, calendar};
+use crate::domain::Status;
+use crate::domain::calendar::{self, days};
 use crate::validate::dates;
 
 /// Where an open item stands on a day.
@@ -22,9 +29,10 @@ pub enum DueState {
     Upcoming,
 }
 
-/// The first day of the window around `due_on`.
+/// The first day a contact counts for an item due on `due_on`: `window_days` before it, or the
+/// first day of its month when that comes sooner.
 pub fn window_opens(due_on: Date, window_days: i32) -> Date {
-    due_on - Duration::days(i64::from(window_days))
+    (due_on - Duration::days(i64::from(window_days))).min(calendar::month_start(due_on))
 }
 
 /// The last day of the window around `due_on`.
@@ -49,7 +57,9 @@ pub fn under_follow_up(status: Status, until: Option<Date>, today: Date) -> bool
 }
 
 /// Whether a contact reached on `contacted_on` fulfils an open item due on `due_on`: every item
-/// whose window has opened by then (late ones included).
+/// whose window has opened by then (late ones included), so also one due later in the contact's
+/// month. (`db::fulfil` also keeps an extra or closer item open for a contact dated before the
+/// item was planned.)
 pub fn fulfils(due_on: Date, window_days: i32, contacted_on: Date) -> bool {
     window_opens(due_on, window_days) <= contacted_on
 }
@@ -76,9 +86,8 @@ pub struct Bounds {
     pub today: Date,
     /// An item due before this day is overdue.
     pub overdue_before: Date,
-    /// An item due by this day has its window open.
-    pub opened_by: Date,
-    /// An item due by this day is due (this month, or its window open).
+    /// An item due by this day has its window open (`window_opens`): it is due (this month, or
+    /// within the window), and a contact today closes it.
     pub due_by: Date,
     /// The lists show items due by this day.
     pub horizon: Date,
@@ -87,12 +96,10 @@ pub struct Bounds {
 impl Bounds {
     /// The bounds on `today` with the window in force.
     pub fn on(today: Date, window_days: i32) -> Self {
-        let opened_by = window_closes(today, window_days);
-        let due_by = opened_by.max(calendar::month_end(today));
+        let due_by = window_closes(today, window_days).max(calendar::month_end(today));
         Self {
             today,
-            overdue_before: window_opens(today, window_days),
-            opened_by,
+            overdue_before: today - Duration::days(i64::from(window_days)),
             due_by,
             horizon: due_by.max(dates::add_months(today, 3)),
         }
@@ -107,15 +114,6 @@ impl Bounds {
         } else {
             DueState::Upcoming
         }
-    }
-}
-
-/// "1 dzień", "2 dni", "5 dni".
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 dzień".to_owned()
-    } else {
-        format!("{n} dni")
     }
 }
 
@@ -171,13 +169,14 @@ mod tests {
                 date!(2029 - 01 - 31),
             ]
         );
+        // The last due date's window (14 days) included.
         let until = rule.until(graduated);
-        assert_eq!(until, date!(2029 - 01 - 31));
+        assert_eq!(until, date!(2029 - 02 - 14));
         assert!(under_follow_up(Status::Graduate, Some(until), until));
         assert!(!under_follow_up(
             Status::Graduate,
             Some(until),
-            date!(2029 - 02 - 01)
+            date!(2029 - 02 - 15)
         ));
     }
 
@@ -199,15 +198,25 @@ mod tests {
                 date!(2031 - 02 - 28),
             ]
         );
-        assert_eq!(rule.until(graduated), date!(2031 - 02 - 28));
+        assert_eq!(rule.until(graduated), date!(2031 - 03 - 14));
     }
 
     #[test]
     fn an_item_is_upcoming_then_due_within_its_window_then_overdue() {
+        let due_on = date!(2026 - 04 - 20);
+        // The window: from 1 April (the due date's month; 14 days before is 6 April) to 4 May.
+        assert_eq!(window_opens(due_on, 14), date!(2026 - 04 - 01));
+        assert_eq!(state(due_on, 14, date!(2026 - 03 - 31)), DueState::Upcoming);
+        assert_eq!(state(due_on, 14, date!(2026 - 04 - 01)), DueState::Due);
+        assert_eq!(state(due_on, 14, date!(2026 - 05 - 04)), DueState::Due);
+        assert_eq!(state(due_on, 14, date!(2026 - 05 - 05)), DueState::Overdue);
+        // Early in a month the 14 days reach into the month before.
+        let due_on = date!(2026 - 05 - 05);
+        assert_eq!(window_opens(due_on, 14), date!(2026 - 04 - 21));
         let due_on = date!(2026 - 04 - 30);
-        // The window: 16 April to 14 May.
-        assert_eq!(state(due_on, 14, date!(2026 - 04 - 15)), DueState::Upcoming);
-        assert_eq!(state(due_on, 14, date!(2026 - 04 - 16)), DueState::Due);
+        // The window: 1 April (the due date's month) to 14 May.
+        assert_eq!(state(due_on, 14, date!(2026 - 03 - 31)), DueState::Upcoming);
+        assert_eq!(state(due_on, 14, date!(2026 - 04 - 01)), DueState::Due);
         assert_eq!(state(due_on, 14, date!(2026 - 05 - 14)), DueState::Due);
         assert_eq!(state(due_on, 14, date!(2026 - 05 - 15)), DueState::Overdue);
         // Without a window the due day alone.
@@ -227,7 +236,11 @@ mod tests {
         );
         assert_eq!(
             in_words(due_on, 14, date!(2026 - 03 - 01)),
-            "zaplanowany – okno kontaktu od 16.04.2026"
+            "zaplanowany – okno kontaktu od 01.04.2026"
+        );
+        assert_eq!(
+            in_words(due_on, 14, date!(2026 - 04 - 01)),
+            "do wykonania – termin za 29 dni"
         );
     }
 
@@ -245,18 +258,20 @@ mod tests {
         let late = Bounds::on(date!(2026 - 12 - 28), 14);
         assert_eq!(late.due_by, date!(2027 - 01 - 11));
         assert_eq!(late.group(date!(2027 - 01 - 11)), DueState::Due);
-        // The groups agree with the state of the item itself.
-        for offset in -40..40 {
-            let due_on = date!(2026 - 12 - 01) + Duration::days(offset);
-            let item = state(due_on, 14, bounds.today);
-            let group = bounds.group(due_on);
-            assert_eq!(
-                item == DueState::Overdue,
-                group == DueState::Overdue,
-                "{due_on}"
-            );
-            if item == DueState::Due {
-                assert_eq!(group, DueState::Due, "{due_on}");
+        // One rule: the groups are the state of the item itself, and what a contact today
+        // closes is exactly what is overdue or due (so an item "due this month" leaves the list
+        // after today's contact).
+        for today in [bounds.today, late.today, date!(2026 - 12 - 15)] {
+            let bounds = Bounds::on(today, 14);
+            for offset in -60..60 {
+                let due_on = today + Duration::days(offset);
+                let item = state(due_on, 14, today);
+                assert_eq!(bounds.group(due_on), item, "{today} {due_on}");
+                assert_eq!(
+                    fulfils(due_on, 14, today),
+                    item != DueState::Upcoming,
+                    "{today} {due_on}"
+                );
             }
         }
     }
@@ -272,6 +287,13 @@ mod tests {
 
     #[test]
     fn a_contact_fulfils_the_items_whose_window_has_opened() {
+        // On 1 December an item due on 31 December is due this month: a contact closes it.
+        assert!(fulfils(date!(2026 - 12 - 31), 14, date!(2026 - 12 - 01)));
+        assert_eq!(
+            state(date!(2026 - 12 - 31), 14, date!(2026 - 12 - 01)),
+            DueState::Due
+        );
+        assert!(!fulfils(date!(2027 - 01 - 01), 14, date!(2026 - 12 - 01)));
         let contacted = date!(2026 - 04 - 20);
         assert!(fulfils(date!(2026 - 04 - 30), 14, contacted));
         assert!(fulfils(date!(2026 - 01 - 31), 14, contacted));

@@ -182,8 +182,10 @@ impl ContactInput {
         else {
             return Err(errors);
         };
-        // A missed contact learns nothing of the situation; the contract goes with employment.
+        // A missed contact learns nothing of the situation (the form says so; the table checks
+        // it); the contract goes with employment.
         let employment = employment.filter(|_| reached);
+        let situation = |text: String| if reached { text } else { String::new() };
         Ok(ContactData {
             contacted_on,
             reached,
@@ -192,8 +194,8 @@ impl ContactInput {
             partner_name,
             contract: contract.filter(|_| employment == Some(GraduateEmployment::Employed)),
             employment,
-            community,
-            skills,
+            community: situation(community),
+            skills: situation(skills),
             skills_match: skills_match.filter(|_| reached),
             problems,
             actions,
@@ -342,6 +344,8 @@ mod tests {
             (c.employment, c.contract, c.skills_match),
             (None, None, None)
         );
+        // The community text of the reached call is not kept either.
+        assert_eq!((c.community.as_str(), c.skills.as_str()), ("", ""));
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Changes to a graduate's schedule besides contacts: an extra contact the social worker plans
 //! (`POST /participants/{id}/follow-ups/extra`), and closer contact marked or ended with a date
-//! and a reason (`POST /participants/{id}/follow-ups/closer`); marking it brings the next
-//! contact forward by the centre's interval. Each is one transaction on the locked participant,
-//! with its audit row.
+//! and a reason (`POST /participants/{id}/follow-ups/closer`, kept in its history); marking it
+//! brings the next contact forward by the centre's interval, ending it removes the open items
+//! it added. Each is one transaction on the locked participant, with its audit row.
 
 use axum::extract::State;
 use axum::response::Response;
 use sqlx::{Postgres, Transaction};
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::db::{self, Followed, NewItem};
@@ -25,7 +25,7 @@ use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, not_before};
 use crate::web::path::IdPath;
 
 /// A graduate locked for a change of their follow-up.
@@ -35,11 +35,31 @@ pub(super) struct Open {
     pub followed: Followed,
     /// The last day of the follow-up.
     pub until: Date,
+    /// The moment of the change (the app's clock).
+    pub now: OffsetDateTime,
 }
 
 /// The page of a graduate's follow-up.
 pub(super) fn page_of(id: Uuid) -> String {
     format!("/participants/{id}/follow-ups")
+}
+
+/// The last day of `id`'s follow-up, or the refusal (409) of a person who is not a graduate
+/// under follow-up today.
+fn followed_until(
+    state: &AppState,
+    id: Uuid,
+    facts: &ParticipantFacts,
+    followed: &Followed,
+) -> Result<Date> {
+    match followed.until {
+        Some(until) if due::under_follow_up(facts.status, Some(until), state.today()) => Ok(until),
+        _ => Err(AppError::ConflictAt {
+            message: "Ta osoba nie jest objęta monitoringiem absolwentów (nie jest absolwentem albo monitoring już się zakończył)."
+                .to_owned(),
+            back: page_of(id),
+        }),
+    }
 }
 
 /// Begins a change of `id`'s follow-up: locks the row, asks the policy about `action`, and
@@ -52,21 +72,26 @@ pub(super) async fn open(
 ) -> Result<Open> {
     let (mut tx, facts) = participant::lock_authorized(state, user, id, action).await?;
     let followed = db::followed(&mut *tx, id).await?;
-    match followed.until {
-        Some(until) if due::under_follow_up(facts.status, Some(until), state.today()) => {
-            Ok(Open {
-                tx,
-                facts,
-                followed,
-                until,
-            })
-        }
-        _ => Err(AppError::ConflictAt {
-            message: "Ta osoba nie jest objęta monitoringiem absolwentów (nie jest absolwentem albo monitoring już się zakończył)."
-                .to_owned(),
-            back: page_of(id),
-        }),
-    }
+    let until = followed_until(state, id, &facts, &followed)?;
+    Ok(Open {
+        tx,
+        facts,
+        followed,
+        until,
+        now: state.clock.now(),
+    })
+}
+
+/// Asks what `open` asks, without locking anything: for a page that only shows a form.
+pub(super) async fn may_open(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    action: Action,
+) -> Result<()> {
+    let facts = participant::authorized(state, user, id, action).await?;
+    let followed = db::followed(&state.db, id).await?;
+    followed_until(state, id, &facts, &followed).map(|_| ())
 }
 
 /// Ends a successful change of the follow-up: the audit row (on the participant), the flash
@@ -101,6 +126,7 @@ pub(super) async fn add_closer_item(
         due_on,
         note: Some("Częstszy kontakt"),
         added_by: user.user_id,
+        created_at: open.now,
     };
     db::add_item(&mut open.tx, (user.centre_id, id), &item).await?;
     Ok(Some(due_on))
@@ -128,6 +154,7 @@ pub(super) async fn add_extra(
         due_on,
         note: Some(&note),
         added_by: user.user_id,
+        created_at: open.now,
     };
     let item_id = db::add_item(&mut open.tx, (user.centre_id, id), &item).await?;
     let event = participant::done(Action::ManageFollowUp, id)
@@ -137,7 +164,10 @@ pub(super) async fn add_extra(
     done(open, &user, event, &message).await
 }
 
-/// `POST /participants/{id}/follow-ups/closer`.
+/// `POST /participants/{id}/follow-ups/closer`: marked from a date (the next contact comes
+/// `closer_days` after that date or the last reached contact since, when sooner than the
+/// schedule's), or ended on a date (the open items of closer contact are removed). Each is a
+/// row of the closer-contact history with its reason; the audit row keeps the typed values.
 pub(super) async fn set_closer(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -145,25 +175,35 @@ pub(super) async fn set_closer(
     SecureForm(form): SecureForm<CloserInput>,
 ) -> Result<Response> {
     let mut open = open(&state, &user, id, Action::ManageFollowUp).await?;
-    let today = state.today();
-    let checked = form
-        .check(open.followed.ended_on, today)
-        .and_then(|(on, date, reason)| {
-            if on == open.followed.closer_since.is_some() {
+    let since = open.followed.closer_since;
+    let checked =
+        form.check(open.followed.ended_on, state.today())
+            .and_then(|(on, date, reason)| {
                 let mut errors = FieldErrors::new();
-                errors.add(
-                    "closer_on",
-                    if on {
-                        "Częstszy kontakt jest już oznaczony – odśwież stronę."
-                    } else {
-                        "Częstszy kontakt nie jest oznaczony – odśwież stronę."
-                    },
-                );
-                Err(errors)
-            } else {
-                Ok((on, date, reason))
-            }
-        });
+                match (on, since) {
+                    (true, Some(_)) => errors.add(
+                        "closer_on",
+                        "Częstszy kontakt jest już oznaczony – odśwież stronę.",
+                    ),
+                    (false, None) => errors.add(
+                        "closer_on",
+                        "Częstszy kontakt nie jest oznaczony – odśwież stronę.",
+                    ),
+                    (false, Some(since)) => {
+                        if let Err(m) =
+                            not_before(date, Some(since), "początek częstszego kontaktu")
+                        {
+                            errors.add("closer_on", m);
+                        }
+                    }
+                    (true, None) => {}
+                }
+                if errors.is_empty() {
+                    Ok((on, date, reason))
+                } else {
+                    Err(errors)
+                }
+            });
     let (on, date, reason) = match checked {
         Ok(checked) => checked,
         Err(errors) => {
@@ -174,9 +214,25 @@ pub(super) async fn set_closer(
         }
     };
     db::set_closer(&mut open.tx, id, on.then_some(date)).await?;
+    let entry = db::CloserEntry {
+        closer: on,
+        effective_on: date,
+        reason: &reason,
+    };
+    db::insert_closer(
+        &mut open.tx,
+        (user.centre_id, id, user.user_id),
+        &entry,
+        open.now,
+    )
+    .await?;
     let (detail, message) = if on {
-        let timing = schedule::timing(&mut *open.tx, user.centre_id, today).await?;
-        let added = add_closer_item(&mut open, &user, today, timing.closer_days).await?;
+        // The next contact counts from the marking, or from a reached contact made since.
+        let from = db::last_reached(&mut *open.tx, id)
+            .await?
+            .map_or(date, |last| last.max(date));
+        let timing = schedule::timing(&mut *open.tx, user.centre_id, from).await?;
+        let added = add_closer_item(&mut open, &user, from, timing.closer_days).await?;
         let message = match added {
             Some(due_on) => format!(
                 "Oznaczono potrzebę częstszego kontaktu; następny kontakt: {}.",
@@ -189,16 +245,29 @@ pub(super) async fn set_closer(
         };
         (
             format!(
-                "closer on since={} item={} reason={reason}",
+                "closer on since={} item={}",
                 dates::iso(date),
                 added.map_or_else(|| "-".to_owned(), dates::iso)
             ),
             message,
         )
     } else {
+        let removed = db::remove_open_closer_items(&mut open.tx, id).await?;
+        let mut message = "Zakończono częstszy kontakt; obowiązuje harmonogram.".to_owned();
+        if !removed.is_empty() {
+            let list: Vec<String> = removed.iter().map(|d| dates::format(*d)).collect();
+            message.push_str(&format!(
+                " Usunięto niewykonane terminy częstszego kontaktu: {}.",
+                list.join(", ")
+            ));
+        }
         (
-            format!("closer off on={} reason={reason}", dates::iso(date)),
-            "Zakończono częstszy kontakt; obowiązuje harmonogram.".to_owned(),
+            format!(
+                "closer off on={} removed={}",
+                dates::iso(date),
+                removed.len()
+            ),
+            message,
         )
     };
     let event = participant::done(Action::ManageFollowUp, id).detail(detail);

@@ -57,7 +57,7 @@ vocabulary! {
     #[sqlx(type_name = "graduate_employment", rename_all = "snake_case")]
     pub enum GraduateEmployment {
         /// Employed (the contract type is recorded).
-        Employed = ("employed", "Zatrudniony – umowa"),
+        Employed = ("employed", "Zatrudniony na podstawie umowy"),
         /// Runs a business of their own.
         SelfEmployed = ("self_employed", "Własna działalność gospodarcza"),
         /// Works in a social cooperative.

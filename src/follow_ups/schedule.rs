@@ -4,9 +4,10 @@
 //! how long the follow-up lasts.
 //!
 //! Which row applies: the one in force on the graduation date fixes the due dates and the end of
-//! the follow-up (`participant.follow_up_until`); the one in force on the day a question is
-//! asked gives the window and the closer interval (today's for the lists, the contact date's for
-//! what a contact fulfils), so a centre's change "from a date" applies from that date on.
+//! the follow-up (`participant.follow_up_until`, the last due date's window included); the one
+//! in force on the day a question is asked gives the window and the closer interval (today's
+//! for the lists, the contact date's for what a contact fulfils), so a centre's change "from a
+//! date" applies from that date on.
 
 use sqlx::{PgConnection, PgExecutor};
 use time::Date;
@@ -45,9 +46,12 @@ impl Rule {
             .collect()
     }
 
-    /// The last day of the follow-up of a participant who graduated on `graduated_on`.
+    /// The last day of the follow-up of a participant who graduated on `graduated_on`: when the
+    /// window of the last due date (`lasts_months` on) closes, so that a contact made within it
+    /// can still be recorded (migration 25 computes the same in SQL).
     pub fn until(&self, graduated_on: Date) -> Date {
         dates::add_months(graduated_on, self.lasts_months)
+            + time::Duration::days(i64::from(self.window_days))
     }
 }
 

@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::validate::{self, dates};
 use crate::web::extract::SecureForm;
 use crate::web::finish::finish;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, not_before};
 use crate::web::page::{Layout, render_form};
 
 /// The page.
@@ -77,11 +77,26 @@ fn days_between(value: &str, min: i32, max: i32) -> Result<i32, String> {
 /// The validated row: (from, window, closer interval, source).
 type NewRule = (Date, i32, i32, String);
 
+/// The widest tolerance window: below half the smallest gap between due dates (a quarter), so
+/// that one contact cannot count for two of them (the table checks the same).
+const WINDOW_MAX: i32 = 45;
+
 impl RuleInput {
-    fn check(&self) -> Result<NewRule, FieldErrors> {
+    /// The validated row; it applies from tomorrow at the earliest (the answers about days that
+    /// have passed stay as they were given).
+    fn check(&self, today: Date) -> Result<NewRule, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let from = errors.take("valid_from", dates::parse(&self.valid_from));
-        let window = errors.take("window_days", days_between(&self.window_days, 0, 92));
+        let tomorrow = today + time::Duration::days(1);
+        let from = errors.take(
+            "valid_from",
+            dates::parse(&self.valid_from).and_then(|d| not_before(d, Some(tomorrow), "jutro")),
+        );
+        let window = errors.take(
+            "window_days",
+            days_between(&self.window_days, 0, WINDOW_MAX).map_err(|m| {
+                format!("{m} Szersze okno łączyłoby kolejne kwartały w jeden kontakt.")
+            }),
+        );
         let closer = errors.take("closer_days", days_between(&self.closer_days, 7, 183));
         let source = errors.take("source", validate::required_line(&self.source, 300));
         match (from, window, closer, source) {
@@ -126,6 +141,7 @@ async fn page(
                 closer_days: r.closer_days,
                 lasts_months: r.lasts_months,
                 source: r.source.clone(),
+                // Whom the row concerns.
                 origin: if r.centre_id.is_some() {
                     "ten ośrodek"
                 } else {
@@ -160,7 +176,7 @@ pub(super) async fn add_follow_up_rule(
 ) -> Result<Response> {
     user.authorize(&state, Action::EditCentreSettings, Target::Centre)
         .await?;
-    let (from, window_days, closer_days, source) = match input.check() {
+    let (from, window_days, closer_days, source) = match input.check(state.today()) {
         Ok(rule) => rule,
         Err(errors) => return page(&state, &user, Some(input), errors).await,
     };
@@ -210,4 +226,43 @@ pub(super) async fn add_follow_up_rule(
         dates::format(from)
     );
     finish(tx, &user, event, &message, PAGE).await
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn input(valid_from: &str, window_days: &str) -> RuleInput {
+        RuleInput {
+            valid_from: valid_from.into(),
+            window_days: window_days.into(),
+            closer_days: "21".into(),
+            source: "Zarządzenie nr 5/2026".into(),
+        }
+    }
+
+    #[test]
+    fn a_row_applies_from_tomorrow_with_a_window_of_at_most_45_days() {
+        let today = date!(2026 - 12 - 01);
+        assert_eq!(
+            input("02.12.2026", "45").check(today),
+            Ok((
+                date!(2026 - 12 - 02),
+                45,
+                21,
+                "Zarządzenie nr 5/2026".into()
+            ))
+        );
+        let errors = input("01.12.2026", "60").check(today).unwrap_err();
+        assert_eq!(
+            &errors["valid_from"],
+            "Data nie może być wcześniejsza niż jutro (02.12.2026)."
+        );
+        assert_eq!(
+            &errors["window_days"],
+            "Podaj liczbę dni od 0 do 45. Szersze okno łączyłoby kolejne kwartały w jeden kontakt."
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! `GET /participants/{id}/follow-ups`: one graduate's follow-up — the schedule with each item's
-//! state, every contact recorded (reached or not), closer contact — and the forms that add an
-//! extra contact and mark or end closer contact. Part of the file: the read is audited like the
-//! file's, in the transaction that reads.
+//! state, every contact recorded (reached or not), closer contact with its history and reasons
+//! — and the forms that add an extra contact and mark or end closer contact. Part of the file:
+//! the read is audited like the file's, in the transaction that reads.
 
 use askama::Template;
 use axum::extract::State;
@@ -9,7 +9,7 @@ use axum::response::Response;
 use time::Date;
 use uuid::Uuid;
 
-use super::db::{self, Contact, ContactData, Item, Person};
+use super::db::{self, CloserRecord, Contact, ContactData, Item, Person};
 use super::due::{self, DueState};
 use super::form::{CloserInput, ExtraInput};
 use super::model::{ContactForm, ContactPartner, GraduateEmployment};
@@ -32,6 +32,14 @@ struct ItemLine {
     note: String,
     state: String,
     overdue: bool,
+}
+
+/// A marking or end of closer contact, as shown.
+struct CloserLine {
+    /// "od 01.12.2026 – oznaczono" or "01.03.2027 – zakończono".
+    what: String,
+    reason: String,
+    by: String,
 }
 
 /// One contact, as shown.
@@ -59,6 +67,7 @@ struct TimelinePage {
     closer_since: Option<String>,
     items: Vec<ItemLine>,
     contacts: Vec<ContactLine>,
+    closer_history: Vec<CloserLine>,
     can_record: bool,
     can_manage: bool,
     extra: ExtraInput,
@@ -125,9 +134,27 @@ pub(super) fn contact_line(contact: &Contact) -> ContactLine {
     }
 }
 
-fn item_line(item: &Item, window_days: i32, today: Date) -> ItemLine {
+fn closer_line(c: &CloserRecord) -> CloserLine {
+    CloserLine {
+        what: if c.closer {
+            format!("od {} – oznaczono", dates::format(c.effective_on))
+        } else {
+            format!("{} – zakończono", dates::format(c.effective_on))
+        },
+        reason: c.reason.clone(),
+        by: format!(
+            "{}, zapisano {}",
+            c.recorded_by,
+            dates::format_moment(c.recorded_at)
+        ),
+    }
+}
+
+/// An item's line; after the follow-up (`followed` false) an open item was simply not made.
+fn item_line(item: &Item, window_days: i32, today: Date, followed: bool) -> ItemLine {
     let (state, overdue) = match item.contacted_on {
         Some(on) => (format!("wykonany – kontakt {}", dates::format(on)), false),
+        None if !followed => ("niewykonany – monitoring zakończony".to_owned(), false),
         None => (
             due::in_words(item.due_on, window_days, today),
             due::state(item.due_on, window_days, today) == DueState::Overdue,
@@ -148,14 +175,23 @@ fn item_line(item: &Item, window_days: i32, today: Date) -> ItemLine {
     }
 }
 
+/// What a follow-up page reads of a graduate.
+pub(super) struct Read {
+    pub person: Person,
+    pub items: Vec<Item>,
+    pub contacts: Vec<Contact>,
+    pub closer: Vec<CloserRecord>,
+}
+
 /// Reads the graduate for a follow-up page, writing the read's audit row first (`screen` in
-/// its detail), in one transaction: the person, the schedule and the contacts.
+/// its detail), in one transaction: the person, the schedule, the contacts and the history of
+/// closer contact.
 pub(super) async fn read(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     screen: &str,
-) -> Result<(Person, Vec<Item>, Vec<Contact>)> {
+) -> Result<Read> {
     let mut tx = state.db.begin().await?;
     audit::record_read(
         &mut *tx,
@@ -168,8 +204,14 @@ pub(super) async fn read(
         .ok_or(AppError::NotFound)?;
     let items = db::items(&mut *tx, id).await?;
     let contacts = db::contacts(&mut *tx, id).await?;
+    let closer = db::closer_history(&mut *tx, id).await?;
     tx.commit().await?;
-    Ok((person, items, contacts))
+    Ok(Read {
+        person,
+        items,
+        contacts,
+        closer,
+    })
 }
 
 /// The page, with the forms as given and their messages.
@@ -180,7 +222,12 @@ pub(super) async fn page(
     (extra, closer): (ExtraInput, CloserInput),
     errors: FieldErrors,
 ) -> Result<Response> {
-    let (p, items, contacts) = read(state, user, id, "follow_ups").await?;
+    let Read {
+        person: p,
+        items,
+        contacts,
+        closer: history,
+    } = read(state, user, id, "follow_ups").await?;
     let today = state.today();
     let timing = schedule::timing(&state.db, user.centre_id, today).await?;
     let target = Target::Participant(facts);
@@ -205,9 +252,10 @@ pub(super) async fn page(
         closer_since: p.closer_since.map(dates::format),
         items: items
             .iter()
-            .map(|i| item_line(i, timing.window_days, today))
+            .map(|i| item_line(i, timing.window_days, today, followed))
             .collect(),
         contacts: contacts.iter().map(contact_line).collect(),
+        closer_history: history.iter().map(closer_line).collect(),
         can_record: followed && user.can(Action::RecordFollowUpContact, target),
         can_manage: followed && user.can(Action::ManageFollowUp, target),
         extra,

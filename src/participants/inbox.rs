@@ -10,9 +10,10 @@ use time::Date;
 
 use super::db::inbox::{self as due_db, COUNT_CAP, CaseloadRow, Due, DueRow, TRIAL_SOON_DAYS};
 use super::model::{DocumentKind, missing_documents};
-use super::views::{ENDING_SOON_DAYS, days, ending_warning, opt_date, status_label};
+use super::views::{ENDING_SOON_DAYS, ending_warning, opt_date, status_label};
 use crate::auth::policy;
 use crate::auth::session::CurrentUser;
+use crate::domain::calendar::days;
 use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;

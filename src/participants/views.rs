@@ -4,19 +4,11 @@ use time::Date;
 
 use super::pesel::Sex;
 use crate::domain::Status;
+use crate::domain::calendar::days;
 use crate::validate::dates;
 
 /// Days before the planned end from which the file and the manager's view warn.
 pub const ENDING_SOON_DAYS: i64 = 30;
-
-/// "1 dzień", "2 dni", "5 dni".
-pub fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} dzień")
-    } else {
-        format!("{n} dni")
-    }
-}
 
 /// The warning shown when an active participant's planned end is near or past.
 pub fn ending_warning(status: Status, planned_end: Option<Date>, today: Date) -> Option<String> {

@@ -55,7 +55,7 @@ pub(crate) async fn items(app: &TestApp, id: Uuid) -> Vec<(String, Date, Option<
     .unwrap()
 }
 
-async fn scalar_count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn scalar_count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
 }
 
@@ -90,6 +90,30 @@ pub(crate) async fn post_fields(
     post_text(app, path, session, &refs).await
 }
 
+/// Posts `fields` to `id`'s contact form; the status.
+pub(crate) async fn record(
+    app: &TestApp,
+    id: Uuid,
+    session: &Session,
+    fields: &[(&'static str, String)],
+) -> StatusCode {
+    let path = format!("/participants/{id}/follow-ups/contact");
+    post_fields(app, &path, session, fields).await.0
+}
+
+/// The fields of a reached phone call on `on`, with `field` set to `value` (or left out when
+/// `value` is `None`).
+pub(crate) fn reached_but(
+    on: Date,
+    field: &'static str,
+    value: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut fields = reached(on);
+    fields.retain(|(k, _)| *k != field);
+    fields.extend(value.map(|v| (field, v.to_owned())));
+    fields
+}
+
 #[tokio::test]
 async fn a_graduation_on_31_january_schedules_to_month_ends_for_three_years() {
     let app = spawn_app().await;
@@ -115,7 +139,8 @@ async fn a_graduation_on_31_january_schedules_to_month_ends_for_three_years() {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!(until, Some(date!(2029 - 01 - 31)));
+    // The last due date's window (14 days) included.
+    assert_eq!(until, Some(date!(2029 - 02 - 14)));
     assert_eq!(closer, None);
 }
 
@@ -143,7 +168,7 @@ async fn a_graduation_on_29_february_schedules_28_february_in_common_years() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    assert_eq!(until, Some(date!(2027 - 02 - 28)));
+    assert_eq!(until, Some(date!(2027 - 03 - 14)));
 }
 
 /// A graduate whose first contact (three months on) fell due 20 days ago: overdue (the window
@@ -236,8 +261,8 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
         "{overdue}"
     );
 
-    // After the end of the follow-up (three years after graduation) the graduate leaves every
-    // list, and no contact can be recorded any more.
+    // After the end of the follow-up (three years after graduation and the last window) the
+    // graduate leaves every list, and no contact can be recorded any more.
     let until: Date =
         sqlx::query_scalar("select follow_up_until from participant where participant_id = $1")
             .bind(id)
@@ -276,6 +301,12 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
     let (status, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Monitoring tej osoby zakończył się"));
+    // What was not made stays so, not "overdue" for ever.
+    assert!(
+        page.contains("niewykonany – monitoring zakończony"),
+        "{page}"
+    );
+    assert!(!page.contains("zaległy"), "{page}");
 }
 
 #[tokio::test]
@@ -306,14 +337,10 @@ async fn a_contact_is_recorded_with_its_answers_and_audited() {
         ("employment", "registered_unemployed".to_owned()),
         ("referred_to_ops", "on".to_owned()),
     ]);
-    let (status, _) = post_fields(
-        &app,
-        &format!("/participants/{id}/follow-ups/contact"),
-        &worker,
-        &fields,
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        record(&app, id, &worker, &fields).await,
+        StatusCode::SEE_OTHER
+    );
     let (contact, reached_, form, partner, employment, contract, ops): (
         Uuid,
         bool,
@@ -504,60 +531,4 @@ async fn the_manager_sees_the_centre_by_social_worker_and_others_are_refused() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, list) = body(&app, "/follow-ups", &other).await;
     assert!(!list.contains("Pierwsza Jan"));
-}
-
-#[tokio::test]
-async fn the_manager_sets_the_window_from_a_date_and_the_lists_use_it() {
-    let app = spawn_app().await;
-    let (id, first, _) = overdue_graduate(&app, "Okienna", "socjalny1").await;
-    let today = today(&app).await;
-    let manager = app.login("kierownik").await;
-    let (status, page) = body(&app, "/settings/follow-ups", &manager).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("obowiązuje dziś"));
-    let (status, page) = post_text(
-        &app,
-        "/settings/follow-ups",
-        &manager,
-        &[
-            ("valid_from", &iso(today)),
-            ("window_days", "93"),
-            ("closer_days", "21"),
-            ("source", "Zarządzenie nr 5/2026"),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("Podaj liczbę dni od 0 do 92."));
-    // A window of 25 days: the first contact (20 days late) is no longer overdue.
-    let (status, _) = post_text(
-        &app,
-        "/settings/follow-ups",
-        &manager,
-        &[
-            ("valid_from", &iso(today)),
-            ("window_days", "25"),
-            ("closer_days", "21"),
-            ("source", "Zarządzenie nr 5/2026"),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let row: (Vec<i32>, i32, i32, i32) = sqlx::query_as(
-        "select months, window_days, closer_days, lasts_months from follow_up_rule where centre_id is not null",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    assert_eq!(row, (vec![3, 6, 9, 12, 18, 24, 30, 36], 25, 21, 36));
-    let worker = app.login("socjalny1").await;
-    let (_, list) = body(&app, "/follow-ups", &worker).await;
-    let due = list.split("id=\"due-h\"").nth(1).unwrap();
-    let late = (today - first).whole_days();
-    assert!(
-        due.contains(&format!("do wykonania – {late} dni po terminie")),
-        "{list}"
-    );
-    let (_, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
-    assert!(!page.contains("zaległy"));
 }

@@ -119,15 +119,34 @@ async fn closer_contact_brings_the_next_contact_forward() {
             .await
             .contains(&("closer".to_owned(), first_closer, None))
     );
+    // The reason is kept in the history of closer contact, and the audit keeps typed values.
     let detail: String = sqlx::query_scalar(
         "select detail from audit_event where action = 'follow_up.manage' and outcome = 'success'",
     )
     .fetch_one(&app.db)
     .await
     .unwrap();
+    assert_eq!(
+        detail,
+        format!("closer on since={} item={}", iso(today), iso(first_closer))
+    );
+    let history: Vec<(bool, Date, String)> = sqlx::query_as(
+        "select closer, effective_on, reason from follow_up_closer where participant_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        history,
+        [(true, today, "Utrata pracy, zaległości w czynszu".to_owned())]
+    );
+    let (_, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
+    assert!(page.contains("Częstszy kontakt – historia"));
+    assert!(page.contains("Utrata pracy, zaległości w czynszu"));
     assert!(
-        detail.contains("reason=Utrata pracy, zaległości w czynszu"),
-        "{detail}"
+        page.contains("Data zakończenia"),
+        "ending asks for its date"
     );
 
     // 31 days on, a reached contact fulfils the closer item and brings the next one 30 days
@@ -143,7 +162,8 @@ async fn closer_contact_brings_the_next_contact_forward() {
     assert!(next < second);
     assert!(all.contains(&("closer".to_owned(), next, None)), "{all:?}");
 
-    // Ended: no item is added any more after a contact.
+    // Ended: the open item of closer contact goes, and no item is added any more after a
+    // contact.
     let (status, _) = post_text(
         &app,
         &closer,
@@ -156,10 +176,86 @@ async fn closer_contact_brings_the_next_contact_forward() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let count = items(&app, id).await.len();
+    let all = items(&app, id).await;
+    assert!(!all.contains(&("closer".to_owned(), next, None)), "{all:?}");
+    assert!(all.contains(&("closer".to_owned(), first_closer, Some(on))));
+    let (_, page) = body(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
+    assert!(page.contains("Sytuacja ustabilizowana"));
+    assert!(page.contains(&format!(
+        "Usunięto niewykonane terminy częstszego kontaktu: {}.",
+        polish(next)
+    )));
+    let count = all.len();
     let (status, _) = post_fields(&app, &contact, &worker, &reached(on)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(items(&app, id).await.len(), count);
+}
+
+#[tokio::test]
+async fn closer_contact_counts_from_its_date_and_not_before() {
+    let app = spawn_app().await;
+    let (id, first, second) = overdue_graduate(&app, "Wcześniejsza", "socjalny1").await;
+    let today = today(&app).await;
+    let worker = app.login("socjalny1").await;
+    let contact = format!("/participants/{id}/follow-ups/contact");
+    let closer = format!("/participants/{id}/follow-ups/closer");
+    // Reached 15 days ago (the first item), closer contact decided 10 days ago: the next
+    // contact is 30 days after the decision, not after today.
+    let reached_on = today - Duration::days(15);
+    let (status, _) = post_fields(&app, &contact, &worker, &reached(reached_on)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        items(&app, id).await[0],
+        ("scheduled".to_owned(), first, Some(reached_on))
+    );
+    let since = today - Duration::days(10);
+    let (status, _) = post_text(
+        &app,
+        &closer,
+        &worker,
+        &[
+            ("set", "on"),
+            ("closer_on", &iso(since)),
+            ("closer_reason", "Utrata pracy"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let due = since + Duration::days(30);
+    assert!(due < second);
+    let count = items(&app, id).await.len();
+    assert!(
+        items(&app, id)
+            .await
+            .contains(&("closer".to_owned(), due, None))
+    );
+    // A contact dated before the decision brings no closer item (and answers none).
+    let (status, _) =
+        post_fields(&app, &contact, &worker, &reached(since - Duration::days(2))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(items(&app, id).await.len(), count);
+    assert!(
+        items(&app, id)
+            .await
+            .contains(&("closer".to_owned(), due, None))
+    );
+    // Ending it before it began is refused.
+    let (status, page) = post_text(
+        &app,
+        &closer,
+        &worker,
+        &[
+            ("set", "off"),
+            ("closer_on", &iso(since - Duration::days(1))),
+            ("closer_reason", "Pomyłka"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(&format!(
+        "Data nie może być wcześniejsza niż początek częstszego kontaktu ({}).",
+        polish(since)
+    )));
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ mod errors;
 mod exports;
 mod follow_ups;
 mod follow_ups_changes;
+mod follow_ups_rules;
 mod guard_rails;
 mod health;
 mod home;

@@ -7,6 +7,7 @@ use time::Date;
 
 use crate::benefits::rules::{BaseRow, BenefitRules, RuleRow};
 use crate::domain::benefit::BenefitRule;
+use crate::domain::calendar::days;
 use crate::domain::effective::Rules;
 use crate::domain::money::parse_pln;
 use crate::validate::{self, dates};
@@ -336,15 +337,6 @@ pub fn audit_values(r: &RuleRow) -> String {
         .join(" ")
 }
 
-/// "1 dzień", "3 dni".
-fn days(n: i16) -> String {
-    if n == 1 {
-        "1 dzień".to_owned()
-    } else {
-        format!("{n} dni")
-    }
-}
-
 /// The rule row in words, one parameter a line.
 pub fn in_words(r: &RuleRow) -> Vec<String> {
     let other = if r.other_num == 0 {
@@ -358,7 +350,7 @@ pub fn in_words(r: &RuleRow) -> Vec<String> {
     let other = match r.other_day_limit {
         Some(limit) => format!(
             "{other} do {} w miesiącu, dalsze dni bez świadczenia",
-            days(limit)
+            days(i64::from(limit))
         ),
         None => format!("{other}, bez limitu dni"),
     };
@@ -387,19 +379,19 @@ pub fn in_words(r: &RuleRow) -> Vec<String> {
         format!("{}% zasiłku dla bezrobotnych", r.base_percent),
         format!(
             "{} wolnych w całym uczestnictwie",
-            days(r.days_off_allowance)
+            days(i64::from(r.days_off_allowance))
         ),
         format!(
             "{}/{} za dzień nieobecności nieusprawiedliwionej; więcej niż {} – utrata świadczenia za miesiąc",
             r.unjustified_num,
             r.unjustified_den,
-            days(r.forfeit_after)
+            days(i64::from(r.forfeit_after))
         ),
         format!(
             "zwolnienie lekarskie {}/{} za dzień do {}, dalsze dni bez świadczenia",
             r.sick_num,
             r.sick_den,
-            days(r.sick_day_limit)
+            days(i64::from(r.sick_day_limit))
         ),
         other,
         daily,

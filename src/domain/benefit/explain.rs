@@ -47,13 +47,7 @@ pub(super) fn day_list(dates: &[Date]) -> String {
 }
 
 /// A number of days: "1 dzień", "3 dni".
-pub(super) fn days(n: i64) -> String {
-    if n == 1 {
-        "1 dzień".to_string()
-    } else {
-        format!("{n} dni")
-    }
-}
+pub(super) use crate::domain::calendar::days;
 
 /// A number of working days, declined: "1 dzień roboczy", "3 dni robocze", "5 dni roboczych".
 pub(super) fn working_days(n: i64) -> String {
