@@ -106,7 +106,7 @@ async fn page(
     let (person, rule) = context(&mut conn, user.centre_id, month, id, state.today()).await?;
     let staff = sqlx::query!(
         r#"select staff_user_id, full_name, role as "role: Role" from staff_user
-           where centre_id = $1 and active and role <> 'admin' order by full_name"#,
+           where centre_id = $1 and active and role not in ('admin', 'dpo') order by full_name"#,
         user.centre_id
     )
     .fetch_all(&mut *conn)
@@ -213,7 +213,7 @@ pub(super) async fn save_bonus(
     let proposer_ok = match proposer {
         Some(p) => sqlx::query_scalar!(
             r#"select exists (select 1 from staff_user where staff_user_id = $1 and centre_id = $2
-                              and active and role <> 'admin') as "ok!""#,
+                              and active and role not in ('admin', 'dpo')) as "ok!""#,
             p,
             user.centre_id
         )

@@ -48,7 +48,7 @@ const CENTRE_ADDRESSES: [&str; 2] = [
 ];
 
 /// Demo accounts: (login, full name, role, index into `CENTRES`).
-pub const ACCOUNTS: [(&str, &str, Role, usize); 9] = [
+pub const ACCOUNTS: [(&str, &str, Role, usize); 10] = [
     ("admin", "Adam Administracki", Role::Admin, 0),
     ("kierownik", "Krystyna Kierowniczak", Role::Manager, 0),
     ("socjalny1", "Sylwia Socjalska", Role::SocialWorker, 0),
@@ -56,6 +56,7 @@ pub const ACCOUNTS: [(&str, &str, Role, usize); 9] = [
     ("psycholog", "Paulina Psyk", Role::Psychologist, 0),
     ("doradca", "Dariusz Doradczyk", Role::CareerAdvisor, 0),
     ("instruktor", "Irena Instruktorska", Role::Instructor, 0),
+    ("iod", "Izabela Odrowąż", Role::Dpo, 0),
     ("kierownik2", "Konrad Kierski", Role::Manager, 1),
     ("socjalny3", "Stanisława Sobczak", Role::SocialWorker, 1),
 ];

@@ -21,6 +21,17 @@ vocabulary! {
         CareerAdvisor = ("career_advisor", "Doradca zawodowy"),
         /// Instruktor zawodu: runs a workshop.
         Instructor = ("instructor", "Instruktor zawodu"),
+        /// Inspektor ochrony danych: the centre's audit log and data-protection tools; sees
+        /// no case content.
+        Dpo = ("dpo", "Inspektor ochrony danych"),
+    }
+}
+
+impl Role {
+    /// Whether the role works with participants at all (opens files, keeps attendance...).
+    /// The administrator and the data-protection officer do not: they see no case content.
+    pub fn works_with_participants(self) -> bool {
+        !matches!(self, Role::Admin | Role::Dpo)
     }
 }
 

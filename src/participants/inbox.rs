@@ -37,7 +37,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             Role::SocialWorker => social_worker(state, user, today).await,
             Role::Instructor => instructor(state, user, today).await,
             // Their work (opinions) comes with the IPZS; the home page says there is none yet.
-            Role::Psychologist | Role::CareerAdvisor | Role::Admin => Ok(Vec::new()),
+            Role::Psychologist | Role::CareerAdvisor | Role::Admin | Role::Dpo => Ok(Vec::new()),
         }
     })
 }

@@ -14,7 +14,7 @@ pub fn expected(method: &str, path: &str, who: Principal, scope: Scope) -> Optio
     // psychologist and the career advisor are refused (403); the administrator never enters
     // (the gate: 403); another centre's workshop does not exist (404).
     let keepers = |ok: u16| match (who, scope) {
-        (Principal::Staff(Role::Admin), _) => 403,
+        (Principal::Staff(Role::Admin | Role::Dpo), _) => 403,
         (Principal::Staff(_), Scope::Other) => 404,
         (Principal::Staff(Role::Manager | Role::SocialWorker | Role::Instructor), Scope::Own) => ok,
         (Principal::Staff(_), Scope::Own) => 403,

@@ -142,7 +142,13 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         ("POST", "/session/extend") => any_staff(204),
         ("GET", "/" | "/account/password") => any_staff(200),
         // The centre's settings are the manager's.
-        ("GET", "/settings" | "/access-log") => manager_only(who, 200),
+        ("GET", "/settings") => manager_only(who, 200),
+        // Who opened which files: the manager and the data-protection officer.
+        ("GET", "/access-log") => match who {
+            Principal::Staff(Role::Manager | Role::Dpo) => 200,
+            Principal::Staff(_) => 403,
+            _ => 303,
+        },
         ("POST", "/settings") => manager_only(who, 303),
         ("POST", "/account/password") => any_staff(422),
         ("GET", "/admin/users" | "/admin/users/new") => admin_only(200),
@@ -363,20 +369,22 @@ pub(crate) fn manager_only(who: Principal, ok: u16) -> u16 {
     }
 }
 
-/// Roles that work with participants (everyone but the administrator).
+/// Roles that work with participants (everyone but the administrator and the data-protection
+/// officer).
 pub(crate) fn participant_staff_roles(who: Principal, ok: u16) -> u16 {
     match who {
-        Principal::Staff(Role::Admin) => 403,
+        Principal::Staff(Role::Admin | Role::Dpo) => 403,
         Principal::Staff(_) => ok,
         _ => 303,
     }
 }
 
 /// Inside the participant's centre and scope: the allowed roles get `ok`, the others 403, and
-/// whoever cannot see the file at all (the administrator, anyone of another centre) 404.
+/// whoever cannot see the file at all (the administrator, the data-protection officer, anyone
+/// of another centre) 404.
 pub(crate) fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role], ok: u16) -> u16 {
     match (who, scope) {
-        (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
+        (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin | Role::Dpo), _) => 404,
         (Principal::Staff(role), Scope::Own) if allowed.contains(&role) => ok,
         (Principal::Staff(_), Scope::Own) => 403,
         _ => 303,

@@ -12,7 +12,7 @@ use crate::authz_matrix::{
 /// administrator and for another centre it does not exist.
 fn workshop_in_scope(who: Principal, scope: Scope, ok: u16) -> u16 {
     match (who, scope) {
-        (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin), _) => 404,
+        (Principal::Staff(_), Scope::Other) | (Principal::Staff(Role::Admin | Role::Dpo), _) => 404,
         (Principal::Staff(Role::Manager), Scope::Own) => ok,
         (Principal::Staff(_), Scope::Own) => 403,
         _ => 303,

@@ -44,6 +44,7 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
     ("psycholog", "Piotr Psycholog", Role::Psychologist, CENTRE_A),
     ("doradca", "Dorota Doradca", Role::CareerAdvisor, CENTRE_A),
     ("instruktor", "Igor Instruktor", Role::Instructor, CENTRE_A),
+    ("iod", "Iga Inspektor", Role::Dpo, CENTRE_A),
     ("admin2", "Alicja Admin", Role::Admin, CENTRE_B),
     ("kierownik2", "Karol Kierownik", Role::Manager, CENTRE_B),
     ("socjalny3", "Sara Socjalna", Role::SocialWorker, CENTRE_B),
@@ -60,6 +61,7 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         Role::Instructor,
         CENTRE_B,
     ),
+    ("iod2", "Igor Inspektor", Role::Dpo, CENTRE_B),
 ];
 
 /// The login of the fixture account with `role` in centre A.

@@ -24,7 +24,7 @@ pub struct WorkshopFacts {
 pub(super) fn in_scope(actor: Actor, w: &WorkshopFacts) -> bool {
     match actor.role {
         Role::Instructor => w.instructs,
-        Role::Admin => false,
+        Role::Admin | Role::Dpo => false,
         Role::Manager | Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor => true,
     }
 }
@@ -46,7 +46,8 @@ pub fn attendance_rows(actor: Actor) -> AttendanceRows {
         | Role::Instructor
         | Role::Psychologist
         | Role::CareerAdvisor
-        | Role::Admin => AttendanceRows::All,
+        | Role::Admin
+        | Role::Dpo => AttendanceRows::All,
     }
 }
 
@@ -60,10 +61,12 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
         (Action::RecordAttendance, Target::Workshop(w)) => match actor.role {
             Role::Manager | Role::SocialWorker => true,
             Role::Instructor => w.instructs,
-            Role::Psychologist | Role::CareerAdvisor | Role::Admin => false,
+            Role::Psychologist | Role::CareerAdvisor | Role::Admin | Role::Dpo => false,
         },
         // One participant's attendance: whoever may open the file (its scope is checked).
-        (Action::ViewParticipantAttendance, Target::Participant(_)) => actor.role != Role::Admin,
+        (Action::ViewParticipantAttendance, Target::Participant(_)) => {
+            actor.role.works_with_participants()
+        }
         // The statement of one participant's month: the manager and the social worker.
         (Action::ViewBenefitStatement, Target::Participant(p)) => {
             manager

@@ -33,7 +33,7 @@ pub fn follow_up_scope(actor: Actor) -> ListScope {
     match actor.role {
         Role::Manager => ListScope::Centre,
         Role::SocialWorker => ListScope::Caseload(actor.user_id),
-        Role::Psychologist | Role::CareerAdvisor | Role::Instructor | Role::Admin => {
+        Role::Psychologist | Role::CareerAdvisor | Role::Instructor | Role::Admin | Role::Dpo => {
             ListScope::Nobody
         }
     }
@@ -116,6 +116,7 @@ mod tests {
             Role::CareerAdvisor,
             Role::Instructor,
             Role::Admin,
+            Role::Dpo,
         ] {
             assert_eq!(follow_up_scope(actor(role)), ListScope::Nobody);
         }

@@ -358,7 +358,7 @@ pub enum Gate {
 
 /// Whether a signed-in `role` may enter a route behind `gate`.
 pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
-    let works_with_participants = !matches!(role, Role::Admin);
+    let works_with_participants = role.works_with_participants();
     match gate {
         Gate::Anyone | Gate::Staff => Ok(()),
         Gate::Admin if role == Role::Admin => Ok(()),
@@ -382,8 +382,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewHome | Action::ChangeOwnPassword => true,
         // The manager runs the centre's programme and decides its rules.
         Action::EditCentreSettings => actor.role == Role::Manager,
-        // Who opened which files is the manager's oversight (like a file's access log).
-        Action::ViewStaffAccessLog => actor.role == Role::Manager,
+        // Who opened which files is the manager's oversight (like a file's access log) and
+        // the data-protection officer's.
+        Action::ViewStaffAccessLog => matches!(actor.role, Role::Manager | Role::Dpo),
         Action::ViewStaff
         | Action::CreateStaff
         | Action::ChangeStaffRole
@@ -477,6 +478,7 @@ mod tests {
                 Psychologist,
                 CareerAdvisor,
                 Instructor,
+                Dpo,
             ],
             Action::ViewStaff
             | Action::CreateStaff
@@ -492,9 +494,9 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
+            Action::ViewStaffAccessLog => &[Manager, Dpo],
             Action::EditCentreSettings
             | Action::AssignSocialWorker
-            | Action::ViewStaffAccessLog
             | Action::ManageWorkshops
             | Action::ManageBenefits
             | Action::ExportBenefits

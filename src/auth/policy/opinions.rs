@@ -261,7 +261,7 @@ mod tests {
         ] {
             assert_eq!(reads(role), OpinionKind::ALL, "{role:?}");
         }
-        assert!(reads(Role::Admin).is_empty());
+        assert!(reads(Role::Admin).is_empty() && reads(Role::Dpo).is_empty());
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn sees_participant(actor: Actor, participant: &ParticipantFacts) -> bool {
         Role::SocialWorker => participant.social_worker_id == Some(actor.user_id),
         Role::Psychologist | Role::CareerAdvisor => participant.status.is_active(),
         Role::Instructor => participant.in_actor_workshop,
-        Role::Admin => false,
+        Role::Admin | Role::Dpo => false,
     }
 }
 
@@ -44,7 +44,7 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
     let manager = actor.role == Role::Manager;
     match (action, target) {
         // Everyone working with participants has a list (scoped by `list_scope`).
-        (Action::ListParticipants, _) => actor.role != Role::Admin,
+        (Action::ListParticipants, _) => actor.role.works_with_participants(),
         (Action::RegisterParticipant, _) => {
             matches!(actor.role, Role::Manager | Role::SocialWorker)
         }
@@ -108,7 +108,7 @@ pub fn list_scope(actor: Actor) -> ListScope {
         Role::Manager | Role::SocialWorker => ListScope::Centre,
         Role::Psychologist | Role::CareerAdvisor => ListScope::Active,
         Role::Instructor => ListScope::WorkshopsOf(actor.user_id),
-        Role::Admin => ListScope::Nobody,
+        Role::Admin | Role::Dpo => ListScope::Nobody,
     }
 }
 
@@ -125,9 +125,7 @@ impl ListScope {
     /// administrator's confirmation of a role change says what the change does to its reach).
     pub fn in_words(self) -> &'static str {
         match self {
-            ListScope::Nobody => {
-                "Nie otwiera teczek i nie widzi żadnych danych uczestników – zarządza kontami pracowników."
-            }
+            ListScope::Nobody => "Nie otwiera teczek i nie widzi żadnych danych uczestników.",
             ListScope::Centre => "Otwiera teczki wszystkich uczestników ośrodka.",
             ListScope::Caseload(_) => {
                 "Otwiera tylko teczki uczestników, których prowadzi jako pracownik socjalny; pozostałych uczestników ośrodka widzi na liście tylko z imienia, nazwiska i statusu."
@@ -215,7 +213,7 @@ pub fn filterable_categories(role: Role) -> Vec<Category> {
         .filter(|c| match (role, c.sensitivity()) {
             (Role::Manager | Role::SocialWorker, _) => true,
             (Role::Psychologist | Role::CareerAdvisor, s) => s != Sensitivity::Criminal,
-            (Role::Instructor | Role::Admin, _) => false,
+            (Role::Instructor | Role::Admin | Role::Dpo, _) => false,
         })
         .collect()
 }
@@ -439,7 +437,7 @@ fn reader(role: Role) -> Option<Reader> {
         Role::Psychologist => Some(Ps),
         Role::CareerAdvisor => Some(Ca),
         Role::Instructor => Some(In),
-        Role::Admin => None,
+        Role::Admin | Role::Dpo => None,
     }
 }
 

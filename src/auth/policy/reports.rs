@@ -65,5 +65,6 @@ mod tests {
         );
         assert!(report_categories(Role::Instructor).is_empty());
         assert!(report_categories(Role::Admin).is_empty());
+        assert!(report_categories(Role::Dpo).is_empty());
     }
 }

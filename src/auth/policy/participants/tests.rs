@@ -189,7 +189,9 @@ fn visibility_reveals_only_allowed_parts() {
         v.reveal(Field::Contact, || "601 234 567"),
         Some("601 234 567")
     );
-    assert!(Visibility::of(actor(Role::Admin), &p).fields().is_empty());
+    for role in [Role::Admin, Role::Dpo] {
+        assert!(Visibility::of(actor(role), &p).fields().is_empty());
+    }
 }
 
 #[test]
@@ -212,6 +214,7 @@ fn participant_scope_per_role() {
     assert!(sees_participant(actor(Role::Instructor), &candidate));
     for p in [&mine, &theirs, &in_workshop] {
         assert!(!sees_participant(actor(Role::Admin), p));
+        assert!(!sees_participant(actor(Role::Dpo), p));
     }
 }
 
@@ -285,10 +288,12 @@ fn special_category_fields_follow_the_rule_table() {
     }
     assert!(sees(Role::Instructor, Field::Contact) && sees(Role::Instructor, Field::Participation));
     assert!(visible_fields(actor(Role::Admin), &p).is_empty());
+    assert!(visible_fields(actor(Role::Dpo), &p).is_empty());
     assert!(sees(Role::Manager, Field::FileAudit) && !sees(Role::SocialWorker, Field::FileAudit));
     let theirs = participant(Some(OTHER), Status::Participant, false);
     assert!(visible_fields(actor(Role::SocialWorker), &theirs).is_empty());
     assert!(!may_search_by_pesel(Role::Instructor) && !may_search_by_pesel(Role::Admin));
+    assert!(!may_search_by_pesel(Role::Dpo));
     assert!(may_search_by_pesel(Role::Manager) && may_search_by_pesel(Role::Psychologist));
 }
 
@@ -307,7 +312,7 @@ fn only_the_manager_sees_who_opened_a_file() {
             Role::SocialWorker | Role::Psychologist | Role::CareerAdvisor | Role::Instructor => {
                 Err(Refusal::Forbidden)
             }
-            Role::Admin => Err(Refusal::NotFound),
+            Role::Admin | Role::Dpo => Err(Refusal::NotFound),
         };
         assert_eq!(allowed, expected, "{role:?}");
     }
@@ -330,13 +335,14 @@ fn case_notes_are_read_written_and_corrected_per_the_table() {
     let p = participant(Some(ME), Status::Participant, true);
     // role → what it sees of a note for the team, for social work, for the psychologist;
     // the visibilities it may give a note it writes.
-    let table: [(Role, [NoteAccess; 3], &[NoteVisibility]); 6] = [
+    let table: [(Role, [NoteAccess; 3], &[NoteVisibility]); 7] = [
         (Role::Manager, [R, R, M], &[Team, Sw]),
         (Role::SocialWorker, [R, R, H], &[Team, Sw]),
         (Role::Psychologist, [R, H, R], &[Team, Psy]),
         (Role::CareerAdvisor, [R, H, H], &[Team]),
         (Role::Instructor, [R, H, H], &[Team]),
         (Role::Admin, [H, H, H], &[]),
+        (Role::Dpo, [H, H, H], &[]),
     ];
     for (role, access, choices) in table {
         let sees = Visibility::of(actor(role), &p);
@@ -345,7 +351,7 @@ fn case_notes_are_read_written_and_corrected_per_the_table() {
         }
         assert_eq!(sees.note_choices(), choices, "{role:?}");
         let adds = check(actor(role), Action::AddCaseNote, Target::Participant(&p));
-        let want = if role == Role::Admin {
+        let want = if !role.works_with_participants() {
             Err(Refusal::NotFound)
         } else {
             Ok(())
