@@ -18,16 +18,14 @@ use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, at_least};
 
 /// People shown per group; the heading gives the whole count.
 const ITEMS: i64 = 10;
 
-/// The caseload read for the social worker's Start (a caseload holds tens of people).
-const CASELOAD: i64 = 500;
-
-/// People shown in the caseload list.
-const CASELOAD_SHOWN: usize = 200;
+/// The caseload read for the social worker's Start (a caseload holds tens of people; past this
+/// the headings read from it say "co najmniej" and the list links to the whole caseload).
+const CASELOAD: i64 = 200;
 
 /// The participants area's groups for `user` (see the module header).
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
@@ -75,11 +73,13 @@ async fn social_worker(
     // rule's to say (`missing_documents`), so the caseload is read with the candidates' files
     // (one statement) and the rule applied here.
     let people = due_db::caseload(&state.db, user.centre_id, user.user_id, CASELOAD).await?;
+    let more = people.len() >= CASELOAD as usize;
     let mut groups = Vec::from(candidate_groups(
         people.iter().filter(|p| p.status == Status::Candidate),
+        more,
     ));
     groups.extend(kinds.iter().map(|&due| group(due, &rows, today)));
-    groups.push(caseload(people, today));
+    groups.push(caseload(people, more, today));
     Ok(groups)
 }
 
@@ -106,7 +106,7 @@ async fn rows_due(
     Ok(due_db::due(&state.db, user.centre_id, scope, kinds, today, ITEMS).await?)
 }
 
-/// A count, or "ponad 1000" beyond the cap.
+/// A count, or "ponad 100" beyond the cap.
 fn capped(n: i64) -> String {
     if n > COUNT_CAP {
         format!("ponad {COUNT_CAP}")
@@ -228,7 +228,10 @@ fn trial_warning(end: Date, today: Date) -> String {
 
 /// The caseload's candidates in two groups: those whose recruitment file lacks documents,
 /// with the ones it lacks, and those whose file is complete, to be put on the reserve list.
-fn candidate_groups<'a>(candidates: impl Iterator<Item = &'a CaseloadRow>) -> [InboxGroup; 2] {
+fn candidate_groups<'a>(
+    candidates: impl Iterator<Item = &'a CaseloadRow>,
+    more: bool,
+) -> [InboxGroup; 2] {
     let (lacking, complete): (Vec<_>, Vec<_>) = candidates
         .map(|c| {
             let missing = missing_documents(
@@ -266,7 +269,7 @@ fn candidate_groups<'a>(candidates: impl Iterator<Item = &'a CaseloadRow>) -> [I
             })
             .collect();
         InboxGroup {
-            heading: format!("{heading} ({total})"),
+            heading: format!("{heading} ({})", at_least(total as i64, more)),
             count: total,
             items,
             ..InboxGroup::default()
@@ -310,11 +313,10 @@ fn people(rows: Vec<PersonRow>, today: Date) -> Vec<InboxItem> {
 }
 
 /// The social worker's people, from the caseload read for the page.
-fn caseload(read: Vec<CaseloadRow>, today: Date) -> InboxGroup {
-    let count = read.len();
+fn caseload(read: Vec<CaseloadRow>, more: bool, today: Date) -> InboxGroup {
+    let count = read.len() as i64;
     let rows = read
         .into_iter()
-        .take(CASELOAD_SHOWN)
         .map(|r| PersonRow {
             participant_id: r.participant_id,
             surname: r.surname,
@@ -325,11 +327,15 @@ fn caseload(read: Vec<CaseloadRow>, today: Date) -> InboxGroup {
         })
         .collect();
     let mut group = InboxGroup::reference(
-        format!("Moi podopieczni ({count})"),
+        format!("Moi podopieczni ({})", at_least(count, more)),
         people(rows, today),
         "Nie masz przydzielonych osób.",
     );
     group.links = vec![
+        InboxLink {
+            href: "/participants?worker=me",
+            label: "Wszyscy moi podopieczni",
+        },
         InboxLink {
             href: "/participants/new",
             label: "Zarejestruj kandydata",

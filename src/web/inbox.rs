@@ -35,6 +35,15 @@ pub struct InboxGroup {
     pub dues: Vec<ItemDue>,
 }
 
+/// A count read up to a limit: "co najmniej N" when the limit was reached.
+pub fn at_least(n: i64, more: bool) -> String {
+    if more {
+        format!("co najmniej {n}")
+    } else {
+        n.to_string()
+    }
+}
+
 /// When an item's work is due.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ItemDue {

@@ -33,6 +33,7 @@ mod follow_ups_rules;
 mod guard_rails;
 mod health;
 mod home;
+mod inbox_bounds;
 mod inbox_roles;
 mod ipzs;
 mod layout;

@@ -113,8 +113,8 @@ impl DueRow {
     }
 }
 
-/// Counts stop here; beyond it the work list says "ponad 1000".
-pub const COUNT_CAP: i64 = 1000;
+/// Counts stop here; beyond it the work list says "ponad 100".
+pub const COUNT_CAP: i64 = 100;
 
 /// The first `items` participants of each of `kinds` within `scope`, each row with its group's
 /// capped count: one statement, whatever the number of participants.

@@ -1,0 +1,88 @@
+//! "Do zrobienia" stays one fast page whatever the caseload (issue 12): each group reads up to
+//! its cap and then says so, rather than counting tens of thousands of people on every visit.
+//! The caps: a group's day counts its missing people up to 30 ("ponad 30 os."); the follow-up
+//! group reads the first 100 open items ("co najmniej"); the caseload is read up to 200 people
+//! ("co najmniej"); the participants' due groups count up to 100 ("ponad 100").
+
+use time::Duration;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_big_caseloads_start_counts_up_to_its_caps_and_says_so() {
+    let app = spawn_app().await;
+    let today = today(&app).await;
+    let big = app.workshop(CENTRE_A, "Pracownia duża", None).await;
+    let small = app.workshop(CENTRE_A, "Pracownia mała", None).await;
+    // 31 members of the big workshop and 2 of the small one, none with attendance entered;
+    // 167 more people, so that the caseload holds 200 active participants.
+    for n in 0..200 {
+        let workshop = match n {
+            0..31 => Some(big),
+            31..33 => Some(small),
+            _ => None,
+        };
+        app.fixture_participant(
+            CENTRE_A,
+            &format!("Liczna{n:03}"),
+            Some("socjalny1"),
+            workshop,
+        )
+        .await;
+    }
+    // 101 of them (none in a workshop) in their trial period, ending tomorrow.
+    sqlx::query(
+        "update participant set status = 'trial', trial_ends_on = $1
+         where participant_id in (select participant_id from participant
+                                  where surname >= 'Liczna033' and surname like 'Liczna%'
+                                  order by surname limit 101)",
+    )
+    .bind(today + Duration::days(1))
+    .execute(&app.db)
+    .await
+    .unwrap();
+    // 101 graduates under follow-up, each with one contact overdue by 30 days.
+    for n in 0..101 {
+        let id = app
+            .fixture_participant(
+                CENTRE_A,
+                &format!("Absolwent{n:03}"),
+                Some("socjalny1"),
+                None,
+            )
+            .await;
+        sqlx::query(
+            "with g as (update participant set status = 'graduate', ended_on = $2 - 120,
+                            graduation_outcome = 'period_elapsed', follow_up_until = $2 + 900
+                        where participant_id = $1 returning participant_id, centre_id)
+             insert into follow_up (participant_id, centre_id, sequence, due_on)
+             select participant_id, centre_id, 1, $2 - 30 from g",
+        )
+        .bind(id)
+        .bind(today)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    let worker = app.login("socjalny1").await;
+    let home = app.get("/", Some(&worker)).await.text().await.unwrap();
+    assert!(
+        home.contains("brak wpisu obecności: ponad 30 os.")
+            && home.contains("brak wpisu obecności: 2 os."),
+        "{home}"
+    );
+    assert!(
+        home.contains("Kontakty z absolwentami – w tym miesiącu i zaległe (co najmniej 100)"),
+        "{home}"
+    );
+    assert!(home.contains("Moi podopieczni (co najmniej 200)"), "{home}");
+    assert!(home.contains("/participants?worker=me"));
+    assert!(
+        home.contains("Okres próbny kończy się w ciągu 7 dni lub minął (ponad 100)"),
+        "{home}"
+    );
+    // Each group still shows its first ten, the earliest first: the follow-up group's items
+    // link to the contact form.
+    assert_eq!(home.matches("/follow-ups/contact\"").count(), 10, "{home}");
+}
