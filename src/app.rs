@@ -60,6 +60,7 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let sealing = tokio::spawn(sealing(self.state.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -67,6 +68,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
+        sealing.abort();
         result
     }
 }
@@ -87,6 +89,22 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(e) = crate::auth::throttle::forget_old_failures(&state.db, now).await {
             tracing::warn!(error = %e, "could not prune login counters");
+        }
+    }
+}
+
+/// Seals the audit log every few seconds, off the request path (audit::seal). Aborted between
+/// batches or inside one, nothing is lost: a batch is one transaction, and the next run seals
+/// what is left.
+async fn sealing(state: AppState) {
+    let mut tick = tokio::time::interval(crate::audit::seal::EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) =
+            crate::audit::seal::seal_pending(&state.db, crate::audit::seal::SETTLE).await
+        {
+            tracing::warn!(error = %e, "could not seal the audit log");
         }
     }
 }

@@ -33,6 +33,8 @@ Użycie:
                                dodaje N fikcyjnych uczestników z historią (do testów wydajności);
                                z --attendance-centres także 5 lat obecności w tym i K − 1 nowych
                                ośrodkach (200 uczestników naraz w każdym)
+  teczka audit verify          pieczętuje i sprawdza cały łańcuch pieczęci dziennika zdarzeń;
+                               nazywa pierwszą niezgodną pieczęć (kod wyjścia 1)
   teczka --help                ta pomoc
 
 Zmienne środowiskowe: patrz README.md.";
@@ -54,6 +56,7 @@ enum Command {
         centre: String,
         attendance_centres: Option<usize>,
     },
+    AuditVerify,
     Help,
 }
 
@@ -131,6 +134,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 attendance_centres,
             })
         }
+        Some("audit") if args.len() == 2 && args[1] == "verify" => Ok(Command::AuditVerify),
+        Some("audit") => Err("użycie: teczka audit verify".to_owned()),
         Some("--help" | "-h" | "help") => Ok(Command::Help),
         Some(other) => Err(format!(
             "nieznane polecenie `{other}` (zobacz `teczka --help`)"
@@ -168,6 +173,7 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                     centre,
                     attendance_centres,
                 } => seed(config, participants, &centre, attendance_centres).await,
+                Command::AuditVerify => audit_verify(config).await,
                 Command::Help => Ok(()),
             }
         }
@@ -356,6 +362,24 @@ async fn seed(
     Ok(())
 }
 
+/// `teczka audit verify`: seals what has settled, then checks the whole chain; fails (exit
+/// code 1) naming the first seal that does not match.
+async fn audit_verify(config: Config) -> anyhow::Result<()> {
+    let (pool, cluster) = command_pool(&config, 1, false).await?;
+    let result = async {
+        audit::seal::seal_pending(&pool, audit::seal::SETTLE).await?;
+        audit::seal::verify(&pool).await
+    }
+    .await;
+    close(pool, cluster).await?;
+    let verification = result?;
+    println!("{}", verification.report());
+    if verification.broken.is_some() {
+        bail!("łańcuch pieczęci dziennika zdarzeń jest naruszony");
+    }
+    Ok(())
+}
+
 async fn create_admin(
     config: Config,
     login: &str,
@@ -515,6 +539,9 @@ mod tests {
             })
         );
         assert!(parse(&args(&["seed", "--participants", "zero", "--centre", "X"])).is_err());
+        assert_eq!(parse(&args(&["audit", "verify"])), Ok(Command::AuditVerify));
+        assert!(parse(&args(&["audit"])).is_err());
+        assert!(parse(&args(&["audit", "verify", "--x"])).is_err());
         assert!(parse(&args(&["migrate", "--force"])).is_err());
         assert!(parse(&args(&["bogus"])).is_err());
     }

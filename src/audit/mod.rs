@@ -9,6 +9,7 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 pub mod meta;
+pub mod seal;
 
 use crate::domain::Role;
 use meta::RequestMeta;

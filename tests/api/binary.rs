@@ -610,6 +610,38 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
     assert!(page.contains("DEMO"));
     signal(&demo, libc::SIGTERM);
     assert_eq!(demo.wait().await.unwrap().code(), Some(0));
+
+    // `teczka audit verify` checks the sealed audit chain: whole, then with a sealed row
+    // changed by the owner, it fails naming the seal.
+    let verify = || {
+        teczka()
+            .env("DATABASE_URL", &app_url)
+            .args(["audit", "verify"])
+            .output()
+    };
+    let sealed: i32 = sqlx::query_scalar("select audit_seal_next(100000, interval '0')")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(sealed > 0);
+    let whole = verify().await.unwrap();
+    let out = String::from_utf8_lossy(&whole.stdout);
+    assert_eq!(whole.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("Pieczęcie dziennika zdarzeń: 1 zgodnych"),
+        "{out}"
+    );
+    for statement in [
+        "alter table audit_event disable trigger audit_event_no_update",
+        "update audit_event set outcome = 'denied' where audit_event_id = 1",
+        "alter table audit_event enable trigger audit_event_no_update",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    let broken = verify().await.unwrap();
+    let out = String::from_utf8_lossy(&broken.stdout);
+    assert_eq!(broken.status.code(), Some(1), "{out}");
+    assert!(out.contains("PIERWSZA NIEZGODNA PIECZĘĆ: nr 1"), "{out}");
 }
 
 #[tokio::test]

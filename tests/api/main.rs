@@ -9,6 +9,7 @@ mod authz_workshops;
 
 mod admin;
 mod attendance;
+mod audit_chain;
 mod auth;
 mod authz_attendance;
 mod authz_benefits;
