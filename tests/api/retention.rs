@@ -328,6 +328,19 @@ async fn a_file_past_its_period_is_listed_then_anonymised_after_confirmation_and
     );
     // The past report is the same, figure by figure.
     assert_eq!(report(&app, &manager).await, before);
+    let (_, page) = body(&app, &format!("/participants/{}/retention", g[0]), &manager).await;
+    assert!(
+        page.contains("Przechowywanie teczki: Zanonimizowano Osoba"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Zanonimizowano</dt>") && page.contains("Kinga Kierownik"));
+    assert!(!page.contains("Zanonimizuj teczkę") && !page.contains("Załóż blokadę"));
+    let (_, page) = body(&app, &format!("/participants/{}/retention", g[1]), &manager).await;
+    assert!(
+        page.contains("Teczka jest objęta blokadą (bezterminowo)"),
+        "{page}"
+    );
+    assert!(page.contains("Zdejmij blokadę") && !page.contains("Zanonimizuj teczkę"));
 
     // The held file cannot be anonymised; rerunning the scan changes nothing.
     let held = format!("/participants/{}/anonymise", g[1]);
