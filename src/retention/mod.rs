@@ -13,6 +13,7 @@
 //!   * attendance and benefit records, from the last attendance day or the end of the last
 //!     month with a benefit statement (the PUP refunds and the accounts rest on them). A file
 //!     with such records is due only once both its own class and this one have passed.
+//!
 //! "The last record" is the latest of the status changes, case notes, recruitment documents and
 //! follow-up contacts: a file written in after its end is still in use.
 //!

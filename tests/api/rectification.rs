@@ -6,6 +6,9 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
+/// A stored change: field, previous value, new value, the author's login, made just now.
+type Change = (String, Option<String>, Option<String>, String, bool);
+
 #[tokio::test]
 async fn an_edit_of_the_surname_and_address_keeps_the_previous_values_with_author_and_time() {
     // Arrange: a candidate registered by the social worker.
@@ -41,7 +44,7 @@ async fn an_edit_of_the_surname_and_address_keeps_the_previous_values_with_autho
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // Assert: two fields changed, with the previous and the new value, author and time.
-    let rows: Vec<(String, Option<String>, Option<String>, String, bool)> = sqlx::query_as(
+    let rows: Vec<Change> = sqlx::query_as(
         "select r.field, r.old_value, r.new_value, u.login, r.changed_at > now() - interval '1 minute'
          from participant_rectification r join staff_user u on u.staff_user_id = r.changed_by
          where r.participant_id = $1 order by r.field",
