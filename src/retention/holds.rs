@@ -9,6 +9,7 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
+use super::optional_date;
 use super::review::file_page;
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::participant;
@@ -43,16 +44,10 @@ impl HoldInput {
                     .to_owned()
             }),
         );
-        let until = if self.until.trim().is_empty() {
-            Some(None)
-        } else {
-            errors.take(
-                "until",
-                dates::parse(&self.until)
-                    .and_then(|d| not_before(d, Some(today), "dziś"))
-                    .map(Some),
-            )
-        };
+        let until = errors.take(
+            "until",
+            optional_date(&self.until, |d| not_before(d, Some(today), "dziś")),
+        );
         match (reason, until) {
             (Some(reason), Some(until)) if errors.is_empty() => Ok((reason, until)),
             _ => Err(errors),
@@ -83,8 +78,7 @@ pub(super) async fn set_hold(
     };
     let state_now = sqlx::query!(
         r#"select exists (select 1 from retention_review where participant_id = $1 and anonymised_at is not null) as "anonymised!",
-                  exists (select 1 from retention_hold where participant_id = $1 and lifted_at is null
-                          and (until is null or until >= $2)) as "held!""#,
+                  retention_held($1, $2) as "held!""#,
         id,
         today
     )

@@ -22,8 +22,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             r#"with waiting as (
                    select r.participant_id, r.due_on from retention_review r
                    where r.centre_id = $1 and r.anonymised_at is null
-                     and not exists (select 1 from retention_hold h where h.participant_id = r.participant_id
-                                     and h.lifted_at is null and (h.until is null or h.until >= $2)))
+                     and not retention_held(r.participant_id, $2))
                select w.participant_id, w.due_on, p.surname, p.first_names,
                       (select count(*) from waiting) as "total!"
                from waiting w join participant p using (participant_id)

@@ -38,9 +38,25 @@ pub mod scan;
 
 pub use inbox::inbox_items;
 
+use time::Date;
+
 use crate::auth::policy::Gate;
 use crate::domain::vocabulary;
+use crate::validate::dates;
 use crate::web::route::Route;
+
+/// An optional date typed into a form: `None` when left empty, else the date if `check`
+/// accepts it.
+fn optional_date(
+    value: &str,
+    check: impl FnOnce(Date) -> Result<Date, String>,
+) -> Result<Option<Date>, String> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        dates::parse(value).and_then(check).map(Some)
+    }
+}
 
 vocabulary! {
     /// The kind of record a retention period applies to.

@@ -72,8 +72,7 @@ pub(super) async fn list_due(State(state): State<AppState>, user: CurrentUser) -
                   r.reference_on, r.due_on, r.found_at
            from retention_review r join participant p using (participant_id)
            where r.centre_id = $1 and r.anonymised_at is null
-             and not exists (select 1 from retention_hold h where h.participant_id = r.participant_id
-                             and h.lifted_at is null and (h.until is null or h.until >= $2))
+             and not retention_held(r.participant_id, $2)
            order by r.due_on, p.surname, p.first_names, r.participant_id
            limit $3"#,
         user.centre_id,
@@ -348,8 +347,7 @@ pub(super) async fn anonymise(
     let waiting = sqlx::query_scalar!(
         r#"select r.due_on from retention_review r
            where r.participant_id = $1 and r.centre_id = $2 and r.anonymised_at is null
-             and not exists (select 1 from retention_hold h where h.participant_id = r.participant_id
-                             and h.lifted_at is null and (h.until is null or h.until >= $3))"#,
+             and not retention_held(r.participant_id, $3)"#,
         id,
         user.centre_id,
         today

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::RetentionClass;
+use super::{RetentionClass, optional_date};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Target};
 use crate::auth::session::CurrentUser;
@@ -106,16 +106,12 @@ impl RuleInput {
                 .ok_or_else(|| "Wybierz rodzaj dokumentacji z listy.".to_owned()),
         );
         let from = errors.take("valid_from", dates::parse(&self.valid_from));
-        let to = if self.valid_to.trim().is_empty() {
-            Some(None)
-        } else {
-            errors.take(
-                "valid_to",
-                dates::parse(&self.valid_to)
-                    .and_then(|d| not_before(d, from, "początek obowiązywania"))
-                    .map(Some),
-            )
-        };
+        let to = errors.take(
+            "valid_to",
+            optional_date(&self.valid_to, |d| {
+                not_before(d, from, "początek obowiązywania")
+            }),
+        );
         let months = errors.take("months", months(&self.months));
         let source = errors.take("source", validate::required_line(&self.source, 300));
         match (class, from, to, months, source) {

@@ -43,8 +43,7 @@ macro_rules! due_query {
                 where p.centre_id = $1 and p.status in ('candidate', 'reserve', 'graduate', 'terminated')
                   and ($3::uuid is null or p.participant_id = $3)
                   and not exists (select 1 from retention_review r where r.participant_id = p.participant_id)
-                  and not exists (select 1 from retention_hold h where h.participant_id = p.participant_id
-                                  and h.lifted_at is null and (h.until is null or h.until >= $2))
+                  and not retention_held(p.participant_id, $2)
              ),
              periods as (
                 select f.*,
