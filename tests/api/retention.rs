@@ -25,7 +25,7 @@ async fn report(app: &TestApp, session: &Session) -> Vec<u8> {
 }
 
 /// Posts a period of `class` from 01.01.2020 (the manager's form).
-async fn period(
+pub async fn period(
     app: &TestApp,
     session: &Session,
     class: &str,
@@ -47,7 +47,7 @@ async fn period(
 }
 
 /// The scan as the server runs it (the app's own pool and clock).
-async fn scan(app: &TestApp) -> ScanSummary {
+pub async fn scan(app: &TestApp) -> ScanSummary {
     scan_all(&app.state.db, app.state.today()).await.unwrap()
 }
 
@@ -56,7 +56,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// The report's graduates as graduates on file, registered in 2023.
-async fn graduates_on_file(app: &TestApp, ids: &[Uuid]) {
+pub async fn graduates_on_file(app: &TestApp, ids: &[Uuid]) {
     sqlx::query(
         "update participant p set status = 'graduate', created_at = '2023-01-02',
              ended_on = (select max(changed_on) from participant_status_change s where s.participant_id = p.participant_id)
