@@ -58,6 +58,8 @@ struct ListPage {
     layout: Layout,
     due: Vec<DueView>,
     holds: Vec<HoldView>,
+    /// Files waiting, whether or not all are shown.
+    waiting: i64,
     anonymised: i64,
 }
 
@@ -94,9 +96,12 @@ pub(super) async fn list_due(State(state): State<AppState>, user: CurrentUser) -
     )
     .fetch_all(&mut *tx)
     .await?;
-    let anonymised = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from retention_review where centre_id = $1 and anonymised_at is not null"#,
-        user.centre_id
+    let counts = sqlx::query!(
+        r#"select count(*) filter (where anonymised_at is not null) as "anonymised!",
+                  count(*) filter (where anonymised_at is null and not retention_held(participant_id, $2)) as "waiting!"
+           from retention_review where centre_id = $1"#,
+        user.centre_id,
+        today
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -135,7 +140,8 @@ pub(super) async fn list_due(State(state): State<AppState>, user: CurrentUser) -
                 lifted: String::new(),
             })
             .collect(),
-        anonymised,
+        waiting: counts.waiting,
+        anonymised: counts.anonymised,
     };
     render(&page)
 }

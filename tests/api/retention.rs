@@ -243,6 +243,7 @@ async fn a_file_past_its_period_is_listed_then_anonymised_after_confirmation_and
     let (status, list) = body(&app, "/retention", &manager).await;
     assert_eq!(status, StatusCode::OK);
     let (due, holds) = list.split_once("id=\"holds-h\"").unwrap();
+    assert!(due.contains("Do przeglądu (5)"), "{due}");
     for n in [1, 3, 4, 5, 6] {
         assert!(due.contains(&format!("Absolwent{n} Jan")), "{due}");
     }
