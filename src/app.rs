@@ -73,11 +73,22 @@ impl App {
     }
 }
 
-/// Periodic clean-up: expired sessions, stale login counters, idle rate-limit buckets.
+/// Periodic clean-up: expired sessions, stale login counters, idle rate-limit buckets; and once
+/// a day (the first tick of each Polish day) the retention scan.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
+    let mut scanned_on = None;
     loop {
         tick.tick().await;
+        let today = state.today();
+        if scanned_on != Some(today) {
+            match crate::retention::scan::scan_all(&state.db, today).await {
+                Ok(_) => scanned_on = Some(today),
+                Err(e) => {
+                    tracing::warn!(error = %e, "retention scan failed; retried at the next tick")
+                }
+            }
+        }
         state.login_limiter.prune();
         let now = state.clock.now();
         let idle_cutoff = now - state.config.session_idle;

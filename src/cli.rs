@@ -1,4 +1,5 @@
-//! Command line: `teczka [serve] [--demo]`, `teczka migrate`, `teczka create-admin`.
+//! Command line: `teczka [serve] [--demo]`, `teczka migrate`, `teczka create-admin`, `teczka audit verify`, `teczka seed`,
+//! `teczka retention scan`.
 //!
 //! Without `DATABASE_URL` every command works on the embedded cluster in `TECZKA_DATA_DIR`,
 //! which is demo mode. With `DATABASE_URL` the server never migrates or seeds on its own.
@@ -35,6 +36,8 @@ Użycie:
                                ośrodkach (200 uczestników naraz w każdym)
   teczka audit verify          pieczętuje i sprawdza cały łańcuch pieczęci dziennika zdarzeń;
                                nazywa pierwszą niezgodną pieczęć (kod wyjścia 1)
+  teczka retention scan        wpisuje do przeglądu teczki po okresie przechowywania (serwer robi to
+                               codziennie sam; ponowne uruchomienie niczego nie zmienia)
   teczka --help                ta pomoc
 
 Zmienne środowiskowe: patrz README.md.";
@@ -57,10 +60,17 @@ enum Command {
         attendance_centres: Option<usize>,
     },
     AuditVerify,
+    RetentionScan,
     Help,
 }
 
 fn parse(args: &[String]) -> Result<Command, String> {
+    if args.first().map(String::as_str) == Some("retention") {
+        return match &args[1..] {
+            [scan] if scan == "scan" => Ok(Command::RetentionScan),
+            _ => Err("użycie: teczka retention scan".to_owned()),
+        };
+    }
     let mut rest = args.iter().map(String::as_str);
     let first = rest.next();
     let mut options = |allowed: &[&str]| -> Result<Vec<(String, Option<String>)>, String> {
@@ -174,6 +184,7 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                     attendance_centres,
                 } => seed(config, participants, &centre, attendance_centres).await,
                 Command::AuditVerify => audit_verify(config).await,
+                Command::RetentionScan => retention_scan(config).await,
                 Command::Help => Ok(()),
             }
         }
@@ -380,6 +391,19 @@ async fn audit_verify(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn retention_scan(config: Config) -> anyhow::Result<()> {
+    let (pool, cluster) = command_pool(&config, 1, false).await?;
+    let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
+    let result = crate::retention::scan::scan_all(&pool, today).await;
+    close(pool, cluster).await?;
+    let summary = result?;
+    println!(
+        "Sprawdzono ośrodki: {}. Nowe teczki do przeglądu: {}.",
+        summary.centres, summary.found
+    );
+    Ok(())
+}
+
 async fn create_admin(
     config: Config,
     login: &str,
@@ -508,6 +532,11 @@ mod tests {
             Ok(Command::Serve { demo: true })
         );
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(
+            parse(&args(&["retention", "scan"])),
+            Ok(Command::RetentionScan)
+        );
+        assert!(parse(&args(&["retention"])).is_err());
         assert_eq!(
             parse(&args(&[
                 "create-admin",

@@ -28,6 +28,7 @@ pub mod ipzs;
 pub mod opinions;
 pub mod participants;
 pub mod reports;
+pub mod retention;
 pub mod security;
 pub mod server;
 pub mod settings;

@@ -63,6 +63,8 @@ pub struct AuditEvent<'a> {
     pub participant_id: Option<Uuid>,
     /// Short machine-readable detail (never personal data beyond ids).
     pub detail: Option<String>,
+    /// The centre, when no one signed in acts (a scheduled job); otherwise the actor's.
+    pub centre_id: Option<Uuid>,
 }
 
 impl<'a> AuditEvent<'a> {
@@ -76,7 +78,14 @@ impl<'a> AuditEvent<'a> {
             object_id: None,
             participant_id: None,
             detail: None,
+            centre_id: None,
         }
+    }
+
+    /// Sets the centre of an event no signed-in actor caused (a scheduled job's).
+    pub fn centre(mut self, centre_id: Uuid) -> Self {
+        self.centre_id = Some(centre_id);
+        self
     }
 
     /// Sets the actor.
@@ -204,7 +213,7 @@ fn push_insert<'a>(
         .push_unseparated("::uuid")
         .push_bind(event.actor.map(|a| a.role))
         .push_unseparated("::staff_role")
-        .push_bind(event.actor.map(|a| a.centre_id))
+        .push_bind(event.actor.map(|a| a.centre_id).or(event.centre_id))
         .push_unseparated("::uuid")
         .push_bind(event.action)
         .push_bind(event.object_type)

@@ -18,6 +18,7 @@ mod notes;
 mod opinions;
 pub mod participants;
 mod programmes;
+mod retention;
 mod staff;
 mod workshops;
 
@@ -105,6 +106,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     contracts::seed(db, today).await?;
     attendance::seed(db, today).await?;
     follow_ups::seed(db, CENTRES[0].0, today).await?;
+    retention::seed(db, CENTRES[0].0, today).await?;
     Ok(added)
 }
 

@@ -30,6 +30,7 @@ mod print;
 mod reassign;
 pub mod record;
 mod recruitment;
+mod rectification;
 mod register;
 pub mod rules;
 pub mod transition;
@@ -72,6 +73,11 @@ pub fn routes() -> Vec<Route> {
             "/participants/{id}/access-log",
             File,
             access_log::access_log,
+        ),
+        Route::get(
+            "/participants/{id}/data-history",
+            File,
+            rectification::data_history,
         ),
         Route::get(
             "/participants/{id}/edit",

@@ -14,6 +14,7 @@ use super::form::{Errors, ParticipantForm};
 use super::model::{Applicant, Referrer};
 use super::pesel::Sex;
 use super::record::ParticipantData;
+use super::rectification;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
@@ -236,7 +237,7 @@ pub(super) async fn update_participant(
     IdPath(id): IdPath,
     SecureForm(mut form): SecureForm<ParticipantForm>,
 ) -> Result<Response> {
-    let (mut tx, _) = access::lock(&state, &user, id, Action::EditParticipant).await?;
+    let (mut tx, before) = access::lock(&state, &user, id, Action::EditParticipant).await?;
     form.social_worker.clear();
     let data = match form.validate(state.today()) {
         Ok(d) => d,
@@ -248,7 +249,9 @@ pub(super) async fn update_participant(
     let version = crate::validate::version(&form.version);
     match db::update(&mut tx, user.centre_id, id, version, &data).await {
         Ok(true) => {
-            let event = access::done(Action::EditParticipant, id);
+            let changed = rectification::record(&mut tx, &user, id, &before.data, &data).await?;
+            let event =
+                access::done(Action::EditParticipant, id).detail(format!("fields={changed}"));
             access::finish(tx, &user, id, event, "Zmiany zostały zapisane.").await
         }
         Ok(false) => {

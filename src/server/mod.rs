@@ -44,6 +44,7 @@ pub fn routes() -> Vec<Route> {
         crate::benefits::inbox_items,
         crate::follow_ups::inbox_items,
         crate::opinions::inbox_items,
+        crate::retention::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());
@@ -56,6 +57,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::workshops::routes());
     routes.extend(crate::follow_ups::routes());
     routes.extend(crate::reports::routes());
+    routes.extend(crate::retention::routes());
     routes
 }
 

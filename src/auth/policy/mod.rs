@@ -21,6 +21,7 @@ mod follow_ups;
 mod opinions;
 mod participants;
 mod reports;
+mod retention;
 mod staff;
 
 use uuid::Uuid;
@@ -155,11 +156,17 @@ pub enum Action {
     ViewEffectivenessReport,
     /// Export the effectiveness report (CSV, XLSX).
     ExportEffectivenessReport,
+    /// See the files past their retention period, a file's retention and its holds.
+    ViewRetention,
+    /// Set the retention periods, place and lift legal holds, anonymise a file past its period.
+    ManageRetention,
+    /// See the history of changes of a participant's data ("Historia zmian danych").
+    ViewRectifications,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 56] = [
+    pub const ALL: [Action; 59] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -216,6 +223,9 @@ impl Action {
         Action::ManageFollowUp,
         Action::ViewEffectivenessReport,
         Action::ExportEffectivenessReport,
+        Action::ViewRetention,
+        Action::ManageRetention,
+        Action::ViewRectifications,
     ];
 
     /// Stable name used in audit rows.
@@ -277,6 +287,9 @@ impl Action {
             Action::ManageFollowUp => "follow_up.manage",
             Action::ViewEffectivenessReport => "report.view",
             Action::ExportEffectivenessReport => "report.export",
+            Action::ViewRetention => "retention.view",
+            Action::ManageRetention => "retention.manage",
+            Action::ViewRectifications => "participant.rectifications",
         }
     }
 }
@@ -448,6 +461,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
             reports::allows(actor, action, target)
         }
+        Action::ViewRetention | Action::ManageRetention | Action::ViewRectifications => {
+            retention::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -501,7 +517,9 @@ mod tests {
             | Action::ManageBenefits
             | Action::ExportBenefits
             | Action::ViewEffectivenessReport
-            | Action::ExportEffectivenessReport => &[Manager],
+            | Action::ExportEffectivenessReport
+            | Action::ViewRetention
+            | Action::ManageRetention => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
             // Participant and document actions need their object: denied without one.
             _ => &[],

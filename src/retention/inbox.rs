@@ -1,0 +1,62 @@
+//! What retention puts on the manager's "Do zrobienia": the files past their retention period
+//! waiting for review (not held, not anonymised), the longest waiting first, in one statement.
+
+use time::Date;
+
+use crate::auth::policy::{self, Action, Target};
+use crate::auth::session::CurrentUser;
+use crate::state::AppState;
+use crate::validate::dates;
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue};
+
+/// Files shown; the heading gives the whole count.
+const ITEMS: i64 = 10;
+
+/// The retention group of the home page (for whoever may review the files).
+pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+    Box::pin(async move {
+        if policy::check(user.actor(), Action::ViewRetention, Target::Centre).is_err() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query!(
+            r#"with waiting as (
+                   select r.participant_id, r.due_on from retention_review r
+                   where r.centre_id = $1 and r.anonymised_at is null
+                     and not retention_held(r.participant_id, $2))
+               select w.participant_id, w.due_on, p.surname, p.first_names,
+                      (select count(*) from waiting) as "total!"
+               from waiting w join participant p using (participant_id)
+               order by w.due_on, w.participant_id
+               limit $3"#,
+            user.centre_id,
+            today,
+            ITEMS
+        )
+        .fetch_all(&state.db)
+        .await?;
+        let Some(total) = rows.first().map(|r| r.total) else {
+            return Ok(Vec::new());
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let item = InboxItem {
+                    href: Some(format!("/participants/{}/retention", r.participant_id)),
+                    title: format!("{} {}", r.surname, r.first_names),
+                    detail: Some("okres przechowywania minął – przejrzyj i zdecyduj".to_owned()),
+                    due: Some(dates::format(r.due_on)),
+                    warning: None,
+                };
+                (item, ItemDue::since(r.due_on))
+            })
+            .collect();
+        let mut group =
+            InboxGroup::dated(format!("Teczki po okresie przechowywania ({total})"), items);
+        group.count = usize::try_from(total).unwrap_or(usize::MAX);
+        group.links.push(InboxLink {
+            href: "/retention",
+            label: "Wszystkie teczki do przeglądu",
+        });
+        Ok(vec![group])
+    })
+}
