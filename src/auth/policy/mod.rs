@@ -22,6 +22,7 @@ mod opinions;
 mod participants;
 mod reports;
 mod staff;
+mod subject_access;
 
 use uuid::Uuid;
 
@@ -35,6 +36,7 @@ pub use participants::{
     may_search_by_pesel, narrow_caseload, row_view, sees_participant, visible_fields,
 };
 pub use reports::report_categories;
+pub use subject_access::{Release, note_reads, release_note, release_opinion};
 
 use crate::domain::Role;
 
@@ -155,11 +157,15 @@ pub enum Action {
     ViewEffectivenessReport,
     /// Export the effectiveness report (CSV, XLSX).
     ExportEffectivenessReport,
+    /// See and print the subject-access export of a participant's data (GDPR art. 15).
+    ViewSubjectAccess,
+    /// Download the subject-access export as a machine-readable archive (JSON with the scans).
+    ExportSubjectAccess,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 56] = [
+    pub const ALL: [Action; 58] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -216,6 +222,8 @@ impl Action {
         Action::ManageFollowUp,
         Action::ViewEffectivenessReport,
         Action::ExportEffectivenessReport,
+        Action::ViewSubjectAccess,
+        Action::ExportSubjectAccess,
     ];
 
     /// Stable name used in audit rows.
@@ -277,6 +285,8 @@ impl Action {
             Action::ManageFollowUp => "follow_up.manage",
             Action::ViewEffectivenessReport => "report.view",
             Action::ExportEffectivenessReport => "report.export",
+            Action::ViewSubjectAccess => "subject_access.print",
+            Action::ExportSubjectAccess => "subject_access.export",
         }
     }
 }
@@ -446,6 +456,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         }
         Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
             reports::allows(actor, action, target)
+        }
+        Action::ViewSubjectAccess | Action::ExportSubjectAccess => {
+            subject_access::allows(actor, action, target)
         }
     };
     if allowed {
