@@ -13,6 +13,7 @@
 //! outside the producer's scope) answers 404.
 
 mod db;
+mod documents;
 pub mod model;
 mod read;
 

@@ -200,6 +200,17 @@ pub struct Document {
     pub signatures: Vec<Signature>,
     pub scans: Vec<Scan>,
     pub history: Vec<Step>,
+    /// Monitoring entries, the realization log, the evaluation.
+    pub records: Vec<Record>,
+}
+
+/// Something recorded while a document ran (a monitoring entry, an action, Part II).
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub on: Day,
+    pub what: String,
+    pub by: String,
+    pub details: Vec<Entry>,
 }
 
 /// One version of a document, its text labelled.

@@ -14,10 +14,7 @@ use crate::audit::{AuditEvent, Outcome};
 use crate::auth::participant;
 use crate::auth::policy::{self, Action, release_note, release_opinion};
 use crate::auth::session::CurrentUser;
-use crate::documents::db as documents;
-use crate::documents::paper;
-use crate::documents::workflow::Step as WorkflowStep;
-use crate::domain::{DocumentKind, NoteVisibility, OpinionKind};
+use crate::domain::{NoteVisibility, OpinionKind};
 use crate::error::{AppError, Result};
 use crate::participants::db::notes::{TimelineEntry, TimelineRead};
 use crate::participants::db::{self as participants, FileRead, Parts};
@@ -68,7 +65,7 @@ pub(super) async fn export(
         .await?
         .ok_or(AppError::NotFound)?;
     let (name, address) = crate::participants::centre_header(&mut *tx, user.centre_id).await?;
-    let documents = documents_of(&mut tx, user.centre_id, id).await?;
+    let documents = super::documents::of(&mut tx, user.centre_id, id).await?;
     let opinions = opinions_of(&mut tx, user, id).await?;
     let contacts = crate::follow_ups::db::contacts(&mut *tx, id).await?;
     let days = db::attendance(&mut tx, user.centre_id, id).await?;
@@ -239,90 +236,6 @@ fn note(e: TimelineEntry) -> Note {
         withheld: release.withheld(),
         correction: e.corrects_id.is_some(),
     }
-}
-
-/// Every IPZS and social contract with its versions, signatures, scans and steps (the
-/// documents area's own reads, one document at a time).
-async fn documents_of(
-    conn: &mut PgConnection,
-    centre_id: Uuid,
-    participant_id: Uuid,
-) -> Result<Vec<Document>> {
-    let mut out = Vec::new();
-    for d in db::documents(conn, centre_id, participant_id).await? {
-        let id = d.document_id;
-        let versions = documents::versions(&mut *conn, id).await?;
-        let signatures = paper::signatures(&mut *conn, id).await?;
-        let mut scans = Vec::new();
-        for s in paper::scans(&mut *conn, id).await?.into_iter().rev() {
-            let (_, _, content) = paper::scan(&mut *conn, id, s.document_scan_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            scans.push(Scan {
-                version: s.version,
-                file_name: s.file_name,
-                media_type: s.media_type,
-                size: s.size,
-                uploaded_at: Moment(s.uploaded_at),
-                uploaded_by: s.uploaded_by_name,
-                content_base64: Bytes(content),
-            });
-        }
-        let history = documents::history(&mut *conn, id).await?;
-        out.push(Document {
-            document_id: id,
-            kind: d.kind.label(),
-            status: d.status.label(),
-            versions: versions
-                .into_iter()
-                .map(|v| Version {
-                    number: v.number,
-                    status: v.status.label(),
-                    created_at: Moment(v.created_at),
-                    created_by: v.created_by_name,
-                    reason: v.reason,
-                    text: labelled(d.kind, &v.sections.0),
-                })
-                .collect(),
-            signatures: signatures
-                .into_iter()
-                .map(|g| Signature {
-                    version: g.version,
-                    party: g.party.label(),
-                    signed_on: Day(g.signed_on),
-                    recorded_by: g.recorded_by_name,
-                })
-                .collect(),
-            scans,
-            history: history
-                .into_iter()
-                .rev()
-                .map(|h| Step {
-                    at: Moment(h.occurred_at),
-                    version: h.version,
-                    step: WorkflowStep::history_label(&h.step).unwrap_or("zmiana"),
-                    comment: h.comment,
-                    by: h.decided_by_name,
-                })
-                .collect(),
-        });
-    }
-    Ok(out)
-}
-
-/// A version's text as its readers see it: labelled sections, the empty ones left out.
-fn labelled(kind: DocumentKind, sections: &crate::documents::version::Sections) -> Vec<Entry> {
-    let labelled = match kind {
-        DocumentKind::Ipzs => crate::ipzs::content::Programme::from_sections(sections).labelled(),
-        DocumentKind::SocialContract => {
-            crate::contracts::content::Contract::from_sections(sections).labelled()
-        }
-    };
-    labelled
-        .iter()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(label, text)| Entry::new(label, text))
-        .collect()
 }
 
 /// Every opinion for the IPZS, its text only when the policy releases it.

@@ -23,6 +23,7 @@ mod browser;
 mod browser_attendance;
 mod browser_follow_ups;
 mod browser_reports;
+mod browser_subject_access;
 mod contracts;
 mod csrf;
 mod documents;

@@ -22,6 +22,8 @@ pub const THERAPY_TOPIC: &str = "Notatka z psychologist";
 pub const STATUS_REASON: &str = "Przyjęcie po podpisaniu IPZS.";
 pub const RECRUITMENT: &str = "Wywiad: mieszka z matką, szuka pracy.";
 pub const CONTACT: &str = "Pracuje w piekarni, dobrze funkcjonuje w środowisku.";
+pub const MONITORING: &str = "Uczestniczy regularnie, poprawa punktualności.";
+pub const REFERRAL: &str = "Skierowanie na badania medycyny pracy.";
 pub const OTHER_NOTE: &str = "Notatka o zupełnie innej osobie.";
 /// `%PDF-1.4 skan podpisanego IPZS` in base64, computed outside this code base.
 pub const SCAN_BASE64: &str = "JVBERi0xLjQgc2thbiBwb2RwaXNhbmVnbyBJUFpT";
@@ -38,7 +40,7 @@ pub async fn fixture(app: &TestApp) -> (Uuid, Uuid) {
     let other = app
         .fixture_participant(CENTRE_A, "Obcowska", Some("socjalny1"), None)
         .await;
-    let arrange: [(Uuid, &str, &[&str]); 10] = [
+    let arrange: [(Uuid, &str, &[&str]); 12] = [
         // A status change.
         (
             id,
@@ -84,6 +86,21 @@ pub async fn fixture(app: &TestApp) -> (Uuid, Uuid) {
          select document_id, 1, 'draft', jsonb_build_array(jsonb_build_array('situation', $2::text)), author_id
          from d",
             &[CONTRACT],
+        ),
+        // A monitoring entry of the IPZS and a referral in the contract's realization log.
+        (
+            id,
+            "insert into document_monitoring (document_id, centre_id, version, phase, entry_on, situation, author_id)
+             select document_id, centre_id, 1, 'during', current_date - 60, $2, author_id
+             from document where participant_id = $1 and kind = 'ipzs'",
+            &[MONITORING],
+        ),
+        (
+            id,
+            "insert into contract_record (document_id, centre_id, kind, happened_on, description, author_id)
+             select document_id, centre_id, 'referral', current_date - 50, $2, author_id
+             from document where participant_id = $1 and kind = 'social_contract'",
+            &[REFERRAL],
         ),
         // A signed-off opinion, and a psychologist's opinion still being written.
         (
@@ -221,6 +238,8 @@ async fn the_export_holds_every_kind_of_record_in_print_and_json_and_is_audited(
         "ipzs-podpisany.pdf",
         "Kontrakt socjalny",
         CONTRACT,
+        MONITORING,
+        REFERRAL,
         OPINION,
         TEAM_NOTE,
         "Tylko psycholog – notatka terapeutyczna",
@@ -267,7 +286,9 @@ async fn the_export_holds_every_kind_of_record_in_print_and_json_and_is_audited(
     assert_eq!(scan["media_type"], "application/pdf");
     assert_eq!(scan["size"], 30);
     assert_eq!(scan["content_base64"], SCAN_BASE64);
+    assert_eq!(ipzs["records"][0]["details"][0]["value"], MONITORING);
     assert_eq!(documents[1]["kind"], "Kontrakt socjalny");
+    assert_eq!(documents[1]["records"][0]["details"][0]["value"], REFERRAL);
     assert!(documents[1].to_string().contains(CONTRACT));
     let opinions = json["opinions"].as_array().unwrap();
     assert_eq!(opinions.len(), 2);
