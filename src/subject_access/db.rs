@@ -1,39 +1,11 @@
 //! The reads of the export that no area had for one person's whole history: the person's
-//! documents, every attendance day and correction, every benefit statement, correction and
-//! bonus decision. One statement each, in the caller's transaction; every query takes the
-//! centre. The rest of the export comes from the areas' own reads (`read`).
+//! attendance days, every benefit statement, correction and bonus decision.
+//! One statement each, in the caller's transaction; every query takes the centre. The rest of
+//! the export comes from the areas' own reads (`read`, `documents`).
 
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-use crate::documents::workflow::DocStatus;
-use crate::domain::DocumentKind;
-
-/// One of the person's approvable documents.
-pub struct DocumentRow {
-    pub document_id: Uuid,
-    pub kind: DocumentKind,
-    pub status: DocStatus,
-}
-
-/// The person's IPZS and social contracts, oldest first.
-pub async fn documents(
-    conn: &mut PgConnection,
-    centre_id: Uuid,
-    participant_id: Uuid,
-) -> sqlx::Result<Vec<DocumentRow>> {
-    sqlx::query_as!(
-        DocumentRow,
-        r#"select document_id, kind as "kind: DocumentKind", status as "status: DocStatus"
-           from document where centre_id = $1 and participant_id = $2
-           order by created_at, document_id"#,
-        centre_id,
-        participant_id
-    )
-    .fetch_all(conn)
-    .await
-}
 
 /// One day of attendance as recorded.
 pub struct DayRow {
@@ -59,38 +31,6 @@ pub async fn attendance(
            left join workshop w on w.workshop_id = a.workshop_id
            where a.centre_id = $1 and a.participant_id = $2
            order by a.day"#,
-        centre_id,
-        participant_id
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// A correction of a recorded day.
-pub struct DayChange {
-    pub day: Date,
-    pub old_status: Option<i8>,
-    pub old_minutes: Option<i16>,
-    pub new_status: i8,
-    pub new_minutes: i16,
-    pub reason: String,
-    pub changed_by: String,
-    pub changed_at: OffsetDateTime,
-}
-
-/// Every correction of the person's attendance, oldest first.
-pub async fn attendance_changes(
-    conn: &mut PgConnection,
-    centre_id: Uuid,
-    participant_id: Uuid,
-) -> sqlx::Result<Vec<DayChange>> {
-    sqlx::query_as!(
-        DayChange,
-        r#"select c.day, c.old_status, c.old_minutes, c.new_status, c.new_minutes, c.reason,
-                  u.full_name as changed_by, c.changed_at
-           from attendance_change c join staff_user u on u.staff_user_id = c.changed_by
-           where c.centre_id = $1 and c.participant_id = $2
-           order by c.changed_at, c.attendance_change_id"#,
         centre_id,
         participant_id
     )

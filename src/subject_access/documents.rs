@@ -7,7 +7,6 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::db;
 use super::model::*;
 use crate::contracts::db as contracts;
 use crate::documents::db as documents;
@@ -24,9 +23,21 @@ pub(super) async fn of(
     centre_id: Uuid,
     participant_id: Uuid,
 ) -> Result<Vec<Document>> {
+    let programmes = crate::ipzs::db::programmes_of(&mut *conn, centre_id, participant_id).await?;
+    let contracts = contracts::contracts_of(&mut *conn, centre_id, participant_id).await?;
+    // Oldest first, the programmes before the contracts.
+    let all = programmes
+        .into_iter()
+        .rev()
+        .map(|(id, status)| (id, DocumentKind::Ipzs, status))
+        .chain(
+            contracts
+                .into_iter()
+                .rev()
+                .map(|c| (c.document_id, DocumentKind::SocialContract, c.status)),
+        );
     let mut out = Vec::new();
-    for d in db::documents(conn, centre_id, participant_id).await? {
-        let id = d.document_id;
+    for (id, kind, status) in all {
         let versions = documents::versions(&mut *conn, id).await?;
         let signatures = paper::signatures(&mut *conn, id).await?;
         let mut scans = Vec::new();
@@ -45,14 +56,14 @@ pub(super) async fn of(
             });
         }
         let history = documents::history(&mut *conn, id).await?;
-        let records = match d.kind {
+        let records = match kind {
             DocumentKind::Ipzs => monitoring(conn, id).await?,
             DocumentKind::SocialContract => realization(conn, id).await?,
         };
         out.push(Document {
             document_id: id,
-            kind: d.kind.label(),
-            status: d.status.label(),
+            kind: kind.label(),
+            status: status.label(),
             versions: versions
                 .into_iter()
                 .map(|v| Version {
@@ -61,7 +72,7 @@ pub(super) async fn of(
                     created_at: Moment(v.created_at),
                     created_by: v.created_by_name,
                     reason: v.reason,
-                    text: labelled(d.kind, &v.sections.0),
+                    text: labelled(kind, &v.sections.0),
                 })
                 .collect(),
             signatures: signatures

@@ -6,6 +6,7 @@
 //! policy (`release_note`, `release_opinion`, `note_reads`) and nowhere else.
 
 use sqlx::PgConnection;
+use time::macros::date;
 use uuid::Uuid;
 
 use super::db;
@@ -69,7 +70,9 @@ pub(super) async fn export(
     let opinions = opinions_of(&mut tx, user, id).await?;
     let contacts = crate::follow_ups::db::contacts(&mut *tx, id).await?;
     let days = db::attendance(&mut tx, user.centre_id, id).await?;
-    let changes = db::attendance_changes(&mut tx, user.centre_id, id).await?;
+    // Every correction of the person's days (the calendar's read, over any possible date).
+    let (first, last) = (date!(1900 - 01 - 01), date!(2200 - 12 - 31));
+    let changes = crate::attendance::db::corrections(&mut *tx, id, first, last).await?;
     let statements = db::statements(&mut tx, user.centre_id, id).await?;
     let corrections = db::corrections(&mut tx, user.centre_id, id).await?;
     let bonuses = db::bonuses(&mut tx, user.centre_id, id).await?;
@@ -298,7 +301,7 @@ fn day(d: db::DayRow) -> AttendanceDay {
     }
 }
 
-fn change(c: db::DayChange) -> AttendanceCorrection {
+fn change(c: crate::attendance::db::Correction) -> AttendanceCorrection {
     let shown = |status: i8, minutes: i16| {
         let (label, hours) = day_status(status, minutes);
         if hours.is_empty() || hours == "0" {
