@@ -33,6 +33,7 @@ pub mod security;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod subject_access;
 pub mod telemetry;
 pub mod users;
 pub mod validate;

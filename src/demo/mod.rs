@@ -3,7 +3,8 @@
 //! types and rules as the app).
 //!
 //! Opinions for the IPZS, IPZS programmes and social contracts in every state are added for the
-//! first centre (`opinions.rs`, `programmes.rs`, `contracts.rs`).
+//! first centre (`opinions.rs`, `programmes.rs`, `contracts.rs`), with a scan of a signed
+//! programme (`scans.rs`).
 //!
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
@@ -19,6 +20,7 @@ mod opinions;
 pub mod participants;
 mod programmes;
 mod retention;
+mod scans;
 mod staff;
 mod workshops;
 
@@ -104,6 +106,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     opinions::seed(db, CENTRES[0].0).await?;
     programmes::seed(db, today).await?;
     contracts::seed(db, today).await?;
+    scans::seed(db, CENTRES[0].0).await?;
     attendance::seed(db, today).await?;
     follow_ups::seed(db, CENTRES[0].0, today).await?;
     retention::seed(db, CENTRES[0].0, today).await?;

@@ -146,6 +146,8 @@ pub(super) struct ShowPage {
     pub(super) documents: Option<Documents>,
     /// The reader may see who opened the file (a link to that page).
     pub(super) access_log: bool,
+    /// The reader may produce the subject-access export (a link to it).
+    pub(super) subject_access: bool,
     /// The file's opinions for the IPZS, for whoever reads some kind (a link to that page).
     pub(super) opinions: Option<String>,
     /// The IPZS's state for its readers: (link, "wersja 2 – W realizacji"); a link to start one
@@ -384,6 +386,7 @@ fn page(
             documents(stored, p.data.consent_date)
         }),
         access_log: sees.shows(Field::FileAudit),
+        subject_access: can(Action::ViewSubjectAccess),
         opinions: can(Action::ViewOpinion)
             .then(|| crate::opinions::opinions_href(p.participant_id)),
         programme: policy::reads_programme(user.role).then(|| match programme {

@@ -37,6 +37,8 @@ pub mod transition;
 pub mod views;
 mod workshop;
 
+pub use access_log::parts as viewed_parts;
+pub use notes::history_title;
 pub use print::centre_header;
 
 pub use inbox::inbox_items;

@@ -117,7 +117,6 @@ fn line(
     e: TimelineEntry,
 ) -> Line {
     let anchor = |id: Uuid| format!("note-{id}");
-    let status = |s: Option<Status>| s.map_or("", |s| s.label_for(female));
     let mut line = Line {
         anchor: anchor(e.id),
         date: dates::format(e.on_date),
@@ -151,29 +150,38 @@ fn line(
                 _ => line.title = "Notatka psychologa (treść widzą tylko psycholodzy)".to_owned(),
             }
         }
-        "status" => {
-            line.title = match e.from_status {
-                Some(_) => format!(
-                    "Zmiana statusu: {} → {}",
-                    status(e.from_status),
-                    status(e.to_status)
-                ),
-                None => format!("Rejestracja: {}", status(e.to_status)),
-            };
+        "worker" => line.title = history_title(&e, female),
+        _ => {
+            line.title = history_title(&e, female);
             line.body = e.reason;
         }
-        "worker" => {
-            line.title = match &e.topic {
-                Some(before) => format!(
-                    "Zmiana pracownika socjalnego: {before} → {}",
-                    e.body.as_deref().unwrap_or("–")
-                ),
-                None => format!(
-                    "Przydzielono pracownika socjalnego: {}",
-                    e.body.as_deref().unwrap_or("–")
-                ),
-            };
-        }
+    }
+    line
+}
+
+/// What a timeline entry other than a note says happened: a status change, a change of social
+/// worker, a document's step (the file's timeline and the subject-access export).
+pub fn history_title(e: &TimelineEntry, female: Option<bool>) -> String {
+    let status = |s: Option<Status>| s.map_or("", |s| s.label_for(female));
+    match e.entry.as_str() {
+        "status" => match e.from_status {
+            Some(_) => format!(
+                "Zmiana statusu: {} → {}",
+                status(e.from_status),
+                status(e.to_status)
+            ),
+            None => format!("Rejestracja: {}", status(e.to_status)),
+        },
+        "worker" => match &e.topic {
+            Some(before) => format!(
+                "Zmiana pracownika socjalnego: {before} → {}",
+                e.body.as_deref().unwrap_or("–")
+            ),
+            None => format!(
+                "Przydzielono pracownika socjalnego: {}",
+                e.body.as_deref().unwrap_or("–")
+            ),
+        },
         _ => {
             let kind = e
                 .document_kind
@@ -181,11 +189,9 @@ fn line(
                 .and_then(DocumentKind::from_code)
                 .map_or("Dokument", |k| k.label());
             let step = e.step.as_deref().and_then(Step::history_label);
-            line.title = format!("{kind}: {}", step.unwrap_or("zmiana"));
-            line.body = e.reason;
+            format!("{kind}: {}", step.unwrap_or("zmiana"))
         }
     }
-    line
 }
 
 /// The note form as posted.

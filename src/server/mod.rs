@@ -58,6 +58,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::follow_ups::routes());
     routes.extend(crate::reports::routes());
     routes.extend(crate::retention::routes());
+    routes.extend(crate::subject_access::routes());
     routes
 }
 

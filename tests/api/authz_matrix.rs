@@ -356,7 +356,10 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
                 .or_else(|| crate::authz_benefits::expected(method, path, who, scope))
                 .or_else(|| crate::authz_follow_ups::expected(method.as_str(), path, who, scope))
                 .or_else(|| crate::authz_reports::expected(method.as_str(), path, who, scope))
-                .or_else(|| crate::authz_retention::expected(method.as_str(), path, who, scope));
+                .or_else(|| crate::authz_retention::expected(method.as_str(), path, who, scope))
+                .or_else(|| {
+                    crate::authz_subject_access::expected(method.as_str(), path, who, scope)
+                });
         }
     })
 }

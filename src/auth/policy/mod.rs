@@ -23,6 +23,7 @@ mod participants;
 mod reports;
 mod retention;
 mod staff;
+mod subject_access;
 
 use uuid::Uuid;
 
@@ -36,6 +37,7 @@ pub use participants::{
     may_search_by_pesel, narrow_caseload, row_view, sees_participant, visible_fields,
 };
 pub use reports::report_categories;
+pub use subject_access::{Release, note_reads, release_note, release_opinion};
 
 use crate::domain::Role;
 
@@ -162,11 +164,15 @@ pub enum Action {
     ManageRetention,
     /// See the history of changes of a participant's data ("Historia zmian danych").
     ViewRectifications,
+    /// See and print the subject-access export of a participant's data (GDPR art. 15).
+    ViewSubjectAccess,
+    /// Download the subject-access export as a machine-readable archive (JSON with the scans).
+    ExportSubjectAccess,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 61] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -226,6 +232,8 @@ impl Action {
         Action::ViewRetention,
         Action::ManageRetention,
         Action::ViewRectifications,
+        Action::ViewSubjectAccess,
+        Action::ExportSubjectAccess,
     ];
 
     /// Stable name used in audit rows.
@@ -290,6 +298,8 @@ impl Action {
             Action::ViewRetention => "retention.view",
             Action::ManageRetention => "retention.manage",
             Action::ViewRectifications => "participant.rectifications",
+            Action::ViewSubjectAccess => "subject_access.print",
+            Action::ExportSubjectAccess => "subject_access.export",
         }
     }
 }
@@ -463,6 +473,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         }
         Action::ViewRetention | Action::ManageRetention | Action::ViewRectifications => {
             retention::allows(actor, action, target)
+        }
+        Action::ViewSubjectAccess | Action::ExportSubjectAccess => {
+            subject_access::allows(actor, action, target)
         }
     };
     if allowed {

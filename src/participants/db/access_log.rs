@@ -82,6 +82,25 @@ pub async fn entries(
 ) -> sqlx::Result<Vec<Entry>> {
     let mut q = QueryBuilder::<Postgres>::new("");
     audit::push_read(&mut q, meta, event);
+    push_select(&mut q, whose, before, Some(PAGE + 1));
+    q.build_query_as().fetch_all(db).await
+}
+
+/// Every view of one file, newest first, for a read that writes its own audit row (the
+/// subject-access export, in the same transaction).
+pub async fn whole_file(db: impl PgExecutor<'_>, participant: Uuid) -> sqlx::Result<Vec<Entry>> {
+    let mut q = QueryBuilder::<Postgres>::new("");
+    push_select(&mut q, Whose::File(participant), None, None);
+    q.build_query_as().fetch_all(db).await
+}
+
+/// `select …` the views of `whose` log older than `before`, newest first, up to `limit`.
+fn push_select(
+    q: &mut QueryBuilder<'_, Postgres>,
+    whose: Whose,
+    before: Option<i64>,
+    limit: Option<i64>,
+) {
     q.push(
         "select fv.audit_event_id, fv.occurred_at, u.full_name as viewer, fv.actor_role as role, \
          fv.detail, fv.participant_id, \
@@ -90,18 +109,19 @@ pub async fn entries(
          from participant_file_view fv left join staff_user u on u.staff_user_id = fv.actor_id \
          where ",
     );
-    whose.push(&mut q, "fv");
+    whose.push(q, "fv");
     if let Some(before) = before {
         q.push(
             " and (fv.occurred_at, fv.audit_event_id) < \
              (select c.occurred_at, c.audit_event_id from participant_file_view c where ",
         );
-        whose.push(&mut q, "c");
+        whose.push(q, "c");
         q.push(" and c.audit_event_id = ")
             .push_bind(before)
             .push(")");
     }
-    q.push(" order by fv.occurred_at desc, fv.audit_event_id desc limit ")
-        .push_bind(PAGE + 1);
-    q.build_query_as().fetch_all(db).await
+    q.push(" order by fv.occurred_at desc, fv.audit_event_id desc");
+    if let Some(limit) = limit {
+        q.push(" limit ").push_bind(limit);
+    }
 }
