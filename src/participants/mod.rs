@@ -76,9 +76,10 @@ pub fn routes() -> Vec<Route> {
             File,
             access_log::access_log,
         ),
+        // The data-protection officer reads it too (the policy's reach), so the gate is Staff.
         Route::get(
             "/participants/{id}/data-history",
-            File,
+            Gate::Staff,
             rectification::data_history,
         ),
         Route::get(

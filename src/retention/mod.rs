@@ -82,7 +82,12 @@ pub fn routes() -> Vec<Route> {
         Route::get("/retention", Staff, review::list_due),
         Route::get(rules::PAGE, Staff, rules::retention_settings),
         Route::post(rules::PAGE, Staff, rules::add_retention_rule),
-        Route::get("/participants/{id}/retention", File, review::file_retention),
+        // The data-protection officer reads it too (the policy's reach), so the gate is Staff.
+        Route::get(
+            "/participants/{id}/retention",
+            Staff,
+            review::file_retention,
+        ),
         Route::post("/participants/{id}/anonymise", File, review::anonymise),
         Route::post("/participants/{id}/holds", File, holds::set_hold),
         Route::post("/participants/{id}/holds/lift", File, holds::lift_hold),

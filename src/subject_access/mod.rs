@@ -37,12 +37,12 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get(
             "/participants/{id}/subject-access",
-            Gate::ParticipantFile,
+            Gate::Staff,
             print_export,
         ),
         Route::get(
             "/participants/{id}/subject-access.json",
-            Gate::ParticipantFile,
+            Gate::Staff,
             download_export,
         ),
     ]

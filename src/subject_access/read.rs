@@ -56,7 +56,7 @@ pub(super) async fn export(
         centre_id: user.centre_id,
         participant_id: id,
         reader_id: user.user_id,
-        scope: policy::file_scope(user.actor()),
+        scope: policy::subject_access_scope(user.actor()),
     };
     let event = AuditEvent::new(action.code(), Outcome::Success)
         .by(user.audit_actor())

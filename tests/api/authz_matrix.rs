@@ -395,6 +395,16 @@ pub(crate) fn participant_in_scope(who: Principal, scope: Scope, allowed: &[Role
     }
 }
 
+/// A data-protection read of one participant (the subject-access export, the data history, a
+/// file's retention): the manager within their scope, and the data-protection officer, who
+/// reaches every participant of their centre for these alone; others as `participant_in_scope`.
+pub(crate) fn data_protection_read(who: Principal, scope: Scope, ok: u16) -> u16 {
+    match (who, scope) {
+        (Principal::Staff(Role::Dpo), Scope::Own) => ok,
+        _ => participant_in_scope(who, scope, &[Role::Manager], ok),
+    }
+}
+
 /// The version of a staff account (a role change names the version it was asked at).
 async fn staff_version(app: &TestApp, login: &str) -> i32 {
     sqlx::query_scalar("select version from staff_user where login = $1")

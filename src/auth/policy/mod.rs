@@ -379,6 +379,30 @@ pub enum Gate {
     ParticipantFile,
 }
 
+/// The data-protection officer reaches every participant of their centre (the loader reads
+/// within the actor's centre) for the data-protection tools alone: the subject-access export,
+/// the history of changes of the person's data and the file's retention. The file itself, its
+/// documents and notes stay out of their scope (404).
+fn data_protection_reach(actor: Actor, action: Action) -> bool {
+    actor.role == Role::Dpo
+        && matches!(
+            action,
+            Action::ViewSubjectAccess
+                | Action::ExportSubjectAccess
+                | Action::ViewRectifications
+                | Action::ViewRetention
+        )
+}
+
+/// The files whose subject-access export `actor` produces: the data-protection officer's are
+/// the centre's (see `data_protection_reach`), everyone else's those they may open.
+pub fn subject_access_scope(actor: Actor) -> ListScope {
+    match actor.role {
+        Role::Dpo => ListScope::Centre,
+        _ => file_scope(actor),
+    }
+}
+
 /// Whether a signed-in `role` may enter a route behind `gate`.
 pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
     let works_with_participants = role.works_with_participants();
@@ -397,7 +421,7 @@ pub fn gate(role: Role, gate: Gate) -> Result<(), Refusal> {
 /// scope (an opinion: see `opinions`) is `NotFound` whatever the action; participant actions
 /// without a participant are denied.
 pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Refusal> {
-    if !target.in_scope(actor) {
+    if !target.in_scope(actor) && !data_protection_reach(actor, action) {
         return Err(Refusal::NotFound);
     }
     let allowed = match action {
@@ -523,7 +547,7 @@ mod tests {
                 Instructor,
             ],
             Action::RegisterParticipant => &[Manager, SocialWorker],
-            Action::ViewStaffAccessLog => &[Manager, Dpo],
+            Action::ViewStaffAccessLog | Action::ViewRetention => &[Manager, Dpo],
             Action::EditCentreSettings
             | Action::AssignSocialWorker
             | Action::ManageWorkshops
@@ -531,7 +555,6 @@ mod tests {
             | Action::ExportBenefits
             | Action::ViewEffectivenessReport
             | Action::ExportEffectivenessReport
-            | Action::ViewRetention
             | Action::ManageRetention => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
             // Participant and document actions need their object: denied without one.

@@ -4,15 +4,15 @@
 //! changed a person's data is read by whoever reads who opened the file (the field table's
 //! `FileAudit`: the manager, and the data-protection officer once that role is added there).
 //!
-//! The data-protection officer reads the review list and the holds too: adding `Role::Dpo` to
-//! [`reads_retention`] is the one line it takes (their file scope is `sees_participant`'s).
+//! The data-protection officer reads the review list, a file's retention and holds, and the
+//! data history too (their reach: `data_protection_reach` in the policy), but changes nothing.
 
 use super::{Action, Actor, Target, participants};
 use crate::domain::Role;
 
 /// Who reads the review list, a file's retention page and the holds.
 fn reads_retention(role: Role) -> bool {
-    matches!(role, Role::Manager)
+    matches!(role, Role::Manager | Role::Dpo)
 }
 
 /// The retention and rectification actions (the participant's scope has been checked by the
@@ -26,7 +26,7 @@ pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
             actor.role == Role::Manager
         }
         (Action::ViewRectifications, Target::Participant(_)) => {
-            participants::allows(actor, Action::ViewAccessLog, target)
+            actor.role == Role::Dpo || participants::allows(actor, Action::ViewAccessLog, target)
         }
         _ => false,
     }
@@ -41,7 +41,7 @@ mod tests {
     use crate::domain::Status;
 
     #[test]
-    fn only_the_manager_reviews_holds_and_reads_the_data_history() {
+    fn the_manager_reviews_and_holds_and_the_dpo_reads_the_review_and_the_data_history() {
         let file = ParticipantFacts {
             participant_id: Uuid::from_u128(9),
             social_worker_id: Some(Uuid::from_u128(1)),
@@ -59,16 +59,31 @@ mod tests {
                 Action::ViewRectifications,
             ] {
                 let got = check(actor, action, Target::Participant(&file));
-                let want = match role {
-                    Role::Manager => Ok(()),
+                let want = match (role, action) {
+                    (Role::Manager, _) => Ok(()),
+                    // The data-protection officer reads (the policy's reach) and changes
+                    // nothing; the file itself stays out of their scope.
+                    (Role::Dpo, Action::ManageRetention) => Err(Refusal::NotFound),
+                    (Role::Dpo, _) => Ok(()),
                     // The social worker's own graduate: in scope, not theirs to see.
-                    Role::SocialWorker => Err(Refusal::Forbidden),
+                    (Role::SocialWorker, _) => Err(Refusal::Forbidden),
                     _ => Err(Refusal::NotFound),
                 };
                 assert_eq!(got, want, "{role:?} × {action:?}");
             }
             let centre = check(actor, Action::ManageRetention, Target::Centre);
             assert_eq!(centre.is_ok(), role == Role::Manager, "{role:?}");
+            let review = check(actor, Action::ViewRetention, Target::Centre);
+            assert_eq!(
+                review.is_ok(),
+                matches!(role, Role::Manager | Role::Dpo),
+                "{role:?}"
+            );
+            // The file itself stays out of the data-protection officer's scope.
+            if role == Role::Dpo {
+                let file_read = check(actor, Action::ViewParticipant, Target::Participant(&file));
+                assert_eq!(file_read, Err(Refusal::NotFound));
+            }
         }
     }
 }

@@ -14,9 +14,9 @@
 use super::{Action, Actor, Target};
 use crate::domain::{NoteVisibility, OpinionStatus, Role};
 
-/// Who may produce a subject-access export (within their scope of files). Adding the
-/// data-protection officer is one more role here.
-const PRODUCERS: &[Role] = &[Role::Manager];
+/// Who may produce a subject-access export: the manager (their files) and the data-protection
+/// officer (every participant of the centre, for this alone: `data_protection_reach`).
+const PRODUCERS: &[Role] = &[Role::Manager, Role::Dpo];
 
 /// The subject-access actions (the scope has been checked by the caller).
 pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
@@ -88,7 +88,7 @@ mod tests {
     use uuid::Uuid;
 
     #[test]
-    fn only_the_manager_produces_an_export_of_a_file_in_scope() {
+    fn the_manager_and_the_dpo_produce_an_export_of_a_file_in_scope() {
         for role in Role::ALL {
             let actor = Actor {
                 user_id: Uuid::from_u128(7),
@@ -102,7 +102,8 @@ mod tests {
                 in_actor_workshop: true,
             };
             let want = match role {
-                Role::Manager => Ok(()),
+                // The data-protection officer reaches every participant for this alone.
+                Role::Manager | Role::Dpo => Ok(()),
                 Role::Admin => Err(Refusal::NotFound),
                 _ => Err(Refusal::Forbidden),
             };
