@@ -9,6 +9,7 @@
 //! an older version gains the newer steps on the next start. All names are fictional.
 
 mod attendance;
+mod audit;
 mod contracts;
 mod copy;
 mod follow_ups;
@@ -105,6 +106,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     contracts::seed(db, today).await?;
     attendance::seed(db, today).await?;
     follow_ups::seed(db, CENTRES[0].0, today).await?;
+    audit::seed(db, CENTRES[0].0).await?;
     Ok(added)
 }
 

@@ -50,7 +50,7 @@ struct LogPage {
 }
 
 /// The parts a view showed, in Polish ("dane osobowe, kontakt, …"); unknown codes as stored.
-fn parts(detail: &str) -> String {
+pub(crate) fn parts(detail: &str) -> String {
     let name = |code: &str| -> String {
         match code {
             "identity" => "imię, nazwisko i status".to_owned(),

@@ -36,6 +36,8 @@ pub mod transition;
 pub mod views;
 mod workshop;
 
+/// The parts of a file a view showed, named in Polish (the audit log shows them too).
+pub(crate) use access_log::parts as viewed_parts;
 pub use print::centre_header;
 
 pub use inbox::inbox_items;

@@ -56,6 +56,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::workshops::routes());
     routes.extend(crate::follow_ups::routes());
     routes.extend(crate::reports::routes());
+    routes.extend(crate::data_protection::routes());
     routes
 }
 

@@ -137,7 +137,11 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Start")];
     match role {
         Role::Admin => links.push(("/admin/users", "Pracownicy")),
-        Role::Dpo => links.push(("/access-log", "Rejestr dostępu")),
+        Role::Dpo => links.extend([
+            ("/audit", "Dziennik zdarzeń"),
+            ("/data-protection", "Raporty ochrony danych"),
+            ("/access-log", "Rejestr dostępu"),
+        ]),
         Role::Manager
         | Role::SocialWorker
         | Role::Psychologist

@@ -9,8 +9,10 @@ mod authz_workshops;
 
 mod admin;
 mod attendance;
+mod audit_search;
 mod auth;
 mod authz_attendance;
+mod authz_audit;
 mod authz_benefits;
 mod authz_follow_ups;
 mod authz_matrix;
@@ -20,6 +22,7 @@ mod benefits;
 mod binary;
 mod browser;
 mod browser_attendance;
+mod browser_audit;
 mod browser_follow_ups;
 mod browser_reports;
 mod contracts;

@@ -16,6 +16,7 @@
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
 mod attendance;
+mod data_protection;
 mod documents;
 mod follow_ups;
 mod opinions;
@@ -155,11 +156,17 @@ pub enum Action {
     ViewEffectivenessReport,
     /// Export the effectiveness report (CSV, XLSX).
     ExportEffectivenessReport,
+    /// Search the centre's audit log ("Dziennik zdarzeń").
+    SearchAuditLog,
+    /// Export the audit log's search results (CSV).
+    ExportAuditLog,
+    /// See the data-protection reports built on the audit log.
+    ViewAuditReports,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 56] = [
+    pub const ALL: [Action; 59] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -216,6 +223,9 @@ impl Action {
         Action::ManageFollowUp,
         Action::ViewEffectivenessReport,
         Action::ExportEffectivenessReport,
+        Action::SearchAuditLog,
+        Action::ExportAuditLog,
+        Action::ViewAuditReports,
     ];
 
     /// Stable name used in audit rows.
@@ -277,6 +287,9 @@ impl Action {
             Action::ManageFollowUp => "follow_up.manage",
             Action::ViewEffectivenessReport => "report.view",
             Action::ExportEffectivenessReport => "report.export",
+            Action::SearchAuditLog => "audit.search",
+            Action::ExportAuditLog => "audit.export",
+            Action::ViewAuditReports => "audit.report",
         }
     }
 }
@@ -448,6 +461,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
             reports::allows(actor, action, target)
         }
+        Action::SearchAuditLog | Action::ExportAuditLog | Action::ViewAuditReports => {
+            data_protection::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -503,6 +519,7 @@ mod tests {
             | Action::ViewEffectivenessReport
             | Action::ExportEffectivenessReport => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
+            Action::SearchAuditLog | Action::ExportAuditLog | Action::ViewAuditReports => &[Dpo],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }
