@@ -53,11 +53,11 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str) -> anyhow::Result<()>
         // Prints: files by the manager, documents by the first social worker, the report.
         "select 'kierownik', 'participant.view', 'success', p.participant_id,
                 'print,identity,personal,contact,referral,participation,status_history',
-                now() - make_interval(days => 3 + n * 6, hours => 2)
+                now() - make_interval(days => (3 + n * 6)::int, hours => 2)
          from (select participant_id, row_number() over (order by surname, participant_id) as n
                from participant where centre_id = $1 and status = 'participant') p where n <= 3",
         "select 'socjalny1', 'document.print', 'success', p.participant_id, null::text,
-                now() - make_interval(days => 5 + n * 7, hours => 4)
+                now() - make_interval(days => (5 + n * 7)::int, hours => 4)
          from (select participant_id, row_number() over (order by surname desc, participant_id) as n
                from participant p join staff_user u on u.staff_user_id = p.social_worker_id
                where p.centre_id = $1 and u.login = 'socjalny1' and p.status = 'participant') p where n <= 2",
@@ -75,7 +75,7 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str) -> anyhow::Result<()>
         // The unusual day: the manager opened 30 files twelve days ago (checking before an audit).
         "select 'kierownik', 'participant.view', 'success', p.participant_id,
                 'identity,personal,contact,referral,categories.general,participation,status_history',
-                date_trunc('day', now()) - interval '12 days' + make_interval(hours => 9, mins => n * 9)
+                date_trunc('day', now()) - interval '12 days' + make_interval(hours => 9, mins => (n * 9)::int)
          from (select participant_id, row_number() over (order by surname, participant_id) as n
                from participant where centre_id = $1) p where n <= 30",
         // Outside the caseload: the second social worker opened a file of the first.
