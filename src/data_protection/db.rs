@@ -192,20 +192,6 @@ pub async fn person(
     .await
 }
 
-/// The centre's staff accounts (id, name, role), by name.
-pub async fn staff(
-    db: impl PgExecutor<'_>,
-    centre_id: Uuid,
-) -> sqlx::Result<Vec<(Uuid, String, Role)>> {
-    sqlx::query_as(
-        r#"select staff_user_id, full_name, role from staff_user where centre_id = $1
-           order by full_name collate "pl-PL-x-icu", staff_user_id"#,
-    )
-    .bind(centre_id)
-    .fetch_all(db)
-    .await
-}
-
 /// A file opened outside the caseload (the rule: `reports.rs`, `OUTSIDE_RULE`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutsideView {

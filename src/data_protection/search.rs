@@ -63,7 +63,7 @@ async fn check(state: &AppState, user: &CurrentUser, query: &SearchQuery) -> Res
     let mut errors = FieldErrors::new();
     let period = Period::new(&query.from, &query.to, state.today());
     let days = period.parse(&mut errors);
-    let people = db::staff(&state.db, user.centre_id).await?;
+    let people = crate::users::staff_choices(&state.db, user.centre_id).await?;
     let actor = match query.staff.trim() {
         "" => None,
         raw => errors

@@ -9,6 +9,7 @@ mod authz_workshops;
 
 mod admin;
 mod attendance;
+mod audit_reports;
 mod audit_search;
 mod auth;
 mod authz_attendance;
