@@ -64,7 +64,7 @@ pub(super) async fn seed(pool: &PgPool, centre_name: &str) -> anyhow::Result<()>
         "select 'kierownik', 'report.print', 'success', null::uuid, null::text, now() - interval '16 days 3 hours'",
         // Exports: the benefit lists of the last two months, the effectiveness report.
         "select 'kierownik', 'benefit.export', 'success', null::uuid, l || ' rows=14',
-                now() - make_interval(days => m * 30 + 4, hours => 5)
+                now() - make_interval(days => m * 30 + 4, hours => 5, mins => case when l = 'pup.csv' then 12 else 0 end)
          from generate_series(0, 1) m cross join unnest(array['pup.csv', 'payroll.xlsx']) l",
         "select 'kierownik', 'report.export', 'success', null::uuid, 'xlsx', now() - interval '16 days 2 hours'",
         // Refused: the instructor tried the benefit export, the psychologist the report, the
