@@ -17,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod contracts;
+pub mod data_protection;
 pub mod db;
 pub mod demo;
 pub mod documents;

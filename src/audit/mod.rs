@@ -8,6 +8,7 @@
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+pub mod labels;
 pub mod meta;
 pub mod seal;
 

@@ -10,6 +10,7 @@
 //! an older version gains the newer steps on the next start. All names are fictional.
 
 mod attendance;
+mod audit;
 mod contracts;
 mod copy;
 mod follow_ups;
@@ -110,6 +111,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     attendance::seed(db, today).await?;
     follow_ups::seed(db, CENTRES[0].0, today).await?;
     retention::seed(db, CENTRES[0].0, today).await?;
+    audit::seed(db, CENTRES[0].0).await?;
     Ok(added)
 }
 

@@ -76,8 +76,28 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// The `'kowal'` → `'kowam'` upper bound of a prefix range (byte order): `key >= prefix and
+/// key < prefix_end(prefix)` reads one range of a `collate "C"` index (names, PESEL).
+pub fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    if let Some(last) = chars.pop() {
+        let next = char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX);
+        chars.push(next);
+    }
+    chars.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn prefix_ranges_end_just_after_the_prefix() {
+        use super::prefix_end;
+        assert_eq!(prefix_end("kowal"), "kowam");
+        assert_eq!(prefix_end("żó"), "żô");
+        assert_eq!(prefix_end("8501"), "8502");
+        assert_eq!(prefix_end("8509"), "850:");
+    }
+
     use super::*;
 
     #[test]

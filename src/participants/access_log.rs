@@ -14,7 +14,6 @@ use super::db::access_log::{self, PAGE, Whose};
 use crate::audit::{AuditEvent, Outcome};
 use crate::auth::policy::{Action, Field, Target};
 use crate::auth::session::CurrentUser;
-use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validate::dates;
@@ -186,13 +185,7 @@ pub(super) async fn staff_log(
     user.authorize(&state, Action::ViewStaffAccessLog, Target::Centre)
         .await?;
     let today = state.today();
-    let people: Vec<(Uuid, String, Role)> = sqlx::query_as(
-        r#"select staff_user_id, full_name, role from staff_user where centre_id = $1
-           order by full_name collate "pl-PL-x-icu""#,
-    )
-    .bind(user.centre_id)
-    .fetch_all(&state.db)
-    .await?;
+    let people = crate::users::staff_choices(&state.db, user.centre_id).await?;
     let (from, to) = if query.from.is_empty() && query.to.is_empty() {
         (
             dates::iso(today - time::Duration::days(30)),

@@ -37,6 +37,7 @@ pub mod transition;
 pub mod views;
 mod workshop;
 
+/// The parts of a file a view showed, named in Polish (the audit log shows them too).
 pub use access_log::parts as viewed_parts;
 pub use notes::history_title;
 pub use print::centre_header;

@@ -59,6 +59,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(crate::reports::routes());
     routes.extend(crate::retention::routes());
     routes.extend(crate::subject_access::routes());
+    routes.extend(crate::data_protection::routes());
     routes
 }
 

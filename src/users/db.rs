@@ -248,3 +248,18 @@ pub async fn set_active(
     .await?;
     Ok(())
 }
+
+/// The centre's staff accounts as a select offers them: (id, name, role), by name (Polish
+/// order). The staff access log and the audit search pick a staff member from it.
+pub async fn choices(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+) -> sqlx::Result<Vec<(Uuid, String, Role)>> {
+    sqlx::query_as(
+        r#"select staff_user_id, full_name, role from staff_user where centre_id = $1
+           order by full_name collate "pl-PL-x-icu", staff_user_id"#,
+    )
+    .bind(centre_id)
+    .fetch_all(db)
+    .await
+}

@@ -15,6 +15,7 @@ mod db;
 mod inbox;
 mod role;
 
+pub use db::choices as staff_choices;
 pub use inbox::inbox_items;
 
 use askama::Template;

@@ -137,10 +137,12 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
     let mut links: Vec<(&'static str, &'static str)> = vec![("/", "Start")];
     match role {
         Role::Admin => links.push(("/admin/users", "Pracownicy")),
-        Role::Dpo => {
-            links.push(("/access-log", "Rejestr dostępu"));
-            links.push(("/retention", "Przechowywanie teczek"));
-        }
+        Role::Dpo => links.extend([
+            ("/audit", "Dziennik zdarzeń"),
+            ("/data-protection", "Raporty ochrony danych"),
+            ("/access-log", "Rejestr dostępu"),
+            ("/retention", "Przechowywanie teczek"),
+        ]),
         Role::Manager
         | Role::SocialWorker
         | Role::Psychologist

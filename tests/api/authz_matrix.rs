@@ -359,7 +359,8 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
                 .or_else(|| crate::authz_retention::expected(method.as_str(), path, who, scope))
                 .or_else(|| {
                     crate::authz_subject_access::expected(method.as_str(), path, who, scope)
-                });
+                })
+                .or_else(|| crate::authz_audit::expected(method.as_str(), path, who, scope));
         }
     })
 }

@@ -124,6 +124,35 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
         .unwrap();
     assert!(home.contains("DEMO"), "demo marker on every page");
     assert!(home.contains("Sylwia Socjalska"));
+    // The data-protection officer's reports have demo data in every section.
+    let dpo = session_cookie(&demo_login(&base, "iod").await).unwrap();
+    let reports = client()
+        .get(format!("{base}/data-protection"))
+        .header("cookie", format!("__Host-teczka_sid={dpo}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for section in [
+        "outside-title",
+        "busy-title",
+        "refused-title",
+        "exports-title",
+    ] {
+        let start = reports.find(section).unwrap();
+        let end = start + reports[start..].find("</section>").unwrap();
+        assert!(
+            reports[start..end].contains("<tr><td>"),
+            "{section}: {reports}"
+        );
+    }
+    assert!(
+        reports.contains("Sebastian Sowiński"),
+        "the view outside the caseload"
+    );
+    assert!(reports.contains("<td>30</td>"), "the unusual day");
     // A failed login with a recognisable password, to check it never reaches the logs.
     let secret = "tajne-haslo-ktore-nie-moze-wyciec";
     client()

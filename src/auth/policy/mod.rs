@@ -16,6 +16,7 @@
 //! actor's centre: an object outside the scope answers 404 exactly like a missing one.
 
 mod attendance;
+mod data_protection;
 mod documents;
 mod follow_ups;
 mod opinions;
@@ -168,11 +169,17 @@ pub enum Action {
     ViewSubjectAccess,
     /// Download the subject-access export as a machine-readable archive (JSON with the scans).
     ExportSubjectAccess,
+    /// Search the centre's audit log ("Dziennik zdarzeń").
+    SearchAuditLog,
+    /// Export the audit log's search results (CSV).
+    ExportAuditLog,
+    /// See the data-protection reports built on the audit log.
+    ViewAuditReports,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 61] = [
+    pub const ALL: [Action; 64] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -234,6 +241,9 @@ impl Action {
         Action::ViewRectifications,
         Action::ViewSubjectAccess,
         Action::ExportSubjectAccess,
+        Action::SearchAuditLog,
+        Action::ExportAuditLog,
+        Action::ViewAuditReports,
     ];
 
     /// Stable name used in audit rows.
@@ -300,6 +310,9 @@ impl Action {
             Action::ViewRectifications => "participant.rectifications",
             Action::ViewSubjectAccess => "subject_access.print",
             Action::ExportSubjectAccess => "subject_access.export",
+            Action::SearchAuditLog => "audit.search",
+            Action::ExportAuditLog => "audit.export",
+            Action::ViewAuditReports => "audit.report",
         }
     }
 }
@@ -501,6 +514,9 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewSubjectAccess | Action::ExportSubjectAccess => {
             subject_access::allows(actor, action, target)
         }
+        Action::SearchAuditLog | Action::ExportAuditLog | Action::ViewAuditReports => {
+            data_protection::allows(actor, action, target)
+        }
     };
     if allowed {
         Ok(())
@@ -557,6 +573,7 @@ mod tests {
             | Action::ExportEffectivenessReport
             | Action::ManageRetention => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
+            Action::SearchAuditLog | Action::ExportAuditLog | Action::ViewAuditReports => &[Dpo],
             // Participant and document actions need their object: denied without one.
             _ => &[],
         }

@@ -10,6 +10,7 @@ use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent};
 use crate::auth::policy::ListScope;
 use crate::auth::scope::push_scope;
+use crate::domain::fold::prefix_end;
 use crate::domain::{Category, Status};
 
 /// How the list is ordered.
@@ -148,16 +149,6 @@ impl Names {
 
 /// Rows per page.
 pub const PAGE: i64 = 50;
-
-/// The `'kowal'` → `'kowam'` upper bound of a prefix range (byte order).
-fn prefix_end(prefix: &str) -> String {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    if let Some(last) = chars.pop() {
-        let next = char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX);
-        chars.push(next);
-    }
-    chars.into_iter().collect()
-}
 
 fn push_prefix(q: &mut QueryBuilder<'_, Postgres>, column: &str, prefix: &str) {
     // `column` is one of the fixed keys below, never user input. The town matches whole
@@ -583,18 +574,5 @@ impl Listing<'_> {
         let mut q = QueryBuilder::<Postgres>::new("");
         self.push_cursor_visible(&mut q);
         q.build_query_scalar().fetch_one(db).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix_ranges_end_just_after_the_prefix() {
-        assert_eq!(prefix_end("kowal"), "kowam");
-        assert_eq!(prefix_end("żó"), "żô");
-        assert_eq!(prefix_end("8501"), "8502");
-        assert_eq!(prefix_end("8509"), "850:");
     }
 }
