@@ -44,6 +44,7 @@ pub fn routes() -> Vec<Route> {
         crate::benefits::inbox_items,
         crate::follow_ups::inbox_items,
         crate::opinions::inbox_items,
+        crate::reports::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());

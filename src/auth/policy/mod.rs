@@ -155,11 +155,17 @@ pub enum Action {
     ViewEffectivenessReport,
     /// Export the effectiveness report (CSV, XLSX).
     ExportEffectivenessReport,
+    /// See the annual report's figures and its saved versions (page, print, comparison).
+    ViewAnnualReport,
+    /// Save a version of the annual report.
+    PrepareAnnualReport,
+    /// Export a version of the annual report (CSV, XLSX).
+    ExportAnnualReport,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 56] = [
+    pub const ALL: [Action; 59] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -216,6 +222,9 @@ impl Action {
         Action::ManageFollowUp,
         Action::ViewEffectivenessReport,
         Action::ExportEffectivenessReport,
+        Action::ViewAnnualReport,
+        Action::PrepareAnnualReport,
+        Action::ExportAnnualReport,
     ];
 
     /// Stable name used in audit rows.
@@ -277,6 +286,9 @@ impl Action {
             Action::ManageFollowUp => "follow_up.manage",
             Action::ViewEffectivenessReport => "report.view",
             Action::ExportEffectivenessReport => "report.export",
+            Action::ViewAnnualReport => "annual_report.view",
+            Action::PrepareAnnualReport => "annual_report.save",
+            Action::ExportAnnualReport => "annual_report.export",
         }
     }
 }
@@ -444,9 +456,11 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewFollowUps | Action::RecordFollowUpContact | Action::ManageFollowUp => {
             follow_ups::allows(actor, action, target)
         }
-        Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
-            reports::allows(actor, action, target)
-        }
+        Action::ViewEffectivenessReport
+        | Action::ExportEffectivenessReport
+        | Action::ViewAnnualReport
+        | Action::PrepareAnnualReport
+        | Action::ExportAnnualReport => reports::allows(actor, action, target),
     };
     if allowed {
         Ok(())
@@ -499,7 +513,10 @@ mod tests {
             | Action::ManageBenefits
             | Action::ExportBenefits
             | Action::ViewEffectivenessReport
-            | Action::ExportEffectivenessReport => &[Manager],
+            | Action::ExportEffectivenessReport
+            | Action::ViewAnnualReport
+            | Action::PrepareAnnualReport
+            | Action::ExportAnnualReport => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
             // Participant and document actions need their object: denied without one.
             _ => &[],
