@@ -26,3 +26,13 @@ create table annual_report (
     constraint annual_report_as_at_after_year check (as_at >= make_date(year, 12, 31))
 );
 revoke update, delete, truncate on annual_report from teczka_app;
+
+-- The staff count of a year needs to know when accounts were deactivated and reactivated,
+-- which only the append-only audit log keeps. The app role may not read audit_event; this
+-- view gives it those two actions' account and time and nothing else (a security barrier, as
+-- participant_file_view in part 9).
+create view staff_active_change with (security_barrier) as
+    select a.object_id as staff_user_id, a.action = 'staff.reactivate' as active, a.occurred_at
+    from audit_event a
+    where a.action in ('staff.deactivate', 'staff.reactivate') and a.outcome = 'success'
+      and a.object_id is not null;

@@ -8,6 +8,7 @@
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod annual;
 mod attendance;
 mod contracts;
 mod copy;
@@ -104,6 +105,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     contracts::seed(db, today).await?;
     attendance::seed(db, today).await?;
     follow_ups::seed(db, CENTRES[0].0, today).await?;
+    annual::seed(db, CENTRES[0].0, today).await?;
     Ok(added)
 }
 

@@ -15,7 +15,7 @@ mod db;
 mod figures;
 mod tables;
 
-pub use annual::inbox_items;
+pub use annual::{demo_version, has_version, inbox_items};
 
 use askama::Template;
 use axum::extract::{Query, State};

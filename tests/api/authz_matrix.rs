@@ -349,7 +349,8 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
                 .or_else(|| crate::authz_attendance::expected(method.as_str(), path, who, scope))
                 .or_else(|| crate::authz_benefits::expected(method, path, who, scope))
                 .or_else(|| crate::authz_follow_ups::expected(method.as_str(), path, who, scope))
-                .or_else(|| crate::authz_reports::expected(method.as_str(), path, who, scope));
+                .or_else(|| crate::authz_reports::expected(method.as_str(), path, who, scope))
+                .or_else(|| crate::authz_annual::expected(method.as_str(), path, who, scope));
         }
     })
 }

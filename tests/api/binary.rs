@@ -297,6 +297,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
              select '/benefits'
              union all
              select '/attendance'
+             union all
+             select '/reports/annual/' || r.annual_report_id || s.part
+             from annual_report r, unnest(array['', '/print', '/csv', '/xlsx']) as s(part)
+             union all
+             select '/reports/annual/' || b.annual_report_id || '/diff?with=' || a.annual_report_id
+             from annual_report a join annual_report b
+               on b.centre_id = a.centre_id and b.year = a.year and b.version = a.version + 1
+             union all
+             select '/reports/annual'
              order by 1",
         )
         .fetch_all(&pool)
@@ -324,6 +333,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
             .status();
         assert_eq!(status, StatusCode::OK, "kierownik {page}");
     }
+    // The annual report: two versions of the year just ended, compared.
+    assert_eq!(
+        manager_pages
+            .iter()
+            .filter(|p| p.starts_with("/reports/annual/") && p.contains("/diff?with="))
+            .count(),
+        1,
+        "demo annual report versions"
+    );
     assert_eq!(
         benefits,
         [

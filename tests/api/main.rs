@@ -8,8 +8,10 @@ mod webdriver;
 mod authz_workshops;
 
 mod admin;
+mod annual_report;
 mod attendance;
 mod auth;
+mod authz_annual;
 mod authz_attendance;
 mod authz_benefits;
 mod authz_follow_ups;
@@ -19,6 +21,7 @@ mod benefit_rules;
 mod benefits;
 mod binary;
 mod browser;
+mod browser_annual;
 mod browser_attendance;
 mod browser_follow_ups;
 mod browser_reports;

@@ -3,7 +3,7 @@
 //! dated within the year.
 //! * status changes and reached follow-up contacts: only ever added;
 //! * staff roles (`staff_role_change`, only added) and deactivations (the append-only audit
-//!   log's `staff.deactivate` / `staff.reactivate`);
+//!   log's `staff.deactivate` / `staff.reactivate`, through the view `staff_active_change`);
 //! * attendance: a day corrected after the "as at" day reads as it was then (the first
 //!   correction made later holds the earlier status and minutes); a day entered after it does
 //!   not count. One case it cannot tell: a day first entered after the "as at" day and then
@@ -69,11 +69,10 @@ pub async fn toggles(
 ) -> sqlx::Result<Vec<Toggle>> {
     let rows = sqlx::query!(
         r#"-- language=PostgreSQL
-        select a.object_id as "object_id!", a.action, a.occurred_at
+        select a.staff_user_id as "staff_user_id!", a.active as "active!", a.occurred_at as "occurred_at!"
         from staff_user u
-        join audit_event a on a.object_id = u.staff_user_id
-        where u.centre_id = $1 and a.occurred_at < $2 and a.outcome = 'success'
-          and a.action in ('staff.deactivate', 'staff.reactivate')"#,
+        join staff_active_change a on a.staff_user_id = u.staff_user_id
+        where u.centre_id = $1 and a.occurred_at < $2"#,
         centre_id,
         cut_off(as_at)
     )
@@ -82,8 +81,8 @@ pub async fn toggles(
     Ok(rows
         .into_iter()
         .map(|r| Toggle {
-            account: r.object_id,
-            active: r.action == "staff.reactivate",
+            account: r.staff_user_id,
+            active: r.active,
             at: r.occurred_at,
         })
         .collect())
@@ -239,11 +238,7 @@ pub async fn plans(
 /// The money of the year: (benefit, bonus) from the statements of each month's first close,
 /// then (benefit, bonus) of the corrections of closed months; all written by the end of the
 /// "as at" day. People: those with a non-zero amount.
-pub async fn paid(
-    db: &mut PgConnection,
-    centre_id: Uuid,
-    y: YearAsAt,
-) -> sqlx::Result<[Paid; 4]> {
+pub async fn paid(db: &mut PgConnection, centre_id: Uuid, y: YearAsAt) -> sqlx::Result<[Paid; 4]> {
     let r = sqlx::query!(
         r#"-- language=PostgreSQL
         with s as (
@@ -387,7 +382,11 @@ pub async fn save(
 }
 
 /// Whether the centre has saved a version for `year` (the Start page's reminder).
-pub async fn has_version(db: impl PgExecutor<'_>, centre_id: Uuid, year: i32) -> sqlx::Result<bool> {
+pub async fn has_version(
+    db: impl PgExecutor<'_>,
+    centre_id: Uuid,
+    year: i32,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from annual_report where centre_id = $1 and year = $2::int2) as "e!""#,
         centre_id,

@@ -137,16 +137,24 @@ pub fn staff(
     changes: &[RoleChange],
     toggles: &[Toggle],
 ) -> (Vec<Count>, i64) {
-    // Per account, its events in time order: Some(role) or the active flag.
-    let mut events: HashMap<Uuid, Vec<(OffsetDateTime, Result<Role, bool>)>> = HashMap::new();
+    /// What happened to an account at a moment.
+    enum Event {
+        Given(Role),
+        Active(bool),
+    }
+    // Per account, its events (put in time order below).
+    let mut events: HashMap<Uuid, Vec<(OffsetDateTime, Event)>> = HashMap::new();
     for c in changes {
-        events.entry(c.account).or_default().push((c.at, Ok(c.role)));
+        events
+            .entry(c.account)
+            .or_default()
+            .push((c.at, Event::Given(c.role)));
     }
     for t in toggles {
         events
             .entry(t.account)
             .or_default()
-            .push((t.at, Err(t.active)));
+            .push((t.at, Event::Active(t.active)));
     }
     let mut held: BTreeMap<&'static str, HashSet<Uuid>> = BTreeMap::new();
     let mut anyone: HashSet<Uuid> = HashSet::new();
@@ -156,8 +164,8 @@ pub fn staff(
         let mut active = true;
         for (i, (at, event)) in list.iter().enumerate() {
             match event {
-                Ok(r) => role = Some(*r),
-                Err(a) => active = *a,
+                Event::Given(r) => role = Some(*r),
+                Event::Active(a) => active = *a,
             }
             // The state holds from `at` until the next event.
             let until = list.get(i + 1).map(|(next, _)| *next);
@@ -190,8 +198,7 @@ pub fn categories(people: &[Vec<Category>]) -> (Vec<Count>, i64) {
     (counts, people.len() as i64)
 }
 
-/// The hours present per kind of activity (in order of the first appearance in the
-/// programmes, by name), the distinct people present and all the minutes.
+/// The hours present per kind of activity (by name), the distinct people present and all the minutes.
 pub fn services(present: &[Presence], plans: &[PlanRow]) -> (Vec<Service>, i64, i64) {
     // A workshop's programme rows by (valid_from, weekday), newest valid_from first.
     let mut by_workshop: HashMap<Uuid, Vec<&PlanRow>> = HashMap::new();
@@ -238,6 +245,8 @@ pub fn services(present: &[Presence], plans: &[PlanRow]) -> (Vec<Service>, i64, 
             add(name, m, p.participant_id);
         }
     }
+    // By name, so that the order does not depend on the order the rows were read in.
+    minutes.sort_by(|a, b| a.0.cmp(&b.0));
     let services = minutes
         .into_iter()
         .map(|(name, minutes, people)| Service {
@@ -262,7 +271,8 @@ fn split<'a>(minutes: i64, plan: &[&'a PlanRow]) -> Vec<(&'a str, i64)> {
         .map(|r| (r.activity.as_str(), minutes * r.minutes / planned))
         .collect();
     let rest = minutes - shares.iter().map(|(_, m)| m).sum::<i64>();
-    if let Some(largest) = (0..shares.len()).max_by_key(|&i| (plan[i].minutes, std::cmp::Reverse(i)))
+    if let Some(largest) =
+        (0..shares.len()).max_by_key(|&i| (plan[i].minutes, std::cmp::Reverse(i)))
     {
         shares[largest].1 += rest;
     }
@@ -367,9 +377,18 @@ mod tests {
         let (w, c) = (plan("Pracownia", 240), plan("Poradnictwo", 120));
         // 360 of 360 planned: as planned; 180: half of each; 100: 66 + 33 = 99, the rest to
         // the larger share → 67 + 33.
-        assert_eq!(split(360, &[&w, &c]), [("Pracownia", 240), ("Poradnictwo", 120)]);
-        assert_eq!(split(180, &[&w, &c]), [("Pracownia", 120), ("Poradnictwo", 60)]);
-        assert_eq!(split(100, &[&w, &c]), [("Pracownia", 67), ("Poradnictwo", 33)]);
+        assert_eq!(
+            split(360, &[&w, &c]),
+            [("Pracownia", 240), ("Poradnictwo", 120)]
+        );
+        assert_eq!(
+            split(180, &[&w, &c]),
+            [("Pracownia", 120), ("Poradnictwo", 60)]
+        );
+        assert_eq!(
+            split(100, &[&w, &c]),
+            [("Pracownia", 67), ("Poradnictwo", 33)]
+        );
         assert_eq!(split(100, &[]), [(OUTSIDE_PROGRAMME, 100)]);
     }
 
@@ -400,7 +419,11 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("Pracownia", 60), ("Poradnictwo", 60), (OUTSIDE_PROGRAMME, 120)]
+            [
+                ("Poradnictwo", 60),
+                ("Pracownia", 60),
+                (OUTSIDE_PROGRAMME, 120)
+            ]
         );
     }
 
@@ -416,19 +439,51 @@ mod tests {
         let end = datetime!(2025-01-01 0:00 UTC);
         let changes = [
             // a: instructor, then career advisor in June: under both, once in the total.
-            RoleChange { account: a, role: Role::Instructor, at: datetime!(2023-01-01 0:00 UTC) },
-            RoleChange { account: a, role: Role::CareerAdvisor, at: datetime!(2024-06-01 0:00 UTC) },
+            RoleChange {
+                account: a,
+                role: Role::Instructor,
+                at: datetime!(2023-01-01 0:00 UTC),
+            },
+            RoleChange {
+                account: a,
+                role: Role::CareerAdvisor,
+                at: datetime!(2024-06-01 0:00 UTC),
+            },
             // b: created after the year.
-            RoleChange { account: b, role: Role::Manager, at: datetime!(2025-01-02 0:00 UTC) },
+            RoleChange {
+                account: b,
+                role: Role::Manager,
+                at: datetime!(2025-01-02 0:00 UTC),
+            },
             // c: deactivated before the year, never back.
-            RoleChange { account: c, role: Role::SocialWorker, at: datetime!(2022-01-01 0:00 UTC) },
+            RoleChange {
+                account: c,
+                role: Role::SocialWorker,
+                at: datetime!(2022-01-01 0:00 UTC),
+            },
             // d: deactivated before the year, reactivated in it.
-            RoleChange { account: d, role: Role::Psychologist, at: datetime!(2022-01-01 0:00 UTC) },
+            RoleChange {
+                account: d,
+                role: Role::Psychologist,
+                at: datetime!(2022-01-01 0:00 UTC),
+            },
         ];
         let toggles = [
-            Toggle { account: c, active: false, at: datetime!(2023-05-01 0:00 UTC) },
-            Toggle { account: d, active: false, at: datetime!(2023-05-01 0:00 UTC) },
-            Toggle { account: d, active: true, at: datetime!(2024-03-01 0:00 UTC) },
+            Toggle {
+                account: c,
+                active: false,
+                at: datetime!(2023-05-01 0:00 UTC),
+            },
+            Toggle {
+                account: d,
+                active: false,
+                at: datetime!(2023-05-01 0:00 UTC),
+            },
+            Toggle {
+                account: d,
+                active: true,
+                at: datetime!(2024-03-01 0:00 UTC),
+            },
         ];
         let (counts, total) = staff(start, end, &changes, &toggles);
         let n = |r: Role| counts.iter().find(|c| c.code == r.code()).unwrap().n;

@@ -47,8 +47,14 @@ mod tests {
 
     #[test]
     fn the_reminder_runs_from_new_year_to_the_31st_of_march() {
-        assert_eq!(due_in_quarter(date!(2026 - 01 - 01)), Some(date!(2026 - 03 - 31)));
-        assert_eq!(due_in_quarter(date!(2026 - 03 - 31)), Some(date!(2026 - 03 - 31)));
+        assert_eq!(
+            due_in_quarter(date!(2026 - 01 - 01)),
+            Some(date!(2026 - 03 - 31))
+        );
+        assert_eq!(
+            due_in_quarter(date!(2026 - 03 - 31)),
+            Some(date!(2026 - 03 - 31))
+        );
         assert_eq!(due_in_quarter(date!(2026 - 04 - 01)), None);
         assert_eq!(due_in_quarter(date!(2026 - 12 - 01)), None);
     }

@@ -18,6 +18,9 @@ mod version;
 
 pub use inbox::inbox_items;
 
+/// Whether the centre has a version of `year` (the demo adds its own only once).
+pub use db::has_version;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -209,9 +212,57 @@ async fn compute(db: &mut PgConnection, centre_id: Uuid, y: YearAsAt) -> Result<
     })
 }
 
+/// Computes the figures of `y` in `db` (a repeatable-read transaction) and saves them with
+/// `texts` (financial plan, forecast, remarks) as the year's next version: (id, number).
+async fn prepare(
+    db: &mut PgConnection,
+    centre_id: Uuid,
+    prepared_by: Uuid,
+    y: YearAsAt,
+    texts: [&str; 3],
+) -> Result<(Uuid, i32)> {
+    let f = compute(db, centre_id, y).await?;
+    let figures = serde_json::to_value(&f).map_err(anyhow::Error::from)?;
+    let [financial_plan, forecast, remarks] = texts;
+    Ok(db::save(
+        db,
+        centre_id,
+        prepared_by,
+        db::NewVersion {
+            year: y.year,
+            as_at: y.as_at,
+            figures,
+            financial_plan,
+            forecast,
+            remarks,
+        },
+    )
+    .await?)
+}
+
+/// The demo's versions (`demo`): saves a version of `year` as at `as_at` for `centre_id`,
+/// computed by the same code as the manager's, in a transaction of its own. `None` when the
+/// year and day are not a valid pair on `today`.
+pub async fn demo_version(
+    pool: &sqlx::PgPool,
+    centre_id: Uuid,
+    prepared_by: Uuid,
+    (year, as_at, today): (i32, Date, Date),
+    texts: [&str; 3],
+) -> Result<Option<i32>> {
+    let mut errors = FieldErrors::new();
+    let Some(y) = read_year(&year.to_string(), &dates::iso(as_at), today, &mut errors) else {
+        return Ok(None);
+    };
+    let mut tx = snapshot(pool).await?;
+    let (_, number) = prepare(&mut tx, centre_id, prepared_by, y, texts).await?;
+    tx.commit().await?;
+    Ok(Some(number))
+}
+
 /// Begins a transaction that reads one snapshot (the figures must agree with each other).
-async fn snapshot(state: &AppState) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-    let mut tx = state.db.begin().await?;
+async fn snapshot(pool: &sqlx::PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = pool.begin().await?;
     sqlx::query!("set transaction isolation level repeatable read")
         .execute(&mut *tx)
         .await?;
@@ -265,7 +316,7 @@ async fn show(
     if errors.is_empty() {
         errors = year_errors;
     }
-    let mut tx = snapshot(state).await?;
+    let mut tx = snapshot(&state.db).await?;
     let preview = match y {
         Some(y) => {
             let event = AuditEvent::new("annual_report.view", Outcome::Success)
@@ -310,11 +361,7 @@ async fn show(
             .map(|v| ListedView {
                 href: format!("{PATH}/{}", v.annual_report_id),
                 title: format!("Za {} – wersja {}", year_text(v.year, v.as_at), v.version),
-                prepared: format!(
-                    "{}, {}",
-                    v.prepared_by,
-                    dates::format_moment(v.prepared_at)
-                ),
+                prepared: format!("{}, {}", v.prepared_by, dates::format_moment(v.prepared_at)),
             })
             .collect(),
         note: crate::reports::tables::SUPPRESSION_NOTE,
@@ -353,21 +400,13 @@ async fn save(
     else {
         return show(&state, &user, input, errors).await;
     };
-    let mut tx = snapshot(&state).await?;
-    let f = compute(&mut tx, user.centre_id, y).await?;
-    let figures = serde_json::to_value(&f).map_err(anyhow::Error::from)?;
-    let (id, number) = db::save(
+    let mut tx = snapshot(&state.db).await?;
+    let (id, number) = prepare(
         &mut tx,
         user.centre_id,
         user.user_id,
-        db::NewVersion {
-            year: y.year,
-            as_at: y.as_at,
-            figures,
-            financial_plan: &financial_plan,
-            forecast: &forecast,
-            remarks: &remarks,
-        },
+        y,
+        [&financial_plan, &forecast, &remarks],
     )
     .await?;
     let event = AuditEvent::new("annual_report.save", Outcome::Success)
@@ -414,7 +453,9 @@ mod tests {
         let (_, errors) = check("2025", "2025-12-30");
         assert_eq!(
             errors.field("as_at"),
-            Some("Stan na dzień nie może być wcześniejszy niż koniec roku sprawozdawczego (31.12.2025).")
+            Some(
+                "Stan na dzień nie może być wcześniejszy niż koniec roku sprawozdawczego (31.12.2025)."
+            )
         );
         let (_, errors) = check("2025", "2026-03-10");
         assert!(

@@ -100,7 +100,10 @@ pub fn tables(f: &Figures, visible: &[Category]) -> Vec<Table> {
         .collect();
     services.push(Line::total(
         "Razem (osoba raz)",
-        vec![people(f.service_people), text(hours::format(f.service_minutes))],
+        vec![
+            people(f.service_people),
+            text(hours::format(f.service_minutes)),
+        ],
     ));
     let count_head = |first: &str| vec![first.to_owned(), "Liczba osób".to_owned()];
     vec![
@@ -278,7 +281,7 @@ mod tests {
             service_minutes: 90,
             benefit: Paid {
                 people: 8,
-                grosze: 1_234_56,
+                grosze: 123_456,
             },
             bonus: Paid {
                 people: 2,
@@ -317,10 +320,7 @@ mod tests {
         new.admitted = 7;
         new.benefit.grosze += 100;
         new.bonus.grosze += 100; // hidden both times: not a visible change
-        let (a, b) = (
-            tables(&old, &Category::ALL),
-            tables(&new, &Category::ALL),
-        );
+        let (a, b) = (tables(&old, &Category::ALL), tables(&new, &Category::ALL));
         let changed: Vec<(String, String, String)> = compare(&a, &b)
             .into_iter()
             .filter(|c| c.changed)

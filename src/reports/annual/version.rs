@@ -68,16 +68,8 @@ impl Shown {
         let f: Figures = serde_json::from_value(v.figures.clone()).map_err(anyhow::Error::from)?;
         Ok(Self {
             id: v.annual_report_id,
-            title: format!(
-                "za {} – wersja {}",
-                year_text(v.year, v.as_at),
-                v.version
-            ),
-            prepared: format!(
-                "{}, {}",
-                v.prepared_by,
-                dates::format_moment(v.prepared_at)
-            ),
+            title: format!("za {} – wersja {}", year_text(v.year, v.as_at), v.version),
+            prepared: format!("{}, {}", v.prepared_by, dates::format_moment(v.prepared_at)),
             tables: tables::tables(&f, &report_categories(user.role)),
             texts: TEXTS
                 .into_iter()
@@ -282,6 +274,8 @@ async fn compare(
     IdPath(id): IdPath,
     Query(query): Query<DiffQuery>,
 ) -> Result<Response> {
+    user.authorize(&state, Action::ViewAnnualReport, Target::Centre)
+        .await?;
     let with = Uuid::parse_str(query.with.trim()).map_err(|_| AppError::NotFound)?;
     let (new, _) = open(
         &state,
@@ -319,8 +313,8 @@ async fn compare(
             }
         })
         .collect();
-    let changed = changes.iter().filter(|c| c.changed).count()
-        + texts.iter().filter(|t| t.changed).count();
+    let changed =
+        changes.iter().filter(|c| c.changed).count() + texts.iter().filter(|t| t.changed).count();
     let title = format!("Porównanie wersji sprawozdania rocznego {}", new.title);
     render(&DiffPage {
         layout: Layout::for_user(&state, &user, &title, PATH),
