@@ -166,6 +166,10 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
 
     // A second start reuses the cluster and its data.
     let mut again = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
+    // Nobody reads this run's log: drain it, or the server stops at a full pipe (64 KiB, some
+    // 150 requests) in the middle of the pages below.
+    let mut again_log = again.stderr.take().unwrap();
+    tokio::spawn(async move { tokio::io::copy(&mut again_log, &mut tokio::io::sink()).await });
     let base = wait_for_url(&mut again).await;
     assert_eq!(
         demo_login(&base, "kierownik2").await.status(),
