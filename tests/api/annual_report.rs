@@ -1,6 +1,6 @@
 //! The annual report (issue 13) against a hand-built fixture: the figures a saved version
-//! keeps, computed by hand below; "as at" reproducibility; the "<5" rule in the CSV and the
-//! XLSX; a comparison of two versions; bad input; the audit of every print and export.
+//! keeps, computed by hand below; "as at" reproducibility; a comparison of two versions. The
+//! files, bad input and the Start reminder are in `annual_report_files.rs`.
 //!
 //! The fixture (centre A; year 2024, as at 31.01.2025; changes recorded the day after their
 //! date unless said otherwise):
@@ -42,9 +42,6 @@
 //!   So: benefit 2 people, 3700,50 zł (150000 + 120050 + 100000 grosze); bonus 2 people,
 //!   300,00 zł; corrections: benefit 1 person, 50,00 zł; bonus none.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
 use time::macros::date;
 use uuid::Uuid;
@@ -52,16 +49,16 @@ use uuid::Uuid;
 use crate::helpers::*;
 use crate::reports::{change, contact, moved, person};
 
-const YEAR: &str = "2024";
-const AS_AT: &str = "2025-01-31";
-const LT: &str = "<5";
+pub(crate) const YEAR: &str = "2024";
+pub(crate) const AS_AT: &str = "2025-01-31";
+pub(crate) const LT: &str = "<5";
 
-async fn exec(app: &TestApp, sql: &str) {
+pub(crate) async fn exec(app: &TestApp, sql: &str) {
     sqlx::query(sql).execute(&app.db).await.unwrap();
 }
 
 /// Attendance of `id` on `day` at `workshop` (SQL or null), recorded at `recorded` (SQL).
-async fn attend(
+pub(crate) async fn attend(
     app: &TestApp,
     id: Uuid,
     day: &str,
@@ -87,7 +84,7 @@ async fn attend(
 }
 
 /// A correction of `id`'s `day` from `old` minutes present, made at `at` (SQL).
-async fn corrected(app: &TestApp, id: Uuid, day: &str, old: i16, new: i16, at: &str) {
+pub(crate) async fn corrected(app: &TestApp, id: Uuid, day: &str, old: i16, new: i16, at: &str) {
     let by = app.user_id("kierownik").await;
     sqlx::query(&format!(
         "insert into attendance_change (participant_id, day, centre_id, old_status, old_minutes, new_status,
@@ -106,7 +103,7 @@ async fn corrected(app: &TestApp, id: Uuid, day: &str, old: i16, new: i16, at: &
 }
 
 /// A frozen statement (grosze) of `month`, written at `at` (SQL).
-async fn statement(
+pub(crate) async fn statement(
     app: &TestApp,
     id: Uuid,
     month: &str,
@@ -132,7 +129,7 @@ async fn statement(
 }
 
 /// A correction of a closed `month` (grosze), written at `at` (SQL).
-async fn correction(app: &TestApp, id: Uuid, month: &str, benefit: i32, at: &str) {
+pub(crate) async fn correction(app: &TestApp, id: Uuid, month: &str, benefit: i32, at: &str) {
     let by = app.user_id("kierownik").await;
     sqlx::query(&format!(
         "insert into benefit_correction (participant_id, month, centre_id, from_revision, to_revision,
@@ -150,12 +147,12 @@ async fn correction(app: &TestApp, id: Uuid, month: &str, benefit: i32, at: &str
 }
 
 /// Noon of a day, Polish time (SQL).
-fn noon(day: &str) -> String {
+pub(crate) fn noon(day: &str) -> String {
     format!("('{day}'::date + time '12:00') at time zone 'Europe/Warsaw'")
 }
 
 /// The people of the fixture: (P2, P3).
-async fn fixture(app: &TestApp) -> (Uuid, Uuid) {
+pub(crate) async fn fixture(app: &TestApp) -> (Uuid, Uuid) {
     // Staff: created in 2020; socjalny2 a psychologist from July 2024; the instructor
     // deactivated in 2023.
     exec(app, "update staff_role_change set changed_at = '2020-01-01' where staff_user_id in
@@ -272,7 +269,7 @@ async fn fixture(app: &TestApp) -> (Uuid, Uuid) {
 }
 
 /// The figures computed by hand in the module comment, as a version saves them.
-fn expected() -> Value {
+pub(crate) fn expected() -> Value {
     let count = |code: &str, n: i64| json!({"code": code, "n": n});
     json!({
         "staff": [count("admin", 1), count("manager", 1), count("social_worker", 2),
@@ -304,7 +301,7 @@ fn expected() -> Value {
 }
 
 /// Saves a version; returns its path.
-async fn save(app: &TestApp, session: &Session, as_at: &str, remarks: &str) -> String {
+pub(crate) async fn save(app: &TestApp, session: &Session, as_at: &str, remarks: &str) -> String {
     let response = app
         .post(
             "/reports/annual",
@@ -322,7 +319,7 @@ async fn save(app: &TestApp, session: &Session, as_at: &str, remarks: &str) -> S
     location(&response)
 }
 
-async fn saved_figures(app: &TestApp, path: &str) -> Value {
+pub(crate) async fn saved_figures(app: &TestApp, path: &str) -> Value {
     let id: Uuid = path.trim_start_matches("/reports/annual/").parse().unwrap();
     sqlx::query_scalar("select figures from annual_report where annual_report_id = $1")
         .bind(id)
@@ -331,7 +328,7 @@ async fn saved_figures(app: &TestApp, path: &str) -> Value {
         .unwrap()
 }
 
-async fn versions(app: &TestApp) -> i64 {
+pub(crate) async fn versions(app: &TestApp) -> i64 {
     sqlx::query_scalar("select count(*) from annual_report")
         .fetch_one(&app.db)
         .await
@@ -473,223 +470,4 @@ async fn two_versions_compare_figure_by_figure_and_text_by_text() {
     assert!(page.contains("<h3 id=\"text-3\">Uwagi – zmieniono</h3>"));
     assert!(page.contains("<ins><span class=\"visually-hidden\">[dodano: </span>istotnych "));
     assert!(page.contains("<h3 id=\"text-1\">Plan finansowy (w tym świadczenia integracyjne i premie) – bez zmian</h3>"));
-}
-
-/// The version's CSV and XLSX.
-async fn files(app: &TestApp, path: &str, manager: &Session) -> (String, Vec<u8>) {
-    let csv = app.get(&format!("{path}/csv"), Some(manager)).await;
-    assert_eq!(csv.status().as_u16(), 200);
-    let csv = csv.text().await.unwrap();
-    let xlsx = app.get(&format!("{path}/xlsx"), Some(manager)).await;
-    assert_eq!(xlsx.status().as_u16(), 200);
-    (csv, xlsx.bytes().await.unwrap().to_vec())
-}
-
-#[tokio::test]
-async fn the_downloads_hide_small_counts_and_are_audited_like_the_print() {
-    // Arrange
-    let app = spawn_app().await;
-    fixture(&app).await;
-    let manager = app.login("kierownik").await;
-    let path = save(&app, &manager, AS_AT, "").await;
-    // Act
-    let (csv, xlsx) = files(&app, &path, &manager).await;
-    let print = app.get(&format!("{path}/print"), Some(&manager)).await;
-    // Assert: the CSV.
-    let rows: Vec<Vec<&str>> = csv
-        .trim_start_matches('\u{feff}')
-        .split("\r\n")
-        .map(|l| l.split(';').collect())
-        .collect();
-    let row = |label: &str| {
-        rows.iter()
-            .find(|r| r[0] == label)
-            .unwrap_or_else(|| panic!("no row {label}"))[1..]
-            .to_vec()
-    };
-    assert_eq!(row("Przyjęci do CIS"), [LT]);
-    assert_eq!(
-        row("Osoba bezdomna realizująca indywidualny program wychodzenia z bezdomności"),
-        [LT]
-    );
-    assert_eq!(row("Pracownik socjalny"), ["2"]);
-    assert_eq!(row("Zajęcia w pracowni"), [LT, "11"]);
-    assert_eq!(
-        row("Świadczenie integracyjne – naliczone przy zamknięciu miesięcy"),
-        [LT, LT]
-    );
-    assert_eq!(row("Uwagi"), [""; 0]);
-    assert!(csv.contains("Dotacja gminy 400 000 zł."));
-    // No count of participants below five shows: the only numbers under 5 are staff's.
-    let staff_rows = [
-        "Administrator",
-        "Kierownik CIS",
-        "Pracownik socjalny",
-        "Psycholog-terapeuta",
-        "Doradca zawodowy",
-        "Instruktor zawodu",
-        "Razem (osoba raz, także przy zmianie stanowiska)",
-    ];
-    for r in rows.iter().filter(|r| !staff_rows.contains(&r[0])) {
-        if let Some(cell) = r.get(1)
-            && let Ok(n) = cell.parse::<i64>()
-        {
-            assert!(n >= 5, "{r:?}");
-        }
-    }
-    // The XLSX holds the same: counts as numbers, small ones as text.
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
-    let range = workbook.worksheet_range("Sprawozdanie roczne").unwrap();
-    let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-    let find = |label: &str| {
-        cells
-            .iter()
-            .find(|r| r.first() == Some(&Data::String(label.into())))
-            .unwrap_or_else(|| panic!("no row {label}"))
-            .clone()
-    };
-    assert_eq!(find("Przyjęci do CIS")[1], Data::String(LT.into()));
-    assert_eq!(find("Pracownik socjalny")[1], Data::Float(2.0));
-    assert_eq!(find("Zajęcia w pracowni")[2], Data::String("11".into()));
-    assert_eq!(
-        find("Korekty zamkniętych miesięcy – świadczenie integracyjne")[2],
-        Data::String(LT.into())
-    );
-    // Audited: the print as a print, each download as an export.
-    assert_eq!(print.status().as_u16(), 200);
-    let page = print.text().await.unwrap();
-    assert!(page.contains("CIS Testowo"));
-    assert!(page.contains("Sprawozdanie roczne CIS za 2024, stan na 31.01.2025 – wersja 1"));
-    assert_eq!(
-        app.audit_count("annual_report.print", Some("success"))
-            .await,
-        1
-    );
-    assert_eq!(
-        app.audit_count("annual_report.export", Some("success"))
-            .await,
-        2
-    );
-}
-
-#[tokio::test]
-async fn amounts_for_five_or_more_people_show_in_zloty() {
-    // Arrange: five people with a March statement of 1000,01 zł each.
-    let app = spawn_app().await;
-    let mut people = Vec::new();
-    for n in 0..5 {
-        let p = person(&app, &format!("Osoba{n}"), "long_term_unemployed").await;
-        moved(&app, p, "trial", date!(2024 - 02 - 01)).await;
-        statement(&app, p, "2024-03-01", 1, 100_001, 0, &noon("2024-04-02")).await;
-        people.push(p);
-    }
-    let manager = app.login("kierownik").await;
-    let path = save(&app, &manager, AS_AT, "").await;
-    // Act
-    let (csv, _) = files(&app, &path, &manager).await;
-    // Assert: 5 × 100001 grosze = 5000,05 zł; 5 admitted shown.
-    assert!(
-        csv.contains(
-            "\r\nŚwiadczenie integracyjne – naliczone przy zamknięciu miesięcy;5;5000,05\r\n"
-        ),
-        "{csv}"
-    );
-    assert!(csv.contains("\r\nPrzyjęci do CIS;5\r\n"));
-    assert!(csv.contains("\r\nPremia motywacyjna – naliczona przy zamknięciu miesięcy;<5;<5\r\n"));
-}
-
-#[tokio::test]
-async fn bad_input_is_refused_with_a_message_and_nothing_is_saved() {
-    let app = spawn_app().await;
-    let manager = app.login("kierownik").await;
-    let this_year = today(&app).await.year().to_string();
-    let long = "x".repeat(4001);
-    let cases = [
-        (
-            this_year.as_str(),
-            "",
-            "",
-            "Sprawozdanie składa się za rok, który już się skończył",
-        ),
-        (
-            YEAR,
-            "2024-12-30",
-            "",
-            "Stan na dzień nie może być wcześniejszy niż koniec roku sprawozdawczego (31.12.2024).",
-        ),
-        (
-            YEAR,
-            "31.13.2025",
-            "",
-            "Nieprawidłowa data – wpisz np. 15.03.2026.",
-        ),
-        (
-            YEAR,
-            AS_AT,
-            long.as_str(),
-            "Najwyżej 4000 znaków (wpisano 4001).",
-        ),
-    ];
-    for (year, as_at, remarks, message) in cases {
-        let response = app
-            .post(
-                "/reports/annual",
-                Some(&manager),
-                &[
-                    ("year", year),
-                    ("as_at", as_at),
-                    ("forecast", "Prognoza zachowana"),
-                    ("remarks", remarks),
-                ],
-            )
-            .await;
-        assert_eq!(response.status().as_u16(), 422, "{year} {as_at}");
-        let page = response.text().await.unwrap();
-        assert!(page.contains(message), "{message}: {page}");
-        assert!(page.contains("error-summary"));
-        // The input is kept.
-        assert!(page.contains(&format!("value=\"{year}\"")));
-        if year == YEAR && as_at == AS_AT {
-            assert!(page.contains(">Prognoza zachowana</textarea>"));
-        }
-    }
-    // The page refuses a future year the same way.
-    let (status, page) = body(&app, &format!("/reports/annual?year={this_year}"), &manager).await;
-    assert_eq!(status.as_u16(), 422);
-    assert!(page.contains("najpóźniej za"));
-    assert_eq!(versions(&app).await, 0);
-    assert_eq!(app.audit_count("annual_report.save", None).await, 0);
-}
-
-#[tokio::test]
-async fn start_reminds_the_manager_in_the_first_quarter_until_a_version_is_saved() {
-    // Arrange: the app's clock on 15 January of the coming year.
-    let app = spawn_app().await;
-    let real = today(&app).await;
-    let target = time::Date::from_calendar_date(real.year() + 1, time::Month::January, 15).unwrap();
-    let days = u64::try_from((target - real).whole_days()).unwrap();
-    app.advance(std::time::Duration::from_secs(days * 24 * 3600));
-    let year = (target.year() - 1).to_string();
-    let item = format!("Sprawozdanie roczne za {year} — termin 31 marca");
-    let manager = app.login("kierownik").await;
-    let worker = app.login("socjalny1").await;
-    // Act / Assert: the manager's Start has it (due 31 March), a social worker's has not.
-    let (_, page) = body(&app, "/", &manager).await;
-    assert!(page.contains(&item), "{page}");
-    assert!(page.contains(&format!("/reports/annual?year={year}")));
-    assert!(page.contains(&format!("31.03.{}", target.year())));
-    let (_, page) = body(&app, "/", &worker).await;
-    assert!(!page.contains(&item));
-    // A version of the year saved: the item goes.
-    let as_at = iso(target.previous_day().unwrap());
-    let response = app
-        .post(
-            "/reports/annual",
-            Some(&manager),
-            &[("year", year.as_str()), ("as_at", as_at.as_str())],
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303);
-    let (_, page) = body(&app, "/", &manager).await;
-    assert!(!page.contains(&item));
 }

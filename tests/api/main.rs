@@ -9,6 +9,7 @@ mod authz_workshops;
 
 mod admin;
 mod annual_report;
+mod annual_report_files;
 mod attendance;
 mod auth;
 mod authz_annual;
