@@ -9,6 +9,7 @@
 //! Every step is idempotent (it checks whether its data exists), so a demo database created by
 //! an older version gains the newer steps on the next start. All names are fictional.
 
+mod annual;
 mod attendance;
 mod audit;
 mod contracts;
@@ -112,6 +113,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
     follow_ups::seed(db, CENTRES[0].0, today).await?;
     retention::seed(db, CENTRES[0].0, today).await?;
     audit::seed(db, CENTRES[0].0).await?;
+    annual::seed(db, CENTRES[0].0, today).await?;
     Ok(added)
 }
 

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::figures::{Contact, Moved, Period};
 use crate::domain::Category;
-use crate::participants::model::TerminationReason;
+use crate::participants::model::{GraduationOutcome, TerminationReason};
 use crate::validate::dates;
 
 /// The instant the "as at" day ends (the next day's Polish midnight).
@@ -46,6 +46,7 @@ pub async fn moved(
         )
         select p.participant_id, p.categories::text[] as "categories!",
                p.termination_reason::text as termination_reason,
+               p.graduation_outcome::text as graduation_outcome,
                m.admitted_on, m.graduated_on, m.terminated_on
         from moved m join participant p on p.participant_id = m.participant_id and p.centre_id = $1
         where m.admitted_on between $4 and $5
@@ -72,6 +73,10 @@ pub async fn moved(
                 .termination_reason
                 .as_deref()
                 .and_then(TerminationReason::from_code),
+            graduation_outcome: r
+                .graduation_outcome
+                .as_deref()
+                .and_then(GraduationOutcome::from_code),
             admitted_on: r.admitted_on,
             graduated_on: r.graduated_on,
             terminated_on: r.terminated_on,

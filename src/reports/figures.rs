@@ -22,7 +22,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::domain::Category;
-use crate::participants::model::TerminationReason;
+use crate::participants::model::{GraduationOutcome, TerminationReason};
 use crate::validate::dates;
 
 /// The months after graduation at which the situation is measured.
@@ -38,6 +38,8 @@ pub struct Moved {
     pub participant_id: Uuid,
     pub categories: Vec<Category>,
     pub termination_reason: Option<TerminationReason>,
+    /// Why the person graduated (the annual report counts graduates by it).
+    pub graduation_outcome: Option<GraduationOutcome>,
     /// The first change into the trial period or the programme.
     pub admitted_on: Option<Date>,
     pub graduated_on: Option<Date>,
@@ -310,6 +312,7 @@ mod tests {
             participant_id: Uuid::from_u128(n),
             categories: vec![Category::LongTermUnemployed],
             termination_reason: None,
+            graduation_outcome: None,
             admitted_on: admitted,
             graduated_on: graduated,
             terminated_on: None,

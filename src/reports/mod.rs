@@ -9,10 +9,13 @@
 //! show as "<5" everywhere (`tables`); every view, print and export is audited in the
 //! transaction that reads the figures (if the audit row cannot be written, nothing is shown).
 
+mod annual;
 mod chart;
 mod db;
 mod figures;
 mod tables;
+
+pub use annual::{demo_version, has_version, inbox_items};
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -37,9 +40,9 @@ use tables::{OVERLAP_NOTE, SUPPRESSION_NOTE, Table, period_text, point_label};
 
 const PATH: &str = "/reports/effectiveness";
 
-/// The report's routes.
+/// The reports' routes: the effectiveness report's, then the annual report's.
 pub fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         Route::get(PATH, Gate::ParticipantWork, page),
         Route::get("/reports/effectiveness/print", Gate::ParticipantWork, print),
         Route::get(
@@ -56,7 +59,9 @@ pub fn routes() -> Vec<Route> {
                 download(state, user, query, XLSX)
             },
         ),
-    ]
+    ];
+    routes.extend(annual::routes());
+    routes
 }
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD&as_at=YYYY-MM-DD` (all empty: the defaults).

@@ -114,7 +114,8 @@ pub struct Line {
 }
 
 impl Line {
-    fn new(label: impl Into<String>, cells: Vec<Cell>) -> Self {
+    /// A row.
+    pub fn new(label: impl Into<String>, cells: Vec<Cell>) -> Self {
         Self {
             label: label.into(),
             cells,
@@ -122,7 +123,8 @@ impl Line {
         }
     }
 
-    fn total(label: impl Into<String>, cells: Vec<Cell>) -> Self {
+    /// A total row (bold).
+    pub fn total(label: impl Into<String>, cells: Vec<Cell>) -> Self {
         Self {
             total: true,
             ..Self::new(label, cells)
@@ -272,20 +274,36 @@ pub const OVERLAP_NOTE: &str = "Sprawozdania za nakładające się okresy (np. s
 
 /// The tables as one sheet for CSV and XLSX.
 pub fn sheet(tables: &[Table], period: Period, centre: &str) -> Sheet {
-    let mut sheet = Sheet::new(
+    tables_sheet(
         "Efektywność",
-        vec![
-            "Sprawozdanie z efektywności CIS".to_owned(),
-            centre.to_owned(),
+        "Sprawozdanie z efektywności CIS",
+        centre,
+        &[
+            format!("Okres {}", period_text(period)),
+            SUPPRESSION_NOTE.to_owned(),
+            OVERLAP_NOTE.to_owned(),
         ],
+        tables,
+    )
+}
+
+/// A report's tables as one sheet (the effectiveness and the annual report): `title` and the
+/// centre above, each of `notes` on a line of its own, then every table with its caption.
+pub fn tables_sheet(
+    name: &'static str,
+    title: &str,
+    centre: &str,
+    notes: &[String],
+    tables: &[Table],
+) -> Sheet {
+    let mut sheet = Sheet::new(
+        name,
+        vec![title.to_owned(), centre.to_owned()],
         vec![44.0, 16.0, 14.0, 14.0, 14.0, 14.0, 14.0, 14.0, 14.0, 14.0],
     );
-    sheet.push(
-        Kind::Section,
-        vec![text(format!("Okres {}", period_text(period)))],
-    );
-    sheet.push(Kind::Section, vec![text(SUPPRESSION_NOTE)]);
-    sheet.push(Kind::Section, vec![text(OVERLAP_NOTE)]);
+    for note in notes {
+        sheet.push(Kind::Section, vec![text(note.clone())]);
+    }
     for table in tables {
         sheet.push(Kind::Blank, Vec::new());
         sheet.push(Kind::Section, vec![text(table.caption.clone())]);

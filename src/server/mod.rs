@@ -45,6 +45,7 @@ pub fn routes() -> Vec<Route> {
         crate::follow_ups::inbox_items,
         crate::opinions::inbox_items,
         crate::retention::inbox_items,
+        crate::reports::inbox_items,
     ]));
     routes.extend(crate::users::routes());
     routes.extend(crate::participants::routes());

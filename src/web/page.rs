@@ -159,6 +159,7 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
         links.push(("/workshops", "Pracownie"));
         links.push(("/benefits", "Świadczenia"));
         links.push(("/reports/effectiveness", "Efektywność"));
+        links.push(("/reports/annual", "Sprawozdanie roczne"));
         links.push(("/access-log", "Rejestr dostępu"));
         links.push(("/settings", "Ustawienia CIS"));
     }

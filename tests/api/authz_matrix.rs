@@ -360,7 +360,8 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
                 .or_else(|| {
                     crate::authz_subject_access::expected(method.as_str(), path, who, scope)
                 })
-                .or_else(|| crate::authz_audit::expected(method.as_str(), path, who, scope));
+                .or_else(|| crate::authz_audit::expected(method.as_str(), path, who, scope))
+                .or_else(|| crate::authz_annual::expected(method.as_str(), path, who, scope));
         }
     })
 }

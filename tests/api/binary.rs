@@ -195,6 +195,10 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
 
     // A second start reuses the cluster and its data.
     let mut again = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
+    // Nobody reads this run's log: drain it, or the server stops at a full pipe (64 KiB, some
+    // 150 requests) in the middle of the pages below.
+    let mut again_log = again.stderr.take().unwrap();
+    tokio::spawn(async move { tokio::io::copy(&mut again_log, &mut tokio::io::sink()).await });
     let base = wait_for_url(&mut again).await;
     assert_eq!(
         demo_login(&base, "kierownik2").await.status(),
@@ -326,6 +330,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
              select '/benefits'
              union all
              select '/attendance'
+             union all
+             select '/reports/annual/' || r.annual_report_id || s.part
+             from annual_report r, unnest(array['', '/print', '/csv', '/xlsx']) as s(part)
+             union all
+             select '/reports/annual/' || b.annual_report_id || '/diff?with=' || a.annual_report_id
+             from annual_report a join annual_report b
+               on b.centre_id = a.centre_id and b.year = a.year and b.version = a.version + 1
+             union all
+             select '/reports/annual'
              order by 1",
         )
         .fetch_all(&pool)
@@ -353,6 +366,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
             .status();
         assert_eq!(status, StatusCode::OK, "kierownik {page}");
     }
+    // The annual report: two versions of the year just ended, compared.
+    assert_eq!(
+        manager_pages
+            .iter()
+            .filter(|p| p.starts_with("/reports/annual/") && p.contains("/diff?with="))
+            .count(),
+        1,
+        "demo annual report versions"
+    );
     assert_eq!(
         benefits,
         [

@@ -53,7 +53,7 @@ pub async fn person(app: &TestApp, surname: &str, categories: &str) -> Uuid {
 }
 
 /// A status change to `to` dated `on`, recorded at noon of `recorded` (Polish time).
-async fn change(app: &TestApp, id: Uuid, to: &str, on: Date, recorded: Date) {
+pub async fn change(app: &TestApp, id: Uuid, to: &str, on: Date, recorded: Date) {
     sqlx::query(
         "insert into participant_status_change (participant_id, centre_id, to_status, changed_on, recorded_at)
          select participant_id, centre_id, $2::participant_status, $3, ($4::date + time '12:00') at time zone 'Europe/Warsaw'

@@ -175,11 +175,17 @@ pub enum Action {
     ExportAuditLog,
     /// See the data-protection reports built on the audit log.
     ViewAuditReports,
+    /// See the annual report's figures and its saved versions (page, print, comparison).
+    ViewAnnualReport,
+    /// Save a version of the annual report.
+    PrepareAnnualReport,
+    /// Export a version of the annual report (CSV, XLSX).
+    ExportAnnualReport,
 }
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 64] = [
+    pub const ALL: [Action; 67] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewStaff,
@@ -244,6 +250,9 @@ impl Action {
         Action::SearchAuditLog,
         Action::ExportAuditLog,
         Action::ViewAuditReports,
+        Action::ViewAnnualReport,
+        Action::PrepareAnnualReport,
+        Action::ExportAnnualReport,
     ];
 
     /// Stable name used in audit rows.
@@ -313,6 +322,9 @@ impl Action {
             Action::SearchAuditLog => "audit.search",
             Action::ExportAuditLog => "audit.export",
             Action::ViewAuditReports => "audit.report",
+            Action::ViewAnnualReport => "annual_report.view",
+            Action::PrepareAnnualReport => "annual_report.save",
+            Action::ExportAnnualReport => "annual_report.export",
         }
     }
 }
@@ -505,9 +517,11 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         Action::ViewFollowUps | Action::RecordFollowUpContact | Action::ManageFollowUp => {
             follow_ups::allows(actor, action, target)
         }
-        Action::ViewEffectivenessReport | Action::ExportEffectivenessReport => {
-            reports::allows(actor, action, target)
-        }
+        Action::ViewEffectivenessReport
+        | Action::ExportEffectivenessReport
+        | Action::ViewAnnualReport
+        | Action::PrepareAnnualReport
+        | Action::ExportAnnualReport => reports::allows(actor, action, target),
         Action::ViewRetention | Action::ManageRetention | Action::ViewRectifications => {
             retention::allows(actor, action, target)
         }
@@ -571,7 +585,10 @@ mod tests {
             | Action::ExportBenefits
             | Action::ViewEffectivenessReport
             | Action::ExportEffectivenessReport
-            | Action::ManageRetention => &[Manager],
+            | Action::ManageRetention
+            | Action::ViewAnnualReport
+            | Action::PrepareAnnualReport
+            | Action::ExportAnnualReport => &[Manager],
             Action::ViewFollowUps => &[Manager, SocialWorker],
             Action::SearchAuditLog | Action::ExportAuditLog | Action::ViewAuditReports => &[Dpo],
             // Participant and document actions need their object: denied without one.

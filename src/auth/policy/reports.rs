@@ -4,6 +4,9 @@
 //! worker sees their own graduates' contacts on their files, and the counts per eligibility
 //! category would reveal special categories (GDPR art. 9 and 10) of the whole centre.
 //!
+//! The annual report to the voivode (issue 13) is the manager's for the same reasons: seeing
+//! its figures and versions, saving a version, and exporting one.
+//!
 //! Which category counts a report shows is decided here too ([`report_categories`]): the
 //! categories the viewer may read on a file, so that if the report is ever opened to another
 //! role, it does not show them counts of categories they may not see.
@@ -14,9 +17,14 @@ use crate::domain::{Category, Role};
 /// The report actions (on the centre only).
 pub(super) fn allows(actor: Actor, action: Action, target: Target<'_>) -> bool {
     match (action, target) {
-        (Action::ViewEffectivenessReport | Action::ExportEffectivenessReport, Target::Centre) => {
-            actor.role == Role::Manager
-        }
+        (
+            Action::ViewEffectivenessReport
+            | Action::ExportEffectivenessReport
+            | Action::ViewAnnualReport
+            | Action::PrepareAnnualReport
+            | Action::ExportAnnualReport,
+            Target::Centre,
+        ) => actor.role == Role::Manager,
         _ => false,
     }
 }
@@ -49,6 +57,9 @@ mod tests {
             for action in [
                 Action::ViewEffectivenessReport,
                 Action::ExportEffectivenessReport,
+                Action::ViewAnnualReport,
+                Action::PrepareAnnualReport,
+                Action::ExportAnnualReport,
             ] {
                 assert_eq!(check(actor, action, Target::Centre), want, "{role:?}");
             }
