@@ -107,6 +107,27 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report.view", "Raport efektywności"),
     ("report.print", "Wydruk raportu efektywności"),
     ("report.export", "Eksport raportu efektywności"),
+    ("annual_report.view", "Sprawozdanie roczne"),
+    ("annual_report.save", "Zapis wersji sprawozdania rocznego"),
+    ("annual_report.print", "Wydruk sprawozdania rocznego"),
+    ("annual_report.export", "Eksport sprawozdania rocznego"),
+    // Data protection.
+    ("subject_access.print", "Dane osoby – wydruk (art. 15 RODO)"),
+    (
+        "subject_access.export",
+        "Dane osoby – eksport JSON (art. 15 RODO)",
+    ),
+    ("participant.rectifications", "Historia zmian danych osoby"),
+    (
+        "retention.view",
+        "Przegląd teczek po okresie przechowywania",
+    ),
+    ("retention.manage", "Zmiana przechowywania teczki"),
+    ("retention.rules", "Okresy przechowywania teczek"),
+    ("retention.found", "Teczka po okresie przechowywania"),
+    ("retention.hold", "Wstrzymanie usunięcia teczki"),
+    ("retention.hold_lift", "Zniesienie wstrzymania usunięcia"),
+    ("retention.anonymise", "Anonimizacja teczki"),
     // The audit log itself.
     ("audit.search", "Przegląd dziennika zdarzeń"),
     ("audit.export", "Eksport dziennika zdarzeń"),

@@ -4,10 +4,10 @@
 //!
 //! The fixture (centre A; year 2024, as at 31.01.2025; changes recorded the day after their
 //! date unless said otherwise):
-//! * staff: the seven accounts of centre A, created in 2020; socjalny2 became a psychologist
+//! * staff: the eight accounts of centre A, created in 2020; socjalny2 became a psychologist
 //!   on 01.07.2024 (counted under both); the instructor was deactivated on 01.06.2023 and never
 //!   reactivated (not counted) → admin 1, manager 1, social worker 2, psychologist 2, career
-//!   advisor 1, instructor 0; total 6 (socjalny2 once).
+//!   advisor 1, instructor 0, data-protection officer 1; total 7 (socjalny2 once).
 //! * P1: homeless and alcohol-dependent, in the trial period since 01.11.2023, graduated
 //!   30.06.2024 by employment; a reached contact 10.09.2024, employed.
 //! * P2: long-term unemployed, admitted 01.02.2024, terminated 10.05.2024 (withdrawal).
@@ -273,8 +273,9 @@ pub(crate) fn expected() -> Value {
     let count = |code: &str, n: i64| json!({"code": code, "n": n});
     json!({
         "staff": [count("admin", 1), count("manager", 1), count("social_worker", 2),
-                  count("psychologist", 2), count("career_advisor", 1), count("instructor", 0)],
-        "staff_total": 6,
+                  count("psychologist", 2), count("career_advisor", 1), count("instructor", 0),
+                  count("dpo", 1)],
+        "staff_total": 7,
         "by_category": [count("homeless", 1), count("alcohol", 1), count("drugs", 0),
                         count("mental_illness", 0), count("long_term_unemployed", 2),
                         count("prison", 0), count("refugee", 0), count("disability", 0), count("other", 0)],

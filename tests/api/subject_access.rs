@@ -409,3 +409,66 @@ async fn other_roles_are_refused_and_another_centres_participant_does_not_exist(
     let file = app.text(&format!("/participants/{id}"), &manager).await;
     assert!(file.contains(&format!("/participants/{id}/subject-access\"")));
 }
+
+#[tokio::test]
+async fn the_data_protection_officer_produces_the_export_and_reads_the_data_history_but_not_the_file()
+ {
+    let app = spawn_app().await;
+    let (id, _) = fixture(&app).await;
+    let dpo = app.login("iod").await;
+    // The officer finds the person in the audit log and has the data-protection links there.
+    let search = app.text(&format!("/audit?participant={id}"), &dpo).await;
+    for link in ["subject-access", "data-history", "retention"] {
+        assert!(
+            search.contains(&format!("/participants/{id}/{link}\"")),
+            "{link}"
+        );
+    }
+    // The export, in print and as JSON, with what the rules release, audited as theirs.
+    let page = app
+        .text(&format!("/participants/{id}/subject-access"), &dpo)
+        .await;
+    assert!(page.contains(TEAM_NOTE) && !page.contains(THERAPY_NOTE));
+    let json = app
+        .get(
+            &format!("/participants/{id}/subject-access.json"),
+            Some(&dpo),
+        )
+        .await;
+    assert_eq!(json.status(), StatusCode::OK);
+    let json = json.text().await.unwrap();
+    assert!(json.contains(IPZS_V2) && !json.contains(THERAPY_NOTE));
+    assert_eq!(audit_rows(&app, "subject_access.print", id).await, 1);
+    assert_eq!(audit_rows(&app, "subject_access.export", id).await, 1);
+    // The data history and the file's retention open; the file itself does not exist for them.
+    for path in [
+        format!("/participants/{id}/data-history"),
+        format!("/participants/{id}/retention"),
+    ] {
+        let response = app.get(&path, Some(&dpo)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    for path in [
+        format!("/participants/{id}"),
+        format!("/participants/{id}/print"),
+        format!("/participants/{id}/access-log"),
+    ] {
+        let response = app.get(&path, Some(&dpo)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Nor may they change anything about its retention.
+    let hold = app
+        .post(
+            &format!("/participants/{id}/holds"),
+            Some(&dpo),
+            &[("reason", "Kontrola UODO")],
+        )
+        .await;
+    assert_eq!(hold.status(), StatusCode::NOT_FOUND);
+    // Another centre's officer: no such person.
+    let other = app.login("iod2").await;
+    let response = app
+        .get(&format!("/participants/{id}/subject-access"), Some(&other))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
