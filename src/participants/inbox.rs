@@ -18,7 +18,7 @@ use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, at_least};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, at_least, capped};
 
 /// People shown per group; the heading gives the whole count.
 const ITEMS: i64 = 10;
@@ -106,15 +106,6 @@ async fn rows_due(
     Ok(due_db::due(&state.db, user.centre_id, scope, kinds, today, ITEMS).await?)
 }
 
-/// A count, or "ponad 100" beyond the cap.
-fn capped(n: i64) -> String {
-    if n > COUNT_CAP {
-        format!("ponad {COUNT_CAP}")
-    } else {
-        n.to_string()
-    }
-}
-
 /// The group of `due` from the rows read for all groups; hidden when empty.
 fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
     let mine: Vec<&DueRow> = rows.iter().filter(|r| r.is(due)).collect();
@@ -152,7 +143,7 @@ fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
         ),
     };
     let mut group = InboxGroup::dated(
-        format!("{heading} ({})", capped(total)),
+        format!("{heading} ({})", capped(total, COUNT_CAP)),
         mine.into_iter().map(|r| item(due, r, today)).collect(),
     );
     group.count = usize::try_from(total).unwrap_or(0);

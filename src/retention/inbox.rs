@@ -7,10 +7,12 @@ use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, capped};
 
-/// Files shown; the heading gives the whole count.
+/// Files shown; the heading gives the whole count, up to `COUNT_CAP` (read by due date from
+/// `retention_review_pending_idx`, so the work stops there).
 const ITEMS: i64 = 10;
+const COUNT_CAP: i64 = 100;
 
 /// The retention group of the home page (for whoever may review the files).
 pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
@@ -22,15 +24,18 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             r#"with waiting as (
                    select r.participant_id, r.due_on from retention_review r
                    where r.centre_id = $1 and r.anonymised_at is null
-                     and not retention_held(r.participant_id, $2))
-               select w.participant_id, w.due_on, p.surname, p.first_names,
-                      (select count(*) from waiting) as "total!"
-               from waiting w join participant p using (participant_id)
-               order by w.due_on, w.participant_id
-               limit $3"#,
+                     and not retention_held(r.participant_id, $2)
+                   order by r.due_on, r.participant_id
+                   limit $4)
+               select w.participant_id as "participant_id!", w.due_on as "due_on!", p.surname,
+                      p.first_names, (select count(*) from waiting) as "total!"
+               from (select * from waiting order by due_on, participant_id limit $3) w
+               join participant p using (participant_id)
+               order by w.due_on, w.participant_id"#,
             user.centre_id,
             today,
-            ITEMS
+            ITEMS,
+            COUNT_CAP + 1
         )
         .fetch_all(&state.db)
         .await?;
@@ -50,8 +55,13 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 (item, ItemDue::since(r.due_on))
             })
             .collect();
-        let mut group =
-            InboxGroup::dated(format!("Teczki po okresie przechowywania ({total})"), items);
+        let mut group = InboxGroup::dated(
+            format!(
+                "Teczki po okresie przechowywania ({})",
+                capped(total, COUNT_CAP)
+            ),
+            items,
+        );
         group.count = usize::try_from(total).unwrap_or(usize::MAX);
         group.links.push(InboxLink {
             href: "/retention",

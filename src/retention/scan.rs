@@ -15,15 +15,16 @@ use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::validate::dates;
 
-/// The files of centre `$1` due for review on `$2` (`$3`: one participant, or null for all):
+/// The files of centre `$1` due for review on `$2` (`$3`: one participant, or null for all; the
+/// filter is spelled per use, `and p.participant_id = $3` or `and $3::uuid is null`, so that
+/// one file is found by its key rather than by reading the centre):
 /// their class, the day the period runs from and the day it ended. A file of an active
 /// participant has no class; a held, found or anonymised file is not listed; a class (or, for a
 /// file with attendance or benefit records, the benefit records' class) without a period in
 /// force leaves the file out.
 macro_rules! due_query {
-    ($head:literal, $tail:literal) => {
+    ($filter:literal, $tail:literal) => {
         concat!(
-            $head,
             "with f as (
                 select p.participant_id,
                        case when p.status = 'graduate' then 'graduate_file'::retention_class
@@ -41,7 +42,9 @@ macro_rules! due_query {
                        ) as records_on
                 from participant p
                 where p.centre_id = $1 and p.status in ('candidate', 'reserve', 'graduate', 'terminated')
-                  and ($3::uuid is null or p.participant_id = $3)
+                  ",
+            $filter,
+            "
                   and not exists (select 1 from retention_review r where r.participant_id = p.participant_id)
                   and not retention_held(p.participant_id, $2)
              ),
@@ -97,7 +100,7 @@ pub async fn scan_all(db: &PgPool, today: Date) -> sqlx::Result<ScanSummary> {
 /// Scans one centre; returns how many files it recorded.
 pub async fn scan_centre(db: &PgPool, centre_id: Uuid, today: Date) -> sqlx::Result<usize> {
     let candidates: Vec<Due> = sqlx::query_as(due_query!(
-        "",
+        "and $3::uuid is null",
         "select participant_id, class, due_on from due where due_on <= $2 order by due_on, participant_id"
     ))
     .bind(centre_id)
@@ -127,7 +130,7 @@ async fn record_one(db: &PgPool, centre_id: Uuid, id: Uuid, today: Date) -> sqlx
     .fetch_optional(&mut *tx)
     .await?;
     let inserted: Option<Due> = sqlx::query_as(due_query!(
-        "",
+        "and p.participant_id = $3",
         "insert into retention_review (participant_id, centre_id, class, reference_on, due_on)
          select participant_id, $1, class, reference_on, due_on from due where due_on <= $2
          on conflict (participant_id) do nothing
@@ -196,7 +199,7 @@ pub async fn schedule(
         due_on: Option<Date>,
     }
     let row: Option<Row> = sqlx::query_as(due_query!(
-        "",
+        "and p.participant_id = $3",
         "select p.class, p.file_months, p.records_months, p.records_on is not null as has_records,
                 p.reference_on, d.due_on
          from periods p left join due d using (participant_id)"

@@ -35,6 +35,15 @@ pub struct InboxGroup {
     pub dues: Vec<ItemDue>,
 }
 
+/// A count read up to `cap` and one more: "ponad {cap}" beyond it.
+pub fn capped(n: i64, cap: i64) -> String {
+    if n > cap {
+        format!("ponad {cap}")
+    } else {
+        n.to_string()
+    }
+}
+
 /// A count read up to a limit: "co najmniej N" when the limit was reached.
 pub fn at_least(n: i64, more: bool) -> String {
     if more {
