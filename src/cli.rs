@@ -249,7 +249,21 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
             }
             if demo {
                 config.demo = true;
-                crate::demo::seed(&pool).await?;
+                // As the schema owner: the demo spans several centres, which the app role,
+                // behind row-level security, only ever sees one at a time.
+                let owner_url = config
+                    .migration_database_url
+                    .as_ref()
+                    .unwrap_or(url)
+                    .expose()
+                    .to_owned();
+                let owner = PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(db::options_from_url(&owner_url)?)
+                    .await
+                    .context("cannot connect as the schema owner to seed the demo")?;
+                crate::demo::seed(&owner).await?;
+                owner.close().await;
             }
             pool
         }
@@ -312,7 +326,8 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A pool for a one-off command, as the schema owner: on `DATABASE_URL`, or on the embedded
+/// A pool for a one-off command, as the schema owner: on `TECZKA_MIGRATION_DATABASE_URL`
+/// (which defaults to `DATABASE_URL`), or on the embedded
 /// cluster (started here and migrated, with the demo data when `demo`), which the caller stops
 /// with [`close`] when done.
 async fn command_pool(
@@ -320,7 +335,13 @@ async fn command_pool(
     connections: u32,
     demo: bool,
 ) -> anyhow::Result<(PgPool, Option<EmbeddedCluster>)> {
-    match &config.database_url {
+    // The owner's URL when one is given: the app role sees one centre at a time (row-level
+    // security), and these commands name centres by name or visit them all.
+    match config
+        .migration_database_url
+        .as_ref()
+        .or(config.database_url.as_ref())
+    {
         Some(url) => Ok((
             PgPoolOptions::new()
                 .max_connections(connections)

@@ -188,6 +188,8 @@ async fn login(
             return refused_page(&state, &form, refused);
         }
     };
+    // From here the transaction works for the account's centre (the second wall, db::rls).
+    crate::db::rls::enter(&mut tx, account.centre_id).await?;
     throttle::reset(&mut tx, &key).await?;
     // Session fixation: whatever session the browser brought is discarded.
     if let Some(old) = session::token_from_headers(&headers) {
@@ -208,7 +210,11 @@ async fn login(
         .on("staff_user", account.staff_user_id);
     audit::record(&mut *tx, &meta, event).await?;
     tx.commit().await?;
-    upgrade_hash(&state, &account, &form.password).await?;
+    crate::db::rls::scope(
+        account.centre_id,
+        upgrade_hash(&state, &account, &form.password),
+    )
+    .await?;
     let target = if account.must_change_password {
         "/account/password".to_owned()
     } else {
@@ -237,9 +243,10 @@ async fn authenticate(
     let account = sqlx::query_as!(
         Account,
         r#"
-        select staff_user_id, centre_id, role as "role: Role", password_hash, active,
-               must_change_password, one_time_password_expires_at
-        from staff_user where login = $1
+        select staff_user_id as "staff_user_id!", centre_id as "centre_id!",
+               role as "role!: Role", password_hash as "password_hash!", active as "active!",
+               must_change_password as "must_change_password!", one_time_password_expires_at
+        from login_principal($1)
         "#,
         key
     )

@@ -72,7 +72,8 @@ impl CurrentUser {
 }
 
 /// The route layer behind every gated route: signs the user in (or redirects to the login
-/// page) and asks [`policy::gate`]; a refusal is audited with the route it was refused.
+/// page), asks [`policy::gate`] (a refusal is audited with the route it was refused), and runs
+/// the handler within the user's centre (`db::rls::scope`).
 pub async fn enter(
     State((state, gate)): State<(AppState, Gate)>,
     request: Request,
@@ -98,5 +99,7 @@ pub async fn enter(
         }
         return AppError::from(refusal).into_response();
     }
-    next.run(Request::from_parts(parts, body)).await
+    // Everything the handler does in the database works for the user's centre alone (the
+    // second wall, `db::rls`).
+    crate::db::rls::scope(user.centre_id, next.run(Request::from_parts(parts, body))).await
 }

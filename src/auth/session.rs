@@ -260,16 +260,15 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token =
             token_from_headers(&parts.headers).ok_or(AppError::Unauthorized { expired: false })?;
         let hash = token_hash(&token);
+        // Before the centre is known: through the database's door for it (migration 0035).
         let row = sqlx::query!(
             r#"
-            select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.flash_kind, s.flash_message,
-                   s.work_count, s.work_counted_at,
-                   u.centre_id, u.role as "role: Role", u.login, u.full_name, u.must_change_password,
-                   c.name as centre_name
-            from session s
-            join staff_user u on u.staff_user_id = s.user_id
-            join centre c on c.centre_id = u.centre_id
-            where s.session_hash = $1 and u.active
+            select user_id as "user_id!", csrf_token as "csrf_token!", created_at as "created_at!",
+                   last_seen_at as "last_seen_at!", flash_kind, flash_message, work_count,
+                   work_counted_at, centre_id as "centre_id!", role as "role!: Role",
+                   login as "login!", full_name as "full_name!",
+                   must_change_password as "must_change_password!", centre_name as "centre_name!"
+            from session_principal($1)
             "#,
             &hash,
         )

@@ -1,6 +1,7 @@
 //! Database access: the connection pool, migrations, and the embedded cluster.
 
 pub mod embedded;
+pub mod rls;
 
 use std::time::Duration;
 
@@ -26,13 +27,15 @@ pub const EMBEDDED_DATABASE: &str = "teczka";
 /// dead by a database restart fails its first query instead, which answers 503 once and is
 /// then dropped from the pool (tests/api/resilience.rs shows the recovery).
 ///
+/// Every checkout names the centre the connection works for (`rls`, row-level security).
+///
 /// Prepared statements always run with a generic plan (`plan_cache_mode`): every query of the
 /// app is an index-driven lookup, keyset page or capped count whose right plan does not depend
 /// on the parameter values, and planning them again on every execution (PostgreSQL's default
 /// for the first runs and whenever a custom plan looks cheaper) cost about a third of the list
 /// page's throughput (README, "Performance").
 pub fn app_pool(config: &Config, options: PgConnectOptions) -> PgPool {
-    PgPoolOptions::new()
+    rls::pool_hooks(PgPoolOptions::new())
         .max_connections(config.db_max_connections)
         .acquire_timeout(config.db_acquire_timeout)
         .test_before_acquire(false)

@@ -119,17 +119,13 @@ pub struct NewStaff<'a> {
 }
 
 /// Inserts an account holding a one-time password, with its creation as the first entry of its
-/// role history (one statement); returns its id.
-pub async fn insert(db: impl PgExecutor<'_>, new: &NewStaff<'_>) -> sqlx::Result<Uuid> {
-    sqlx::query_scalar!(
+/// role history; returns its id. Two statements: the history row's row-level check looks the
+/// account up, which a row inserted by the same statement would not yet be (migration 0035).
+pub async fn insert(db: &mut sqlx::PgConnection, new: &NewStaff<'_>) -> sqlx::Result<Uuid> {
+    let id = sqlx::query_scalar!(
         r#"
-        with account as (
-            insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
-            values ($1, $2, $3, $4, $5, true, $6)
-            returning staff_user_id, role
-        )
-        insert into staff_role_change (staff_user_id, to_role, changed_by, changed_at)
-        select staff_user_id, role, $7, $8 from account
+        insert into staff_user (centre_id, login, full_name, role, password_hash, must_change_password, one_time_password_expires_at)
+        values ($1, $2, $3, $4, $5, true, $6)
         returning staff_user_id
         "#,
         new.centre_id,
@@ -138,11 +134,19 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewStaff<'_>) -> sqlx::Result
         new.role as Role,
         new.password_hash,
         new.expires_at,
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    sqlx::query!(
+        "insert into staff_role_change (staff_user_id, to_role, changed_by, changed_at) values ($1, $2, $3, $4)",
+        id,
+        new.role as Role,
         new.created_by,
         new.now,
     )
-    .fetch_one(db)
-    .await
+    .execute(&mut *db)
+    .await?;
+    Ok(id)
 }
 
 /// A role change of an account of the centre.

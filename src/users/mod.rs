@@ -217,7 +217,7 @@ async fn create_staff(
         now: state.clock.now(),
     };
     let mut tx = state.db.begin().await?;
-    let id = match db::insert(&mut *tx, &new).await {
+    let id = match db::insert(&mut tx, &new).await {
         Ok(id) => id,
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("staff_user_login_key") => {
             let mut errors = FieldErrors::new();

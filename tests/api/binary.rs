@@ -498,9 +498,13 @@ async fn missing_postgresql_binaries_give_one_clear_line_naming_the_package() {
 async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_login() {
     let database = fresh_database().await;
     let url = database_url(teczka::db::APP_ROLE, &database);
+    // Administrative commands run as the schema owner (row-level security shows the app role
+    // one centre at a time).
+    let owner_url = database_url(teczka::db::embedded::OWNER_ROLE, &database);
     // Two centres exist: the command asks which one.
     let ambiguous = teczka()
         .env("DATABASE_URL", &url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .args(["create-admin", "--login", "nowy.admin"])
         .output()
         .await
@@ -510,6 +514,7 @@ async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_l
 
     let output = teczka()
         .env("DATABASE_URL", &url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .args([
             "create-admin",
             "--login",
@@ -542,6 +547,7 @@ async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_l
 
     let duplicate = teczka()
         .env("DATABASE_URL", &url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .args([
             "create-admin",
             "--login",
@@ -642,6 +648,7 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
     // `--demo` on a real database seeds the fictional data and marks every page.
     let mut demo = teczka()
         .env("DATABASE_URL", &app_url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .arg("--demo")
         .spawn()
         .unwrap();
@@ -699,8 +706,12 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
 async fn teczka_seed_adds_participants_with_histories_to_the_named_centre() {
     let database = fresh_database().await;
     let url = database_url(teczka::db::APP_ROLE, &database);
+    // Administrative commands run as the schema owner (row-level security shows the app role
+    // one centre at a time).
+    let owner_url = database_url(teczka::db::embedded::OWNER_ROLE, &database);
     let output = teczka()
         .env("DATABASE_URL", &url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .args(["seed", "--participants", "250", "--centre", CENTRE_B])
         .output()
         .await
@@ -727,6 +738,7 @@ async fn teczka_seed_adds_participants_with_histories_to_the_named_centre() {
     assert!(histories >= 250);
     let wrong = teczka()
         .env("DATABASE_URL", &url)
+        .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
         .args(["seed", "--participants", "5", "--centre", "Nie ma takiego"])
         .output()
         .await

@@ -6,7 +6,6 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::post;
 use reqwest::StatusCode;
 use serde::Deserialize;
 use teczka::auth::session::CurrentUser;
@@ -49,7 +48,17 @@ async fn take_step(
 /// The app's layers around the test route, served on its own port.
 async fn serve_steps(app: &TestApp) -> String {
     let router: Router = teczka::server::with_layers(
-        Router::new().route("/test/documents/{id}/{step}", post(take_step)),
+        // Through the route kit, gate included, like every route of the app (the gate also
+        // scopes the handler's database work to the user's centre).
+        Router::new().route(
+            "/test/documents/{id}/{step}",
+            teczka::web::route::Route::post(
+                "/test/documents/{id}/{step}",
+                teczka::auth::policy::Gate::Staff,
+                take_step,
+            )
+            .into_method_router(&app.state),
+        ),
         app.state.clone(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -3,6 +3,7 @@
 //! run, a fresh database per test cloned from a migrated template).
 
 mod helpers;
+mod row_security;
 mod webdriver;
 
 mod authz_workshops;

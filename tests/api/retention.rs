@@ -441,8 +441,11 @@ async fn the_app_role_cannot_rewrite_a_frozen_file_by_setting_the_mark_itself() 
         .fixture_participant(CENTRE_A, "Zamrożona", Some("socjalny1"), None)
         .await;
     free_text(&app, id, "Zostaje").await;
-    // As the application role, with the anonymisation's mark set by hand.
+    // As the application role working for the file's centre, with the anonymisation's mark
+    // set by hand.
+    let centre = app.centre_id(CENTRE_A).await;
     let mut tx = app.state.db.begin().await.unwrap();
+    teczka::db::rls::enter(&mut tx, centre).await.unwrap();
     sqlx::query("select set_config('teczka.anonymising', $1, true)")
         .bind(id.to_string())
         .execute(&mut *tx)
@@ -457,11 +460,15 @@ async fn the_app_role_cannot_rewrite_a_frozen_file_by_setting_the_mark_itself() 
     assert!(frozen.unwrap_err().to_string().contains("frozen"));
     drop(tx);
     // And the function refuses a file that was not found due.
-    let refused = sqlx::query("select anonymise_participant($1, centre_id, $2, current_date) from participant where participant_id = $1")
-        .bind(id)
-        .bind(app.user_id("kierownik").await)
-        .execute(&app.state.db)
-        .await;
+    let manager = app.user_id("kierownik").await;
+    let refused = teczka::db::rls::scope(
+        centre,
+        sqlx::query("select anonymise_participant($1, centre_id, $2, current_date) from participant where participant_id = $1")
+            .bind(id)
+            .bind(manager)
+            .execute(&app.state.db),
+    )
+    .await;
     assert!(
         refused
             .unwrap_err()
