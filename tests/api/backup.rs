@@ -72,6 +72,17 @@ async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
 }
 
+/// An app with one participant, backed up: the app, the scratch folder and the archive.
+async fn backed_up_participant() -> (TestApp, PathBuf, PathBuf) {
+    let app = spawn_app().await;
+    app.fixture_participant(CENTRE_A, "Kopiowana", None, None)
+        .await;
+    let dir = scratch();
+    let file = dir.join("teczka.dump");
+    assert!(backup(&app.database, &file).await.status.success());
+    (app, dir, file)
+}
+
 /// Stops a cluster started by a test, also when the test fails.
 struct Stop(Option<EmbeddedCluster>);
 
@@ -195,12 +206,7 @@ async fn a_backup_restored_into_a_new_cluster_passes_the_checks_and_serves_a_par
 
 #[tokio::test]
 async fn restore_refuses_a_database_that_holds_tables() {
-    let app = spawn_app().await;
-    app.fixture_participant(CENTRE_A, "Kopiowana", None, None)
-        .await;
-    let dir = scratch();
-    let file = dir.join("teczka.dump");
-    assert!(backup(&app.database, &file).await.status.success());
+    let (_app, dir, file) = backed_up_participant().await;
 
     let target = spawn_app().await;
     let out = restore_into(&target.database, &file).await;
@@ -265,12 +271,7 @@ async fn a_tampered_audit_row_in_the_backup_fails_the_check() {
 
 #[tokio::test]
 async fn another_owner_restores_with_the_app_roles_rights_and_default_privileges() {
-    let app = spawn_app().await;
-    app.fixture_participant(CENTRE_A, "Kopiowana", None, None)
-        .await;
-    let dir = scratch();
-    let file = dir.join("teczka.dump");
-    assert!(backup(&app.database, &file).await.status.success());
+    let (_app, dir, file) = backed_up_participant().await;
 
     // A database owned by an ordinary role (not a superuser, not the role that made the backup).
     let role = format!("r_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
