@@ -174,7 +174,7 @@ async fn a_backup_restored_into_a_new_cluster_passes_the_checks_and_serves_a_par
 
     // The restored app: the real router on the restored database, as the application role.
     let cluster = EmbeddedCluster::start(&ClusterOptions {
-        base_dir: cluster_dir,
+        base_dir: cluster_dir.clone(),
         bin_dir: None,
         tuning: Tuning::Throwaway,
         kill_with_parent: false,
@@ -197,6 +197,22 @@ async fn a_backup_restored_into_a_new_cluster_passes_the_checks_and_serves_a_par
         .await;
     assert_eq!(scan.status(), StatusCode::OK);
     assert_eq!(scan.bytes().await.unwrap().as_ref(), b"%PDF-1.4 test");
+
+    // A backup of the embedded cluster while its server runs: the command adopts the running
+    // cluster and leaves it running.
+    let second = dir.join("druga.dump");
+    let out = teczka()
+        .arg("backup")
+        .arg(&second)
+        .env("TECZKA_DATA_DIR", &cluster_dir)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(second.exists());
+    let (status, _) = body(&restored, &format!("/participants/{participant}"), &session).await;
+    assert_eq!(status, StatusCode::OK);
+
     restored.begin_shutdown().await.unwrap().unwrap();
     restored.state.db.close().await;
     restored.db.close().await;
