@@ -4,6 +4,7 @@
 //! Without `DATABASE_URL` every command works on the embedded cluster in `TECZKA_DATA_DIR`,
 //! which is demo mode. With `DATABASE_URL` the server never migrates or seeds on its own.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditEvent, Outcome};
 use crate::auth::{normalize_login, valid_login};
 use crate::config::Config;
-use crate::db::embedded::{ClusterOptions, EmbeddedCluster, OWNER_ROLE, Tuning};
+use crate::db::embedded::{EmbeddedCluster, OWNER_ROLE};
 use crate::db::{self, APP_ROLE, EMBEDDED_DATABASE};
 use crate::domain::Role;
 use crate::security::password;
@@ -36,6 +37,10 @@ Użycie:
                                ośrodkach (200 uczestników naraz w każdym)
   teczka audit verify          pieczętuje i sprawdza cały łańcuch pieczęci dziennika zdarzeń;
                                nazywa pierwszą niezgodną pieczęć (kod wyjścia 1)
+  teczka backup PLIK           zapisuje kopię całej bazy (pg_dump, format własny, ze skanami)
+  teczka restore PLIK [--check-login LOGIN]
+                               odtwarza kopię w pustej bazie i ją sprawdza (migracje, liczby
+                               wierszy, pieczęcie dziennika, hasło konta LOGIN podane na wejściu)
   teczka retention scan        wpisuje do przeglądu teczki po okresie przechowywania (serwer robi to
                                codziennie sam; ponowne uruchomienie niczego nie zmienia)
   teczka --help                ta pomoc
@@ -61,6 +66,13 @@ enum Command {
     },
     AuditVerify,
     RetentionScan,
+    Backup {
+        file: PathBuf,
+    },
+    Restore {
+        file: PathBuf,
+        check_login: Option<String>,
+    },
     Help,
 }
 
@@ -146,6 +158,23 @@ fn parse(args: &[String]) -> Result<Command, String> {
         }
         Some("audit") if args.len() == 2 && args[1] == "verify" => Ok(Command::AuditVerify),
         Some("audit") => Err("użycie: teczka audit verify".to_owned()),
+        Some("backup") => match &args[1..] {
+            [file] if !file.starts_with('-') => Ok(Command::Backup { file: file.into() }),
+            _ => Err("użycie: teczka backup PLIK".to_owned()),
+        },
+        Some("restore") => match &args[1..] {
+            [file] if !file.starts_with('-') => Ok(Command::Restore {
+                file: file.into(),
+                check_login: None,
+            }),
+            [file, flag, login] if !file.starts_with('-') && flag == "--check-login" => {
+                Ok(Command::Restore {
+                    file: file.into(),
+                    check_login: Some(login.clone()),
+                })
+            }
+            _ => Err("użycie: teczka restore PLIK [--check-login LOGIN]".to_owned()),
+        },
         Some("--help" | "-h" | "help") => Ok(Command::Help),
         Some(other) => Err(format!(
             "nieznane polecenie `{other}` (zobacz `teczka --help`)"
@@ -185,6 +214,8 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                 } => seed(config, participants, &centre, attendance_centres).await,
                 Command::AuditVerify => audit_verify(config).await,
                 Command::RetentionScan => retention_scan(config).await,
+                Command::Backup { file } => backup(config, &file).await,
+                Command::Restore { file, check_login } => restore(config, &file, check_login).await,
                 Command::Help => Ok(()),
             }
         }
@@ -197,16 +228,6 @@ pub async fn main(args: Vec<String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The embedded cluster with the Teczka database migrated.
-fn start_embedded(config: &Config) -> anyhow::Result<EmbeddedCluster> {
-    EmbeddedCluster::start(&ClusterOptions {
-        base_dir: config.data_dir.clone(),
-        bin_dir: config.pg_bin_dir.clone(),
-        tuning: Tuning::Durable,
-        kill_with_parent: false,
-    })
 }
 
 async fn embedded_pools(
@@ -268,7 +289,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
             pool
         }
         None => {
-            let started = start_embedded(&config)?;
+            let started = db::start_embedded(&config)?;
             let (owner, app_pool) = embedded_pools(&config, &started).await?;
             config.demo = true;
             crate::demo::seed(&owner).await?;
@@ -317,7 +338,7 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
             pool.close().await;
         }
         None => {
-            let cluster = start_embedded(&config)?;
+            let cluster = db::start_embedded(&config)?;
             db::prepare_embedded(&cluster, EMBEDDED_DATABASE).await?;
             cluster.stop()?;
         }
@@ -350,7 +371,7 @@ async fn command_pool(
             None,
         )),
         None => {
-            let cluster = start_embedded(config)?;
+            let cluster = db::start_embedded(config)?;
             let (owner, app) = embedded_pools(config, &cluster).await?;
             app.close().await;
             if demo {
@@ -408,6 +429,27 @@ async fn audit_verify(config: Config) -> anyhow::Result<()> {
     println!("{}", verification.report());
     if verification.broken.is_some() {
         bail!("łańcuch pieczęci dziennika zdarzeń jest naruszony");
+    }
+    Ok(())
+}
+
+async fn backup(config: Config, file: &Path) -> anyhow::Result<()> {
+    let written = crate::backup::backup(&config, file).await?;
+    println!("{}", written.report(file));
+    Ok(())
+}
+
+/// `teczka restore`: exit code 1 when the restore or any check fails.
+async fn restore(config: Config, file: &Path, login: Option<String>) -> anyhow::Result<()> {
+    let password = login
+        .as_deref()
+        .map(crate::backup::read_password)
+        .transpose()?;
+    let login = login.as_deref().zip(password.as_deref());
+    let report = crate::backup::restore(&config, file, login).await?;
+    println!("{}", report.text());
+    if !report.passed() {
+        bail!("przywrócona baza nie przeszła sprawdzeń");
     }
     Ok(())
 }
@@ -537,62 +579,5 @@ async fn insert_admin(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(s: &[&str]) -> Vec<String> {
-        s.iter().map(|a| (*a).to_owned()).collect()
-    }
-
-    #[test]
-    fn parses_the_documented_commands() {
-        assert_eq!(parse(&args(&[])), Ok(Command::Serve { demo: false }));
-        assert_eq!(parse(&args(&["--demo"])), Ok(Command::Serve { demo: true }));
-        assert_eq!(
-            parse(&args(&["serve", "--demo"])),
-            Ok(Command::Serve { demo: true })
-        );
-        assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
-        assert_eq!(
-            parse(&args(&["retention", "scan"])),
-            Ok(Command::RetentionScan)
-        );
-        assert!(parse(&args(&["retention"])).is_err());
-        assert_eq!(
-            parse(&args(&[
-                "create-admin",
-                "--login",
-                "ala",
-                "--centre",
-                "CIS X"
-            ])),
-            Ok(Command::CreateAdmin {
-                login: "ala".into(),
-                name: None,
-                centre: Some("CIS X".into()),
-                city: None
-            })
-        );
-        assert!(parse(&args(&["create-admin"])).is_err());
-        assert_eq!(
-            parse(&args(&[
-                "seed",
-                "--participants",
-                "1000",
-                "--centre",
-                "CIS X"
-            ])),
-            Ok(Command::Seed {
-                participants: 1000,
-                centre: "CIS X".into(),
-                attendance_centres: None
-            })
-        );
-        assert!(parse(&args(&["seed", "--participants", "zero", "--centre", "X"])).is_err());
-        assert_eq!(parse(&args(&["audit", "verify"])), Ok(Command::AuditVerify));
-        assert!(parse(&args(&["audit"])).is_err());
-        assert!(parse(&args(&["audit", "verify", "--x"])).is_err());
-        assert!(parse(&args(&["migrate", "--force"])).is_err());
-        assert!(parse(&args(&["bogus"])).is_err());
-    }
-}
+#[path = "cli_tests.rs"]
+mod tests;

@@ -12,6 +12,7 @@ pub mod app;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod benefits;
 pub mod cli;
 pub mod clock;

@@ -19,7 +19,7 @@ use sqlx::postgres::PgConnectOptions;
 /// The superuser created by `initdb`; owns the schema (runs migrations).
 pub const OWNER_ROLE: &str = "teczka";
 /// The port number only names the socket file; nothing listens on TCP.
-const PORT: u16 = 5432;
+pub const PORT: u16 = 5432;
 
 /// Server settings for the two ways the cluster is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +169,17 @@ impl EmbeddedCluster {
     /// Path of the Unix socket file.
     pub fn socket_path(&self) -> PathBuf {
         self.socket_dir.join(format!(".s.PGSQL.{PORT}"))
+    }
+
+    /// Folder holding the Unix socket (libpq's `host`).
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    /// True when an earlier process started this cluster and it was only adopted here (a
+    /// one-off command run beside the embedded server must leave it running).
+    pub fn adopted(&self) -> bool {
+        self.child.is_none()
     }
 
     /// The postmaster's process id.

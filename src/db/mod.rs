@@ -77,9 +77,37 @@ pub async fn pending_migrations(pool: &PgPool) -> anyhow::Result<Vec<i64>> {
         .collect())
 }
 
+/// Starts the embedded cluster in `TECZKA_DATA_DIR` (the caller migrates or restores it).
+pub fn start_embedded(config: &Config) -> anyhow::Result<embedded::EmbeddedCluster> {
+    embedded::EmbeddedCluster::start(&embedded::ClusterOptions {
+        base_dir: config.data_dir.clone(),
+        bin_dir: config.pg_bin_dir.clone(),
+        tuning: embedded::Tuning::Durable,
+        kill_with_parent: false,
+    })
+}
+
 /// Creates the database `name` in the embedded cluster if it is missing, migrates it as the
 /// owner, and lets the application role log in over the (owner-only) socket.
 pub async fn prepare_embedded(
+    cluster: &embedded::EmbeddedCluster,
+    name: &str,
+) -> anyhow::Result<()> {
+    create_embedded_database(cluster, name).await?;
+    let owner = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(cluster.connect_options(embedded::OWNER_ROLE, name))
+        .await?;
+    migrate(&owner).await?;
+    owner
+        .execute(format!("alter role {APP_ROLE} login").as_str())
+        .await?;
+    owner.close().await;
+    Ok(())
+}
+
+/// Creates the (empty) database `name` in the embedded cluster if it is missing.
+pub async fn create_embedded_database(
     cluster: &embedded::EmbeddedCluster,
     name: &str,
 ) -> anyhow::Result<()> {
@@ -99,16 +127,6 @@ pub async fn prepare_embedded(
             .await?;
     }
     admin.close().await;
-
-    let owner = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(cluster.connect_options(embedded::OWNER_ROLE, name))
-        .await?;
-    migrate(&owner).await?;
-    owner
-        .execute(format!("alter role {APP_ROLE} login").as_str())
-        .await?;
-    owner.close().await;
     Ok(())
 }
 

@@ -28,7 +28,7 @@ async fn seals(app: &TestApp) -> Vec<(i64, i64, i64, i32)> {
 
 /// Runs `sql` as the database owner with the append-only guard off, as an attacker with the
 /// owner's password could.
-async fn tamper(app: &TestApp, sql: &str, id: i64) {
+pub(crate) async fn tamper(app: &TestApp, sql: &str, id: i64) {
     let mut tx = app.db.begin().await.unwrap();
     sqlx::query("alter table audit_event disable trigger audit_event_no_update")
         .execute(&mut *tx)

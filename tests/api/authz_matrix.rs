@@ -42,7 +42,7 @@ const READERS: &[Role] = &[
 
 /// A programme in realization for `participant`, authored by `author`, signed, with a scan;
 /// arranged directly in the database. Returns (document, scan).
-async fn programme(
+pub(crate) async fn programme(
     app: &TestApp,
     participant: uuid::Uuid,
     author: &str,

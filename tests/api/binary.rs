@@ -13,7 +13,7 @@ use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_teczka");
 
-fn teczka() -> Command {
+pub(crate) fn teczka() -> Command {
     let mut command = Command::new(BIN);
     command
         .env_remove("DATABASE_URL")

@@ -302,6 +302,18 @@ pub async fn empty_database() -> String {
 
 /// Starts the app on a given pool (the outage tests route it through a proxy).
 pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String) -> TestApp {
+    let owner = connect_options(OWNER_ROLE, &database);
+    spawn_with_pools(config, app_pool, owner, database).await
+}
+
+/// Starts the app on a given pool, with the test's owner pool on `owner` (a database outside
+/// the shared cluster, e.g. a restored backup).
+pub async fn spawn_with_pools(
+    config: Config,
+    app_pool: PgPool,
+    owner: PgConnectOptions,
+    database: String,
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         teczka::telemetry::init(teczka::config::LogFormat::Pretty);
     }
@@ -315,7 +327,7 @@ pub async fn spawn_with_pool(config: Config, app_pool: PgPool, database: String)
                 Ok(())
             })
         })
-        .connect_with(connect_options(OWNER_ROLE, &database))
+        .connect_with(owner)
         .await
         .unwrap();
     let app = App::build(config, app_pool).await.unwrap();
