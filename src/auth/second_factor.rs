@@ -8,7 +8,7 @@
 //! `__Host-` cookie, a few minutes, one account), never a session, so every page but the code
 //! and enrolment steps answers it as anonymous. The handlers are in `account::second_factor`.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgExecutor};
@@ -100,7 +100,7 @@ pub fn grouped(text: &str) -> String {
 
 /// The secret as an authenticator app takes it typed by hand: base32 in groups of four.
 pub fn secret_text(totp: &Totp) -> String {
-    group(&totp.secret().to_base32(), ' ')
+    grouped(&totp.secret().to_base32())
 }
 
 fn group(text: &str, separator: char) -> String {
@@ -453,7 +453,7 @@ pub async fn pending(
     headers: &HeaderMap,
     now: OffsetDateTime,
 ) -> sqlx::Result<Option<Pending>> {
-    let Some(token) = pending_token(headers) else {
+    let Some(token) = crate::auth::session::cookie_token(headers, PENDING_COOKIE) else {
         return Ok(None);
     };
     let hash = token_hash(&token);
@@ -476,18 +476,6 @@ pub async fn end_pending(db: impl PgExecutor<'_>, hash: &[u8]) -> sqlx::Result<(
         .execute(db)
         .await?;
     Ok(())
-}
-
-fn pending_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PENDING_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `Set-Cookie` value that installs a pending-login token.
