@@ -81,18 +81,21 @@ pub(super) async fn seed(
     Ok(())
 }
 
-/// The fixed demo key, enrolled and confirmed (its recovery codes are never shown: none).
+/// The fixed demo key, enrolled and confirmed like any other (with ten recovery codes, which
+/// nobody is shown).
 async fn second_factor(tx: &mut PgConnection, id: Uuid, centre_id: Uuid) -> anyhow::Result<()> {
     let secret = crate::auth::second_factor::secret_from_base32(super::SECOND_FACTOR_SECRET)
         .ok_or_else(|| anyhow::anyhow!("the demo second-factor key is not base32"))?;
     sqlx::query!(
-        "insert into second_factor (staff_user_id, centre_id, secret, confirmed_at) values ($1, $2, $3, now())",
+        "insert into second_factor (staff_user_id, centre_id, secret) values ($1, $2, $3)",
         id,
         centre_id,
         secret
     )
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    let confirmed_at = OffsetDateTime::now_utc() - Duration::days(59);
+    crate::auth::second_factor::confirm(tx, id, centre_id, confirmed_at).await?;
     Ok(())
 }
 
