@@ -199,14 +199,18 @@ async fn code_form(State(state): State<AppState>, headers: HeaderMap) -> Result<
     }
 }
 
-/// A throttled step: 429 with the wait, audited.
-async fn throttled(
+/// The login's throttle before a code is checked: the transaction to go on with, or (the login
+/// is throttled) the page of `page` with the wait as 429, the refusal audited.
+async fn open_gate(
     mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
     meta: &RequestMeta,
     pending: &Pending,
-    seconds: i64,
+    now: OffsetDateTime,
     page: &(dyn Fn(&str) -> Result<Response> + Sync),
-) -> Result<Response> {
+) -> Result<std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, Response>> {
+    let throttle::Gate::Wait(seconds) = throttle::gate(&mut tx, &pending.login, now).await? else {
+        return Ok(Ok(tx));
+    };
     let event = AuditEvent::new("login.throttled", Outcome::Denied).by(actor_of(pending));
     audit::record(&mut *tx, meta, event).await?;
     tx.commit().await?;
@@ -215,7 +219,7 @@ async fn throttled(
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    Ok(response)
+    Ok(Err(response))
 }
 
 /// A wrong or reused code: counted in the login's throttle and audited as `action`.
@@ -290,10 +294,10 @@ async fn submit_code(
         Err(message) => return invalid(message),
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if let throttle::Gate::Wait(seconds) = throttle::gate(&mut tx, &pending.login, now).await? {
-        return throttled(tx, &meta, &pending, seconds, &invalid).await;
-    }
+    let mut tx = match open_gate(state.db.begin().await?, &meta, &pending, now, &invalid).await? {
+        Ok(tx) => tx,
+        Err(throttled) => return Ok(throttled),
+    };
     let (verdict, kind) = match &input {
         CodeInput::Totp(code) => (
             factor::check_totp(&mut tx, pending.user_id, &pending.login, code, now).await?,
@@ -398,10 +402,10 @@ async fn login_enrol(
         Err(message) => return invalid(message),
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if let throttle::Gate::Wait(seconds) = throttle::gate(&mut tx, &pending.login, now).await? {
-        return throttled(tx, &meta, &pending, seconds, &invalid).await;
-    }
+    let mut tx = match open_gate(state.db.begin().await?, &meta, &pending, now, &invalid).await? {
+        Ok(tx) => tx,
+        Err(throttled) => return Ok(throttled),
+    };
     let action = Action::ManageOwnSecondFactor.code();
     let verdict = factor::check_totp(&mut tx, pending.user_id, &pending.login, &code, now).await?;
     if verdict != Verdict::Accepted {
