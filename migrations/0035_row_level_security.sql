@@ -12,7 +12,8 @@
 --   * the migration owner (migrations, `teczka seed`, backup and restore). FORCE ROW LEVEL
 --     SECURITY is not set on any table, deliberately: the owner is the maintenance identity,
 --     and the few SECURITY DEFINER functions below and in earlier parts (the session lookup
---     before the centre is known, the audit seal, anonymisation) are the narrow, reviewed doors
+--     and the pending login before the centre is known, the audit seal, anonymisation) are the
+--     narrow, reviewed doors
 --     through which the app role reaches across the wall; FORCE would close them as well. The
 --     server never connects as the owner; `teczka_app` is neither owner nor superuser and has
 --     no BYPASSRLS (tests/api/row_security.rs checks all three).
@@ -156,3 +157,18 @@ language sql stable security definer set search_path = public, pg_temp as $$
 $$;
 revoke all on function centre_ids() from public;
 grant execute on function centre_ids() to teczka_app;
+
+-- A login past the password step only (part 33), before the centre is known (the code step).
+create function pending_principal(p_hash bytea, p_now timestamptz)
+returns table (
+    hash bytea, user_id uuid, centre_id uuid, role staff_role, login text,
+    must_change_password boolean, next_path text
+)
+language sql stable security definer set search_path = public, pg_temp as $$
+    select p.token_hash, p.staff_user_id, u.centre_id, u.role, u.login, u.must_change_password,
+           p.next_path
+    from pending_login p join staff_user u on u.staff_user_id = p.staff_user_id
+    where p.token_hash = p_hash and p.expires_at > p_now and u.active
+$$;
+revoke all on function pending_principal(bytea, timestamptz) from public;
+grant execute on function pending_principal(bytea, timestamptz) to teczka_app;

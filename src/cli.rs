@@ -309,11 +309,16 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
         );
         for (login, name, role, centre) in crate::demo::ACCOUNTS {
             println!(
-                "  {login:<11} {:<20} {name} – {}",
+                "  {login:<13} {:<20} {name} – {}",
                 role.label(),
                 crate::demo::CENTRES[centre].0
             );
         }
+        println!(
+            "Drugi składnik logowania: demo nie wymaga go od nikogo poza kontem {}. Jego klucz do aplikacji uwierzytelniającej (oparty na czasie, 6 cyfr, co 30 s): {}",
+            crate::demo::SECOND_FACTOR_LOGIN,
+            crate::auth::second_factor::grouped(crate::demo::SECOND_FACTOR_SECRET)
+        );
     }
     println!("Zatrzymanie: Ctrl-C.");
     let served = app.run_until_stopped(shutdown_signal()).await;

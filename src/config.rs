@@ -42,6 +42,18 @@ pub enum LogFormat {
     Pretty,
 }
 
+/// Who must log in with a second factor (a code from an authenticator app) after the password.
+/// An account that has set one up always uses it, whatever this says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecondFactorRequirement {
+    /// Nobody (demo mode; the test harness's fixture accounts).
+    Nobody,
+    /// The administrator and the manager (the default).
+    AdminAndManager,
+    /// Every role (`TECZKA_SECOND_FACTOR=everyone`).
+    Everyone,
+}
+
 /// The whole configuration of a running Teczka server.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -83,6 +95,8 @@ pub struct Config {
     pub one_time_password_ttl: Duration,
     /// Log format (`TECZKA_LOG_FORMAT` = `json` | `pretty`).
     pub log_format: LogFormat,
+    /// Who must use a second factor (`TECZKA_SECOND_FACTOR` = `admin-and-manager` | `everyone`).
+    pub second_factor: SecondFactorRequirement,
 }
 
 impl Default for Config {
@@ -107,6 +121,7 @@ impl Default for Config {
             hash_concurrency: 2,
             one_time_password_ttl: Duration::from_secs(24 * 3600),
             log_format: LogFormat::Pretty,
+            second_factor: SecondFactorRequirement::AdminAndManager,
         }
     }
 }
@@ -161,9 +176,30 @@ impl Config {
                 60 * parsed::<u64>("TECZKA_ONE_TIME_PASSWORD_HOURS", 24)?,
             ),
             log_format,
+            second_factor: match optional("TECZKA_SECOND_FACTOR").as_deref() {
+                None | Some("admin-and-manager") => SecondFactorRequirement::AdminAndManager,
+                Some("everyone") => SecondFactorRequirement::Everyone,
+                Some(other) => bail!(
+                    "TECZKA_SECOND_FACTOR must be `admin-and-manager` or `everyone`, not `{other}`"
+                ),
+            },
         };
         config.check()?;
         Ok(config)
+    }
+
+    /// Whether an account with `role` must log in with a second factor (never in demo mode,
+    /// where the demo logins work with the password alone).
+    pub fn requires_second_factor(&self, role: crate::domain::Role) -> bool {
+        use crate::domain::Role;
+        !self.demo
+            && match self.second_factor {
+                SecondFactorRequirement::Nobody => false,
+                SecondFactorRequirement::AdminAndManager => {
+                    matches!(role, Role::Admin | Role::Manager)
+                }
+                SecondFactorRequirement::Everyone => true,
+            }
     }
 
     /// Rejects combinations that cannot work.

@@ -1,4 +1,6 @@
-//! The account area: login, logout, session extension and changing one's own password.
+//! The account area: login (the password, then the second factor's step in
+//! `second_factor`), logout, session extension, changing one's own password and setting up
+//! one's second factor.
 //!
 //! Invariants: a login always starts a brand-new session (any session id the browser sent is
 //! deleted), an unknown login and a wrong password look and cost the same, every attempt is
@@ -14,6 +16,7 @@ use time::OffsetDateTime;
 use crate::audit::meta::RequestMeta;
 use crate::audit::{self, AuditActor, AuditEvent, Outcome};
 use crate::auth::policy::{Action, Gate, Target};
+use crate::auth::second_factor::{NextStep, next_step};
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::throttle;
 use crate::auth::{normalize_login, safe_next};
@@ -25,16 +28,20 @@ use crate::web::extract::{NoFields, PlainForm, SecureForm};
 use crate::web::page::{Layout, render, render_with_status};
 use crate::web::route::Route;
 
-/// Login, logout, session and own-password routes.
+mod second_factor;
+
+/// Login, logout, session, own-password and second-factor routes.
 pub fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         Route::get("/login", Gate::Anyone, login_form),
         Route::post("/login", Gate::Anyone, login),
         Route::post("/logout", Gate::Staff, logout),
         Route::post("/session/extend", Gate::Staff, extend_session),
         Route::get("/account/password", Gate::Staff, password_form),
         Route::post("/account/password", Gate::Staff, change_password),
-    ]
+    ];
+    routes.extend(second_factor::routes());
+    routes
 }
 
 #[derive(Template)]
@@ -126,21 +133,27 @@ enum Refused {
     Throttled(i64),
 }
 
+/// What a throttled login is told (the password and the code steps alike).
+fn throttled_message(seconds: i64) -> String {
+    let wait = if seconds < 60 {
+        format!("{seconds} s")
+    } else {
+        format!("{} min", (seconds + 59) / 60)
+    };
+    format!(
+        "Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."
+    )
+}
+
 /// The login page again, with the typed login kept and the refusal's message.
 fn refused_page(state: &AppState, form: &LoginForm, refused: Refused) -> Result<Response> {
     let (status, error, retry) = match refused {
         Refused::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, message.to_owned(), None),
-        Refused::Throttled(seconds) => {
-            let wait = if seconds < 60 {
-                format!("{seconds} s")
-            } else {
-                format!("{} min", (seconds + 59) / 60)
-            };
-            let message = format!(
-                "Zbyt wiele nieudanych prób logowania na ten login. Spróbuj ponownie za {wait} albo poproś administratora o odblokowanie konta."
-            );
-            (StatusCode::TOO_MANY_REQUESTS, message, Some(seconds))
-        }
+        Refused::Throttled(seconds) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            throttled_message(seconds),
+            Some(seconds),
+        ),
     };
     let page = LoginPage {
         layout: Layout::public(state.config.demo, "Logowanie"),
@@ -158,20 +171,28 @@ fn refused_page(state: &AppState, form: &LoginForm, refused: Refused) -> Result<
     Ok(response)
 }
 
-/// `POST /login`: rate limit per IP, the login's throttle, the password, then a new session.
+/// Refuses (429, audited) a client IP past the login rate limit; the password and the code
+/// steps share it.
+async fn rate_limit(state: &AppState, meta: &RequestMeta) -> Result<()> {
+    if let Some(ip) = meta.client_ip
+        && let Err(retry_after) = state.login_limiter.check(ip)
+    {
+        let event = AuditEvent::new("login.rate_limited", Outcome::Denied);
+        audit::record(&state.db, meta, event).await?;
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    Ok(())
+}
+
+/// `POST /login`: rate limit per IP, the login's throttle, the password, then a new session,
+/// or the second factor's step first.
 async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     headers: HeaderMap,
     PlainForm(form): PlainForm<LoginForm>,
 ) -> Result<Response> {
-    if let Some(ip) = meta.client_ip
-        && let Err(retry_after) = state.login_limiter.check(ip)
-    {
-        let event = AuditEvent::new("login.rate_limited", Outcome::Denied);
-        audit::record(&state.db, &meta, event).await?;
-        return Err(AppError::TooManyRequests { retry_after });
-    }
+    rate_limit(&state, &meta).await?;
     let key = normalize_login(&form.login);
     if key.is_empty() || form.password.is_empty() {
         return refused_page(&state, &form, Refused::Invalid("Podaj login i hasło."));
@@ -190,38 +211,62 @@ async fn login(
     };
     // From here the transaction works for the account's centre (the second wall, db::rls).
     crate::db::rls::enter(&mut tx, account.centre_id).await?;
+    let step = next_step(&mut *tx, &state.config, account.staff_user_id, account.role).await?;
+    if step != NextStep::Session {
+        // The login's throttle is reset only once the code is right too: knowing the password
+        // must not reopen the guessing of codes.
+        let response =
+            second_factor::after_password(&mut tx, &meta, account.actor(), step, &form.next, now)
+                .await?;
+        tx.commit().await?;
+        upgrade_hash(&state, &account, &form.password).await?;
+        return Ok(response);
+    }
     throttle::reset(&mut tx, &key).await?;
-    // Session fixation: whatever session the browser brought is discarded.
-    if let Some(old) = session::token_from_headers(&headers) {
+    let cookie = start_session(&mut tx, &meta, &headers, account.actor(), now).await?;
+    tx.commit().await?;
+    upgrade_hash(&state, &account, &form.password).await?;
+    let target = landing(account.must_change_password, &form.next);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
+}
+
+/// Starts the session of a login that has passed every step: the session the browser brought
+/// is discarded (session fixation), the last login is recorded and `login.success` audited.
+/// Returns the session cookie.
+async fn start_session(
+    tx: &mut sqlx::PgConnection,
+    meta: &RequestMeta,
+    headers: &HeaderMap,
+    actor: AuditActor,
+    now: OffsetDateTime,
+) -> Result<HeaderValue> {
+    if let Some(old) = session::token_from_headers(headers) {
         session::delete(&mut *tx, &token_hash(&old)).await?;
     }
-    let new_session = session::create(&mut *tx, account.staff_user_id, now).await?;
+    let new_session = session::create(&mut *tx, actor.user_id, now).await?;
     // What the administrator's account page shows as the last login; not an edit of the
     // account, so its version stays.
     sqlx::query!(
         "update staff_user set last_login_at = $2 where staff_user_id = $1",
-        account.staff_user_id,
+        actor.user_id,
         now
     )
     .execute(&mut *tx)
     .await?;
     let event = AuditEvent::new("login.success", Outcome::Success)
-        .by(account.actor())
-        .on("staff_user", account.staff_user_id);
-    audit::record(&mut *tx, &meta, event).await?;
-    tx.commit().await?;
-    crate::db::rls::scope(
-        account.centre_id,
-        upgrade_hash(&state, &account, &form.password),
-    )
-    .await?;
-    let target = if account.must_change_password {
+        .by(actor)
+        .on("staff_user", actor.user_id);
+    audit::record(&mut *tx, meta, event).await?;
+    Ok(session::cookie(&new_session.token))
+}
+
+/// Where a finished login goes: the password page for a one-time password, else `next`.
+fn landing(must_change_password: bool, next: &str) -> String {
+    if must_change_password {
         "/account/password".to_owned()
     } else {
-        safe_next(&form.next).unwrap_or_else(|| "/".to_owned())
-    };
-    let cookie = [(header::SET_COOKIE, session::cookie(&new_session.token))];
-    Ok((cookie, Redirect::to(&target)).into_response())
+        safe_next(next).unwrap_or_else(|| "/".to_owned())
+    }
 }
 
 /// Checks the login's throttle and the password (always hashing, known login or not) and a
@@ -295,17 +340,18 @@ async fn authenticate(
     Ok(Ok(account))
 }
 
-/// Re-hashes a password stored with weaker parameters than today's, once it has been seen.
+/// Re-hashes a password stored with weaker parameters than today's, once it has been seen
+/// (for the account's centre: the request has no user's scope yet, db::rls).
 async fn upgrade_hash(state: &AppState, account: &Account, password: &str) -> Result<()> {
     if password::needs_rehash(&account.password_hash) {
         let fresh = state.passwords.hash(password.to_owned()).await?;
-        sqlx::query!(
+        let update = sqlx::query!(
             "update staff_user set password_hash = $2 where staff_user_id = $1",
             account.staff_user_id,
             fresh
         )
-        .execute(&state.db)
-        .await?;
+        .execute(&state.db);
+        crate::db::rls::scope(account.centre_id, update).await?;
     }
     Ok(())
 }

@@ -10,8 +10,20 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("login.failure", "Nieudane logowanie"),
     ("login.throttled", "Logowanie wstrzymane (zbyt wiele prób)"),
     ("login.rate_limited", "Logowanie zablokowane (limit prób)"),
+    (
+        "login.password",
+        "Hasło przyjęte, logowanie czeka na drugi składnik",
+    ),
+    (
+        "login.second_factor",
+        "Kod drugiego składnika przy logowaniu",
+    ),
     ("logout", "Wylogowanie"),
     ("account.change_password", "Zmiana własnego hasła"),
+    (
+        "account.second_factor",
+        "Konfiguracja drugiego składnika logowania",
+    ),
     ("csrf.rejected", "Odrzucony formularz (brak tokenu CSRF)"),
     ("route.enter", "Wejście na stronę bez uprawnień"),
     ("home.view", "Strona startowa"),
@@ -24,6 +36,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("staff.reactivate", "Przywrócenie konta"),
     ("staff.reset_password", "Nowe hasło jednorazowe"),
     ("staff.unlock", "Odblokowanie konta"),
+    (
+        "staff.reset_second_factor",
+        "Reset drugiego składnika logowania pracownika",
+    ),
     ("staff.access_log", "Przegląd rejestru dostępu"),
     ("centre.settings", "Zmiana ustawień ośrodka"),
     // Participants' files.

@@ -6,6 +6,7 @@ pub mod guard;
 pub mod participant;
 pub mod policy;
 pub mod scope;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 

@@ -92,13 +92,19 @@ impl CurrentUser {
 
 /// The session token from the `Cookie` header(s), if any.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    cookie_token(headers, COOKIE_NAME)
+}
+
+/// The token in the cookie `cookie` (64 hex characters, as [`random_token`] makes), if any:
+/// the session's, or the pending login's of the second factor.
+pub fn cookie_token(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }

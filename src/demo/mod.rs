@@ -52,10 +52,19 @@ const CENTRE_ADDRESSES: [&str; 2] = [
     "ul. Kolejowa 3, 98-100 Borowice",
 ];
 
+/// The demo account that logs in with a second factor (the others need the password alone:
+/// demo mode requires the factor of nobody).
+pub const SECOND_FACTOR_LOGIN: &str = "kierownik-mfa";
+
+/// Its fixed TOTP key (base32), printed at start-up so anyone can add it to an authenticator
+/// app and try the code step. Fictional like everything in the demo, and public.
+pub const SECOND_FACTOR_SECRET: &str = "TECZKADEMOKODMFATECZKADEMOKODMFA";
+
 /// Demo accounts: (login, full name, role, index into `CENTRES`).
-pub const ACCOUNTS: [(&str, &str, Role, usize); 10] = [
+pub const ACCOUNTS: [(&str, &str, Role, usize); 11] = [
     ("admin", "Adam Administracki", Role::Admin, 0),
     ("kierownik", "Krystyna Kierowniczak", Role::Manager, 0),
+    ("kierownik-mfa", "Marta Fidelska", Role::Manager, 0),
     ("socjalny1", "Sylwia Socjalska", Role::SocialWorker, 0),
     ("socjalny2", "Sebastian Sowiński", Role::SocialWorker, 0),
     ("psycholog", "Paulina Psyk", Role::Psychologist, 0),

@@ -22,6 +22,7 @@ fn past(login: &str) -> (i64, Option<i64>, Option<(Role, i64)>) {
         "doradca" => (400, Some(26), Some((Role::Instructor, 90))),
         "instruktor" => (300, Some(5), None),
         "kierownik2" => (405, Some(30), None),
+        "kierownik-mfa" => (60, Some(2), None),
         _ => (200, Some(75), None),
     }
 }
@@ -60,6 +61,9 @@ pub(super) async fn seed(
         if role == Role::Admin {
             admins.push((centre_id, id));
         }
+        if login == super::SECOND_FACTOR_LOGIN {
+            second_factor(&mut *tx, id, centre_id).await?;
+        }
         let first = earlier.map_or(role, |(r, _)| r);
         history(&mut *tx, id, None, first, admin, created_at).await?;
         if let Some((from, days)) = earlier {
@@ -74,6 +78,24 @@ pub(super) async fn seed(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// The fixed demo key, enrolled and confirmed like any other (with ten recovery codes, which
+/// nobody is shown).
+async fn second_factor(tx: &mut PgConnection, id: Uuid, centre_id: Uuid) -> anyhow::Result<()> {
+    let secret = crate::auth::second_factor::secret_from_base32(super::SECOND_FACTOR_SECRET)
+        .ok_or_else(|| anyhow::anyhow!("the demo second-factor key is not base32"))?;
+    sqlx::query!(
+        "insert into second_factor (staff_user_id, centre_id, secret) values ($1, $2, $3)",
+        id,
+        centre_id,
+        secret
+    )
+    .execute(&mut *tx)
+    .await?;
+    let confirmed_at = OffsetDateTime::now_utc() - Duration::days(59);
+    crate::auth::second_factor::confirm(tx, id, centre_id, confirmed_at).await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod active;
 mod db;
 mod inbox;
 mod role;
+mod second_factor;
 
 pub use db::choices as staff_choices;
 pub use inbox::inbox_items;
@@ -77,6 +78,16 @@ pub fn routes() -> Vec<Route> {
             reset_password,
         ),
         Route::post("/admin/users/{id}/unlock", Gate::Admin, unlock_staff),
+        Route::get(
+            "/admin/users/{id}/second-factor/confirm",
+            Gate::Admin,
+            second_factor::confirm_reset,
+        ),
+        Route::post(
+            "/admin/users/{id}/second-factor/reset",
+            Gate::Admin,
+            second_factor::reset,
+        ),
     ]
 }
 
@@ -269,6 +280,7 @@ struct ShowPage {
     role_label: &'static str,
     status: &'static str,
     last_login: String,
+    second_factor: String,
     history: Vec<HistoryRow>,
     is_self: bool,
     roles: Vec<Choice>,
@@ -332,6 +344,7 @@ async fn show_page(
         role_label: account.role.label(),
         status: status_label(&account),
         last_login: last_login(&account),
+        second_factor: second_factor::state_label(state, &account).await?,
         history: history.into_iter().map(HistoryRow::from).collect(),
         is_self: account.staff_user_id == user.user_id,
         roles: choices::<Role>(account.role.code()),

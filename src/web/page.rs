@@ -164,6 +164,7 @@ fn navigation(role: Role, path: &str, work_count: Option<i32>) -> Vec<NavLink> {
         links.push(("/settings", "Ustawienia CIS"));
     }
     links.push(("/account/password", "Zmiana hasła"));
+    links.push(("/account/second-factor", "Drugi składnik"));
     links
         .into_iter()
         .map(|(href, label)| NavLink {

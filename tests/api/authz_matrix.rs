@@ -13,6 +13,9 @@ pub(crate) enum Principal {
     Staff(Role),
     /// Signed in, then deactivated (the session row is left in place on purpose).
     Deactivated,
+    /// Past the password step only (the manager with a second factor, before the code): every
+    /// page but the code step answers as to the anonymous.
+    PasswordOnly,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,8 +131,21 @@ fn expected(method: &Method, path: &str, who: Principal, scope: Scope) -> Option
         (Principal::Staff(_), _) => 403,
         _ => TO_LOGIN,
     };
+    if who == Principal::PasswordOnly && !path.starts_with("/login/") {
+        return expected(method, path, Principal::Anonymous, scope);
+    }
     Some(match (method.as_str(), path) {
         ("GET", "/healthz" | "/readyz" | "/static/{*path}") => 200,
+        // The code step serves a pending login only (others go to the login page); its
+        // enrolment page sends an account with a factor to the code step.
+        ("GET", "/login/code") if who == Principal::PasswordOnly => 200,
+        ("POST", "/login/code") if who == Principal::PasswordOnly => 422,
+        ("GET" | "POST", "/login/code" | "/login/second-factor") => 303,
+        ("GET", "/account/second-factor") => any_staff(200),
+        ("POST", "/account/second-factor/start") => any_staff(303),
+        ("POST", "/account/second-factor") => any_staff(422),
+        ("GET", "/admin/users/{id}/second-factor/confirm") => admin_in_scope(200),
+        ("POST", "/admin/users/{id}/second-factor/reset") => admin_in_scope(303),
         ("GET", "/login") => {
             if signed_in {
                 303
@@ -460,6 +476,8 @@ async fn body_for(
             ("confirm".into(), "tak".into()),
         ],
         "/admin/users/{id}/deactivate" => vec![("confirm".into(), "tak".into())],
+        "/login/code" | "/account/second-factor" => vec![("code".into(), String::new())],
+        "/admin/users/{id}/second-factor/reset" => vec![("confirm".into(), "tak".into())],
         "/account/password" => vec![
             ("current_password".into(), String::new()),
             ("new_password".into(), String::new()),
@@ -556,7 +574,7 @@ async fn body_for(
 
 async fn sign_in(app: &TestApp, who: Principal) -> Option<Session> {
     match who {
-        Principal::Anonymous => None,
+        Principal::Anonymous | Principal::PasswordOnly => None,
         Principal::Staff(role) => Some(app.login(login_for(role)).await),
         Principal::Deactivated => {
             let session = app.login("doradca").await;
@@ -589,7 +607,11 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         "routes without a matrix entry: {missing:?}"
     );
 
-    let mut principals = vec![Principal::Anonymous, Principal::Deactivated];
+    let mut principals = vec![
+        Principal::Anonymous,
+        Principal::Deactivated,
+        Principal::PasswordOnly,
+    ];
     principals.extend(Role::ALL.map(Principal::Staff));
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -644,6 +666,16 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
         )
         .await;
         let mut session = sign_in(&app, who).await;
+        let pending = if who == Principal::PasswordOnly {
+            crate::second_factor::enrol(&app, "kierownik", crate::second_factor::SECRET).await;
+            Some(
+                crate::second_factor::password_step(&app, "kierownik")
+                    .await
+                    .0,
+            )
+        } else {
+            None
+        };
         for (n, (method, pattern)) in routes.iter().enumerate() {
             let scopes: &[Scope] = if pattern.contains("{id}") || pattern.contains("{workshop}") {
                 &[Scope::Own, Scope::Other]
@@ -724,10 +756,16 @@ async fn every_route_answers_every_principal_as_the_matrix_says() {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let response = if *method == Method::GET {
+                let response = if let Some(token) = &pending {
+                    let query = query_for(&app, pattern, target_login).await;
+                    let path = format!("{path}{query}");
+                    crate::second_factor::as_pending(&app, method.clone(), &path, token, &refs)
+                        .await
+                } else if *method == Method::GET {
                     let query = query_for(&app, pattern, target_login).await;
                     app.get(&format!("{path}{query}"), session.as_ref()).await
-                } else if *pattern == "/login" {
+                } else if pattern.starts_with("/login") {
+                    // The login steps take no synchronizer token (there is no session yet).
                     // The login form carries no synchronizer token (there is no session yet).
                     app.post_raw(&path, session.as_ref(), &refs).await
                 } else {

@@ -465,10 +465,11 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
     .unwrap();
     let mut third = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
     let base = wait_for_url(&mut third).await;
-    assert_eq!(
-        demo_login(&base, "admin").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let admin = demo_login(&base, "admin").await;
+    assert_eq!(admin.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&admin), "/", "demo logins need no second factor");
+    let mfa = demo_login(&base, teczka::demo::SECOND_FACTOR_LOGIN).await;
+    assert_eq!(location(&mfa), "/login/code", "except kierownik-mfa's");
     signal(&third, libc::SIGINT);
     let status = tokio::time::timeout(Duration::from_secs(60), third.wait())
         .await
@@ -561,9 +562,51 @@ async fn create_admin_prints_a_one_time_password_that_must_be_changed_at_first_l
     assert_eq!(duplicate.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already taken"));
 
-    let app = spawn_app_on(database).await;
+    // The installation's default: the administrator sets a second factor up right after the
+    // one-time password, then changes the password.
+    let mut config = test_config();
+    config.second_factor = teczka::config::SecondFactorRequirement::AdminAndManager;
+    let app_pool = teczka::db::app_pool(&config, connect_options(teczka::db::APP_ROLE, &database));
+    let app = spawn_with_pool(config, app_pool, database).await;
     let response = app.post_login("nowy.admin", &one_time).await;
-    assert_redirect(&response, "/account/password");
+    assert_redirect(&response, "/login/second-factor");
+    let token = crate::second_factor::pending_cookie(&response).unwrap();
+    let page = crate::second_factor::as_pending(
+        &app,
+        reqwest::Method::GET,
+        "/login/second-factor",
+        &token,
+        &[],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let code = crate::second_factor::code_now(&app, &crate::second_factor::secret_on_page(&page));
+    let done = crate::second_factor::as_pending(
+        &app,
+        reqwest::Method::POST,
+        "/login/second-factor",
+        &token,
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let session = session_cookie(&done).unwrap();
+    assert!(
+        done.text()
+            .await
+            .unwrap()
+            .contains("href=\"/account/password\""),
+        "the password change comes next"
+    );
+    let home = app
+        .request(reqwest::Method::GET, "/", None)
+        .header("cookie", format!("__Host-teczka_sid={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_redirect(&home, "/account/password");
     assert_eq!(app.audit_count("staff.create", Some("success")).await, 1);
     let role: String =
         sqlx::query_scalar("select role::text from staff_user where login = 'nowy.admin'")

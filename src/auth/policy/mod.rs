@@ -49,6 +49,8 @@ pub enum Action {
     ViewHome,
     /// Change one's own password.
     ChangeOwnPassword,
+    /// Set up one's own second factor (and see its state).
+    ManageOwnSecondFactor,
     /// List and open staff accounts of the centre.
     ViewStaff,
     /// Create a staff account.
@@ -61,6 +63,8 @@ pub enum Action {
     ResetStaffPassword,
     /// Lift the temporary login lock of an account.
     UnlockStaff,
+    /// Remove the second factor of a staff account (it is set up again at the next login).
+    ResetStaffSecondFactor,
     /// See the participant list and search it.
     ListParticipants,
     /// Register a candidate.
@@ -185,15 +189,17 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the policy table test.
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 69] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
+        Action::ManageOwnSecondFactor,
         Action::ViewStaff,
         Action::CreateStaff,
         Action::ChangeStaffRole,
         Action::SetStaffActive,
         Action::ResetStaffPassword,
         Action::UnlockStaff,
+        Action::ResetStaffSecondFactor,
         Action::ListParticipants,
         Action::RegisterParticipant,
         Action::ViewParticipant,
@@ -260,12 +266,14 @@ impl Action {
         match self {
             Action::ViewHome => "home.view",
             Action::ChangeOwnPassword => "account.change_password",
+            Action::ManageOwnSecondFactor => "account.second_factor",
             Action::ViewStaff => "staff.view",
             Action::CreateStaff => "staff.create",
             Action::ChangeStaffRole => "staff.change_role",
             Action::SetStaffActive => "staff.set_active",
             Action::ResetStaffPassword => "staff.reset_password",
             Action::UnlockStaff => "staff.unlock",
+            Action::ResetStaffSecondFactor => "staff.reset_second_factor",
             Action::ListParticipants => "participant.list",
             Action::RegisterParticipant => "participant.register",
             Action::ViewParticipant => "participant.view",
@@ -450,8 +458,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         return Err(Refusal::NotFound);
     }
     let allowed = match action {
-        // Every signed-in role has a home page and its own password.
-        Action::ViewHome | Action::ChangeOwnPassword => true,
+        // Every signed-in role has a home page, its own password and its own second factor.
+        Action::ViewHome | Action::ChangeOwnPassword | Action::ManageOwnSecondFactor => true,
         // The manager runs the centre's programme and decides its rules.
         Action::EditCentreSettings => actor.role == Role::Manager,
         // Who opened which files is the manager's oversight (like a file's access log) and
@@ -462,7 +470,8 @@ pub fn check(actor: Actor, action: Action, target: Target<'_>) -> Result<(), Ref
         | Action::ChangeStaffRole
         | Action::SetStaffActive
         | Action::ResetStaffPassword
-        | Action::UnlockStaff => staff::allows(actor.role),
+        | Action::UnlockStaff
+        | Action::ResetStaffSecondFactor => staff::allows(actor.role),
         Action::ListParticipants
         | Action::RegisterParticipant
         | Action::ViewParticipant

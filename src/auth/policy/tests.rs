@@ -13,7 +13,7 @@ fn actor(role: Role) -> Actor {
 fn expected_centre(action: Action) -> &'static [Role] {
     use Role::*;
     match action {
-        Action::ViewHome | Action::ChangeOwnPassword => &[
+        Action::ViewHome | Action::ChangeOwnPassword | Action::ManageOwnSecondFactor => &[
             Admin,
             Manager,
             SocialWorker,
@@ -27,7 +27,8 @@ fn expected_centre(action: Action) -> &'static [Role] {
         | Action::ChangeStaffRole
         | Action::SetStaffActive
         | Action::ResetStaffPassword
-        | Action::UnlockStaff => &[Admin],
+        | Action::UnlockStaff
+        | Action::ResetStaffSecondFactor => &[Admin],
         Action::ListParticipants => &[
             Manager,
             SocialWorker,
