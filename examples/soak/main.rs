@@ -6,7 +6,8 @@
 //! (the database as its owner), `SOAK_SECONDS` (default 180), `SOAK_STAFF` (default 50),
 //! `SOAK_DB_STOP` and `SOAK_DB_START` (shell commands; without them no outage),
 //! `SOAK_DOWN_SECONDS` (default 5), `SOAK_GRACE_SECONDS` (503s allowed after the database is
-//! back, default 10), `SOAK_PASSWORD` (the demo password).
+//! back, default 10), `SOAK_ARRIVAL_SECONDS` (the sign-ins are spread over the first seconds of
+//! the run, default 20), `SOAK_PASSWORD` (the demo password).
 
 mod reconcile;
 mod setup;
@@ -90,6 +91,7 @@ async fn soak() -> anyhow::Result<bool> {
     let staff = usize::try_from(env_or("SOAK_STAFF", 50)?)?;
     let down = Duration::from_secs(env_or("SOAK_DOWN_SECONDS", 5)?);
     let grace = Duration::from_secs(env_or("SOAK_GRACE_SECONDS", 10)?);
+    let arrival = Duration::from_secs(env_or("SOAK_ARRIVAL_SECONDS", 20)?);
     let password =
         std::env::var("SOAK_PASSWORD").unwrap_or_else(|_| "ciepla-herbata-o-osmej".to_owned());
     let restart = match (
@@ -141,6 +143,7 @@ async fn soak() -> anyhow::Result<bool> {
         run: run.clone(),
         started,
         deadline: started + Duration::from_secs(seconds),
+        arrival,
         note_day,
         waiting: (0..centres).map(|_| Mutex::new(VecDeque::new())).collect(),
     });

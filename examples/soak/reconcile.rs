@@ -6,7 +6,7 @@
 //! functions of those counts and of the recorded answers, tested below with made-up counts (a
 //! half-written note or attendance save must be flagged, so the soak cannot silently pass).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
@@ -126,29 +126,40 @@ impl Outage {
 /// whether the app recovered: after the outage's grace, requests answered and none with 503.
 pub fn judge_answers(records: &[Record], outage: Option<Outage>) -> Vec<String> {
     let mut failures = Vec::new();
-    let mut counts: HashMap<(u16, bool), usize> = HashMap::new();
+    let mut bad: BTreeMap<(u16, bool), Vec<&Record>> = BTreeMap::new();
     for r in records {
         let during = outage.is_some_and(|o| o.covers(r.at, r.took));
-        let bad = match r.status {
+        let wrong = match r.status {
             0 => true,
             503 => !during,
             500..=599 => true,
             _ => false,
         };
-        if bad {
-            *counts.entry((r.status, during)).or_default() += 1;
+        if wrong {
+            bad.entry((r.status, during)).or_default().push(r);
         }
     }
-    let mut counts: Vec<_> = counts.into_iter().collect();
-    counts.sort();
-    for ((status, during), n) in counts {
+    for ((status, during), of) in bad {
         let when = if during { "during" } else { "outside" };
         let what = if status == 0 {
             "no answer".to_owned()
         } else {
             format!("status {status}")
         };
-        failures.push(format!("{n} requests with {what} {when} the outage"));
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &of {
+            *kinds.entry(r.kind).or_default() += 1;
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        let first = of.iter().map(|r| r.at).min().unwrap_or_default();
+        let last = of.iter().map(|r| r.at).max().unwrap_or_default();
+        failures.push(format!(
+            "{} requests with {what} {when} the outage ({}; sent {:.1}–{:.1} s)",
+            of.len(),
+            kinds.join(", "),
+            first.as_secs_f64(),
+            last.as_secs_f64()
+        ));
     }
     if let Some(o) = outage {
         let after: Vec<&Record> = records.iter().filter(|r| r.at > o.up + o.grace).collect();
@@ -472,7 +483,7 @@ mod tests {
         let late = [record(200, 10), record(503, 76), record(200, 80)];
         assert_eq!(
             judge_answers(&late, Some(outage)),
-            ["1 requests with status 503 outside the outage"]
+            ["1 requests with status 503 outside the outage (list: 1; sent 76.0–76.0 s)"]
         );
         let broken = [record(500, 62), record(0, 63), record(200, 80)];
         assert_eq!(judge_answers(&broken, Some(outage)).len(), 2);

@@ -17,7 +17,7 @@ use time::Date;
 use uuid::Uuid;
 
 /// Draft programmes prepared per social worker.
-const DRAFTS: i64 = 12;
+const DRAFTS: i64 = 40;
 /// Participants each simulated person picks from.
 const PEOPLE: i64 = 300;
 

@@ -22,6 +22,8 @@ pub struct Shared {
     pub run: String,
     pub started: Instant,
     pub deadline: Instant,
+    /// Sign-ins are spread over this first part of the run (people arrive at work).
+    pub arrival: Duration,
     /// The day notes are dated (yesterday).
     pub note_day: String,
     /// Per centre: programmes submitted and waiting for the manager.
@@ -49,7 +51,10 @@ struct Person {
 /// Runs one person until the deadline.
 pub async fn work(shared: Arc<Shared>, mut plan: Plan) -> Log {
     // Not everyone starts at the same moment.
-    let delay = rand::rng().random_range(0..2000);
+    let arrival = u64::try_from(shared.arrival.as_millis())
+        .unwrap_or(0)
+        .max(1);
+    let delay = rand::rng().random_range(0..arrival);
     tokio::time::sleep(Duration::from_millis(delay)).await;
     plan.drafts.reverse();
     let mut me = Person {
