@@ -225,13 +225,17 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 fn report(records: &[Record], writes: &[Write], elapsed: Duration, outage: Option<Outage>) {
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
-    let mut kinds: BTreeMap<&str, (Vec<Duration>, usize)> = BTreeMap::new();
+    // Per kind: all latencies, those away from the outage, answers not OK.
+    let mut kinds: BTreeMap<&str, (Vec<Duration>, Vec<Duration>, usize)> = BTreeMap::new();
     for r in records {
         *statuses.entry(r.status).or_default() += 1;
         let entry = kinds.entry(r.kind).or_default();
         entry.0.push(r.took);
+        if !outage.is_some_and(|o| o.covers(r.at, r.took)) {
+            entry.1.push(r.took);
+        }
         if !succeeded(r.status) {
-            entry.1 += 1;
+            entry.2 += 1;
         }
     }
     println!(
@@ -264,15 +268,18 @@ fn report(records: &[Record], writes: &[Write], elapsed: Duration, outage: Optio
         );
     }
     println!();
-    println!("| request | count | not OK | p50 ms | p99 ms |");
-    println!("|---|---:|---:|---:|---:|");
-    for (kind, (mut took, errors)) in kinds {
+    println!("| request | count | not OK | p50 ms | p99 ms | p50 / p99 ms away from the outage |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (kind, (mut took, mut away, errors)) in kinds {
         took.sort();
+        away.sort();
         println!(
-            "| {kind} | {} | {errors} | {:.1} | {:.1} |",
+            "| {kind} | {} | {errors} | {:.1} | {:.1} | {:.1} / {:.1} |",
             took.len(),
             percentile(&took, 50.0),
-            percentile(&took, 99.0)
+            percentile(&took, 99.0),
+            percentile(&away, 50.0),
+            percentile(&away, 99.0)
         );
     }
     println!();

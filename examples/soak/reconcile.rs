@@ -116,7 +116,7 @@ pub struct Outage {
 
 impl Outage {
     /// Whether a request sent at `at` and answered after `took` overlaps the outage.
-    fn covers(&self, at: Duration, took: Duration) -> bool {
+    pub fn covers(&self, at: Duration, took: Duration) -> bool {
         at + took >= self.down && at <= self.up + self.grace
     }
 }
