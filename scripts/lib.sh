@@ -19,13 +19,13 @@ need_commands() {
 
 # start_server LOG [VAR=VALUE…]: runs "$bin" on 127.0.0.1:$port with the given environment
 # (demo mode on TECZKA_DATA_DIR unless DATABASE_URL is given), logging to LOG; sets $server to
-# its pid and waits until /readyz answers (20 s at most).
+# its pid and waits until /readyz answers (60 s at most).
 start_server() {
   local log=$1; shift
   env -u DATABASE_URL TECZKA_BIND="127.0.0.1:$port" TECZKA_LOG_FORMAT=json RUST_LOG=warn "$@" \
     "$bin" >"$log" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0; sleep 0.2; done
   echo "$(basename "$0"): the server did not become ready; see $log" >&2
   return 1
 }
