@@ -21,23 +21,8 @@ const DRAFTS: i64 = 40;
 /// Participants each simulated person picks from.
 const PEOPLE: i64 = 300;
 
-/// What a simulated person does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Manager,
-    SocialWorker,
-    Instructor,
-}
-
-impl Role {
-    fn code(self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::SocialWorker => "social_worker",
-            Role::Instructor => "instructor",
-        }
-    }
-}
+/// What a simulated person does: a manager, a social worker or an instructor.
+pub use teczka::domain::Role;
 
 /// One simulated member of staff and what they work on.
 #[derive(Clone, Debug)]

@@ -172,6 +172,15 @@ impl Person {
         }
     }
 
+    fn wrote(&mut self, kind: WriteKind, marker: String, parts: i64, status: u16) {
+        self.log.writes.push(Write {
+            kind,
+            marker,
+            parts,
+            status,
+        });
+    }
+
     fn marker(&mut self, what: &str) -> String {
         self.writes += 1;
         format!(
@@ -256,12 +265,7 @@ impl Person {
         ];
         let request = self.post(&format!("/participants/{id}/notes"), &fields);
         let answer = self.send("note save", request).await;
-        self.log.writes.push(Write {
-            kind: WriteKind::Note,
-            marker: topic,
-            parts: 1,
-            status: answer.status,
-        });
+        self.wrote(WriteKind::Note, topic, 1, answer.status);
     }
 
     async fn submit(&mut self) {
@@ -270,12 +274,7 @@ impl Person {
         };
         let request = self.post(&format!("/ipzs/{document}/submit"), &[]);
         let answer = self.send("programme submit", request).await;
-        self.log.writes.push(Write {
-            kind: WriteKind::Submit,
-            marker: document.to_string(),
-            parts: 1,
-            status: answer.status,
-        });
+        self.wrote(WriteKind::Submit, document.to_string(), 1, answer.status);
         if succeeded(answer.status) {
             self.queue().push_back(document);
         } else if matches!(answer.status, 0 | 503) {
@@ -292,12 +291,7 @@ impl Person {
             .await;
         let request = self.post(&format!("/ipzs/{document}/approve"), &[]);
         let answer = self.send("programme approve", request).await;
-        self.log.writes.push(Write {
-            kind: WriteKind::Approve,
-            marker: document.to_string(),
-            parts: 1,
-            status: answer.status,
-        });
+        self.wrote(WriteKind::Approve, document.to_string(), 1, answer.status);
         if matches!(answer.status, 0 | 503) {
             self.queue().push_back(document);
         }
@@ -356,12 +350,7 @@ impl Person {
             .collect();
         let request = self.post(&path, &borrowed);
         let answer = self.send("attendance save", request).await;
-        self.log.writes.push(Write {
-            kind: WriteKind::Attendance,
-            marker: reason,
-            parts: members,
-            status: answer.status,
-        });
+        self.wrote(WriteKind::Attendance, reason, members, answer.status);
     }
 }
 
