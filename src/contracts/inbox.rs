@@ -63,11 +63,19 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 .await?
                 .on(today)
                 .map_or(3, |r| r.months);
-            let due = inbox::monitoring_due(state, user, worker, today, kind, months, |id| {
-                format!("/contracts/{id}/realization#note")
-            })
-            .await?;
-            groups.extend(group("Kwartalny monitoring kontraktu do wpisania", due));
+            groups.extend(
+                inbox::monitoring_due(
+                    state,
+                    user,
+                    worker,
+                    today,
+                    kind,
+                    months,
+                    "Kwartalny monitoring kontraktu do wpisania",
+                    |id| format!("/contracts/{id}/realization#note"),
+                )
+                .await?,
+            );
         } else {
             groups.extend(group(
                 "Kontrakty do zatwierdzenia",

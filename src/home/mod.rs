@@ -2,8 +2,9 @@
 //! every area contributes through its inbox source. The home page knows no area: the server
 //! hands it the sources, so a new area adds its items without touching this module.
 //!
-//! The list is grouped by kind, or (`?order=due`) all the work in one list by due date, the
-//! undated last. An overdue item says so in words ("Zaległe. Po terminie od 5 dni.") and is
+//! The list is grouped by kind, each group showing its first [`SHOWN`] items with its whole
+//! count and its links to the full list, or (`?order=due`) the shown items of every kind in one
+//! list by due date, the undated last. An overdue item says so in words ("Zaległe. Po terminie od 5 dni.") and is
 //! drawn with a mark and a border, never by colour alone.
 
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxSource, ItemDue};
+use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxSource, ItemDue, SHOWN};
 use crate::web::page::{Layout, render};
 use crate::web::route::Route;
 
@@ -58,6 +59,8 @@ struct ShownGroup {
     empty: Option<&'static str>,
     links: Vec<InboxLink>,
     items: Vec<ShownItem>,
+    /// "Pokazano pierwszych 5.", when the group holds more than it shows.
+    more: Option<String>,
 }
 
 #[derive(Template)]
@@ -100,7 +103,7 @@ async fn home(
     let more = by_due
         && groups
             .iter()
-            .any(|g| g.has_work() && g.count > g.items.len());
+            .any(|g| g.has_work() && g.count > g.items.len().min(SHOWN));
     let groups = if by_due {
         by_due_date(groups, today)
     } else {
@@ -137,10 +140,15 @@ fn late_text(due: ItemDue, today: Date) -> Option<String> {
     })
 }
 
-/// A group as it is, its items marked when overdue.
+/// A group's first [`SHOWN`] items, marked when overdue.
 fn shown(group: InboxGroup, today: Date) -> ShownGroup {
+    let mut group = group;
+    let held = group.count.max(group.items.len());
+    group.items.truncate(SHOWN);
     let dues: Vec<ItemDue> = (0..group.items.len()).map(|i| group.due_of(i)).collect();
     ShownGroup {
+        more: (held > group.items.len() && !group.items.is_empty())
+            .then(|| format!("Pokazano pierwszych {}.", group.items.len())),
         heading: group.heading,
         note: group.note,
         empty: group.empty,
@@ -166,7 +174,7 @@ fn by_due_date(groups: Vec<InboxGroup>, today: Date) -> Vec<ShownGroup> {
     let mut items: Vec<(ItemDue, ShownItem)> = Vec::new();
     for group in work {
         let kind = group.kind().to_owned();
-        for (i, item) in group.items.iter().enumerate() {
+        for (i, item) in group.items.iter().take(SHOWN).enumerate() {
             let due = group.due_of(i);
             items.push((
                 due,
@@ -187,6 +195,7 @@ fn by_due_date(groups: Vec<InboxGroup>, today: Date) -> Vec<ShownGroup> {
             empty: None,
             links: Vec::new(),
             items: items.into_iter().map(|(_, item)| item).collect(),
+            more: None,
         });
     }
     shown.extend(reference.into_iter().map(|g| self::shown(g, today)));

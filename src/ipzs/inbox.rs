@@ -59,17 +59,19 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
                 .await?
                 .on(today)
                 .map_or(3, |r| r.months);
-            let due = inbox::monitoring_due(
-                state,
-                user,
-                worker,
-                today,
-                DocumentKind::Ipzs,
-                months,
-                |id| format!("/ipzs/{id}/monitoring"),
-            )
-            .await?;
-            groups.extend(group("Monitoring IPZS do wpisania", due));
+            groups.extend(
+                inbox::monitoring_due(
+                    state,
+                    user,
+                    worker,
+                    today,
+                    DocumentKind::Ipzs,
+                    months,
+                    "Monitoring IPZS do wpisania",
+                    |id| format!("/ipzs/{id}/monitoring"),
+                )
+                .await?,
+            );
         }
         Ok(groups)
     })

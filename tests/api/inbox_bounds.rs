@@ -82,7 +82,19 @@ async fn a_big_caseloads_start_counts_up_to_its_caps_and_says_so() {
         home.contains("Okres próbny kończy się w ciągu 7 dni lub minął (ponad 100)"),
         "{home}"
     );
-    // Each group still shows its first ten, the earliest first: the follow-up group's items
-    // link to the contact form.
-    assert_eq!(home.matches("/follow-ups/contact\"").count(), 10, "{home}");
+    // Each group shows its first five, the earliest first, says so and links to its full
+    // list: the follow-up group's items link to the contact form.
+    assert_eq!(home.matches("/follow-ups/contact\"").count(), 5, "{home}");
+    assert_eq!(home.matches("Pokazano pierwszych 5.").count(), 4, "{home}");
+    for list in [
+        "/follow-ups\"",
+        "/attendance\"",
+        "/participants?status=trial\"",
+        "/participants?worker=me\"",
+    ] {
+        assert!(home.contains(list), "{list}: {home}");
+    }
+    // The caseload is a list to look things up in: its first five, the rest on its page.
+    let caseload = &home[home.find("Moi podopieczni").unwrap()..];
+    assert_eq!(caseload.matches("<li").count(), 5, "{caseload}");
 }
