@@ -61,11 +61,4 @@ create trigger document_monitoring_since_status after update of status on docume
     execute function document_monitoring_since_touch();
 
 -- The documents running today.
-insert into document_monitoring_since (document_id, centre_id, participant_id, kind, since)
-select d.document_id, d.centre_id, d.participant_id, d.kind,
-       greatest((select max(m.entry_on) from document_monitoring m where m.document_id = d.document_id),
-                s.signed_on)
-from document d
-cross join lateral (select min(g.signed_on) as signed_on from document_signature g
-                    where g.document_id = d.document_id and g.party = 'participant') s
-where d.status <> 'closed' and s.signed_on is not null;
+select document_monitoring_since_refresh(document_id) from document where status <> 'closed';
