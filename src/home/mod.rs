@@ -280,6 +280,48 @@ mod tests {
     }
 
     #[test]
+    fn a_group_shows_its_first_few_and_says_so_when_it_holds_more() {
+        let today = date!(2026 - 11 - 30);
+        let many = InboxGroup::dated(
+            "A (12)",
+            (1..=12u8)
+                .map(|d| {
+                    let on = date!(2026 - 11 - 01).replace_day(d).unwrap();
+                    (item(&format!("a{d}")), ItemDue::by(on, today))
+                })
+                .collect(),
+        );
+        let shown_many = shown(many, today);
+        let titles: Vec<&str> = shown_many
+            .items
+            .iter()
+            .map(|i| i.item.title.as_str())
+            .collect();
+        assert_eq!(titles, ["a1", "a2", "a3", "a4", "a5"]);
+        assert_eq!(shown_many.more.as_deref(), Some("Pokazano pierwszych 5."));
+        // A group read up to its first five whose count says more.
+        let capped = InboxGroup {
+            count: 40,
+            items: (0..5).map(|n| item(&n.to_string())).collect(),
+            ..InboxGroup::default()
+        };
+        assert_eq!(
+            shown(capped, today).more.as_deref(),
+            Some("Pokazano pierwszych 5.")
+        );
+        let few = InboxGroup::dated(
+            "B (2)",
+            vec![
+                (item("b1"), ItemDue::since(today)),
+                (item("b2"), ItemDue::since(today)),
+            ],
+        );
+        let shown_few = shown(few, today);
+        assert_eq!(shown_few.items.len(), 2);
+        assert_eq!(shown_few.more, None);
+    }
+
+    #[test]
     fn the_count_is_all_the_work_and_no_reference_list() {
         let work = InboxGroup {
             count: 12,
