@@ -8,7 +8,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::access::Kind;
-use super::db::DocumentKind;
+use super::db::{DocumentKind, monitoring_rules};
 use super::workflow::DocStatus;
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
@@ -123,65 +123,99 @@ pub fn group(heading: &str, mut rows: Vec<(InboxItem, ItemDue)>) -> Option<Inbox
 /// The documents read for a monitoring group; past this its heading says "ponad".
 const MONITORING_CAP: i64 = 100;
 
-/// The group `heading` of social worker `worker`'s running documents of `kind` whose next
-/// monitoring entry (at least every `months` months from the participant's first signature or
-/// the latest entry) falls due within [`DUE_SOON`] or is overdue, the most overdue first; each
-/// links to `form(document)`. The day each document's interval counts from is kept indexed
-/// (`document_monitoring_since`, migration 0034), so one statement reads only the documents
-/// due, up to [`MONITORING_CAP`], and the first [`ITEMS`] of them with their names.
-#[allow(clippy::too_many_arguments)]
-pub async fn monitoring_due(
-    state: &AppState,
-    user: &CurrentUser,
+/// Social worker `worker`'s running documents of `kind` whose next monitoring entry falls
+/// due within [`DUE_SOON`] or is overdue, read as a group by [`MonitoringDue::group`].
+pub fn monitoring_due<'a>(
+    state: &'a AppState,
+    user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
     kind: DocumentKind,
-    months: i32,
-    heading: &str,
-    form: impl Fn(Uuid) -> String,
-) -> Result<Option<InboxGroup>> {
-    let rows = sqlx::query!(
-        r#"with due as (
-               select n.document_id, n.since, p.surname || ' ' || p.first_names as name
-               from document_monitoring_since n join participant p on p.participant_id = n.participant_id
-               where n.centre_id = $1 and n.kind = $3 and n.since <= $4 and p.social_worker_id = $2
-               order by n.since, n.document_id
-               limit $5)
-           select d.document_id as "document_id!", d.name as "name!", d.since as "since!",
-                  (select count(*) from due) as "total!"
-           from due d order by d.since, d.document_id limit $6"#,
-        user.centre_id,
+) -> MonitoringDue<'a> {
+    MonitoringDue {
+        state,
+        user,
         worker,
-        kind as DocumentKind,
-        counted_from_by(today + DUE_SOON, months),
-        MONITORING_CAP + 1,
-        SHOWN_ROWS,
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let Some(total) = rows.first().map(|r| r.total) else {
-        return Ok(None);
-    };
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let next = dates::add_months(r.since, months);
-            let item = InboxItem {
-                href: Some(form(r.document_id)),
-                title: r.name,
-                detail: Some(format!("wpis co najmniej co {months} mies.")),
-                due: Some(format!("termin {}", dates::format(next))),
-                warning: None,
-            };
-            (item, ItemDue::by(next, today))
-        })
-        .collect();
-    let mut group = InboxGroup::dated(
-        format!("{heading} ({})", capped(total, MONITORING_CAP)),
-        items,
-    );
-    group.count = usize::try_from(total).unwrap_or(0);
-    Ok(Some(group))
+        today,
+        kind,
+    }
+}
+
+/// What [`monitoring_due`] reads.
+pub struct MonitoringDue<'a> {
+    state: &'a AppState,
+    user: &'a CurrentUser,
+    worker: Uuid,
+    today: Date,
+    kind: DocumentKind,
+}
+
+impl MonitoringDue<'_> {
+    /// The group `heading`: the documents whose next entry (at least every N months, the
+    /// centre's setting on the day, from the participant's first signature or the latest
+    /// entry) falls due within [`DUE_SOON`] or is overdue, the most overdue first; each links
+    /// to `form(document)`. The day each document's interval counts from is kept indexed
+    /// (`document_monitoring_since`, migration 0034), so one statement reads only the
+    /// documents due, up to [`MONITORING_CAP`], and the first [`SHOWN`] with their names.
+    pub async fn group(
+        self,
+        heading: &str,
+        form: impl Fn(Uuid) -> String,
+    ) -> Result<Option<InboxGroup>> {
+        let Self {
+            state,
+            user,
+            worker,
+            today,
+            kind,
+        } = self;
+        let months = monitoring_rules(&state.db, user.centre_id)
+            .await?
+            .on(today)
+            .map_or(3, |r| r.months);
+        let rows = sqlx::query!(
+            r#"with due as (
+                   select n.document_id, n.since, p.surname || ' ' || p.first_names as name
+                   from document_monitoring_since n join participant p on p.participant_id = n.participant_id
+                   where n.centre_id = $1 and n.kind = $3 and n.since <= $4 and p.social_worker_id = $2
+                   order by n.since, n.document_id
+                   limit $5)
+               select d.document_id as "document_id!", d.name as "name!", d.since as "since!",
+                      (select count(*) from due) as "total!"
+               from due d order by d.since, d.document_id limit $6"#,
+            user.centre_id,
+            worker,
+            kind as DocumentKind,
+            counted_from_by(today + DUE_SOON, months),
+            MONITORING_CAP + 1,
+            SHOWN_ROWS,
+        )
+        .fetch_all(&state.db)
+        .await?;
+        let Some(total) = rows.first().map(|r| r.total) else {
+            return Ok(None);
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let next = dates::add_months(r.since, months);
+                let item = InboxItem {
+                    href: Some(form(r.document_id)),
+                    title: r.name,
+                    detail: Some(format!("wpis co najmniej co {months} mies.")),
+                    due: Some(format!("termin {}", dates::format(next))),
+                    warning: None,
+                };
+                (item, ItemDue::by(next, today))
+            })
+            .collect();
+        let mut group = InboxGroup::dated(
+            format!("{heading} ({})", capped(total, MONITORING_CAP)),
+            items,
+        );
+        group.count = usize::try_from(total).unwrap_or(0);
+        Ok(Some(group))
+    }
 }
 
 /// The latest day an interval of `months` months may count from and fall due by `by`
