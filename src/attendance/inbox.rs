@@ -16,12 +16,12 @@ use crate::domain::Role;
 use crate::domain::calendar;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS};
 
 /// The days looked back at.
 const DAYS_BACK: i64 = 14;
 /// Items shown; the heading gives the whole count.
-const ITEMS: i64 = 10;
+const ITEMS: i64 = SHOWN_ROWS;
 /// The people missing from one group's day are counted up to this.
 const MISSING_CAP: i64 = 30;
 
@@ -120,6 +120,12 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             .collect();
         let mut group = InboxGroup::dated(format!("Obecność do wpisania ({total})"), items);
         group.count = usize::try_from(total).unwrap_or(0);
+        if total > ITEMS {
+            group.links.push(InboxLink {
+                href: "/attendance",
+                label: "Obecność we wszystkich grupach",
+            });
+        }
         Ok(vec![group])
     })
 }

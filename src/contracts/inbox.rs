@@ -7,7 +7,6 @@ use time::Date;
 
 use crate::auth::session::CurrentUser;
 use crate::documents::db::DocumentKind;
-use crate::documents::db::monitoring_rules;
 use crate::documents::inbox::{self, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
@@ -59,15 +58,13 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ));
             groups.extend(group("Oceny kontraktów zwrócone do poprawy", evaluations));
             groups.extend(group("Nowy kontrakt do rozpoczęcia (nowe cele)", renewals));
-            let months = monitoring_rules(&state.db, user.centre_id)
-                .await?
-                .on(today)
-                .map_or(3, |r| r.months);
-            let due = inbox::monitoring_due(state, user, worker, today, kind, months, |id| {
-                format!("/contracts/{id}/realization#note")
-            })
-            .await?;
-            groups.extend(group("Kwartalny monitoring kontraktu do wpisania", due));
+            let due = inbox::monitoring_due(state, user, worker, today, kind);
+            groups.extend(
+                due.group("Kwartalny monitoring kontraktu do wpisania", |id| {
+                    format!("/contracts/{id}/realization#note")
+                })
+                .await?,
+            );
         } else {
             groups.extend(group(
                 "Kontrakty do zatwierdzenia",

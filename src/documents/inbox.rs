@@ -8,19 +8,19 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::access::Kind;
-use super::db::DocumentKind;
+use super::db::{DocumentKind, monitoring_rules};
 use super::workflow::DocStatus;
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxGroup, InboxItem, ItemDue};
+use crate::web::inbox::{InboxGroup, InboxItem, ItemDue, SHOWN, SHOWN_ROWS, capped};
 
 /// A monitoring entry shows this long before it falls due.
 const DUE_SOON: Duration = Duration::days(14);
 
 /// Items shown per group; the heading gives the whole count.
-const ITEMS: usize = 10;
+const ITEMS: usize = SHOWN;
 
 /// A document waiting for a step.
 pub struct Waiting {
@@ -120,39 +120,85 @@ pub fn group(heading: &str, mut rows: Vec<(InboxItem, ItemDue)>) -> Option<Inbox
     Some(group)
 }
 
-/// Social worker `worker`'s running documents of `kind` whose next monitoring entry (at least
-/// every `months` months from the participant's signature or the last entry) falls due within
-/// [`DUE_SOON`] or is overdue, the most overdue first; each links to `form(document)`.
-pub async fn monitoring_due(
-    state: &AppState,
-    user: &CurrentUser,
+/// The documents read for a monitoring group; past this its heading says "ponad".
+const MONITORING_CAP: i64 = 100;
+
+/// Social worker `worker`'s running documents of `kind` whose next monitoring entry falls
+/// due within [`DUE_SOON`] or is overdue, read as a group by [`MonitoringDue::group`].
+pub fn monitoring_due<'a>(
+    state: &'a AppState,
+    user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
     kind: DocumentKind,
-    months: i32,
-    form: impl Fn(Uuid) -> String,
-) -> Result<Vec<(InboxItem, ItemDue)>> {
-    let rows = sqlx::query!(
-        r#"select d.document_id, p.surname || ' ' || p.first_names as "name!",
-                  greatest((select max(m.entry_on) from document_monitoring m where m.document_id = d.document_id),
-                           (select min(g.signed_on) from document_signature g
-                            where g.document_id = d.document_id and g.party = 'participant')) as since
-           from document d join participant p on p.participant_id = d.participant_id
-           where d.centre_id = $1 and d.kind = $3 and d.status <> 'closed'
-             and p.social_worker_id = $2
-             and exists (select 1 from document_signature g
-                         where g.document_id = d.document_id and g.party = 'participant')"#,
-        user.centre_id,
+) -> MonitoringDue<'a> {
+    MonitoringDue {
+        state,
+        user,
         worker,
-        kind as DocumentKind
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let mut due: Vec<(InboxItem, ItemDue)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let next = dates::add_months(r.since?, months);
-            (next <= today + DUE_SOON).then(|| {
+        today,
+        kind,
+    }
+}
+
+/// What [`monitoring_due`] reads.
+pub struct MonitoringDue<'a> {
+    state: &'a AppState,
+    user: &'a CurrentUser,
+    worker: Uuid,
+    today: Date,
+    kind: DocumentKind,
+}
+
+impl MonitoringDue<'_> {
+    /// The group `heading`: the documents whose next entry (at least every N months, the
+    /// centre's setting on the day, from the participant's first signature or the latest
+    /// entry) falls due within [`DUE_SOON`] or is overdue, the most overdue first; each links
+    /// to `form(document)`. The day each document's interval counts from is kept indexed
+    /// (`document_monitoring_since`, migration 0034), so one statement reads only the
+    /// documents due, up to [`MONITORING_CAP`], and the first [`SHOWN`] with their names.
+    pub async fn group(
+        self,
+        heading: &str,
+        form: impl Fn(Uuid) -> String,
+    ) -> Result<Option<InboxGroup>> {
+        let Self {
+            state,
+            user,
+            worker,
+            today,
+            kind,
+        } = self;
+        let months = monitoring_rules(&state.db, user.centre_id)
+            .await?
+            .on(today)
+            .map_or(3, |r| r.months);
+        let rows = sqlx::query!(
+            r#"with due as (
+                   select n.document_id, n.since, p.surname || ' ' || p.first_names as name
+                   from document_monitoring_since n join participant p on p.participant_id = n.participant_id
+                   where n.centre_id = $1 and n.kind = $3 and n.since <= $4 and p.social_worker_id = $2
+                   order by n.since, n.document_id
+                   limit $5)
+               select d.document_id as "document_id!", d.name as "name!", d.since as "since!",
+                      (select count(*) from due) as "total!"
+               from due d order by d.since, d.document_id limit $6"#,
+            user.centre_id,
+            worker,
+            kind as DocumentKind,
+            counted_from_by(today + DUE_SOON, months),
+            MONITORING_CAP + 1,
+            SHOWN_ROWS,
+        )
+        .fetch_all(&state.db)
+        .await?;
+        let Some(total) = rows.first().map(|r| r.total) else {
+            return Ok(None);
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let next = dates::add_months(r.since, months);
                 let item = InboxItem {
                     href: Some(form(r.document_id)),
                     title: r.name,
@@ -162,8 +208,49 @@ pub async fn monitoring_due(
                 };
                 (item, ItemDue::by(next, today))
             })
-        })
-        .collect();
-    due.sort_by_key(|(_, due)| due.on);
-    Ok(due)
+            .collect();
+        let mut group = InboxGroup::dated(
+            format!("{heading} ({})", capped(total, MONITORING_CAP)),
+            items,
+        );
+        group.count = usize::try_from(total).unwrap_or(0);
+        Ok(Some(group))
+    }
+}
+
+/// The latest day an interval of `months` months may count from and fall due by `by`
+/// (`add_months` keeps the day, or the month's last: from 31 January a month falls due on
+/// 28 or 29 February, so a few days of January end all fall due that day).
+fn counted_from_by(by: Date, months: i32) -> Date {
+    let mut from = dates::add_months(by, -months);
+    while let Some(next) = from.next_day() {
+        if dates::add_months(next, months) > by {
+            break;
+        }
+        from = next;
+    }
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn the_latest_day_counted_from_falls_due_by_the_day_and_the_next_one_after_it() {
+        for (by, months, from) in [
+            (date!(2026 - 05 - 30), 3, date!(2026 - 02 - 28)),
+            (date!(2026 - 02 - 28), 1, date!(2026 - 01 - 31)),
+            (date!(2028 - 02 - 28), 1, date!(2028 - 01 - 28)),
+            (date!(2028 - 02 - 29), 1, date!(2028 - 01 - 31)),
+            (date!(2026 - 12 - 15), 3, date!(2026 - 09 - 15)),
+            (date!(2026 - 03 - 31), 1, date!(2026 - 02 - 28)),
+        ] {
+            assert_eq!(counted_from_by(by, months), from, "{by} {months}");
+            assert!(dates::add_months(from, months) <= by);
+            assert!(dates::add_months(from.next_day().unwrap(), months) > by);
+        }
+    }
 }

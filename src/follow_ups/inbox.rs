@@ -16,10 +16,12 @@ use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, at_least};
+use crate::web::inbox::{
+    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, at_least,
+};
 
 /// Graduates shown; the heading gives the whole count.
-const ITEMS: i64 = 10;
+const ITEMS: i64 = SHOWN_ROWS;
 /// Open items read, earliest first: the graduates counted in the heading are those whose items
 /// come first (past it the heading says "co najmniej").
 const ITEMS_READ: i64 = 100;

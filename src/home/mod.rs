@@ -2,8 +2,9 @@
 //! every area contributes through its inbox source. The home page knows no area: the server
 //! hands it the sources, so a new area adds its items without touching this module.
 //!
-//! The list is grouped by kind, or (`?order=due`) all the work in one list by due date, the
-//! undated last. An overdue item says so in words ("Zaległe. Po terminie od 5 dni.") and is
+//! The list is grouped by kind, each group showing its first [`SHOWN`] items with its whole
+//! count and its links to the full list, or (`?order=due`) the shown items of every kind in one
+//! list by due date, the undated last. An overdue item says so in words ("Zaległe. Po terminie od 5 dni.") and is
 //! drawn with a mark and a border, never by colour alone.
 
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxSource, ItemDue};
+use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxSource, ItemDue, SHOWN};
 use crate::web::page::{Layout, render};
 use crate::web::route::Route;
 
@@ -58,6 +59,8 @@ struct ShownGroup {
     empty: Option<&'static str>,
     links: Vec<InboxLink>,
     items: Vec<ShownItem>,
+    /// "Pokazano pierwszych 5.", when the group holds more than it shows.
+    more: Option<String>,
 }
 
 #[derive(Template)]
@@ -100,7 +103,7 @@ async fn home(
     let more = by_due
         && groups
             .iter()
-            .any(|g| g.has_work() && g.count > g.items.len());
+            .any(|g| g.has_work() && g.count > g.items.len().min(SHOWN));
     let groups = if by_due {
         by_due_date(groups, today)
     } else {
@@ -137,10 +140,15 @@ fn late_text(due: ItemDue, today: Date) -> Option<String> {
     })
 }
 
-/// A group as it is, its items marked when overdue.
+/// A group's first [`SHOWN`] items, marked when overdue.
 fn shown(group: InboxGroup, today: Date) -> ShownGroup {
+    let mut group = group;
+    let held = group.count.max(group.items.len());
+    group.items.truncate(SHOWN);
     let dues: Vec<ItemDue> = (0..group.items.len()).map(|i| group.due_of(i)).collect();
     ShownGroup {
+        more: (held > group.items.len() && !group.items.is_empty())
+            .then(|| format!("Pokazano pierwszych {}.", group.items.len())),
         heading: group.heading,
         note: group.note,
         empty: group.empty,
@@ -166,7 +174,7 @@ fn by_due_date(groups: Vec<InboxGroup>, today: Date) -> Vec<ShownGroup> {
     let mut items: Vec<(ItemDue, ShownItem)> = Vec::new();
     for group in work {
         let kind = group.kind().to_owned();
-        for (i, item) in group.items.iter().enumerate() {
+        for (i, item) in group.items.iter().take(SHOWN).enumerate() {
             let due = group.due_of(i);
             items.push((
                 due,
@@ -187,6 +195,7 @@ fn by_due_date(groups: Vec<InboxGroup>, today: Date) -> Vec<ShownGroup> {
             empty: None,
             links: Vec::new(),
             items: items.into_iter().map(|(_, item)| item).collect(),
+            more: None,
         });
     }
     shown.extend(reference.into_iter().map(|g| self::shown(g, today)));
@@ -268,6 +277,48 @@ mod tests {
         );
         assert_eq!(shown[0].heading, "Wszystkie zadania według terminu (4)");
         assert_eq!(shown[1].items[0].item.title, "r1");
+    }
+
+    #[test]
+    fn a_group_shows_its_first_few_and_says_so_when_it_holds_more() {
+        let today = date!(2026 - 11 - 30);
+        let many = InboxGroup::dated(
+            "A (12)",
+            (1..=12u8)
+                .map(|d| {
+                    let on = date!(2026 - 11 - 01).replace_day(d).unwrap();
+                    (item(&format!("a{d}")), ItemDue::by(on, today))
+                })
+                .collect(),
+        );
+        let shown_many = shown(many, today);
+        let titles: Vec<&str> = shown_many
+            .items
+            .iter()
+            .map(|i| i.item.title.as_str())
+            .collect();
+        assert_eq!(titles, ["a1", "a2", "a3", "a4", "a5"]);
+        assert_eq!(shown_many.more.as_deref(), Some("Pokazano pierwszych 5."));
+        // A group read up to its first five whose count says more.
+        let capped = InboxGroup {
+            count: 40,
+            items: (0..5).map(|n| item(&n.to_string())).collect(),
+            ..InboxGroup::default()
+        };
+        assert_eq!(
+            shown(capped, today).more.as_deref(),
+            Some("Pokazano pierwszych 5.")
+        );
+        let few = InboxGroup::dated(
+            "B (2)",
+            vec![
+                (item("b1"), ItemDue::since(today)),
+                (item("b2"), ItemDue::since(today)),
+            ],
+        );
+        let shown_few = shown(few, today);
+        assert_eq!(shown_few.items.len(), 2);
+        assert_eq!(shown_few.more, None);
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 use time::Date;
 
-use super::db::monitoring_rules;
 use crate::auth::session::CurrentUser;
 use crate::documents::db::DocumentKind;
 use crate::documents::inbox::{self, Waiting, group, item};
@@ -55,21 +54,13 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ),
         ));
         if let Some(worker) = caseload {
-            let months = monitoring_rules(&state.db, user.centre_id)
-                .await?
-                .on(today)
-                .map_or(3, |r| r.months);
-            let due = inbox::monitoring_due(
-                state,
-                user,
-                worker,
-                today,
-                DocumentKind::Ipzs,
-                months,
-                |id| format!("/ipzs/{id}/monitoring"),
-            )
-            .await?;
-            groups.extend(group("Monitoring IPZS do wpisania", due));
+            let due = inbox::monitoring_due(state, user, worker, today, DocumentKind::Ipzs);
+            groups.extend(
+                due.group("Monitoring IPZS do wpisania", |id| {
+                    format!("/ipzs/{id}/monitoring")
+                })
+                .await?,
+            );
         }
         Ok(groups)
     })

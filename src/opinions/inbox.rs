@@ -9,10 +9,10 @@ use crate::auth::session::CurrentUser;
 use crate::domain::{OpinionKind, Role};
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue, SHOWN_ROWS};
 
 /// Requests shown; the heading gives the whole count.
-const ITEMS: i64 = 10;
+const ITEMS: i64 = SHOWN_ROWS;
 
 /// An opinion is expected within this many days of the request; later it is marked overdue.
 const LATE_DAYS: i64 = 14;

@@ -18,10 +18,12 @@ use crate::domain::{Role, Status};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, at_least, capped};
+use crate::web::inbox::{
+    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, at_least, capped,
+};
 
 /// People shown per group; the heading gives the whole count.
-const ITEMS: i64 = 10;
+const ITEMS: i64 = SHOWN_ROWS;
 
 /// The caseload read for the social worker's Start (a caseload holds tens of people; past this
 /// the headings read from it say "co najmniej" and the list links to the whole caseload).
@@ -113,7 +115,10 @@ fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
     let (heading, link) = match due {
         Due::TrialEnding => (
             format!("Okres próbny kończy się w ciągu {TRIAL_SOON_DAYS} dni lub minął"),
-            None,
+            Some(InboxLink {
+                href: "/participants?status=trial",
+                label: "Wszyscy w okresie próbnym",
+            }),
         ),
         Due::ParticipationEnding { days } => (
             format!("Koniec udziału w ciągu {days} dni lub po terminie"),
@@ -139,7 +144,10 @@ fn group(due: Due, rows: &[DueRow], today: Date) -> InboxGroup {
         Due::NoWorkshop => ("Uczestnicy bez pracowni".to_owned(), None),
         Due::AwaitingProgramme => (
             "Lista rezerwowa – przygotuj IPZS do przyjęcia".to_owned(),
-            None,
+            Some(InboxLink {
+                href: "/participants?status=reserve&worker=me",
+                label: "Moja lista rezerwowa",
+            }),
         ),
     };
     let mut group = InboxGroup::dated(
@@ -263,6 +271,13 @@ fn candidate_groups<'a>(
             heading: format!("{heading} ({})", at_least(total as i64, more)),
             count: total,
             items,
+            links: (total > ITEMS as usize)
+                .then_some(InboxLink {
+                    href: "/participants?status=candidate&worker=me",
+                    label: "Wszyscy moi kandydaci",
+                })
+                .into_iter()
+                .collect(),
             ..InboxGroup::default()
         }
     };

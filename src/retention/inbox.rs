@@ -7,11 +7,13 @@ use crate::auth::policy::{self, Action, Target};
 use crate::auth::session::CurrentUser;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, capped};
+use crate::web::inbox::{
+    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, capped,
+};
 
 /// Files shown; the heading gives the whole count, up to `COUNT_CAP` (read by due date from
 /// `retention_review_pending_idx`, so the work stops there).
-const ITEMS: i64 = 10;
+const ITEMS: i64 = SHOWN_ROWS;
 const COUNT_CAP: i64 = 100;
 
 /// The retention group of the home page (for whoever may review the files).

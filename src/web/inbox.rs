@@ -13,6 +13,14 @@ use crate::auth::session::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
 
+/// The items a group shows on Start, the earliest due first: its heading gives the whole count
+/// and its links lead to the full list where the work is done. An area reads no more than
+/// these (and its capped count), so the page costs the same whatever the number of items.
+pub const SHOWN: usize = 5;
+
+/// [`SHOWN`] as a statement's `limit`.
+pub const SHOWN_ROWS: i64 = SHOWN as i64;
+
 /// One group of the work list ("Moi podopieczni", "Do zatwierdzenia", …).
 #[derive(Clone, Debug, Default)]
 pub struct InboxGroup {

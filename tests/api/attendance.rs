@@ -337,7 +337,19 @@ async fn a_group_is_kept_by_its_instructors_the_manager_and_each_social_worker_f
     let stranger = app.login("kierownik2").await;
     assert_eq!(body(&app, &path, &stranger).await.0, StatusCode::NOT_FOUND);
 
-    // "Do zrobienia" shows the past working days without entries, per group.
+    // "Do zrobienia" shows the past working days without entries, per group, the earliest
+    // first (five of them): the centre was closed on the other days of the last two weeks, so
+    // that the last working day is the one shown.
+    sqlx::query(
+        "insert into centre_closed_day (centre_id, day, reason, created_by)
+         select u.centre_id, d::date, 'Przerwa świąteczna', u.staff_user_id
+         from staff_user u, generate_series($1::date - 14, $1::date - 1, interval '1 day') d
+         where u.login = 'kierownik'",
+    )
+    .bind(day)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let worker = app.login("socjalny1").await;
     let (_, home) = body(&app, "/", &worker).await;
     assert!(

@@ -2,7 +2,8 @@
 //! its cap and then says so, rather than counting tens of thousands of people on every visit.
 //! The caps: a group's day counts its missing people up to 30 ("ponad 30 os."); the follow-up
 //! group reads the first 100 open items ("co najmniej"); the caseload is read up to 200 people
-//! ("co najmniej"); the participants' due groups count up to 100 ("ponad 100").
+//! ("co najmniej"); the participants' due groups count up to 100 ("ponad 100"), and so do the
+//! documents' monitoring groups. Each group shows its first five and links to its full list.
 
 use time::Duration;
 
@@ -65,6 +66,31 @@ async fn a_big_caseloads_start_counts_up_to_its_caps_and_says_so() {
         .unwrap();
     }
 
+    // 101 of them with a programme running, signed 200 days ago or earlier, never monitored:
+    // every one's entry is overdue; the earliest signed is "Liczna000".
+    sqlx::query(
+        "with p as (select participant_id, centre_id, row_number() over (order by surname) as n
+                    from participant where surname like 'Liczna%' order by surname limit 101),
+              d as (insert into document (centre_id, participant_id, kind, status, author_id)
+                    select p.centre_id, p.participant_id, 'ipzs', 'in_realization', u.staff_user_id
+                    from p, staff_user u where u.login = 'socjalny1' returning document_id, participant_id, author_id),
+              v as (insert into document_version (document_id, number, status, created_by)
+                    select document_id, 1, 'in_realization', author_id from d returning document_id)
+         insert into document_signature (document_id, version, party, centre_id, signed_on, recorded_by)
+         select d.document_id, 1, 'participant', p.centre_id, $1 - 300 + p.n::int, d.author_id
+         from d join p using (participant_id) join v using (document_id)",
+    )
+    .bind(today)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let oldest: uuid::Uuid = sqlx::query_scalar(
+        "select document_id from document join participant using (participant_id)
+         where surname = 'Liczna000'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     let worker = app.login("socjalny1").await;
     let home = app.get("/", Some(&worker)).await.text().await.unwrap();
     assert!(
@@ -82,7 +108,31 @@ async fn a_big_caseloads_start_counts_up_to_its_caps_and_says_so() {
         home.contains("Okres próbny kończy się w ciągu 7 dni lub minął (ponad 100)"),
         "{home}"
     );
-    // Each group still shows its first ten, the earliest first: the follow-up group's items
-    // link to the contact form.
-    assert_eq!(home.matches("/follow-ups/contact\"").count(), 10, "{home}");
+    // Each group shows its first five, the earliest first, says so and links to its full
+    // list: the follow-up group's items link to the contact form.
+    assert_eq!(home.matches("/follow-ups/contact\"").count(), 5, "{home}");
+    assert_eq!(home.matches("Pokazano pierwszych 5.").count(), 5, "{home}");
+    for list in [
+        "/follow-ups\"",
+        "/attendance\"",
+        "/participants?status=trial\"",
+        "/participants?worker=me\"",
+    ] {
+        assert!(home.contains(list), "{list}: {home}");
+    }
+    // The programmes' monitoring: read up to its cap along the kept days, the most overdue
+    // first.
+    assert!(
+        home.contains("Monitoring IPZS do wpisania (ponad 100)"),
+        "{home}"
+    );
+    assert_eq!(home.matches("/monitoring\"").count(), 5, "{home}");
+    let first = home.find("/monitoring\"").unwrap();
+    assert!(
+        home[..first].ends_with(&format!("/ipzs/{oldest}")),
+        "{home}"
+    );
+    // The caseload is a list to look things up in: its first five, the rest on its page.
+    let caseload = &home[home.find("Moi podopieczni").unwrap()..];
+    assert_eq!(caseload.matches("<li").count(), 5, "{caseload}");
 }

@@ -108,12 +108,8 @@ fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// A person on the reserve list in socjalny1's caseload; the programme started by socjalny1.
-async fn started(app: &TestApp, worker: &Session) -> (Uuid, Uuid) {
-    let id = app
-        .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
-        .await;
-    app.before_admission(id, "reserve").await;
+/// The three approved opinions a programme needs before it is submitted.
+async fn the_three_opinions(app: &TestApp, id: Uuid) {
     for (kind, author) in [
         ("psychologist", "psycholog"),
         ("career_advisor", "doradca"),
@@ -121,6 +117,15 @@ async fn started(app: &TestApp, worker: &Session) -> (Uuid, Uuid) {
     ] {
         crate::opinions::fixture_opinion(app, id, kind, author, "socjalny1", true).await;
     }
+}
+
+/// A person on the reserve list in socjalny1's caseload; the programme started by socjalny1.
+async fn started(app: &TestApp, worker: &Session) -> (Uuid, Uuid) {
+    let id = app
+        .fixture_participant(CENTRE_A, "Programowa", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    the_three_opinions(app, id).await;
     let (status, to) = post_text(app, &format!("/participants/{id}/ipzs"), worker, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let doc: Uuid = to
@@ -181,13 +186,7 @@ async fn the_programme_goes_from_draft_through_approval_and_signatures_to_admiss
         page.contains("Brak zatwierdzonej opinii: opinia psychologa."),
         "{page}"
     );
-    for (kind, author) in [
-        ("psychologist", "psycholog"),
-        ("career_advisor", "doradca"),
-        ("instructor", "instruktor"),
-    ] {
-        crate::opinions::fixture_opinion(&app, id, kind, author, "socjalny1", true).await;
-    }
+    the_three_opinions(&app, id).await;
 
     // A complete draft saves.
     let fields = complete(t, "1", "Podjęcie zatrudnienia w budownictwie");
@@ -816,6 +815,144 @@ async fn monitoring_falls_due_on_the_social_workers_start_at_the_centres_interva
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, home) = body(&app, "/", &worker).await;
     assert!(!home.contains("Monitoring IPZS do wpisania"), "{home}");
+}
+
+/// The day the document's monitoring interval counts from, as kept for Start (migration 0034),
+/// after checking it against the same day computed from the signatures and the entries.
+async fn counted_from(app: &TestApp, doc: Uuid) -> Option<Date> {
+    let (kept, computed): (Option<Date>, Option<Date>) = sqlx::query_as(
+        "select (select since from document_monitoring_since where document_id = d.document_id),
+                case when d.status <> 'closed' then
+                     greatest((select max(entry_on) from document_monitoring m where m.document_id = d.document_id),
+                              (select min(signed_on) from document_signature g
+                               where g.document_id = d.document_id and g.party = 'participant')) end
+         from document d where d.document_id = $1",
+    )
+    .bind(doc)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(kept, computed, "the kept day is the computed one");
+    kept
+}
+
+#[tokio::test]
+async fn the_day_monitoring_counts_from_moves_with_the_entries_and_leaves_with_the_closed_programme()
+ {
+    let app = spawn_app().await;
+    let id = app
+        .fixture_participant(CENTRE_A, "Liczona", Some("socjalny1"), None)
+        .await;
+    app.before_admission(id, "reserve").await;
+    the_three_opinions(&app, id).await;
+    let t = today(&app).await;
+    let doc = app
+        .approved_programme(id, "Anna Nowak", &iso(t - Duration::days(70)))
+        .await;
+    assert_eq!(counted_from(&app, doc).await, None, "not signed yet");
+    let manager = app.login("kierownik").await;
+    let worker = app.login("socjalny1").await;
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/signatures"),
+        &manager,
+        &[
+            ("participant_signed_on", &iso(t - Duration::days(60))),
+            ("manager_signed_on", &iso(t - Duration::days(61))),
+            ("documents_confirmed", "tak"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        counted_from(&app, doc).await,
+        Some(t - Duration::days(60)),
+        "from the participant's signature"
+    );
+    let entry = |on: Date| {
+        [
+            ("phase", "during".to_owned()),
+            ("entry_on", iso(on)),
+            ("situation", "Bez zmian, obecny na zajęciach.".to_owned()),
+            ("goal_1_assessment", "approaching".to_owned()),
+        ]
+    };
+    let record = |on: Date| {
+        let fields = entry(on);
+        let app = &app;
+        let worker = &worker;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, _) =
+                post_text(app, &format!("/ipzs/{doc}/monitoring"), worker, &refs).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+    };
+    record(t - Duration::days(10)).await;
+    assert_eq!(
+        counted_from(&app, doc).await,
+        Some(t - Duration::days(10)),
+        "from the latest entry"
+    );
+    // An entry written late about an earlier day does not bring the next one forward.
+    record(t - Duration::days(30)).await;
+    assert_eq!(counted_from(&app, doc).await, Some(t - Duration::days(10)));
+
+    // An amendment drafted, approved and signed: the programme runs on, and so does its
+    // schedule (counted from the first signature or the latest entry, whichever is later).
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/amend"),
+        &worker,
+        &[("reason", "Zmiana pracowni na wniosek uczestnika.")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(counted_from(&app, doc).await, Some(t - Duration::days(10)));
+    let rev = revision(&app, doc).await.to_string();
+    let fields = complete(t, &rev, "Zatrudnienie w ogrodnictwie");
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/edit"), &worker, &refs(&fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/submit"), &worker, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (status, page) = post_text(&app, &format!("/ipzs/{doc}/approve"), &manager, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (status, _) = post_text(
+        &app,
+        &format!("/ipzs/{doc}/signatures"),
+        &manager,
+        &[
+            ("participant_signed_on", &iso(t)),
+            ("manager_signed_on", &iso(t)),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "in_realization");
+    assert_eq!(counted_from(&app, doc).await, Some(t - Duration::days(10)));
+    record(t).await;
+    assert_eq!(counted_from(&app, doc).await, Some(t));
+
+    // The final evaluation, then the end of participation closes the programme: it leaves.
+    let mut end = entry(t);
+    end[0].1 = "end".to_owned();
+    let end: Vec<(&str, &str)> = end.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post_text(&app, &format!("/ipzs/{doc}/monitoring"), &worker, &end).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post_text(
+        &app,
+        &format!("/participants/{id}/status/terminated"),
+        &manager,
+        &[
+            ("date", &iso(t)),
+            ("reason", "withdrawal"),
+            ("confirm", "tak"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(doc_status(&app, doc).await, "closed");
+    assert_eq!(counted_from(&app, doc).await, None);
 }
 
 #[tokio::test]
