@@ -172,3 +172,14 @@ language sql stable security definer set search_path = public, pg_temp as $$
 $$;
 revoke all on function pending_principal(bytea, timestamptz) from public;
 grant execute on function pending_principal(bytea, timestamptz) to teczka_app;
+
+-- The server checks at start that the schema is current (src/cli.rs, `pending_migrations`),
+-- as the app role; it may read the list of applied migrations, nothing more.
+-- (The table is sqlx's; a schema applied by psql alone, as scripts/sqlx-prepare does, has none.)
+do $$
+begin
+    if to_regclass('_sqlx_migrations') is not null then
+        grant select on _sqlx_migrations to teczka_app;
+    end if;
+end
+$$;

@@ -22,6 +22,7 @@ use crate::auth::throttle;
 use crate::auth::{normalize_login, safe_next};
 use crate::domain::Role;
 use crate::error::{AppError, Result};
+use crate::security::password::HashTurn;
 use crate::security::{password, token_hash};
 use crate::state::AppState;
 use crate::web::extract::{NoFields, PlainForm, SecureForm};
@@ -201,14 +202,17 @@ async fn login(
         return refused_page(&state, &form, Refused::Invalid(BAD_CREDENTIALS));
     }
     let now = state.clock.now();
+    // The turn to hash first, the connection after: waiting logins hold no connection.
+    let turn = state.passwords.turn().await?;
     let mut tx = state.db.begin().await?;
-    let account = match authenticate(&state, &mut tx, &meta, &key, &form.password).await? {
+    let account = match authenticate(&state, &mut tx, &meta, &key, &form.password, &turn).await? {
         Ok(account) => account,
         Err(refused) => {
             tx.commit().await?;
             return refused_page(&state, &form, refused);
         }
     };
+    drop(turn);
     // From here the transaction works for the account's centre (the second wall, db::rls).
     crate::db::rls::enter(&mut tx, account.centre_id).await?;
     let step = next_step(&mut *tx, &state.config, account.staff_user_id, account.role).await?;
@@ -278,6 +282,7 @@ async fn authenticate(
     meta: &RequestMeta,
     key: &str,
     password: &str,
+    turn: &HashTurn<'_>,
 ) -> Result<std::result::Result<Account, Refused>> {
     let now = state.clock.now();
     if let throttle::Gate::Wait(seconds) = throttle::gate(tx, key, now).await? {
@@ -298,7 +303,10 @@ async fn authenticate(
     .fetch_optional(&mut *tx)
     .await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
-    let matches = state.passwords.verify(password.to_owned(), stored).await?;
+    let matches = state
+        .passwords
+        .verify_in_turn(turn, password.to_owned(), stored)
+        .await?;
     let detail = match &account {
         Some(a) if matches && a.active => None,
         None => Some("unknown_login"),

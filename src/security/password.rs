@@ -69,10 +69,27 @@ impl Passwords {
         tokio::task::spawn_blocking(move || span.in_scope(|| hash_now(&password))).await?
     }
 
+    /// Waits for a turn to hash (at most `TECZKA_HASH_CONCURRENCY` at once). The login takes
+    /// its turn before it opens its transaction, so that a burst of logins waits without
+    /// holding the pool's connections (scripts/soak found sign-ins starving other requests).
+    pub async fn turn(&self) -> anyhow::Result<HashTurn<'_>> {
+        Ok(HashTurn(self.permits.acquire().await?))
+    }
+
     /// Checks `password` against `stored`; with no stored hash it checks against the dummy
     /// hash and answers `false`, taking the same time.
     pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<bool> {
-        let _permit = self.permits.acquire().await?;
+        let turn = self.turn().await?;
+        self.verify_in_turn(&turn, password, stored).await
+    }
+
+    /// [`Passwords::verify`] in a turn already taken.
+    pub async fn verify_in_turn(
+        &self,
+        _turn: &HashTurn<'_>,
+        password: String,
+        stored: Option<String>,
+    ) -> anyhow::Result<bool> {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
         let span = Span::current();
@@ -91,6 +108,10 @@ impl Passwords {
         Ok(known && matches)
     }
 }
+
+/// A turn to hash a password, held until dropped.
+#[derive(Debug)]
+pub struct HashTurn<'a>(#[allow(dead_code)] tokio::sync::SemaphorePermit<'a>);
 
 fn hash_now(password: &str) -> anyhow::Result<String> {
     Argon2::default()

@@ -789,3 +789,32 @@ async fn teczka_seed_adds_participants_with_histories_to_the_named_centre() {
     assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("no centre named"));
 }
+
+#[tokio::test]
+async fn the_server_refuses_a_schema_one_migration_behind_when_it_connects_as_the_app_role() {
+    let database = fresh_database().await;
+    // The last migration forgotten, as after an upgrade of the binary without `teczka migrate`.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options("teczka", &database))
+        .await
+        .unwrap();
+    sqlx::query(
+        "delete from _sqlx_migrations where version = (select max(version) from _sqlx_migrations)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let output = teczka()
+        .env(
+            "DATABASE_URL",
+            database_url(teczka::db::APP_ROLE, &database),
+        )
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 migrations pending"), "{stderr}");
+}
