@@ -108,7 +108,7 @@ pub(crate) fn secret_text_on_page(page: &str) -> String {
 
 /// The key shown on the enrolment page.
 pub(crate) fn secret_on_page(page: &str) -> Vec<u8> {
-    totp_rs::Secret::try_from_base32(&secret_text_on_page(page))
+    totp_rs::Secret::try_from_base32(secret_text_on_page(page))
         .unwrap()
         .as_ref()
         .to_vec()
