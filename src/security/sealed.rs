@@ -58,7 +58,7 @@ pub enum SealError {
     Malformed,
     /// Sealed under another key.
     #[error(
-        "the stored value was sealed with key {stored}, but the key in TECZKA_SECRET_KEY_FILE is {loaded}; restore the key file that belongs to this database"
+        "the stored value was sealed with key {stored}, but the key loaded (TECZKA_SECRET_KEY_FILE, or secret-key in TECZKA_DATA_DIR) is {loaded}; restore the key file that belongs to this database"
     )]
     WrongKey {
         /// The id stored with the value.
