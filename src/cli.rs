@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::db::embedded::{EmbeddedCluster, OWNER_ROLE};
 use crate::db::{self, APP_ROLE, EMBEDDED_DATABASE};
 use crate::domain::Role;
-use crate::security::password;
+use crate::security::{password, sealed};
 
 const HELP: &str = "\
 Teczka – dokumentacja uczestników Centrum Integracji Społecznej
@@ -248,6 +248,10 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {} (TECZKA_BIND)", config.bind))?;
+    // The key that seals the second-factor secrets: given, or (embedded) made once; with
+    // DATABASE_URL and no TECZKA_SECRET_KEY_FILE the server stops here.
+    config.secret_key_file = Some(sealed::key_file(&config)?);
+    let key = sealed::Key::from_config(&config)?;
     let mut cluster = None;
     let pool = match &config.database_url {
         Some(url) => {
@@ -283,7 +287,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
                     .connect_with(db::options_from_url(&owner_url)?)
                     .await
                     .context("cannot connect as the schema owner to seed the demo")?;
-                crate::demo::seed(&owner).await?;
+                crate::demo::seed(&owner, &key).await?;
                 owner.close().await;
             }
             pool
@@ -292,7 +296,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
             let started = db::start_embedded(&config)?;
             let (owner, app_pool) = embedded_pools(&config, &started).await?;
             config.demo = true;
-            crate::demo::seed(&owner).await?;
+            crate::demo::seed(&owner, &key).await?;
             owner.close().await;
             cluster = Some(started);
             app_pool
@@ -380,7 +384,8 @@ async fn command_pool(
             let (owner, app) = embedded_pools(config, &cluster).await?;
             app.close().await;
             if demo {
-                crate::demo::seed(&owner).await?;
+                let key = sealed::Key::from_file(&sealed::key_file(config)?)?;
+                crate::demo::seed(&owner, &key).await?;
             }
             Ok((owner, Some(cluster)))
         }

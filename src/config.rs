@@ -97,6 +97,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Who must use a second factor (`TECZKA_SECOND_FACTOR` = `admin-and-manager` | `everyone`).
     pub second_factor: SecondFactorRequirement,
+    /// The file holding the key that encrypts the second-factor secrets
+    /// (`TECZKA_SECRET_KEY_FILE`); required with `DATABASE_URL`, created in `data_dir` when
+    /// embedded (`security::sealed::key_file`).
+    pub secret_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -122,6 +126,7 @@ impl Default for Config {
             one_time_password_ttl: Duration::from_secs(24 * 3600),
             log_format: LogFormat::Pretty,
             second_factor: SecondFactorRequirement::AdminAndManager,
+            secret_key_file: None,
         }
     }
 }
@@ -183,6 +188,7 @@ impl Config {
                     "TECZKA_SECOND_FACTOR must be `admin-and-manager` or `everyone`, not `{other}`"
                 ),
             },
+            secret_key_file: optional("TECZKA_SECRET_KEY_FILE").map(PathBuf::from),
         };
         config.check()?;
         Ok(config)

@@ -10,6 +10,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::security::password::Passwords;
 use crate::security::ratelimit::RateLimiter;
+use crate::security::sealed;
 
 /// State shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -24,13 +25,18 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// Per-IP limit on login attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// The key that seals the second-factor secrets (`TECZKA_SECRET_KEY_FILE`).
+    pub sealing_key: Arc<sealed::Key>,
 }
 
 impl AppState {
-    /// State for `config` on `db`.
+    /// State for `config` on `db`; fails without a readable key file (the caller resolves it
+    /// with `sealed::key_file` first).
     pub fn new(config: Config, db: PgPool) -> anyhow::Result<Self> {
         let passwords = Passwords::new(config.hash_concurrency)?;
+        let sealing_key = Arc::new(sealed::Key::from_config(&config)?);
         Ok(Self {
+            sealing_key,
             db,
             login_limiter: Arc::new(RateLimiter::new(
                 config.login_rate_burst,

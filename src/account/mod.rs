@@ -219,9 +219,16 @@ async fn login(
     if step != NextStep::Session {
         // The login's throttle is reset only once the code is right too: knowing the password
         // must not reopen the guessing of codes.
-        let response =
-            second_factor::after_password(&mut tx, &meta, account.actor(), step, &form.next, now)
-                .await?;
+        let response = second_factor::after_password(
+            &mut tx,
+            &meta,
+            account.actor(),
+            &state.sealing_key,
+            step,
+            &form.next,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         upgrade_hash(&state, &account, &form.password).await?;
         return Ok(response);

@@ -22,6 +22,7 @@ use crate::auth::second_factor::{self as factor, CodeInput, NextStep, Pending, V
 use crate::auth::session::CurrentUser;
 use crate::auth::{safe_next, throttle};
 use crate::error::{AppError, Result};
+use crate::security::sealed::Key;
 use crate::state::AppState;
 use crate::validate::dates::format_moment;
 use crate::web::extract::{NoFields, PlainForm, SecureForm};
@@ -54,12 +55,13 @@ pub(super) async fn after_password(
     tx: &mut sqlx::PgConnection,
     meta: &RequestMeta,
     actor: AuditActor,
+    key: &Key,
     step: NextStep,
     next: &str,
     now: OffsetDateTime,
 ) -> Result<Response> {
     if step == NextStep::Enrol {
-        factor::ensure_enrolment(&mut *tx, actor.user_id, actor.centre_id).await?;
+        factor::ensure_enrolment(&mut *tx, key, actor.user_id, actor.centre_id).await?;
     }
     let next = safe_next(next).unwrap_or_default();
     let token = factor::begin_pending(tx, actor.user_id, actor.centre_id, &next, now).await?;
@@ -306,7 +308,15 @@ async fn submit_code(
     };
     let (verdict, kind) = match &input {
         CodeInput::Totp(code) => (
-            factor::check_totp(&mut tx, pending.user_id, &pending.login, code, now).await?,
+            factor::check_totp(
+                &mut tx,
+                &state.sealing_key,
+                pending.user_id,
+                &pending.login,
+                code,
+                now,
+            )
+            .await?,
             "totp",
         ),
         CodeInput::Recovery(code) => {
@@ -374,7 +384,7 @@ async fn login_enrolment_form(
         Ok((pending, Some(found))) => render(&login_factor_page(
             &state,
             &pending,
-            &found.secret,
+            &found.secret(&state.sealing_key)?,
             "",
             None,
         )?),
@@ -393,7 +403,7 @@ async fn login_enrol(
 ) -> Result<Response> {
     rate_limit(&state, &meta).await?;
     let (pending, secret) = match pending_at(&state, &headers, true).await? {
-        Ok((pending, Some(found))) => (pending, found.secret),
+        Ok((pending, Some(found))) => (pending, found.secret(&state.sealing_key)?),
         Ok((_, None)) => return Ok(Redirect::to("/login").into_response()),
         Err(elsewhere) => return Ok(elsewhere),
     };
@@ -413,7 +423,15 @@ async fn login_enrol(
         Err(throttled) => return Ok(throttled),
     };
     let action = Action::ManageOwnSecondFactor.code();
-    let verdict = factor::check_totp(&mut tx, pending.user_id, &pending.login, &code, now).await?;
+    let verdict = factor::check_totp(
+        &mut tx,
+        &state.sealing_key,
+        pending.user_id,
+        &pending.login,
+        &code,
+        now,
+    )
+    .await?;
     if verdict != Verdict::Accepted {
         let message = count_failure(&mut tx, &meta, &pending, action, verdict, now).await?;
         tx.commit().await?;
@@ -456,7 +474,10 @@ async fn account_factor_page(
                 }),
                 None,
             ),
-            None => (None, Some(enrolment(&f.secret, &user.login)?)),
+            None => (
+                None,
+                Some(enrolment(&f.secret(&state.sealing_key)?, &user.login)?),
+            ),
         },
         None => (None, None),
     };
@@ -487,7 +508,7 @@ async fn start_enrolment(
     user.authorize(&state, Action::ManageOwnSecondFactor, Target::Centre)
         .await?;
     let mut tx = state.db.begin().await?;
-    if !factor::start_enrolment(&mut *tx, user.user_id, user.centre_id).await? {
+    if !factor::start_enrolment(&mut *tx, &state.sealing_key, user.user_id, user.centre_id).await? {
         return Err(AppError::conflict(
             "Drugi składnik jest już skonfigurowany. Aby zmienić telefon, poproś administratora o jego zresetowanie.",
         ));
@@ -537,7 +558,15 @@ async fn account_enrol(
         }
     }
     let action = Action::ManageOwnSecondFactor.code();
-    let verdict = factor::check_totp(&mut tx, user.user_id, &user.login, &code, now).await?;
+    let verdict = factor::check_totp(
+        &mut tx,
+        &state.sealing_key,
+        user.user_id,
+        &user.login,
+        &code,
+        now,
+    )
+    .await?;
     if verdict != Verdict::Accepted {
         let event = AuditEvent::new(action, Outcome::Failure)
             .by(user.audit_actor())

@@ -6,7 +6,9 @@
 //! code of that step or an earlier one is refused; recovery codes are stored only as hashes and
 //! each works once; a login past the password step only is a `pending_login` row (its own
 //! `__Host-` cookie, a few minutes, one account), never a session, so every page but the code
-//! and enrolment steps answers it as anonymous. The handlers are in `account::second_factor`.
+//! and enrolment steps answers it as anonymous; the TOTP secret is stored sealed (AES-256-GCM
+//! under the installation's key, bound to the account: `security::sealed`), never in clear.
+//! The handlers are in `account::second_factor`.
 
 use axum::http::{HeaderMap, HeaderValue};
 use rand::Rng;
@@ -18,6 +20,7 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::domain::Role;
+use crate::security::sealed::{Key, SealError};
 use crate::security::{random_token, token_hash};
 
 /// Name of the pending-login cookie (Secure, HttpOnly, SameSite=Strict, Path=/, no Domain).
@@ -85,6 +88,22 @@ pub fn new_secret() -> Vec<u8> {
     let mut secret = vec![0u8; 20];
     rand::rng().fill(&mut secret[..]);
     secret
+}
+
+/// The context a TOTP secret is sealed for: its account (a sealed secret copied to another
+/// account's row does not open).
+fn sealing_context(user_id: Uuid) -> Vec<u8> {
+    [&b"second_factor.secret:"[..], user_id.as_bytes()].concat()
+}
+
+/// `secret` sealed for storing as the factor of the account `user_id`.
+pub fn seal_secret(key: &Key, user_id: Uuid, secret: &[u8]) -> Vec<u8> {
+    key.seal(secret, &sealing_context(user_id))
+}
+
+/// The secret stored sealed for the account `user_id`.
+pub fn open_secret(key: &Key, user_id: Uuid, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+    key.open(sealed, &sealing_context(user_id))
 }
 
 /// A key given as base32 (the demo's fixed key), if it is one.
@@ -186,19 +205,29 @@ pub fn parse_app_code(input: &str) -> Result<String, &'static str> {
 /// The account's factor, if any.
 #[derive(Clone, Debug)]
 pub struct Factor {
-    /// The TOTP key.
-    pub secret: Vec<u8>,
+    /// The account.
+    pub user_id: Uuid,
+    /// The TOTP key as stored, sealed (see [`Factor::secret`]).
+    pub sealed_secret: Vec<u8>,
     /// When the first code confirmed it (`None`: enrolment not finished).
     pub confirmed_at: Option<OffsetDateTime>,
     /// Recovery codes not used yet.
     pub codes_left: i64,
 }
 
+impl Factor {
+    /// The TOTP key, opened with the installation's key.
+    pub fn secret(&self, key: &Key) -> anyhow::Result<Vec<u8>> {
+        open_secret(key, self.user_id, &self.sealed_secret)
+            .map_err(|e| anyhow::anyhow!("the second factor of account {}: {e}", self.user_id))
+    }
+}
+
 /// The account's factor, confirmed or not.
 pub async fn factor(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Option<Factor>> {
     sqlx::query_as!(
         Factor,
-        r#"select f.secret, f.confirmed_at,
+        r#"select f.staff_user_id as user_id, f.sealed_secret, f.confirmed_at,
                   (select count(*) from recovery_code r
                    where r.staff_user_id = f.staff_user_id and r.used_at is null) as "codes_left!"
            from second_factor f where f.staff_user_id = $1"#,
@@ -212,17 +241,18 @@ pub async fn factor(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Opti
 /// confirmed already; returns whether a secret was stored.
 pub async fn start_enrolment(
     db: impl PgExecutor<'_>,
+    key: &Key,
     user_id: Uuid,
     centre_id: Uuid,
 ) -> sqlx::Result<bool> {
     let stored = sqlx::query!(
-        r#"insert into second_factor (staff_user_id, centre_id, secret) values ($1, $2, $3)
+        r#"insert into second_factor (staff_user_id, centre_id, sealed_secret) values ($1, $2, $3)
            on conflict (staff_user_id) do update
-             set secret = excluded.secret, created_at = now(), last_used_step = null
+             set sealed_secret = excluded.sealed_secret, created_at = now(), last_used_step = null
              where second_factor.confirmed_at is null"#,
         user_id,
         centre_id,
-        new_secret(),
+        seal_secret(key, user_id, &new_secret()),
     )
     .execute(db)
     .await?;
@@ -233,14 +263,15 @@ pub async fn start_enrolment(
 /// secret already shown, so a code scanned a minute ago still works).
 pub async fn ensure_enrolment(
     db: impl PgExecutor<'_>,
+    key: &Key,
     user_id: Uuid,
     centre_id: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into second_factor (staff_user_id, centre_id, secret) values ($1, $2, $3) on conflict do nothing",
+        "insert into second_factor (staff_user_id, centre_id, sealed_secret) values ($1, $2, $3) on conflict do nothing",
         user_id,
         centre_id,
-        new_secret(),
+        seal_secret(key, user_id, &new_secret()),
     )
     .execute(db)
     .await?;
@@ -270,16 +301,18 @@ impl Verdict {
 }
 
 /// Checks a six-digit code against the account's secret at `now` (locking the factor's row for
-/// the transaction) and, when right and new, stores its step as the last used.
+/// the transaction) and, when right and new, stores its step as the last used. A secret that
+/// does not open (another key, changed) is an error naming the key ids, not a wrong code.
 pub async fn check_totp(
     conn: &mut PgConnection,
+    key: &Key,
     user_id: Uuid,
     login: &str,
     code: &str,
     now: OffsetDateTime,
-) -> sqlx::Result<Verdict> {
+) -> crate::error::Result<Verdict> {
     let Some(row) = sqlx::query!(
-        "select secret, last_used_step from second_factor where staff_user_id = $1 for update",
+        "select sealed_secret, last_used_step from second_factor where staff_user_id = $1 for update",
         user_id
     )
     .fetch_optional(&mut *conn)
@@ -288,7 +321,9 @@ pub async fn check_totp(
         return Ok(Verdict::Wrong);
     };
     let seconds = u64::try_from(now.unix_timestamp()).unwrap_or(0);
-    let Some(step) = totp(&row.secret, login).and_then(|t| t.check(code, seconds)) else {
+    let secret = open_secret(key, user_id, &row.sealed_secret)
+        .map_err(|e| anyhow::anyhow!("the second factor of account {user_id}: {e}"))?;
+    let Some(step) = totp(&secret, login).and_then(|t| t.check(code, seconds)) else {
         return Ok(Verdict::Wrong);
     };
     let step = i64::try_from(step).unwrap_or(i64::MAX);

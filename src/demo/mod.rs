@@ -36,6 +36,7 @@ use uuid::Uuid;
 use crate::participants::model::DocumentKind;
 
 use crate::domain::Role;
+use crate::security::sealed::Key;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "ciepla-herbata-o-osmej";
@@ -75,8 +76,9 @@ pub const ACCOUNTS: [(&str, &str, Role, usize); 11] = [
     ("socjalny3", "Stanisława Sobczak", Role::SocialWorker, 1),
 ];
 
-/// Inserts whatever demo data is missing; returns true when anything was added.
-pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
+/// Inserts whatever demo data is missing (the second factor sealed with `key`); returns true
+/// when anything was added.
+pub async fn seed(db: &PgPool, key: &Key) -> anyhow::Result<bool> {
     let mut added = false;
     let has_staff: bool =
         sqlx::query_scalar!(r#"select exists (select 1 from staff_user) as "e!""#)
@@ -112,6 +114,9 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<bool> {
         tx.commit().await?;
         added = true;
     }
+    staff::second_factor(db, key)
+        .await
+        .context("cannot give the demo account its second factor")?;
     let today = crate::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     participants(db, today).await?;
     opinions::seed(db, CENTRES[0].0).await?;

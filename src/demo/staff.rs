@@ -3,12 +3,13 @@
 //! change (the career advisor started as a workshop instructor), and recent logins, except for a
 //! colleague who joined last week and has not signed in yet.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::ACCOUNTS;
 use crate::domain::Role;
+use crate::security::sealed::Key;
 
 /// A demo account's past: days since it was created, hours since its last login (`None`:
 /// never), and the role it had before its current one (with the days since the change).
@@ -61,9 +62,6 @@ pub(super) async fn seed(
         if role == Role::Admin {
             admins.push((centre_id, id));
         }
-        if login == super::SECOND_FACTOR_LOGIN {
-            second_factor(&mut *tx, id, centre_id).await?;
-        }
         let first = earlier.map_or(role, |(r, _)| r);
         history(&mut *tx, id, None, first, admin, created_at).await?;
         if let Some((from, days)) = earlier {
@@ -81,21 +79,36 @@ pub(super) async fn seed(
     Ok(())
 }
 
-/// The fixed demo key, enrolled and confirmed like any other (with ten recovery codes, which
-/// nobody is shown).
-async fn second_factor(tx: &mut PgConnection, id: Uuid, centre_id: Uuid) -> anyhow::Result<()> {
+/// The fixed demo key of `SECOND_FACTOR_LOGIN`, enrolled and confirmed like any other (sealed
+/// with the installation's key, with ten recovery codes which nobody is shown); put back when
+/// the account has none (a new demo, or after migration 0036 removed the clear one).
+pub(super) async fn second_factor(db: &PgPool, key: &Key) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let Some(account) = sqlx::query!(
+        "select s.staff_user_id, s.centre_id from staff_user s
+         where s.login = $1
+           and not exists (select 1 from second_factor f where f.staff_user_id = s.staff_user_id)",
+        super::SECOND_FACTOR_LOGIN
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let (id, centre_id) = (account.staff_user_id, account.centre_id);
     let secret = crate::auth::second_factor::secret_from_base32(super::SECOND_FACTOR_SECRET)
         .ok_or_else(|| anyhow::anyhow!("the demo second-factor key is not base32"))?;
     sqlx::query!(
-        "insert into second_factor (staff_user_id, centre_id, secret) values ($1, $2, $3)",
+        "insert into second_factor (staff_user_id, centre_id, sealed_secret) values ($1, $2, $3)",
         id,
         centre_id,
-        secret
+        crate::auth::second_factor::seal_secret(key, id, &secret)
     )
     .execute(&mut *tx)
     .await?;
     let confirmed_at = OffsetDateTime::now_utc() - Duration::days(59);
-    crate::auth::second_factor::confirm(tx, id, centre_id, confirmed_at).await?;
+    crate::auth::second_factor::confirm(&mut tx, id, centre_id, confirmed_at).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! Security primitives with no knowledge of requests or the database: password hashing and the
-//! password policy, the per-IP rate limiter, and random tokens with their stored hashes.
+//! password policy, the per-IP rate limiter, random tokens with their stored hashes, and values
+//! sealed (encrypted) at rest with the installation's key.
 
 pub mod password;
 pub mod ratelimit;
+pub mod sealed;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

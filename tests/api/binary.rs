@@ -18,6 +18,7 @@ pub(crate) fn teczka() -> Command {
     command
         .env_remove("DATABASE_URL")
         .env_remove("TECZKA_MIGRATION_DATABASE_URL")
+        .env_remove("TECZKA_SECRET_KEY_FILE")
         .env("TECZKA_BIND", "127.0.0.1:0")
         .env("TECZKA_LOG_FORMAT", "json")
         .stdin(Stdio::null())
@@ -100,6 +101,15 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
     let mut child = teczka().env("TECZKA_DATA_DIR", &dir).spawn().unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let base = wait_for_url(&mut child).await;
+    // The key that seals the second-factor secrets was made in the data folder, private.
+    let key_file = dir.join(teczka::security::sealed::KEY_FILE_NAME);
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert_eq!(key.trim().len(), 64);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 
     assert_eq!(
         client()
@@ -200,6 +210,11 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
     let mut again_log = again.stderr.take().unwrap();
     tokio::spawn(async move { tokio::io::copy(&mut again_log, &mut tokio::io::sink()).await });
     let base = wait_for_url(&mut again).await;
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap(),
+        key,
+        "the key is reused"
+    );
     assert_eq!(
         demo_login(&base, "kierownik2").await.status(),
         StatusCode::SEE_OTHER
@@ -470,6 +485,22 @@ async fn cargo_run_starts_an_embedded_cluster_with_demo_data_and_sigterm_stops_e
     assert_eq!(location(&admin), "/", "demo logins need no second factor");
     let mfa = demo_login(&base, teczka::demo::SECOND_FACTOR_LOGIN).await;
     assert_eq!(location(&mfa), "/login/code", "except kierownik-mfa's");
+    // Its code (from the printed key) opens the sealed secret and logs in.
+    let token = crate::second_factor::pending_cookie(&mfa).unwrap();
+    let secret =
+        teczka::auth::second_factor::secret_from_base32(teczka::demo::SECOND_FACTOR_SECRET)
+            .unwrap();
+    let code = crate::second_factor::code_at(&secret, time::OffsetDateTime::now_utc());
+    let session = client()
+        .post(format!("{base}/login/code"))
+        .header("cookie", format!("__Host-teczka_login={token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[("code", &code)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), StatusCode::SEE_OTHER);
+    assert!(session_cookie(&session).is_some());
     signal(&third, libc::SIGINT);
     let status = tokio::time::timeout(Duration::from_secs(60), third.wait())
         .await
@@ -621,7 +652,24 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
     let database = empty_database().await;
     let app_url = database_url(teczka::db::APP_ROLE, &database);
     let owner_url = database_url(teczka::db::embedded::OWNER_ROLE, &database);
-    let mut unmigrated = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
+    // Without TECZKA_SECRET_KEY_FILE the server does not start, and says why.
+    let keyless = teczka()
+        .env("DATABASE_URL", &app_url)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(keyless.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&keyless.stderr);
+    assert!(
+        message.contains("TECZKA_SECRET_KEY_FILE is not set"),
+        "{message}"
+    );
+    let key_file = test_key_file();
+    let mut unmigrated = teczka()
+        .env("DATABASE_URL", &app_url)
+        .env("TECZKA_SECRET_KEY_FILE", key_file)
+        .spawn()
+        .unwrap();
     let status = tokio::time::timeout(Duration::from_secs(30), unmigrated.wait())
         .await
         .unwrap()
@@ -651,7 +699,11 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
         String::from_utf8_lossy(&migrate.stderr)
     );
 
-    let mut server = teczka().env("DATABASE_URL", &app_url).spawn().unwrap();
+    let mut server = teczka()
+        .env("DATABASE_URL", &app_url)
+        .env("TECZKA_SECRET_KEY_FILE", key_file)
+        .spawn()
+        .unwrap();
     let base = wait_for_url(&mut server).await;
     assert_eq!(
         client()
@@ -692,6 +744,7 @@ async fn with_database_url_the_server_needs_migrate_and_creates_no_accounts() {
     let mut demo = teczka()
         .env("DATABASE_URL", &app_url)
         .env("TECZKA_MIGRATION_DATABASE_URL", &owner_url)
+        .env("TECZKA_SECRET_KEY_FILE", key_file)
         .arg("--demo")
         .spawn()
         .unwrap();

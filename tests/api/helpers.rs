@@ -201,14 +201,28 @@ async fn prepare_template(cluster: &EmbeddedCluster) -> anyhow::Result<()> {
 /// Configuration for a test app: ephemeral port, generous rate limit, and no role required to
 /// have a second factor, so the fixture accounts log in with the password alone (the tests of
 /// the second factor turn the installation's default back on; an account with a factor always
-/// needs its code).
+/// needs its code). The second-factor secrets are sealed with one key per test run, from a
+/// file made like the embedded installation's ([`test_key_file`]).
 pub fn test_config() -> Config {
     Config {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         login_rate_burst: 10_000,
         second_factor: teczka::config::SecondFactorRequirement::Nobody,
+        secret_key_file: Some(test_key_file().to_owned()),
         ..Config::default()
     }
+}
+
+/// The run's key file (mode 0600, in the temporary folder), created on first use.
+pub fn test_key_file() -> &'static std::path::Path {
+    static KEY_FILE: OnceLock<PathBuf> = OnceLock::new();
+    KEY_FILE.get_or_init(|| {
+        let path = std::env::temp_dir()
+            .join(format!("teczka-test-{}", std::process::id()))
+            .join(teczka::security::sealed::KEY_FILE_NAME);
+        teczka::security::sealed::create_key_file(&path).expect("test key file");
+        path
+    })
 }
 
 /// A fresh database cloned from the template; returns its name.

@@ -69,6 +69,7 @@ mod retention;
 mod scenario;
 mod second_factor;
 mod second_factor_admin;
+mod second_factor_sealed;
 mod staff_log;
 mod subject_access;
 mod workshops;

@@ -31,14 +31,17 @@ pub(crate) async fn spawn_requiring() -> TestApp {
     spawn_app_with(|c| c.second_factor = SecondFactorRequirement::AdminAndManager).await
 }
 
-/// Gives `login` a confirmed factor with `secret`, directly in the database.
+/// Gives `login` a confirmed factor with `secret` (sealed with the app's key, as the app
+/// stores it), directly in the database.
 pub(crate) async fn enrol(app: &TestApp, login: &str, secret: &[u8]) {
+    let user_id = app.user_id(login).await;
+    let sealed = teczka::auth::second_factor::seal_secret(&app.state.sealing_key, user_id, secret);
     sqlx::query(
-        "insert into second_factor (staff_user_id, centre_id, secret, confirmed_at)
-         select staff_user_id, centre_id, $2, now() from staff_user where login = $1",
+        "insert into second_factor (staff_user_id, centre_id, sealed_secret, confirmed_at)
+         select staff_user_id, centre_id, $2, now() from staff_user where staff_user_id = $1",
     )
-    .bind(login)
-    .bind(secret)
+    .bind(user_id)
+    .bind(sealed)
     .execute(&app.db)
     .await
     .unwrap();
@@ -93,15 +96,19 @@ pub(crate) async fn code_step(app: &TestApp, token: &str, code: &str) -> Respons
     as_pending(app, Method::POST, "/login/code", token, &[("code", code)]).await
 }
 
-/// The key shown as text on the enrolment page.
-pub(crate) fn secret_on_page(page: &str) -> Vec<u8> {
+/// The key shown as text on the enrolment page: its base32, without the spaces.
+pub(crate) fn secret_text_on_page(page: &str) -> String {
     let start = page.find("id=\"secret-text\">").expect("the key is shown") + 17;
-    let text: String = page[start..]
+    page[start..]
         .chars()
         .take_while(|c| *c != '<')
         .filter(|c| !c.is_whitespace())
-        .collect();
-    totp_rs::Secret::try_from_base32(&text)
+        .collect()
+}
+
+/// The key shown on the enrolment page.
+pub(crate) fn secret_on_page(page: &str) -> Vec<u8> {
+    totp_rs::Secret::try_from_base32(secret_text_on_page(page))
         .unwrap()
         .as_ref()
         .to_vec()
