@@ -864,6 +864,7 @@ async fn the_server_refuses_a_schema_one_migration_behind_when_it_connects_as_th
             "DATABASE_URL",
             database_url(teczka::db::APP_ROLE, &database),
         )
+        .env("TECZKA_SECRET_KEY_FILE", test_key_file())
         .output()
         .await
         .unwrap();
