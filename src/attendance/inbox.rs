@@ -7,6 +7,7 @@
 //! everyone entered still checks each member once: cheap for real groups, ~0.1 s for the
 //! benchmark's groups of thousands.)
 
+use sqlx::PgConnection;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -26,7 +27,12 @@ const ITEMS: i64 = SHOWN_ROWS;
 const MISSING_CAP: i64 = 30;
 
 /// The attendance group of an instructor's or a social worker's home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         if !matches!(user.role, Role::Instructor | Role::SocialWorker) {
             return Ok(Vec::new());
@@ -87,7 +93,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             MISSING_CAP + 1,
             ITEMS,
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *conn)
         .await?;
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(Vec::new());

@@ -2,6 +2,7 @@
 //! and not closed yet (the last three), and the corrections waiting for the next list for the PUP,
 //! in one statement.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use super::month::month_code;
@@ -16,7 +17,12 @@ use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
 const MONTHS_BACK: i32 = 3;
 
 /// The benefit group of the manager's home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         if user.role != Role::Manager {
             return Ok(Vec::new());
@@ -37,7 +43,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             first,
             dates::add_months(this_month, -1)
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *conn)
         .await?;
         // The corrections waiting come with every month's row (one statement for the page).
         let pending = rows.first().map_or(0, |r| r.pending);

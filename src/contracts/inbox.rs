@@ -3,6 +3,7 @@
 //! approve; for the social worker, returned contracts and evaluations, client signatures to
 //! record, and the quarterly monitoring due or overdue.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -14,7 +15,12 @@ use crate::state::AppState;
 use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
 
 /// The contract groups of `user`'s home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         let caseload = match user.role {
             Role::Manager => None,
@@ -22,7 +28,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             _ => return Ok(Vec::new()),
         };
         let kind = DocumentKind::SocialContract;
-        let waiting = inbox::waiting(state, user, kind, caseload).await?;
+        let waiting = inbox::waiting(&mut *conn, user, kind, caseload).await?;
         let pick =
             |keep: &dyn Fn(&inbox::Waiting) -> bool, detail: &str| -> Vec<(InboxItem, ItemDue)> {
                 waiting
@@ -39,7 +45,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
         let EvaluationWork {
             evaluations,
             renewals,
-        } = evaluation_work(state, user, caseload).await?;
+        } = evaluation_work(&mut *conn, user, caseload).await?;
         let mut groups = Vec::new();
         if let Some(worker) = caseload {
             groups.extend(group(
@@ -58,7 +64,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ));
             groups.extend(group("Oceny kontraktów zwrócone do poprawy", evaluations));
             groups.extend(group("Nowy kontrakt do rozpoczęcia (nowe cele)", renewals));
-            let due = inbox::monitoring_due(state, user, worker, today, kind);
+            let due = inbox::monitoring_due(&mut *conn, user, worker, today, kind);
             groups.extend(
                 due.group("Kwartalny monitoring kontraktu do wpisania", |id| {
                     format!("/contracts/{id}/realization#note")
@@ -93,7 +99,7 @@ struct EvaluationWork {
 }
 
 async fn evaluation_work(
-    state: &AppState,
+    conn: &mut PgConnection,
     user: &CurrentUser,
     caseload: Option<uuid::Uuid>,
 ) -> crate::error::Result<EvaluationWork> {
@@ -120,7 +126,7 @@ async fn evaluation_work(
         user.centre_id,
         caseload
     )
-    .fetch_all(&state.db)
+    .fetch_all(&mut *conn)
     .await?;
     let evaluation = if caseload.is_some() {
         "przeczytaj uwagi kierownika i popraw ocenę"

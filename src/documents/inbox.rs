@@ -4,6 +4,7 @@
 //! entries due within two weeks or overdue. One statement per list whatever the number of
 //! items; the kind's inbox picks from them and words them.
 
+use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -12,7 +13,6 @@ use super::db::{DocumentKind, monitoring_rules};
 use super::workflow::DocStatus;
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
-use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::inbox::{InboxGroup, InboxItem, ItemDue, SHOWN, SHOWN_ROWS, capped};
 
@@ -38,7 +38,7 @@ pub struct Waiting {
 /// (`caseload` `None`: the manager's view, on the waiting documents' partial index), or the
 /// drafts and approved ones of social worker `caseload`'s participants.
 pub async fn waiting(
-    state: &AppState,
+    conn: &mut PgConnection,
     user: &CurrentUser,
     kind: DocumentKind,
     caseload: Option<Uuid>,
@@ -58,7 +58,7 @@ pub async fn waiting(
                 user.centre_id,
                 kind as DocumentKind
             )
-            .fetch_all(&state.db)
+            .fetch_all(&mut *conn)
             .await?
         }
         Some(worker) => {
@@ -79,7 +79,7 @@ pub async fn waiting(
                 user.centre_id,
                 kind as DocumentKind
             )
-            .fetch_all(&state.db)
+            .fetch_all(&mut *conn)
             .await?
         }
     })
@@ -126,14 +126,14 @@ const MONITORING_CAP: i64 = 100;
 /// Social worker `worker`'s running documents of `kind` whose next monitoring entry falls
 /// due within [`DUE_SOON`] or is overdue, read as a group by [`MonitoringDue::group`].
 pub fn monitoring_due<'a>(
-    state: &'a AppState,
+    conn: &'a mut PgConnection,
     user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
     kind: DocumentKind,
 ) -> MonitoringDue<'a> {
     MonitoringDue {
-        state,
+        conn,
         user,
         worker,
         today,
@@ -143,7 +143,7 @@ pub fn monitoring_due<'a>(
 
 /// What [`monitoring_due`] reads.
 pub struct MonitoringDue<'a> {
-    state: &'a AppState,
+    conn: &'a mut PgConnection,
     user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
@@ -163,13 +163,13 @@ impl MonitoringDue<'_> {
         form: impl Fn(Uuid) -> String,
     ) -> Result<Option<InboxGroup>> {
         let Self {
-            state,
+            conn,
             user,
             worker,
             today,
             kind,
         } = self;
-        let months = monitoring_rules(&state.db, user.centre_id)
+        let months = monitoring_rules(&mut *conn, user.centre_id)
             .await?
             .on(today)
             .map_or(3, |r| r.months);
@@ -190,7 +190,7 @@ impl MonitoringDue<'_> {
             MONITORING_CAP + 1,
             SHOWN_ROWS,
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *conn)
         .await?;
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(None);

@@ -5,6 +5,7 @@
 //! each checked against its graduate by key, so a caseload of tens of thousands costs what
 //! the first few hundred items cost.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use uuid::Uuid;
@@ -30,7 +31,12 @@ const ITEMS_READ: i64 = 100;
 /// contacts by worker on `/follow-ups`: counting every graduate's open items on Start cost a
 /// 100,000-participant centre's manager 0.2 s per page (scripts/bench), and the contacts are
 /// the social workers' work.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         if user.role != Role::SocialWorker || !user.can(Action::ViewFollowUps, Target::Centre) {
             return Ok(Vec::new());
@@ -39,9 +45,9 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ListScope::Caseload(worker) => worker,
             _ => return Ok(Vec::new()),
         };
-        let timing = schedule::timing(&state.db, user.centre_id, today).await?;
+        let timing = schedule::timing(&mut *conn, user.centre_id, today).await?;
         let bounds = Bounds::on(today, timing.window_days);
-        let rows = due_now(state, user.centre_id, worker, &bounds).await?;
+        let rows = due_now(&mut *conn, user.centre_id, worker, &bounds).await?;
         let Some(first) = rows.first() else {
             return Ok(Vec::new());
         };
@@ -115,7 +121,7 @@ struct DueNow {
 /// The graduate's conditions are a subquery by key, not a join: the planner would otherwise
 /// hash every graduate of the centre before reading the first item.
 async fn due_now(
-    state: &AppState,
+    conn: &mut PgConnection,
     centre_id: Uuid,
     worker: Uuid,
     bounds: &Bounds,
@@ -148,6 +154,6 @@ async fn due_now(
         ITEMS_READ,
         ITEMS,
     )
-    .fetch_all(&state.db)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -86,9 +86,13 @@ async fn home(
         .await?;
     let today = state.today();
     let mut groups = Vec::new();
+    // One connection for every area's statements (see `InboxSource`), returned before the
+    // session's count is written.
+    let mut conn = state.db.acquire().await?;
     for source in sources {
-        groups.extend(source(&state, &user, today).await?);
+        groups.extend(source(&state, &mut conn, &user, today).await?);
     }
+    drop(conn);
     // The work due first, in the areas' order; then the lists to look things up in.
     groups.sort_by_key(|g| g.reference);
     // The count beside "Start" on the next pages: all the work due, kept with the session.

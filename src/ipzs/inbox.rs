@@ -3,6 +3,7 @@
 //! the next two weeks or overdue (the caseworker). The lists are the engine's
 //! (`documents::inbox`), read for the IPZS.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -14,14 +15,19 @@ use crate::state::AppState;
 use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
 
 /// The IPZS groups of `user`'s home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         let caseload = match user.role {
             Role::Manager => None,
             Role::SocialWorker => Some(user.user_id),
             _ => return Ok(Vec::new()),
         };
-        let waiting = inbox::waiting(state, user, DocumentKind::Ipzs, caseload).await?;
+        let waiting = inbox::waiting(&mut *conn, user, DocumentKind::Ipzs, caseload).await?;
         let pick = |status: DocStatus, detail: &str| -> Vec<(InboxItem, ItemDue)> {
             waiting
                 .iter()
@@ -54,7 +60,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ),
         ));
         if let Some(worker) = caseload {
-            let due = inbox::monitoring_due(state, user, worker, today, DocumentKind::Ipzs);
+            let due = inbox::monitoring_due(&mut *conn, user, worker, today, DocumentKind::Ipzs);
             groups.extend(
                 due.group("Monitoring IPZS do wpisania", |id| {
                     format!("/ipzs/{id}/monitoring")

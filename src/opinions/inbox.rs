@@ -2,6 +2,7 @@
 //! the user (whatever their role: an opinion requested before a role change still shows, and
 //! its page says it may no longer be written). One query.
 
+use sqlx::PgConnection;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -18,7 +19,12 @@ const ITEMS: i64 = SHOWN_ROWS;
 const LATE_DAYS: i64 = 14;
 
 /// The "Opinie do napisania" group of the user's home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         // Only the roles that write opinions have them to write (no statement for the others).
         if !matches!(
@@ -39,7 +45,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             user.centre_id,
             ITEMS
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *conn)
         .await?;
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(Vec::new());

@@ -6,6 +6,7 @@
 //! linking to where the work is done; and the social worker's and instructor's own people. A
 //! handful of statements per page, whatever the number of participants.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use super::db::inbox::{self as due_db, COUNT_CAP, CaseloadRow, Due, DueRow, TRIAL_SOON_DAYS};
@@ -30,12 +31,17 @@ const ITEMS: i64 = SHOWN_ROWS;
 const CASELOAD: i64 = 200;
 
 /// The participants area's groups for `user` (see the module header).
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         match user.role {
-            Role::Manager => manager(state, user, today).await,
-            Role::SocialWorker => social_worker(state, user, today).await,
-            Role::Instructor => instructor(state, user, today).await,
+            Role::Manager => manager(conn, user, today).await,
+            Role::SocialWorker => social_worker(conn, user, today).await,
+            Role::Instructor => instructor(conn, user, today).await,
             // Their work (opinions) comes with the IPZS; the home page says there is none yet.
             Role::Psychologist | Role::CareerAdvisor | Role::Admin | Role::Dpo => Ok(Vec::new()),
         }
@@ -43,7 +49,11 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
 }
 
 /// The manager's work due in the whole centre.
-async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
+async fn manager(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    today: Date,
+) -> Result<Vec<InboxGroup>> {
     let kinds = [
         Due::TrialEnding,
         Due::ParticipationEnding {
@@ -53,13 +63,13 @@ async fn manager(state: &AppState, user: &CurrentUser, today: Date) -> Result<Ve
         Due::Unassigned,
         Due::NoWorkshop,
     ];
-    let rows = rows_due(state, user, &kinds, today).await?;
+    let rows = rows_due(&mut *conn, user, &kinds, today).await?;
     Ok(kinds.iter().map(|&due| group(due, &rows, today)).collect())
 }
 
 /// The social worker's work due in their caseload, then their people.
 async fn social_worker(
-    state: &AppState,
+    conn: &mut PgConnection,
     user: &CurrentUser,
     today: Date,
 ) -> Result<Vec<InboxGroup>> {
@@ -70,11 +80,11 @@ async fn social_worker(
         },
         Due::AwaitingProgramme,
     ];
-    let rows = rows_due(state, user, &kinds, today).await?;
+    let rows = rows_due(&mut *conn, user, &kinds, today).await?;
     // A caseload holds tens of people; which documents a candidate lacks is the recruitment
     // rule's to say (`missing_documents`), so the caseload is read with the candidates' files
     // (one statement) and the rule applied here.
-    let people = due_db::caseload(&state.db, user.centre_id, user.user_id, CASELOAD).await?;
+    let people = due_db::caseload(&mut *conn, user.centre_id, user.user_id, CASELOAD).await?;
     let more = people.len() >= CASELOAD as usize;
     let mut groups = Vec::from(candidate_groups(
         people.iter().filter(|p| p.status == Status::Candidate),
@@ -86,26 +96,30 @@ async fn social_worker(
 }
 
 /// The instructor's workshop members whose participation ends soon, then all of them.
-async fn instructor(state: &AppState, user: &CurrentUser, today: Date) -> Result<Vec<InboxGroup>> {
+async fn instructor(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    today: Date,
+) -> Result<Vec<InboxGroup>> {
     let ending = Due::ParticipationEnding {
         days: ENDING_SOON_DAYS,
     };
-    let rows = rows_due(state, user, &[ending], today).await?;
+    let rows = rows_due(&mut *conn, user, &[ending], today).await?;
     Ok(vec![
         group(ending, &rows, today),
-        workshop_members(state, user, today).await?,
+        workshop_members(&mut *conn, user, today).await?,
     ])
 }
 
 /// The rows of `kinds` in the user's file scope: only people whose file they may open.
 async fn rows_due(
-    state: &AppState,
+    conn: &mut PgConnection,
     user: &CurrentUser,
     kinds: &[Due],
     today: Date,
 ) -> Result<Vec<DueRow>> {
     let scope = policy::file_scope(user.actor());
-    Ok(due_db::due(&state.db, user.centre_id, scope, kinds, today, ITEMS).await?)
+    Ok(due_db::due(&mut *conn, user.centre_id, scope, kinds, today, ITEMS).await?)
 }
 
 /// The group of `due` from the rows read for all groups; hidden when empty.
@@ -354,7 +368,11 @@ fn caseload(read: Vec<CaseloadRow>, more: bool, today: Date) -> InboxGroup {
     group
 }
 
-async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> Result<InboxGroup> {
+async fn workshop_members(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    today: Date,
+) -> Result<InboxGroup> {
     let rows = sqlx::query_as!(
         PersonRow,
         r#"select p.participant_id, p.surname, p.first_names, p.status as "status: Status", p.planned_end_on,
@@ -368,7 +386,7 @@ async fn workshop_members(state: &AppState, user: &CurrentUser, today: Date) -> 
         user.centre_id,
         user.user_id
     )
-    .fetch_all(&state.db)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(InboxGroup::reference(
         format!("Uczestnicy moich pracowni ({})", rows.len()),

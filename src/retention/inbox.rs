@@ -1,6 +1,7 @@
 //! What retention puts on the manager's "Do zrobienia": the files past their retention period
 //! waiting for review (not held, not anonymised), the longest waiting first, in one statement.
 
+use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::policy::{self, Action, Target};
@@ -17,7 +18,12 @@ const ITEMS: i64 = SHOWN_ROWS;
 const COUNT_CAP: i64 = 100;
 
 /// The retention group of the home page (for whoever may review the files).
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         if policy::check(user.actor(), Action::ViewRetention, Target::Centre).is_err() {
             return Ok(Vec::new());
@@ -39,7 +45,7 @@ pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) 
             ITEMS,
             COUNT_CAP + 1
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *conn)
         .await?;
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(Vec::new());

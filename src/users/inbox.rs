@@ -1,6 +1,7 @@
 //! What staff administration puts on the administrator's home page: the centre's accounts, as a
 //! reference list (the administrator has no work due on participants).
 
+use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -11,6 +12,7 @@ use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
 /// The administrator's group: active and locked accounts.
 pub fn inbox_items<'a>(
     state: &'a AppState,
+    conn: &'a mut PgConnection,
     user: &'a CurrentUser,
     _today: Date,
 ) -> InboxFuture<'a> {
@@ -28,7 +30,7 @@ pub fn inbox_items<'a>(
             user.centre_id,
             state.clock.now(),
         )
-        .fetch_one(&state.db)
+        .fetch_one(&mut *conn)
         .await?;
         let count = |title: &str, n: i64| InboxItem {
             title: title.to_owned(),

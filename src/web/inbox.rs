@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -116,8 +117,11 @@ pub struct InboxLink {
 /// The future an [`InboxSource`] returns.
 pub type InboxFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<InboxGroup>>> + Send + 'a>>;
 
-/// An area's contribution to the work list of `user` on `today`.
-pub type InboxSource = for<'a> fn(&'a AppState, &'a CurrentUser, Date) -> InboxFuture<'a>;
+/// An area's contribution to the work list of `user` on `today`, read on `conn`: the home page
+/// takes one connection for all the areas (with row-level security every checkout from the
+/// pool costs a round trip to name the centre, see `db::rls`).
+pub type InboxSource =
+    for<'a> fn(&'a AppState, &'a mut PgConnection, &'a CurrentUser, Date) -> InboxFuture<'a>;
 
 impl InboxGroup {
     /// A group that shows even when empty, with `empty` as its text.

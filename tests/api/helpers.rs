@@ -334,6 +334,13 @@ pub async fn spawn_with_pools(
 ) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         teczka::telemetry::init(teczka::config::LogFormat::Pretty);
+    } else {
+        // The server's warnings and errors go to the test's captured output, which the harness
+        // prints when the test fails: a 500 in a test names its cause.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+            .with_test_writer()
+            .try_init();
     }
     // Fixtures date things with `current_date`: in Polish time, like the app's "today" (between
     // 23:00 and 01:00 UTC the two days differ, and a fixture would land on the wrong day).

@@ -2,6 +2,7 @@
 //! the report for the year just ended while no version of it is saved (art. 5: due by
 //! 31 March), in one statement.
 
+use sqlx::PgConnection;
 use time::{Date, Month};
 
 use crate::auth::session::CurrentUser;
@@ -17,13 +18,18 @@ fn due_in_quarter(today: Date) -> Option<Date> {
 }
 
 /// The report group of the manager's home page.
-pub fn inbox_items<'a>(state: &'a AppState, user: &'a CurrentUser, today: Date) -> InboxFuture<'a> {
+pub fn inbox_items<'a>(
+    _state: &'a AppState,
+    conn: &'a mut PgConnection,
+    user: &'a CurrentUser,
+    today: Date,
+) -> InboxFuture<'a> {
     Box::pin(async move {
         let Some(due) = due_in_quarter(today).filter(|_| user.role == Role::Manager) else {
             return Ok(Vec::new());
         };
         let year = today.year() - 1;
-        if super::db::has_version(&state.db, user.centre_id, year).await? {
+        if super::db::has_version(&mut *conn, user.centre_id, year).await? {
             return Ok(Vec::new());
         }
         let item = InboxItem {
