@@ -266,9 +266,11 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token =
             token_from_headers(&parts.headers).ok_or(AppError::Unauthorized { expired: false })?;
         let hash = token_hash(&token);
-        // Before the centre is known: through the database's door for it (migration 0035).
-        let row = sqlx::query!(
-            r#"
+        // Before the centre is known: through the database's door for it (migration 0035),
+        // on a connection whose centre setting need not be reset first (`rls::door`).
+        let row = crate::db::rls::door(
+            sqlx::query!(
+                r#"
             select user_id as "user_id!", csrf_token as "csrf_token!", created_at as "created_at!",
                    last_seen_at as "last_seen_at!", flash_kind, flash_message, work_count,
                    work_counted_at, centre_id as "centre_id!", role as "role!: Role",
@@ -276,9 +278,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                    must_change_password as "must_change_password!", centre_name as "centre_name!"
             from session_principal($1)
             "#,
-            &hash,
+                &hash,
+            )
+            .fetch_optional(&state.db),
         )
-        .fetch_optional(&state.db)
         .await?
         .ok_or(AppError::Unauthorized { expired: false })?;
 

@@ -163,9 +163,15 @@ async fn participants(pool: &PgPool, today: Date) -> anyhow::Result<()> {
             .await?;
         }
         let count = if index == 0 { 36 } else { 12 };
-        let ids =
-            participants::generate(&mut tx, centre_id, count, 2026 + index as u64, today, true)
-                .await?;
+        let ids = participants::generate(
+            &mut tx,
+            centre_id,
+            count,
+            2026 + index as u64,
+            today,
+            participants::Generated::Demo,
+        )
+        .await?;
         workshops::seed(&mut tx, centre_id, today).await?;
         let author = sqlx::query_scalar!("select staff_user_id from staff_user where centre_id = $1 and role = 'social_worker' order by login limit 1", centre_id)
             .fetch_optional(&mut *tx)

@@ -56,6 +56,8 @@ struct Generator<'a> {
     city: String,
     used: HashSet<String>,
     workers: &'a [Uuid],
+    /// How many more people the first of `workers` may be given (see [`Generated::Bulk`]).
+    first_worker_left: usize,
     workshops: &'a [Uuid],
     rules: ParticipationRules,
 }
@@ -282,7 +284,15 @@ impl Generator<'_> {
         {
             None
         } else {
-            Some(self.workers[self.rng.random_range(0..self.workers.len())])
+            let mut pick = self.rng.random_range(0..self.workers.len());
+            if pick == 0 && self.workers.len() > 1 {
+                if self.first_worker_left == 0 {
+                    pick = self.rng.random_range(1..self.workers.len());
+                } else {
+                    self.first_worker_left -= 1;
+                }
+            }
+            Some(self.workers[pick])
         };
         let mut history = vec![(
             None,
@@ -361,17 +371,30 @@ impl Generator<'_> {
     }
 }
 
+/// The people [`generate`] makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generated {
+    /// The demo's: statuses cycle through all six.
+    Demo,
+    /// `teczka seed`'s crowd: statuses in a realistic mix, and the centre's first social worker
+    /// (by login) is given at most [`FIRST_CASELOAD`] of them, a caseload as a CIS has one,
+    /// while the others share the rest (at 100,000 people, tens of thousands each: the
+    /// benchmark measures both kinds of Start page).
+    Bulk,
+}
+
+/// The most people [`Generated::Bulk`] gives the centre's first social worker.
+pub const FIRST_CASELOAD: usize = 40;
+
 /// Generates and inserts `count` participants into `centre_id`, with histories, workshop
 /// placements and follow-up schedules. Runs in the caller's transaction.
-/// With `every_status`, statuses cycle through all six (demo data); otherwise they follow a
-/// realistic distribution.
 pub async fn generate(
     conn: &mut PgConnection,
     centre_id: Uuid,
     count: usize,
     seed: u64,
     today: Date,
-    every_status: bool,
+    generated: Generated,
 ) -> anyhow::Result<Vec<Uuid>> {
     let city: String =
         sqlx::query_scalar!("select city from centre where centre_id = $1", centre_id)
@@ -404,6 +427,10 @@ pub async fn generate(
         },
         used,
         workers: &workers,
+        first_worker_left: match generated {
+            Generated::Demo => usize::MAX,
+            Generated::Bulk => FIRST_CASELOAD,
+        },
         workshops: &workshops,
         rules: ParticipationRules::load(&mut *conn, centre_id).await?,
     };
@@ -415,7 +442,7 @@ pub async fn generate(
         let size = batch.min(count - done);
         let mut rows = super::copy::Batch::default();
         for i in 0..size {
-            let status = if every_status {
+            let status = if generated == Generated::Demo {
                 Status::ALL[(done + i) % Status::ALL.len()]
             } else {
                 generator.status()
@@ -471,7 +498,7 @@ pub async fn bulk(pool: &PgPool, centre: &str, count: usize, today: Date) -> any
     }
     .with_context(|| format!("no centre named `{centre}` (give its exact name or id)"))?;
     let seed = u64::try_from(OffsetDateTime::now_utc().unix_timestamp()).unwrap_or(0);
-    generate(&mut tx, centre_id, count, seed, today, false).await?;
+    generate(&mut tx, centre_id, count, seed, today, Generated::Bulk).await?;
     tx.commit().await?;
     // Fresh statistics, so that the first queries after a big load get good plans.
     sqlx::query(

@@ -387,9 +387,16 @@ async fn the_list_filters_sorts_and_pages_with_a_cursor_that_is_an_id() {
     let centre = app.centre_id(CENTRE_A).await;
     let mut tx = app.db.begin().await.unwrap();
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    teczka::demo::participants::generate(&mut tx, centre, 130, 42, today, true)
-        .await
-        .unwrap();
+    teczka::demo::participants::generate(
+        &mut tx,
+        centre,
+        130,
+        42,
+        today,
+        teczka::demo::participants::Generated::Demo,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let manager = app.login("kierownik").await;
     let (_, first) = page(&app, "/participants?status=all", &manager).await;
@@ -1505,11 +1512,38 @@ async fn generated_participants_have_consistent_histories() {
     let app = spawn_app().await;
     let centre = app.centre_id(CENTRE_A).await;
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    let mut tx = app.db.begin().await.unwrap();
-    teczka::demo::participants::generate(&mut tx, centre, 2000, 7, today, false)
+    // Caseloads before: the centre's social workers by login.
+    let caseloads = "select count(p.participant_id) from staff_user u
+                     left join participant p on p.social_worker_id = u.staff_user_id
+                     where u.centre_id = $1 and u.role = 'social_worker' and u.active
+                     group by u.login order by u.login";
+    let before: Vec<i64> = sqlx::query_scalar(caseloads)
+        .bind(centre)
+        .fetch_all(&app.db)
         .await
         .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    teczka::demo::participants::generate(
+        &mut tx,
+        centre,
+        2000,
+        7,
+        today,
+        teczka::demo::participants::Generated::Bulk,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
+    // The first social worker keeps a caseload as a CIS has one; the others take the rest.
+    let after: Vec<i64> = sqlx::query_scalar(caseloads)
+        .bind(centre)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(after.len() >= 2, "{after:?}");
+    let first_cap = i64::try_from(teczka::demo::participants::FIRST_CASELOAD).unwrap();
+    assert_eq!(after[0] - before[0], first_cap, "{before:?} → {after:?}");
+    assert!(after[1] - before[1] > 500, "{before:?} → {after:?}");
     let inconsistent = count(
         &app,
         "select count(*) from participant p where p.status <> (select c.to_status from participant_status_change c
@@ -1551,9 +1585,16 @@ async fn search_results_page_with_a_posted_cursor_in_surname_order() {
     let centre = app.centre_id(CENTRE_A).await;
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
     let mut tx = app.db.begin().await.unwrap();
-    teczka::demo::participants::generate(&mut tx, centre, 1500, 3, today, false)
-        .await
-        .unwrap();
+    teczka::demo::participants::generate(
+        &mut tx,
+        centre,
+        1500,
+        3,
+        today,
+        teczka::demo::participants::Generated::Bulk,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let manager = app.login("kierownik").await;
     let expected: i64 = count(
@@ -1934,9 +1975,16 @@ async fn the_stored_tally_and_placement_flag_match_the_rows_after_every_kind_of_
     let centre = app.centre_id(CENTRE_A).await;
     let mut tx = app.db.begin().await.unwrap();
     let today = teczka::validate::dates::polish_today(time::OffsetDateTime::now_utc());
-    teczka::demo::participants::generate(&mut tx, centre, 60, 7, today, true)
-        .await
-        .unwrap();
+    teczka::demo::participants::generate(
+        &mut tx,
+        centre,
+        60,
+        7,
+        today,
+        teczka::demo::participants::Generated::Demo,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     // The placements COPYed with the demo set each participant's `has_workshop` (0010).
     let placement_differs = |app: &TestApp| {

@@ -262,3 +262,52 @@ async fn without_the_setting_every_walled_table_is_empty() {
         "a transaction's setting ends with it"
     );
 }
+
+#[tokio::test]
+async fn a_door_checkout_keeps_the_setting_and_the_next_ordinary_checkout_resets_it() {
+    let app = spawn_app().await;
+    let (a, _, pa, _) = two_centres(&app).await;
+    // One connection, so that every checkout below takes the same one.
+    let pool = rls::pool_hooks(sqlx::postgres::PgPoolOptions::new().max_connections(1))
+        .connect_with(connect_options(APP_ROLE, &app.database))
+        .await
+        .unwrap();
+    let setting = "select coalesce(current_setting('app.centre_id', true), '')";
+    let seen: Vec<Uuid> = rls::scope(a, async {
+        sqlx::query_scalar("select participant_id from participant")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(seen, vec![pa]);
+    // The session lookup's checkout: no round trip to reset the centre, which a SECURITY
+    // DEFINER function does not read.
+    let (left, sessions): (String, i64) = rls::door(async {
+        let mut conn = pool.acquire().await.unwrap();
+        let left = sqlx::query_scalar(setting)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let sessions = sqlx::query_scalar("select count(*) from session_principal('\\x00')")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        (left, sessions)
+    })
+    .await;
+    assert_eq!(left, a.to_string());
+    assert_eq!(sessions, 0);
+    // Any other checkout outside a scope sets it again: nothing is seen.
+    let mut conn = pool.acquire().await.unwrap();
+    let now: String = sqlx::query_scalar(setting)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(now, "");
+    let seen: i64 = sqlx::query_scalar("select count(*) from participant")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0);
+}
