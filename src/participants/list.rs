@@ -301,8 +301,10 @@ async fn list_page(
         sort: parsed.sort,
     };
     let audit = search_audit(user, &search);
+    // One connection for the page's statements (each checkout names the centre: `db::rls`).
+    let mut conn = state.db.acquire().await?;
     let db::Page { rows, more, total } = listing
-        .page(&state.db, audit)
+        .page(&mut conn, audit)
         .await?
         .ok_or_else(bad_filter)?;
     let searching = !matches!(search, Search::None);
@@ -310,9 +312,10 @@ async fn list_page(
     let filters = if searching {
         Filters::default()
     } else {
-        let names = db::Names::load(&state.db, user.centre_id).await?;
+        let names = db::Names::load(&mut *conn, user.centre_id).await?;
         Filters::new(user, query, &names, parsed.sort)
     };
+    drop(conn);
     let cap = listing.cap();
     let title = if searching {
         "Wyniki wyszukiwania"

@@ -22,6 +22,12 @@ pub const SHOWN: usize = 5;
 /// [`SHOWN`] as a statement's `limit`.
 pub const SHOWN_ROWS: i64 = SHOWN as i64;
 
+/// A social worker's caseload up to this many people is read from its people (a CIS's
+/// caseload holds tens); a larger one from the centre's lists in due order, which find a
+/// large caseload's first items soon but would walk the whole centre for a small one. A
+/// statement decides once, from the caseload's size counted up to this cap.
+pub const SMALL_CASELOAD: i64 = 1000;
+
 /// One group of the work list ("Moi podopieczni", "Do zatwierdzenia", …).
 #[derive(Clone, Debug, Default)]
 pub struct InboxGroup {

@@ -136,3 +136,107 @@ async fn a_big_caseloads_start_counts_up_to_its_caps_and_says_so() {
     let caseload = &home[home.find("Moi podopieczni").unwrap()..];
     assert_eq!(caseload.matches("<li").count(), 5, "{caseload}");
 }
+
+/// The number in a group's heading on Start ("Obecność do wpisania (12)" → "12").
+fn heading_count(page: &str, heading: &str) -> Option<String> {
+    let at = page.find(heading)? + heading.len();
+    let rest = page[at..].strip_prefix(" (")?;
+    Some(rest[..rest.find(')')?].to_owned())
+}
+
+#[tokio::test]
+async fn a_caseload_of_tens_and_one_of_thousands_find_the_same_work_each_its_own_way() {
+    let app = spawn_app().await;
+    let centre = app.centre_id(CENTRE_A).await;
+    let today = today(&app).await;
+    // `teczka seed`'s crowd: socjalny1 gets 40 of the 2,500 people, socjalny2 the rest —
+    // beyond `SMALL_CASELOAD`, so its Start reads from the groups and the open items in due
+    // order, while socjalny1's reads from its people.
+    let mut tx = app.db.begin().await.unwrap();
+    teczka::demo::participants::generate(
+        &mut tx,
+        centre,
+        2500,
+        11,
+        today,
+        teczka::demo::participants::Generated::Bulk,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let days = teczka::domain::calendar::working_days(
+        today - Duration::days(14),
+        today - Duration::days(1),
+        &[],
+    );
+    let window = teczka::follow_ups::schedule::timing(&app.db, centre, today)
+        .await
+        .unwrap()
+        .window_days;
+    for (login, big) in [("socjalny1", false), ("socjalny2", true)] {
+        let worker = app.user_id(login).await;
+        let caseload: i64 =
+            sqlx::query_scalar("select count(*) from participant where social_worker_id = $1")
+                .bind(worker)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(
+            caseload > teczka::web::inbox::SMALL_CASELOAD,
+            big,
+            "{login}: {caseload}"
+        );
+        // Every (workshop, day) of the last two weeks with one of the caseload missing,
+        // counted the plain way.
+        let gaps: i64 = sqlx::query_scalar(
+            "select count(*) from (select distinct m.workshop_id, d.day
+               from participant p join workshop_membership m using (participant_id)
+               join workshop w on w.workshop_id = m.workshop_id and w.active
+               cross join unnest($2::date[]) d(day)
+               where p.social_worker_id = $1 and m.member_from <= d.day
+                 and (m.member_until is null or m.member_until >= d.day)
+                 and p.admitted_on <= d.day and (p.ended_on is null or p.ended_on >= d.day)
+                 and not exists (select 1 from centre_closed_day c where c.centre_id = p.centre_id and c.day = d.day)
+                 and not exists (select 1 from attendance a where a.participant_id = p.participant_id and a.day = d.day)) g",
+        )
+        .bind(worker)
+        .bind(&days)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        // The graduates with an open follow-up item due within the month's bound, and the
+        // items (the group reads the first 100 items and then says "co najmniej").
+        let (graduates, items): (i64, i64) = sqlx::query_as(
+            "select count(distinct f.participant_id), count(*) from follow_up f
+             join participant p using (participant_id)
+             where p.social_worker_id = $1 and p.status = 'graduate' and p.follow_up_until >= $2
+               and f.contacted_on is null and f.due_on <= $3",
+        )
+        .bind(worker)
+        .bind(today)
+        .bind(teczka::follow_ups::due::Bounds::on(today, window).due_by)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        let session = app.login(login).await;
+        let page = app.text("/", &session).await;
+        assert_eq!(
+            heading_count(&page, "Obecność do wpisania"),
+            Some(gaps.to_string()),
+            "{login}"
+        );
+        let follow_ups =
+            heading_count(&page, "Kontakty z absolwentami – w tym miesiącu i zaległe").unwrap();
+        if items < 100 {
+            assert_eq!(follow_ups, graduates.to_string(), "{login}");
+        } else {
+            let read: i64 = follow_ups
+                .strip_prefix("co najmniej ")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{login}: {follow_ups}"));
+            assert!(read > 0 && read <= graduates, "{login}: {follow_ups}");
+        }
+        assert!(gaps > 0, "{login}: the fixture holds missing attendance");
+        assert!(graduates > 0, "{login}: the fixture holds follow-ups due");
+    }
+}

@@ -395,7 +395,7 @@ impl Listing<'_> {
     /// written by the same statement (`audit`).
     pub async fn page(
         &self,
-        db: &sqlx::PgPool,
+        conn: &mut sqlx::PgConnection,
         audit: Option<(&RequestMeta, AuditEvent<'_>)>,
     ) -> sqlx::Result<Option<Page>> {
         let mut q = QueryBuilder::<Postgres>::new("");
@@ -403,12 +403,15 @@ impl Listing<'_> {
             audit::push_read(&mut q, meta, event);
         }
         self.push_page(&mut q);
-        let mut rows: Vec<Row> = q.build_query_as().fetch_all(db).await?;
+        let mut rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
         let (total, visible) = match rows.first() {
             Some(first) => (first.total, first.cursor_visible),
             // An empty page of a first page: nothing to count. After a cursor: ask apart.
             None if self.filter.after.is_none() => (0, true),
-            None => (self.count(db).await?, self.cursor_visible(db).await?),
+            None => (
+                self.count(&mut *conn).await?,
+                self.cursor_visible(&mut *conn).await?,
+            ),
         };
         if !visible {
             return Ok(None);
@@ -564,13 +567,13 @@ impl Listing<'_> {
         q.push(") counted");
     }
 
-    async fn count(&self, db: &sqlx::PgPool) -> sqlx::Result<i64> {
+    async fn count(&self, db: &mut sqlx::PgConnection) -> sqlx::Result<i64> {
         let mut q = QueryBuilder::<Postgres>::new("");
         self.push_count(&mut q);
         q.build_query_scalar().fetch_one(db).await
     }
 
-    async fn cursor_visible(&self, db: &sqlx::PgPool) -> sqlx::Result<bool> {
+    async fn cursor_visible(&self, db: &mut sqlx::PgConnection) -> sqlx::Result<bool> {
         let mut q = QueryBuilder::<Postgres>::new("");
         self.push_cursor_visible(&mut q);
         q.build_query_scalar().fetch_one(db).await
