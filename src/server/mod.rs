@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
@@ -99,10 +99,28 @@ pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), errors::error_pages))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
-        .layer(CsrfLayer::new());
+        .layer(CsrfLayer::new())
+        .layer(middleware::from_fn(run_to_completion));
     app.fallback(errors::not_found)
         .layer(layers)
         .with_state(state)
+}
+
+/// Runs the handler in a task of its own, so that neither a client that goes away nor the
+/// request timeout cancels it halfway through its database work. A handler dropped while its
+/// `BEGIN` is in flight leaves its pooled connection inside a transaction (sqlx 0.8, issue
+/// 4393): the next users of that connection run inside it and hold its locks, and their writes
+/// wait for a commit nobody sends. The benchmark saw it when `wrk` closed its connections at
+/// the end of each run: a month's close waited 15 s on a session row so held, and the audit
+/// seal on its lock. A panic goes on to the panic layer outside.
+async fn run_to_completion(request: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let handler = tokio::spawn(next.run(request).instrument(tracing::Span::current()));
+    match handler.await {
+        Ok(response) => response,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Headers every response carries, error pages and static files included.

@@ -267,3 +267,67 @@ async fn a_panicking_handler_yields_the_500_page_with_the_request_id() {
     assert!(page.contains("Błąd serwera") && page.contains(&id));
     assert!(!page.contains("test panic"));
 }
+
+/// What the handler of `a_client_that_goes_away_does_not_cancel_the_handler` reports.
+static HELD: std::sync::Mutex<Option<HeldHandler>> = std::sync::Mutex::new(None);
+
+struct HeldHandler {
+    started: tokio::sync::oneshot::Sender<()>,
+    go: std::sync::Arc<tokio::sync::Notify>,
+    dropped: tokio::sync::mpsc::UnboundedSender<&'static str>,
+}
+
+/// Sends its event when the handler's future is dropped before it finished.
+struct DropWatch(Option<tokio::sync::mpsc::UnboundedSender<&'static str>>);
+
+impl Drop for DropWatch {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send("cancelled");
+        }
+    }
+}
+
+async fn held() -> &'static str {
+    let HeldHandler {
+        started,
+        go,
+        dropped,
+    } = HELD.lock().unwrap().take().unwrap();
+    let mut watch = DropWatch(Some(dropped.clone()));
+    let _ = started.send(());
+    go.notified().await;
+    watch.0 = None;
+    let _ = dropped.send("finished");
+    "done"
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_does_not_cancel_the_handler() {
+    let app = spawn_app().await;
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let go = std::sync::Arc::new(tokio::sync::Notify::new());
+    *HELD.lock().unwrap() = Some(HeldHandler {
+        started: started_tx,
+        go: go.clone(),
+        dropped: events_tx,
+    });
+    let router: Router =
+        teczka::server::with_layers(Router::new().route("/held", get(held)), app.state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = tokio::spawn(reqwest::get(format!("http://{address}/held")));
+    started_rx.await.unwrap();
+    // The client goes away while the handler is in the middle of its work (the server sees
+    // its connection close). Without its own task the handler would be dropped now.
+    client.abort();
+    let cancelled = tokio::time::timeout(std::time::Duration::from_secs(1), events.recv()).await;
+    assert!(
+        cancelled.is_err(),
+        "the handler was cancelled: {cancelled:?}"
+    );
+    go.notify_one();
+    assert_eq!(events.recv().await, Some("finished"));
+}
