@@ -103,7 +103,12 @@ async fn soak() -> anyhow::Result<bool> {
     };
 
     let db = connect(&url).await?;
-    let (plans, centres) = setup::prepare(&db, staff).await?;
+    // The server's key (`TECZKA_SECRET_KEY_FILE`): the managers' second factors are sealed
+    // with it.
+    let key_file = std::env::var("SOAK_SECRET_KEY_FILE")
+        .map_err(|_| anyhow::anyhow!("SOAK_SECRET_KEY_FILE: the server's key file"))?;
+    let key = teczka::security::sealed::Key::from_file(std::path::Path::new(&key_file))?;
+    let (plans, centres) = setup::prepare(&db, staff, &key).await?;
     let note_day: String = sqlx::query_scalar("select (current_date - 1)::text")
         .fetch_one(&db)
         .await?;

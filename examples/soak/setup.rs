@@ -48,7 +48,11 @@ fn role_of(index_in_centre: usize) -> Role {
 }
 
 /// Creates the accounts and what they work on; returns their plans and the number of centres.
-pub async fn prepare(db: &PgPool, staff: usize) -> anyhow::Result<(Vec<Plan>, usize)> {
+pub async fn prepare(
+    db: &PgPool,
+    staff: usize,
+    key: &teczka::security::sealed::Key,
+) -> anyhow::Result<(Vec<Plan>, usize)> {
     let mut tx = db.begin().await?;
     let centres: Vec<Uuid> = sqlx::query_scalar("select centre_id from centre order by name")
         .fetch_all(&mut *tx)
@@ -85,6 +89,23 @@ pub async fn prepare(db: &PgPool, staff: usize) -> anyhow::Result<(Vec<Plan>, us
                 "cannot create the account {login} (run the soak on a freshly seeded installation)"
             )
         })?;
+        if role == Role::Manager {
+            // A manager needs a second factor outside the demo: the demo's fixed key, sealed
+            // with the server's key as the app seals it (staff.rs computes the codes).
+            sqlx::query(
+                "insert into second_factor (staff_user_id, centre_id, sealed_secret, confirmed_at)
+                 values ($1, $2, $3, now())",
+            )
+            .bind(id)
+            .bind(centres[centre])
+            .bind(teczka::auth::second_factor::seal_secret(
+                key,
+                id,
+                &second_factor_secret(),
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
         accounts.push((id, login, role, centre));
     }
     let of = |centre: usize, role: Role| -> Vec<Uuid> {
@@ -217,4 +238,10 @@ async fn drafts(tx: &mut sqlx::PgConnection, worker: Uuid) -> anyhow::Result<Vec
     .bind(DRAFTS)
     .fetch_all(&mut *tx)
     .await?)
+}
+
+/// The simulated managers' second-factor key: the demo's.
+pub fn second_factor_secret() -> Vec<u8> {
+    teczka::auth::second_factor::secret_from_base32(teczka::demo::SECOND_FACTOR_SECRET)
+        .expect("the demo key is base32")
 }

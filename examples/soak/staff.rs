@@ -83,12 +83,20 @@ struct Answer {
     status: u16,
     body: String,
     cookie: Option<String>,
+    /// The pending login's token (`__Host-teczka_login`), after the password of an account
+    /// with a second factor.
+    pending: Option<String>,
     location: Option<String>,
 }
 
 impl Person {
     async fn send(&mut self, kind: &'static str, request: reqwest::RequestBuilder) -> Answer {
-        let request = request.header(COOKIE, format!("__Host-teczka_sid={}", self.cookie));
+        // Signed out (no session yet): the request carries its own cookie, if any.
+        let request = if self.cookie.is_empty() {
+            request
+        } else {
+            request.header(COOKIE, format!("__Host-teczka_sid={}", self.cookie))
+        };
         let sent = Instant::now();
         let answer = match request.send().await {
             Ok(response) => {
@@ -101,6 +109,15 @@ impl Person {
                     .find_map(|v| v.strip_prefix("__Host-teczka_sid="))
                     .and_then(|v| v.split(';').next())
                     .map(str::to_owned);
+                let pending = response
+                    .headers()
+                    .get_all(SET_COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find_map(|v| v.strip_prefix("__Host-teczka_login="))
+                    .and_then(|v| v.split(';').next())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned);
                 let location = response
                     .headers()
                     .get(reqwest::header::LOCATION)
@@ -111,6 +128,7 @@ impl Person {
                     status,
                     body,
                     cookie,
+                    pending,
                     location,
                 }
             }
@@ -118,6 +136,7 @@ impl Person {
                 status: 0,
                 body: String::new(),
                 cookie: None,
+                pending: None,
                 location: None,
             },
         };
@@ -164,7 +183,29 @@ impl Person {
             .client
             .post(format!("{}/login", self.shared.base))
             .form(&[("login", login.as_str()), ("password", password.as_str())]);
-        let answer = self.send("login", request).await;
+        let mut answer = self.send("login", request).await;
+        // A manager's second step: the code of the current 30-second step.
+        if let (303, Some("/login/code"), Some(pending)) = (
+            answer.status,
+            answer.location.as_deref(),
+            answer.pending.clone(),
+        ) {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let code = totp_rs::Builder::new()
+                .with_secret(crate::setup::second_factor_secret())
+                .build()
+                .map(|totp| totp.generate(now).to_string())
+                .unwrap_or_default();
+            let request = self
+                .shared
+                .client
+                .post(format!("{}/login/code", self.shared.base))
+                .header(COOKIE, format!("__Host-teczka_login={pending}"))
+                .form(&[("code", code.as_str())]);
+            answer = self.send("login code", request).await;
+        }
         if let (303, Some(cookie)) = (answer.status, answer.cookie) {
             self.cookie = cookie;
             let start = self.send("start page", self.get("/")).await;
