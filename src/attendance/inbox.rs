@@ -8,7 +8,6 @@
 //! day with everyone entered still checks each member once: cheap for real groups, ~0.1 s for
 //! the benchmark's groups of thousands.)
 
-use sqlx::PgConnection;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -19,7 +18,7 @@ use crate::domain::calendar;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::inbox::{
-    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, SMALL_CASELOAD,
+    InboxFuture, InboxGroup, InboxItem, InboxLink, InboxRead, ItemDue, SHOWN_ROWS, SMALL_CASELOAD,
 };
 
 /// The days looked back at.
@@ -32,11 +31,12 @@ const MISSING_CAP: i64 = 30;
 /// The attendance group of an instructor's or a social worker's home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         if !matches!(user.role, Role::Instructor | Role::SocialWorker) {
             return Ok(Vec::new());
         }
@@ -64,9 +64,19 @@ pub fn inbox_items<'a>(
                                                           where p.centre_id = $1 and p.social_worker_id = $5
                                                           limit $8::bigint + 1) s),
                mine as materialized (
-                   select p.participant_id, p.admitted_on, p.ended_on from participant p
+                   select p.participant_id, p.admitted_on, p.ended_on,
+                          array(select a.day from attendance a
+                                where a.participant_id = p.participant_id
+                                  and a.day >= ($3::date[])[1]
+                                  and a.day <= ($3::date[])[cardinality($3::date[])]) as recorded
+                   from participant p
                    where $5::uuid is not null and (select n from size) <= $8
                      and p.centre_id = $1 and p.social_worker_id = $5),
+               open_days as materialized (
+                   select d.day from unnest($3::date[]) as d(day)
+                   where not exists (select 1 from centre_closed_day c where c.centre_id = $1 and c.day = d.day)
+                     and not exists (select 1 from benefit_month b where b.centre_id = $1
+                                     and b.month = date_trunc('month', d.day)::date and b.closed)),
                gaps as (
                    select m.workshop_id, w.name, d.day, least(count(*), $6) as missing
                    from mine p
@@ -75,16 +85,11 @@ pub fn inbox_items<'a>(
                                        where m.participant_id = p.participant_id
                                        offset 0) m
                    join workshop w on w.workshop_id = m.workshop_id
-                   cross join unnest($3::date[]) as d(day)
+                   join open_days d on m.member_from <= d.day and (m.member_until is null or m.member_until >= d.day)
                    where $5::uuid is not null and (select n from size) <= $8
                      and w.centre_id = $1 and w.active
-                     and m.member_from <= d.day and (m.member_until is null or m.member_until >= d.day)
                      and p.admitted_on <= d.day and (p.ended_on is null or p.ended_on >= d.day)
-                     and not exists (select 1 from centre_closed_day c where c.centre_id = $1 and c.day = d.day)
-                     and not exists (select 1 from benefit_month b where b.centre_id = $1
-                                     and b.month = date_trunc('month', d.day)::date and b.closed)
-                     and not exists (select 1 from attendance a
-                                     where a.participant_id = p.participant_id and a.day = d.day)
+                     and d.day <> all(p.recorded)
                    group by m.workshop_id, w.name, d.day
                    union all
                    select w.workshop_id, w.name, d.day, null

@@ -2,7 +2,6 @@
 //! and not closed yet (the last three), and the corrections waiting for the next list for the PUP,
 //! in one statement.
 
-use sqlx::PgConnection;
 use time::Date;
 
 use super::month::month_code;
@@ -11,7 +10,7 @@ use crate::domain::Role;
 use crate::domain::calendar;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxRead, ItemDue};
 
 /// The ended months looked back at.
 const MONTHS_BACK: i32 = 3;
@@ -19,11 +18,12 @@ const MONTHS_BACK: i32 = 3;
 /// The benefit group of the manager's home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         if user.role != Role::Manager {
             return Ok(Vec::new());
         }

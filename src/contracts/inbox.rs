@@ -12,12 +12,12 @@ use crate::documents::inbox::{self, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
 use crate::state::AppState;
-use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxItem, InboxRead, ItemDue};
 
 /// The contract groups of `user`'s home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
@@ -28,7 +28,7 @@ pub fn inbox_items<'a>(
             _ => return Ok(Vec::new()),
         };
         let kind = DocumentKind::SocialContract;
-        let waiting = inbox::waiting(&mut *conn, user, kind, caseload).await?;
+        let waiting = inbox::waiting(read, user, kind, caseload).await?;
         let pick =
             |keep: &dyn Fn(&inbox::Waiting) -> bool, detail: &str| -> Vec<(InboxItem, ItemDue)> {
                 waiting
@@ -45,7 +45,7 @@ pub fn inbox_items<'a>(
         let EvaluationWork {
             evaluations,
             renewals,
-        } = evaluation_work(&mut *conn, user, caseload).await?;
+        } = evaluation_work(read.conn(), user, caseload).await?;
         let mut groups = Vec::new();
         if let Some(worker) = caseload {
             groups.extend(group(
@@ -64,7 +64,7 @@ pub fn inbox_items<'a>(
             ));
             groups.extend(group("Oceny kontraktów zwrócone do poprawy", evaluations));
             groups.extend(group("Nowy kontrakt do rozpoczęcia (nowe cele)", renewals));
-            let due = inbox::monitoring_due(&mut *conn, user, worker, today, kind);
+            let due = inbox::monitoring_due(read, user, worker, today, kind);
             groups.extend(
                 due.group("Kwartalny monitoring kontraktu do wpisania", |id| {
                     format!("/contracts/{id}/realization#note")

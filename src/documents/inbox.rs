@@ -2,7 +2,9 @@
 //! the documents waiting for someone's step (the manager's: submitted and approved ones of the
 //! centre; a social worker's: the caseload's drafts and approved ones) and the monitoring
 //! entries due within two weeks or overdue. One statement per list whatever the number of
-//! items; the kind's inbox picks from them and words them.
+//! items, for the documents of every kind at once: the first kind's inbox to ask makes the read
+//! and keeps it for the page (`InboxRead`), the next takes it from there; each picks its own
+//! documents and words them.
 
 use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
@@ -14,7 +16,7 @@ use super::workflow::DocStatus;
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
 use crate::validate::dates;
-use crate::web::inbox::{InboxGroup, InboxItem, ItemDue, SHOWN, SHOWN_ROWS, capped};
+use crate::web::inbox::{InboxGroup, InboxItem, InboxRead, ItemDue, SHOWN, SHOWN_ROWS, capped};
 
 /// A monitoring entry shows this long before it falls due.
 const DUE_SOON: Duration = Duration::days(14);
@@ -23,7 +25,9 @@ const DUE_SOON: Duration = Duration::days(14);
 const ITEMS: usize = SHOWN;
 
 /// A document waiting for a step.
+#[derive(Clone)]
 pub struct Waiting {
+    pub kind: DocumentKind,
     pub document_id: Uuid,
     pub status: DocStatus,
     pub name: String,
@@ -34,29 +38,47 @@ pub struct Waiting {
     pub since: OffsetDateTime,
 }
 
+/// The waiting documents of every kind, read once for the page.
+struct WaitingAll(Vec<Waiting>);
+
 /// The documents of `kind` waiting for a step: the centre's submitted and approved ones
 /// (`caseload` `None`: the manager's view, on the waiting documents' partial index), or the
-/// drafts and approved ones of social worker `caseload`'s participants.
+/// drafts and approved ones of social worker `caseload`'s participants. Read for every kind
+/// by the first kind that asks (`caseload` is the user's, the same for every kind).
 pub async fn waiting(
-    conn: &mut PgConnection,
+    read: &mut InboxRead,
     user: &CurrentUser,
     kind: DocumentKind,
+    caseload: Option<Uuid>,
+) -> Result<Vec<Waiting>> {
+    let all = match read.shared::<WaitingAll>() {
+        Some(all) => all,
+        None => {
+            let rows = waiting_all(read.conn(), user, caseload).await?;
+            read.keep(WaitingAll(rows))
+        }
+    };
+    Ok(all.0.iter().filter(|w| w.kind == kind).cloned().collect())
+}
+
+async fn waiting_all(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
     caseload: Option<Uuid>,
 ) -> Result<Vec<Waiting>> {
     Ok(match caseload {
         None => {
             sqlx::query_as!(
                 Waiting,
-                r#"select d.document_id, d.status as "status: DocStatus",
+                r#"select d.kind as "kind: DocumentKind", d.document_id, d.status as "status: DocStatus",
                           p.surname || ' ' || p.first_names as "name!", false as "returned!",
                           exists (select 1 from document_signature g where g.document_id = d.document_id
                                   and g.version = d.current_version and g.party = 'manager') as "centre_signed!",
                           d.updated_at as since
                    from document d join participant p on p.participant_id = d.participant_id
-                   where d.centre_id = $1 and d.status in ('submitted', 'approved') and d.kind = $2
+                   where d.centre_id = $1 and d.status in ('submitted', 'approved')
                    order by d.updated_at"#,
                 user.centre_id,
-                kind as DocumentKind
             )
             .fetch_all(&mut *conn)
             .await?
@@ -64,7 +86,7 @@ pub async fn waiting(
         Some(worker) => {
             sqlx::query_as!(
                 Waiting,
-                r#"select d.document_id, d.status as "status: DocStatus",
+                r#"select d.kind as "kind: DocumentKind", d.document_id, d.status as "status: DocStatus",
                           p.surname || ' ' || p.first_names as "name!",
                           coalesce((select e.step from document_event e where e.document_id = d.document_id
                                     order by e.occurred_at desc limit 1) = 'return', false) as "returned!",
@@ -72,12 +94,11 @@ pub async fn waiting(
                                   and g.version = d.current_version and g.party = 'manager') as "centre_signed!",
                           d.updated_at as since
                    from participant p join document d on d.participant_id = p.participant_id
-                   where p.social_worker_id = $1 and p.centre_id = $2 and d.kind = $3
+                   where p.social_worker_id = $1 and p.centre_id = $2
                      and d.status in ('draft', 'approved')
                    order by d.updated_at"#,
                 worker,
                 user.centre_id,
-                kind as DocumentKind
             )
             .fetch_all(&mut *conn)
             .await?
@@ -126,14 +147,14 @@ const MONITORING_CAP: i64 = 100;
 /// Social worker `worker`'s running documents of `kind` whose next monitoring entry falls
 /// due within [`DUE_SOON`] or is overdue, read as a group by [`MonitoringDue::group`].
 pub fn monitoring_due<'a>(
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
     kind: DocumentKind,
 ) -> MonitoringDue<'a> {
     MonitoringDue {
-        conn,
+        read,
         user,
         worker,
         today,
@@ -143,11 +164,26 @@ pub fn monitoring_due<'a>(
 
 /// What [`monitoring_due`] reads.
 pub struct MonitoringDue<'a> {
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     worker: Uuid,
     today: Date,
     kind: DocumentKind,
+}
+
+/// A running document whose monitoring entry is due, with the count of its kind's read.
+struct Due {
+    kind: DocumentKind,
+    document_id: Uuid,
+    name: String,
+    since: Date,
+    total: i64,
+}
+
+/// The monitoring due of every kind, read once for the page, with the interval in force.
+struct MonitoringAll {
+    months: i32,
+    rows: Vec<Due>,
 }
 
 impl MonitoringDue<'_> {
@@ -155,43 +191,30 @@ impl MonitoringDue<'_> {
     /// centre's setting on the day, from the participant's first signature or the latest
     /// entry) falls due within [`DUE_SOON`] or is overdue, the most overdue first; each links
     /// to `form(document)`. The day each document's interval counts from is kept indexed
-    /// (`document_monitoring_since`, migration 0034), so one statement reads only the
-    /// documents due, up to [`MONITORING_CAP`], and the first [`SHOWN`] with their names.
+    /// (`document_monitoring_since`, migration 0034), so one statement reads, for every kind,
+    /// only the documents due, up to [`MONITORING_CAP`], and the first [`SHOWN`] with their
+    /// names.
     pub async fn group(
         self,
         heading: &str,
         form: impl Fn(Uuid) -> String,
     ) -> Result<Option<InboxGroup>> {
         let Self {
-            conn,
+            read,
             user,
             worker,
             today,
             kind,
         } = self;
-        let months = monitoring_rules(&mut *conn, user.centre_id)
-            .await?
-            .on(today)
-            .map_or(3, |r| r.months);
-        let rows = sqlx::query!(
-            r#"with due as (
-                   select n.document_id, n.since, p.surname || ' ' || p.first_names as name
-                   from document_monitoring_since n join participant p on p.participant_id = n.participant_id
-                   where n.centre_id = $1 and n.kind = $3 and n.since <= $4 and p.social_worker_id = $2
-                   order by n.since, n.document_id
-                   limit $5)
-               select d.document_id as "document_id!", d.name as "name!", d.since as "since!",
-                      (select count(*) from due) as "total!"
-               from due d order by d.since, d.document_id limit $6"#,
-            user.centre_id,
-            worker,
-            kind as DocumentKind,
-            counted_from_by(today + DUE_SOON, months),
-            MONITORING_CAP + 1,
-            SHOWN_ROWS,
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+        let all = match read.shared::<MonitoringAll>() {
+            Some(all) => all,
+            None => {
+                let all = monitoring_all(read.conn(), user, worker, today).await?;
+                read.keep(all)
+            }
+        };
+        let months = all.months;
+        let rows: Vec<&Due> = all.rows.iter().filter(|r| r.kind == kind).collect();
         let Some(total) = rows.first().map(|r| r.total) else {
             return Ok(None);
         };
@@ -201,7 +224,7 @@ impl MonitoringDue<'_> {
                 let next = dates::add_months(r.since, months);
                 let item = InboxItem {
                     href: Some(form(r.document_id)),
-                    title: r.name,
+                    title: r.name.clone(),
                     detail: Some(format!("wpis co najmniej co {months} mies.")),
                     due: Some(format!("termin {}", dates::format(next))),
                     warning: None,
@@ -216,6 +239,47 @@ impl MonitoringDue<'_> {
         group.count = usize::try_from(total).unwrap_or(0);
         Ok(Some(group))
     }
+}
+
+/// The monitoring due of `worker`'s documents of every kind (see [`MonitoringDue::group`]):
+/// each kind's first [`SHOWN`], with the number of its documents due up to
+/// [`MONITORING_CAP`] and one more.
+async fn monitoring_all(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    worker: Uuid,
+    today: Date,
+) -> Result<MonitoringAll> {
+    let months = monitoring_rules(&mut *conn, user.centre_id)
+        .await?
+        .on(today)
+        .map_or(3, |r| r.months);
+    let rows = sqlx::query_as!(
+        Due,
+        r#"select k.kind as "kind!: DocumentKind", d.document_id as "document_id!", d.name as "name!",
+                  d.since as "since!", d.total as "total!"
+           from unnest(enum_range(null::document_kind)) as k(kind)
+           cross join lateral (
+               select x.document_id, x.name, x.since, count(*) over () as total
+               from (select n.document_id, n.since, p.surname || ' ' || p.first_names as name
+                     from document_monitoring_since n
+                     join participant p on p.participant_id = n.participant_id
+                     where n.centre_id = $1 and n.kind = k.kind and n.since <= $3
+                       and p.social_worker_id = $2
+                     order by n.since, n.document_id
+                     limit $4) x
+               order by x.since, x.document_id
+               limit $5) d
+           order by k.kind, d.since, d.document_id"#,
+        user.centre_id,
+        worker,
+        counted_from_by(today + DUE_SOON, months),
+        MONITORING_CAP + 1,
+        SHOWN_ROWS,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(MonitoringAll { months, rows })
 }
 
 /// The latest day an interval of `months` months may count from and fall due by `by`

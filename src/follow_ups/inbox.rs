@@ -18,7 +18,8 @@ use crate::domain::Role;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::inbox::{
-    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, SMALL_CASELOAD, at_least,
+    InboxFuture, InboxGroup, InboxItem, InboxLink, InboxRead, ItemDue, SHOWN_ROWS, SMALL_CASELOAD,
+    at_least,
 };
 
 /// Graduates shown; the heading gives the whole count.
@@ -33,11 +34,12 @@ const ITEMS_READ: i64 = 100;
 /// the social workers' work.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         if user.role != Role::SocialWorker || !user.can(Action::ViewFollowUps, Target::Centre) {
             return Ok(Vec::new());
         }

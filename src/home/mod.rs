@@ -19,7 +19,7 @@ use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxSource, ItemDue, SHOWN};
+use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxRead, InboxSource, ItemDue, SHOWN};
 use crate::web::page::{Layout, render};
 use crate::web::route::Route;
 
@@ -88,11 +88,11 @@ async fn home(
     let mut groups = Vec::new();
     // One connection for every area's statements (see `InboxSource`), returned before the
     // session's count is written.
-    let mut conn = state.db.acquire().await?;
+    let mut read = InboxRead::new(state.db.acquire().await?);
     for source in sources {
-        groups.extend(source(&state, &mut conn, &user, today).await?);
+        groups.extend(source(&state, &mut read, &user, today).await?);
     }
-    drop(conn);
+    drop(read);
     // The work due first, in the areas' order; then the lists to look things up in.
     groups.sort_by_key(|g| g.reference);
     // The count beside "Start" on the next pages: all the work due, kept with the session.

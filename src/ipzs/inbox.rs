@@ -3,7 +3,6 @@
 //! the next two weeks or overdue (the caseworker). The lists are the engine's
 //! (`documents::inbox`), read for the IPZS.
 
-use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -12,12 +11,12 @@ use crate::documents::inbox::{self, Waiting, group, item};
 use crate::documents::workflow::DocStatus;
 use crate::domain::Role;
 use crate::state::AppState;
-use crate::web::inbox::{InboxFuture, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxItem, InboxRead, ItemDue};
 
 /// The IPZS groups of `user`'s home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
@@ -27,7 +26,7 @@ pub fn inbox_items<'a>(
             Role::SocialWorker => Some(user.user_id),
             _ => return Ok(Vec::new()),
         };
-        let waiting = inbox::waiting(&mut *conn, user, DocumentKind::Ipzs, caseload).await?;
+        let waiting = inbox::waiting(read, user, DocumentKind::Ipzs, caseload).await?;
         let pick = |status: DocStatus, detail: &str| -> Vec<(InboxItem, ItemDue)> {
             waiting
                 .iter()
@@ -60,7 +59,7 @@ pub fn inbox_items<'a>(
             ),
         ));
         if let Some(worker) = caseload {
-            let due = inbox::monitoring_due(&mut *conn, user, worker, today, DocumentKind::Ipzs);
+            let due = inbox::monitoring_due(read, user, worker, today, DocumentKind::Ipzs);
             groups.extend(
                 due.group("Monitoring IPZS do wpisania", |id| {
                     format!("/ipzs/{id}/monitoring")

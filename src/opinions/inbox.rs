@@ -2,7 +2,6 @@
 //! the user (whatever their role: an opinion requested before a role change still shows, and
 //! its page says it may no longer be written). One query.
 
-use sqlx::PgConnection;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -10,7 +9,7 @@ use crate::auth::session::CurrentUser;
 use crate::domain::{OpinionKind, Role};
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue, SHOWN_ROWS};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxRead, ItemDue, SHOWN_ROWS};
 
 /// Requests shown; the heading gives the whole count.
 const ITEMS: i64 = SHOWN_ROWS;
@@ -21,11 +20,12 @@ const LATE_DAYS: i64 = 14;
 /// The "Opinie do napisania" group of the user's home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         // Only the roles that write opinions have them to write (no statement for the others).
         if !matches!(
             user.role,

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::inbox::{
-    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, at_least, capped,
+    InboxFuture, InboxGroup, InboxItem, InboxLink, InboxRead, ItemDue, SHOWN_ROWS, at_least, capped,
 };
 
 /// People shown per group; the heading gives the whole count.
@@ -33,11 +33,12 @@ const CASELOAD: i64 = 200;
 /// The participants area's groups for `user` (see the module header).
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         match user.role {
             Role::Manager => manager(conn, user, today).await,
             Role::SocialWorker => social_worker(conn, user, today).await,

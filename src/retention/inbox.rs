@@ -1,7 +1,6 @@
 //! What retention puts on the manager's "Do zrobienia": the files past their retention period
 //! waiting for review (not held, not anonymised), the longest waiting first, in one statement.
 
-use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::policy::{self, Action, Target};
@@ -9,7 +8,7 @@ use crate::auth::session::CurrentUser;
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::inbox::{
-    InboxFuture, InboxGroup, InboxItem, InboxLink, ItemDue, SHOWN_ROWS, capped,
+    InboxFuture, InboxGroup, InboxItem, InboxLink, InboxRead, ItemDue, SHOWN_ROWS, capped,
 };
 
 /// Files shown; the heading gives the whole count, up to `COUNT_CAP` (read by due date from
@@ -20,11 +19,12 @@ const COUNT_CAP: i64 = 100;
 /// The retention group of the home page (for whoever may review the files).
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         if policy::check(user.actor(), Action::ViewRetention, Target::Centre).is_err() {
             return Ok(Vec::new());
         }
@@ -32,7 +32,7 @@ pub fn inbox_items<'a>(
             r#"with waiting as (
                    select r.participant_id, r.due_on from retention_review r
                    where r.centre_id = $1 and r.anonymised_at is null
-                     and not retention_held(r.participant_id, $2)
+                     and not exists (select 1 from retention_holds_on($2) h where h.participant_id = r.participant_id)
                    order by r.due_on, r.participant_id
                    limit $4)
                select w.participant_id as "participant_id!", w.due_on as "due_on!", p.surname,

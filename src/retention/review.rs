@@ -74,7 +74,7 @@ pub(super) async fn list_due(State(state): State<AppState>, user: CurrentUser) -
                   r.reference_on, r.due_on, r.found_at
            from retention_review r join participant p using (participant_id)
            where r.centre_id = $1 and r.anonymised_at is null
-             and not retention_held(r.participant_id, $2)
+             and not exists (select 1 from retention_holds_on($2) h where h.participant_id = r.participant_id)
            order by r.due_on, p.surname, p.first_names, r.participant_id
            limit $3"#,
         user.centre_id,
@@ -97,9 +97,10 @@ pub(super) async fn list_due(State(state): State<AppState>, user: CurrentUser) -
     .fetch_all(&mut *tx)
     .await?;
     let counts = sqlx::query!(
-        r#"select count(*) filter (where anonymised_at is not null) as "anonymised!",
-                  count(*) filter (where anonymised_at is null and not retention_held(participant_id, $2)) as "waiting!"
-           from retention_review where centre_id = $1"#,
+        r#"select count(*) filter (where r.anonymised_at is not null) as "anonymised!",
+                  count(*) filter (where r.anonymised_at is null and h.participant_id is null) as "waiting!"
+           from retention_review r left join retention_holds_on($2) h using (participant_id)
+           where r.centre_id = $1"#,
         user.centre_id,
         today
     )

@@ -46,7 +46,7 @@ macro_rules! due_query {
             $filter,
             "
                   and not exists (select 1 from retention_review r where r.participant_id = p.participant_id)
-                  and not retention_held(p.participant_id, $2)
+                  and not exists (select 1 from retention_holds_on($2) h where h.participant_id = p.participant_id)
              ),
              periods as (
                 select f.*,

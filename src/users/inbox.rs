@@ -1,22 +1,22 @@
 //! What staff administration puts on the administrator's home page: the centre's accounts, as a
 //! reference list (the administrator has no work due on participants).
 
-use sqlx::PgConnection;
 use time::Date;
 
 use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxLink, InboxRead};
 
 /// The administrator's group: active and locked accounts.
 pub fn inbox_items<'a>(
     state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     _today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         if user.role != Role::Admin {
             return Ok(Vec::new());
         }

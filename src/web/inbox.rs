@@ -4,10 +4,13 @@
 //! hands it the sources. Each item may say when its work is due ([`ItemDue`]): the page can
 //! then order all items by that day and marks the overdue ones in words and by shape.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 use time::Date;
 
 use crate::auth::session::CurrentUser;
@@ -123,11 +126,49 @@ pub struct InboxLink {
 /// The future an [`InboxSource`] returns.
 pub type InboxFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<InboxGroup>>> + Send + 'a>>;
 
-/// An area's contribution to the work list of `user` on `today`, read on `conn`: the home page
-/// takes one connection for all the areas (with row-level security every checkout from the
-/// pool costs a round trip to name the centre, see `db::rls`).
+/// An area's contribution to the work list of `user` on `today`, read through `read`: the home
+/// page takes one connection for all the areas (with row-level security every checkout from
+/// the pool costs a round trip to name the centre, see `db::rls`).
 pub type InboxSource =
-    for<'a> fn(&'a AppState, &'a mut PgConnection, &'a CurrentUser, Date) -> InboxFuture<'a>;
+    for<'a> fn(&'a AppState, &'a mut InboxRead, &'a CurrentUser, Date) -> InboxFuture<'a>;
+
+/// What the areas read for one user's work list: the one connection they share, and the reads
+/// that serve several areas (the document engine's lists, which hold the documents of every
+/// kind) kept for the page, so that the second area asking for one costs no statement.
+pub struct InboxRead {
+    conn: PoolConnection<Postgres>,
+    shared: Vec<Arc<dyn Any + Send + Sync>>,
+}
+
+impl InboxRead {
+    /// A read on `conn`.
+    pub fn new(conn: PoolConnection<Postgres>) -> Self {
+        Self {
+            conn,
+            shared: Vec::new(),
+        }
+    }
+
+    /// The connection.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
+
+    /// The shared read of type `T`, if an area has made it.
+    pub fn shared<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.shared
+            .iter()
+            .find_map(|value| Arc::clone(value).downcast::<T>().ok())
+    }
+
+    /// Keeps `value` for the areas that ask after this one.
+    pub fn keep<T: Any + Send + Sync>(&mut self, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        self.shared
+            .push(Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
+        value
+    }
+}
 
 impl InboxGroup {
     /// A group that shows even when empty, with `empty` as its text.

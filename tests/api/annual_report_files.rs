@@ -205,8 +205,7 @@ async fn start_reminds_the_manager_in_the_first_quarter_until_a_version_is_saved
     let app = spawn_app().await;
     let real = today(&app).await;
     let target = time::Date::from_calendar_date(real.year() + 1, time::Month::January, 15).unwrap();
-    let days = u64::try_from((target - real).whole_days()).unwrap();
-    app.advance(std::time::Duration::from_secs(days * 24 * 3600));
+    crate::follow_ups::advance_to(&app, target);
     let year = (target.year() - 1).to_string();
     let item = format!("Sprawozdanie roczne za {year} — termin 31 marca");
     let manager = app.login("kierownik").await;

@@ -64,6 +64,21 @@ pub(crate) fn advance_days(app: &TestApp, days: u64) {
     app.advance(std::time::Duration::from_secs(days * 86_400));
 }
 
+/// Moves the app's clock on to Polish day `day`. Days of 24 hours do not keep the hour of a
+/// Polish day across a change to or from summer time: from 23:30 in winter, 1,000 of them end
+/// at 00:30 in summer, a day later. So all but the last day, then an hour at a time.
+pub(crate) fn advance_to(app: &TestApp, day: Date) {
+    loop {
+        let now = app.state.today();
+        assert!(now <= day, "the clock passed {day}: {now}");
+        match (day - now).whole_days() {
+            0 => return,
+            1 => app.advance(std::time::Duration::from_secs(3_600)),
+            n => advance_days(app, u64::try_from(n - 1).unwrap()),
+        }
+    }
+}
+
 /// The contact form's fields of a reached phone call on `on` with an employed graduate.
 pub(crate) fn reached(on: Date) -> Vec<(&'static str, String)> {
     vec![
@@ -269,11 +284,7 @@ async fn contacts_fall_due_and_overdue_as_the_clock_moves_and_the_follow_up_ends
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let app_today = today + Duration::days(i64::try_from(to_window).unwrap() + 25);
-    advance_days(
-        &app,
-        u64::try_from((until - app_today).whole_days()).unwrap(),
-    );
+    advance_to(&app, until);
     let worker = app.login("socjalny1").await;
     let (_, list) = body(&app, "/follow-ups", &worker).await;
     assert!(

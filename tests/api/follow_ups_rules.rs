@@ -8,8 +8,8 @@ use teczka::validate::dates::add_months;
 use time::{Date, Duration};
 
 use crate::follow_ups::{
-    advance_days, graduate, items, overdue_graduate, post_fields, reached, reached_but, record,
-    scalar_count,
+    advance_days, advance_to, graduate, items, overdue_graduate, post_fields, reached, reached_but,
+    record, scalar_count,
 };
 use crate::helpers::*;
 
@@ -26,7 +26,7 @@ async fn a_contact_on_the_first_of_the_month_closes_an_item_due_at_its_end_and_i
     // window has not opened yet.
     let real = today(&app).await;
     let first = month_end(real) + Duration::days(1);
-    advance_days(&app, u64::try_from((first - real).whole_days()).unwrap());
+    advance_to(&app, first);
     let id = graduate(
         &app,
         "Miesięczna",

@@ -2,14 +2,13 @@
 //! the report for the year just ended while no version of it is saved (art. 5: due by
 //! 31 March), in one statement.
 
-use sqlx::PgConnection;
 use time::{Date, Month};
 
 use crate::auth::session::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::validate::dates;
-use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, ItemDue};
+use crate::web::inbox::{InboxFuture, InboxGroup, InboxItem, InboxRead, ItemDue};
 
 /// The day the report is due in `today`'s year, when `today` is in the first quarter.
 fn due_in_quarter(today: Date) -> Option<Date> {
@@ -20,11 +19,12 @@ fn due_in_quarter(today: Date) -> Option<Date> {
 /// The report group of the manager's home page.
 pub fn inbox_items<'a>(
     _state: &'a AppState,
-    conn: &'a mut PgConnection,
+    read: &'a mut InboxRead,
     user: &'a CurrentUser,
     today: Date,
 ) -> InboxFuture<'a> {
     Box::pin(async move {
+        let conn = read.conn();
         let Some(due) = due_in_quarter(today).filter(|_| user.role == Role::Manager) else {
             return Ok(Vec::new());
         };
