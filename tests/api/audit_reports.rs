@@ -148,6 +148,17 @@ async fn the_reports_list_what_their_rules_say() {
                 .await,
         );
     }
+    // The career advisor's views from noon a week ago (Polish time), so that all of them fall
+    // on one Polish day whatever the hour the test runs at (from 00:00 they would straddle
+    // midnight).
+    let noon: i64 = sqlx::query_scalar(
+        "select (extract(epoch from now() - ((now() at time zone 'Europe/Warsaw')::date + time '12:00')
+                                            at time zone 'Europe/Warsaw') / 60)::bigint",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let at_noon = 7 * DAY + noon;
     for (i, p) in people.iter().enumerate() {
         event(
             &app,
@@ -155,7 +166,7 @@ async fn the_reports_list_what_their_rules_say() {
             view,
             "success",
             Some(*p),
-            7 * DAY + i as i64,
+            at_noon - i as i64,
             "identity",
         )
         .await;
@@ -166,7 +177,7 @@ async fn the_reports_list_what_their_rules_say() {
             view,
             "success",
             Some(*p),
-            7 * DAY + i as i64 + 1,
+            at_noon - i as i64 - 1,
             "identity",
         )
         .await;
