@@ -62,6 +62,10 @@ pub struct CurrentUser {
     pub flash: Option<Flash>,
     /// How many things are on the user's work list, when counted recently (the navigation).
     pub work_count: Option<i32>,
+    /// The centre's work generation when the request began (migration 0041): it changes with
+    /// every committed write to the centre's data, so a work list computed at it is still true
+    /// while a later request reads the same number.
+    pub work_generation: i64,
     /// Request id and client IP, for audit rows.
     pub meta: RequestMeta,
 }
@@ -275,7 +279,8 @@ impl FromRequestParts<AppState> for CurrentUser {
                    last_seen_at as "last_seen_at!", flash_kind, flash_message, work_count,
                    work_counted_at, centre_id as "centre_id!", role as "role!: Role",
                    login as "login!", full_name as "full_name!",
-                   must_change_password as "must_change_password!", centre_name as "centre_name!"
+                   must_change_password as "must_change_password!", centre_name as "centre_name!",
+                   work_generation as "work_generation!"
             from session_principal($1)
             "#,
                 &hash,
@@ -333,6 +338,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 (Some(n), Some(at)) if now - at < WORK_COUNT_FRESH => Some(n),
                 _ => None,
             },
+            work_generation: row.work_generation,
             meta: RequestMeta::from_parts(parts, state),
         };
         parts.extensions.insert(user.clone());

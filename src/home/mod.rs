@@ -7,13 +7,15 @@
 //! list by due date, the undated last. An overdue item says so in words ("Zaległe. Po terminie od 5 dni.") and is
 //! drawn with a mark and a border, never by colour alone.
 
+mod kept;
+
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use crate::auth::policy::{Action, Gate, Target};
 use crate::auth::session::{self, CurrentUser};
@@ -22,16 +24,20 @@ use crate::state::AppState;
 use crate::web::inbox::{InboxGroup, InboxItem, InboxLink, InboxRead, InboxSource, ItemDue, SHOWN};
 use crate::web::page::{Layout, render};
 use crate::web::route::Route;
+use kept::Kept;
 
 /// `GET /`, listing the groups of `sources` in their order.
+/// The work lists are kept between requests while they hold ([`kept`]).
 pub fn routes(sources: Vec<InboxSource>) -> Vec<Route> {
     let sources: Arc<[InboxSource]> = sources.into();
+    let kept = Arc::new(Kept::default());
     vec![Route::get(
         "/",
         Gate::Staff,
         move |State(state): State<AppState>, user: CurrentUser, Query(query): Query<HomeQuery>| {
             let sources = Arc::clone(&sources);
-            async move { home(state, user, &query, &sources).await }
+            let kept = Arc::clone(&kept);
+            async move { home(state, user, &query, &sources, &kept).await }
         },
     )]
 }
@@ -81,20 +87,20 @@ async fn home(
     user: CurrentUser,
     query: &HomeQuery,
     sources: &[InboxSource],
+    kept: &Kept,
 ) -> Result<Response> {
     user.authorize(&state, Action::ViewHome, Target::Centre)
         .await?;
     let today = state.today();
-    let mut groups = Vec::new();
-    // One connection for every area's statements (see `InboxSource`), returned before the
-    // session's count is written.
-    let mut read = InboxRead::new(state.db.acquire().await?);
-    for source in sources {
-        groups.extend(source(&state, &mut read, &user, today).await?);
-    }
-    drop(read);
-    // The work due first, in the areas' order; then the lists to look things up in.
-    groups.sort_by_key(|g| g.reference);
+    let groups = match kept.get(&user, today, state.clock.now()) {
+        Some(groups) => groups,
+        None => {
+            let (groups, until) = work_list(&state, &user, today, sources).await?;
+            kept.put(&user, today, until, Arc::clone(&groups));
+            groups
+        }
+    };
+    let groups = Vec::clone(&groups);
     // The count beside "Start" on the next pages: all the work due, kept with the session.
     let due = work_count(&groups);
     // Written only when it is new (a count kept unchanged lapses after ten minutes and is
@@ -120,6 +126,25 @@ async fn home(
         more,
         groups,
     })
+}
+
+/// What the areas have for `user` on `today`: the work due first, in the areas' order, then
+/// the lists to look things up in; and until when it holds without a write, if an area said.
+async fn work_list(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Date,
+    sources: &[InboxSource],
+) -> Result<(Arc<Vec<InboxGroup>>, Option<OffsetDateTime>)> {
+    let mut groups = Vec::new();
+    // One connection for every area's statements (see `InboxSource`), returned before the
+    // session's count is written.
+    let mut read = InboxRead::new(state.db.acquire().await?);
+    for source in sources {
+        groups.extend(source(state, &mut read, user, today).await?);
+    }
+    groups.sort_by_key(|g| g.reference);
+    Ok((Arc::new(groups), read.until()))
 }
 
 /// The total of the work due: every work group's whole count (its items may be fewer).

@@ -23,7 +23,8 @@ pub fn inbox_items<'a>(
         let counts = sqlx::query!(
             r#"
             select count(*) filter (where u.active) as "active!",
-                   count(*) filter (where t.locked_until > $2) as "locked!"
+                   count(*) filter (where t.locked_until > $2) as "locked!",
+                   min(t.locked_until) filter (where t.locked_until > $2) as lapses
             from staff_user u left join login_throttle t on t.login_key = u.login
             where u.centre_id = $1
             "#,
@@ -32,6 +33,10 @@ pub fn inbox_items<'a>(
         )
         .fetch_one(&mut *conn)
         .await?;
+        // The count of locked accounts changes when a lock lapses, with no write.
+        if let Some(at) = counts.lapses {
+            read.lasts_until(at);
+        }
         let count = |title: &str, n: i64| InboxItem {
             title: title.to_owned(),
             detail: Some(n.to_string()),

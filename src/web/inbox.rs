@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use crate::auth::session::CurrentUser;
 use crate::error::Result;
@@ -138,6 +138,7 @@ pub type InboxSource =
 pub struct InboxRead {
     conn: PoolConnection<Postgres>,
     shared: Vec<Arc<dyn Any + Send + Sync>>,
+    until: Option<OffsetDateTime>,
 }
 
 impl InboxRead {
@@ -146,7 +147,21 @@ impl InboxRead {
         Self {
             conn,
             shared: Vec::new(),
+            until: None,
         }
+    }
+
+    /// Says that what the area read changes at `at` without any write (a lock on an account
+    /// lapsing): the list may be kept until then only. The work the areas read otherwise
+    /// changes with a write or with the day, and the home page keeps it for as long as neither
+    /// happens (`home::kept`).
+    pub fn lasts_until(&mut self, at: OffsetDateTime) {
+        self.until = Some(self.until.map_or(at, |until| until.min(at)));
+    }
+
+    /// The earliest moment an area gave to [`InboxRead::lasts_until`].
+    pub fn until(&self) -> Option<OffsetDateTime> {
+        self.until
     }
 
     /// The connection.

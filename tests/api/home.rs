@@ -11,7 +11,7 @@ async fn home(app: &TestApp, login: &str) -> String {
 }
 
 /// The `<section>` of the group whose heading starts with `heading`, or "" when absent.
-fn group<'a>(page: &'a str, heading: &str) -> &'a str {
+pub fn group<'a>(page: &'a str, heading: &str) -> &'a str {
     let Some(at) = page.find(&format!(">{heading}")) else {
         return "";
     };

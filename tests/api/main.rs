@@ -72,4 +72,5 @@ mod second_factor_admin;
 mod second_factor_sealed;
 mod staff_log;
 mod subject_access;
+mod work_generation;
 mod workshops;
