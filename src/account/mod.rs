@@ -293,6 +293,8 @@ async fn authenticate(
 ) -> Result<std::result::Result<Account, Refused>> {
     let now = state.clock.now();
     if let throttle::Gate::Wait(seconds) = throttle::gate(tx, key, now).await? {
+        // The counter is no centre's data: its write moves no centre's work generation.
+        crate::db::rls::enter(tx, crate::db::rls::NO_CENTRE).await?;
         let event = AuditEvent::new("login.throttled", Outcome::Denied);
         audit::record(&mut *tx, meta, event).await?;
         return Ok(Err(Refused::Throttled(seconds)));
@@ -309,6 +311,12 @@ async fn authenticate(
     )
     .fetch_optional(&mut *tx)
     .await?;
+    // The counter's writes concern the account's centre alone (its administrator's count of
+    // locked accounts), or none for an unknown login (migration 0041).
+    let centre = account
+        .as_ref()
+        .map_or(crate::db::rls::NO_CENTRE, |a| a.centre_id);
+    crate::db::rls::enter(tx, centre).await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let matches = state
         .passwords

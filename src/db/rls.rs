@@ -28,6 +28,11 @@ tokio::task_local! {
     static DOOR: ();
 }
 
+/// The nil centre: named by writes that change no centre's data but would otherwise name none
+/// (a failed login's counter, the pruning of old counters). Walled tables show it nothing; it
+/// keeps such a write from moving every centre's work generation (migration 0041).
+pub const NO_CENTRE: Uuid = Uuid::nil();
+
 /// Runs `work` with every connection it takes from the pool working for `centre`.
 pub async fn scope<F: Future>(centre: Uuid, work: F) -> F::Output {
     CENTRE.scope(centre, work).await

@@ -29,6 +29,7 @@ const KEPT_USERS: usize = 10_000;
 
 /// One user's list and what it was computed at.
 struct Entry {
+    centre: Uuid,
     generation: i64,
     day: Date,
     role: Role,
@@ -54,6 +55,7 @@ impl Kept {
         let lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = lists.get(&user.user_id)?;
         (entry.generation == user.work_generation
+            && entry.centre == user.centre_id
             && entry.day == day
             && entry.role == user.role
             && entry.until.is_none_or(|until| now < until))
@@ -72,6 +74,7 @@ impl Kept {
         let mut lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(kept) = lists.get(&user.user_id)
             && kept.day == day
+            && kept.centre == user.centre_id
             && kept.generation > user.work_generation
         {
             return;
@@ -85,6 +88,7 @@ impl Kept {
         lists.insert(
             user.user_id,
             Entry {
+                centre: user.centre_id,
                 generation: user.work_generation,
                 day,
                 role: user.role,

@@ -21,8 +21,22 @@ const UNWATCHED: &[&str] = &[
     "work_generation",
 ];
 
+/// The centre's shards: (shard, its part of the number).
+async fn shards(app: &TestApp, centre: Uuid) -> Vec<(i16, i64)> {
+    sqlx::query_as("select shard, generation from work_generation where centre_id = $1 order by 1")
+        .bind(centre)
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// How many of the centre's shards moved between two readings.
+fn moved(before: &[(i16, i64)], after: &[(i16, i64)]) -> usize {
+    after.iter().filter(|row| !before.contains(row)).count()
+}
+
 async fn generation(app: &TestApp, centre: Uuid) -> i64 {
-    sqlx::query_scalar("select generation from work_generation where centre_id = $1")
+    sqlx::query_scalar("select sum(generation)::bigint from work_generation where centre_id = $1")
         .bind(centre)
         .fetch_one(&app.db)
         .await
@@ -77,6 +91,7 @@ async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_move
     let app = spawn_app().await;
     let (a, b) = (app.centre_id(CENTRE_A).await, app.centre_id(CENTRE_B).await);
     let (a0, b0) = (generation(&app, a).await, generation(&app, b).await);
+    let a_shards = shards(&app, a).await;
 
     // Two statements in one transaction of centre A: one step, seen only after the commit.
     let mut tx = app.db.begin().await.unwrap();
@@ -94,7 +109,9 @@ async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_move
     }
     assert_eq!(generation(&app, a).await, a0, "not before the commit");
     tx.commit().await.unwrap();
-    assert_eq!(generation(&app, a).await, a0 + 1);
+    let a1 = generation(&app, a).await;
+    assert!(a1 > a0, "the commit moves it");
+    assert_eq!(moved(&a_shards, &shards(&app, a).await), 1, "by one step");
     assert_eq!(
         generation(&app, b).await,
         b0,
@@ -114,12 +131,12 @@ async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_move
         .await
         .unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(generation(&app, a).await, a0 + 1);
+    assert_eq!(generation(&app, a).await, a1);
 
     // A write for no centre (a daily job) moves every centre's.
     write(&app, None, false, TOUCH_CENTRE, b).await;
-    assert_eq!(generation(&app, a).await, a0 + 2);
-    assert_eq!(generation(&app, b).await, b0 + 1);
+    assert!(generation(&app, a).await > a1);
+    assert!(generation(&app, b).await > b0);
     let notes: i64 = sqlx::query_scalar("select count(*) from work_change")
         .fetch_one(&app.db)
         .await
@@ -135,6 +152,54 @@ async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_move
         .await
         .unwrap_err();
     assert!(denied.to_string().contains("permission denied"), "{denied}");
+}
+
+#[tokio::test]
+async fn a_write_under_repeatable_read_is_refused_at_once_and_a_read_is_not() {
+    let app = spawn_app().await;
+    let a = app.centre_id(CENTRE_A).await;
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("set transaction isolation level repeatable read")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let centres: i64 = sqlx::query_scalar("select count(*) from centre")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert!(centres >= 2);
+    let refused = sqlx::query(TOUCH_CENTRE)
+        .bind(a)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("needs READ COMMITTED"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_login_moves_only_its_accounts_centre_and_an_unknown_one_none() {
+    let app = spawn_app().await;
+    let (a, b) = (app.centre_id(CENTRE_A).await, app.centre_id(CENTRE_B).await);
+    let (a0, b0) = (generation(&app, a).await, generation(&app, b).await);
+    let refused = reqwest::StatusCode::UNPROCESSABLE_ENTITY;
+    assert_eq!(
+        app.post_login("nikt-taki", "złe hasło").await.status(),
+        refused
+    );
+    assert_eq!(
+        (generation(&app, a).await, generation(&app, b).await),
+        (a0, b0),
+        "an unknown login is no centre's"
+    );
+    assert_eq!(
+        app.post_login("doradca", "złe hasło").await.status(),
+        refused
+    );
+    assert!(generation(&app, a).await > a0, "the account's own centre");
+    assert_eq!(generation(&app, b).await, b0);
 }
 
 #[tokio::test]

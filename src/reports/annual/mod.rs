@@ -212,20 +212,30 @@ async fn compute(db: &mut PgConnection, centre_id: Uuid, y: YearAsAt) -> Result<
     })
 }
 
-/// Computes the figures of `y` in `db` (a repeatable-read transaction) and saves them with
-/// `texts` (financial plan, forecast, remarks) as the year's next version: (id, number).
+/// Computes the figures of `y` and saves them with `texts` (financial plan, forecast, remarks)
+/// as the year's next version: the open transaction that wrote it, for the caller's audit row
+/// and commit, with the version's id and number.
 async fn prepare(
-    db: &mut PgConnection,
+    pool: &sqlx::PgPool,
     centre_id: Uuid,
     prepared_by: Uuid,
     y: YearAsAt,
     texts: [&str; 3],
-) -> Result<(Uuid, i32)> {
-    let f = compute(db, centre_id, y).await?;
+) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Uuid, i32)> {
+    // The figures from one snapshot (they must agree with each other), read in a transaction
+    // of their own; the version is written in the next, READ COMMITTED as every write to a
+    // table the work generation watches must be (migration 0041).
+    let mut snapshot = pool.begin().await?;
+    sqlx::query!("set transaction isolation level repeatable read, read only")
+        .execute(&mut *snapshot)
+        .await?;
+    let f = compute(&mut snapshot, centre_id, y).await?;
+    snapshot.commit().await?;
     let figures = serde_json::to_value(&f).map_err(anyhow::Error::from)?;
+    let mut db = pool.begin().await?;
     let [financial_plan, forecast, remarks] = texts;
-    Ok(db::save(
-        db,
+    let (id, number) = db::save(
+        &mut db,
         centre_id,
         prepared_by,
         db::NewVersion {
@@ -237,7 +247,8 @@ async fn prepare(
             remarks,
         },
     )
-    .await?)
+    .await?;
+    Ok((db, id, number))
 }
 
 /// The demo's versions (`demo`): saves a version of `year` as at `as_at` for `centre_id`,
@@ -254,13 +265,13 @@ pub async fn demo_version(
     let Some(y) = read_year(&year.to_string(), &dates::iso(as_at), today, &mut errors) else {
         return Ok(None);
     };
-    let mut tx = snapshot(pool).await?;
-    let (_, number) = prepare(&mut tx, centre_id, prepared_by, y, texts).await?;
+    let (tx, _, number) = prepare(pool, centre_id, prepared_by, y, texts).await?;
     tx.commit().await?;
     Ok(Some(number))
 }
 
-/// Begins a transaction that reads one snapshot (the figures must agree with each other).
+/// Begins a transaction that reads one snapshot (the figures must agree with each other). It
+/// may write the audit log, not a table the work generation watches (migration 0041).
 async fn snapshot(pool: &sqlx::PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
     let mut tx = pool.begin().await?;
     sqlx::query!("set transaction isolation level repeatable read")
@@ -400,9 +411,8 @@ async fn save(
     else {
         return show(&state, &user, input, errors).await;
     };
-    let mut tx = snapshot(&state.db).await?;
-    let (id, number) = prepare(
-        &mut tx,
+    let (tx, id, number) = prepare(
+        &state.db,
         user.centre_id,
         user.user_id,
         y,
