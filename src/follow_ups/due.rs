@@ -117,6 +117,26 @@ impl Bounds {
     }
 }
 
+/// An item's state in words on `today`, and whether it is overdue, as the timeline and the
+/// participant's file show it: made, with the contact's day; after the follow-up (`followed`
+/// false) simply not made; otherwise as [`in_words`].
+pub fn item_state(
+    due_on: Date,
+    contacted_on: Option<Date>,
+    window_days: i32,
+    today: Date,
+    followed: bool,
+) -> (String, bool) {
+    match contacted_on {
+        Some(on) => (format!("wykonany – kontakt {}", dates::format(on)), false),
+        None if !followed => ("niewykonany – monitoring zakończony".to_owned(), false),
+        None => (
+            in_words(due_on, window_days, today),
+            state(due_on, window_days, today) == DueState::Overdue,
+        ),
+    }
+}
+
 /// An open item's state in words, as the lists and the timeline show it.
 pub fn in_words(due_on: Date, window_days: i32, today: Date) -> String {
     match state(due_on, window_days, today) {
@@ -322,5 +342,31 @@ mod tests {
             Some(date!(2026 - 06 - 01))
         );
         assert_eq!(closer_item(date!(2029 - 01 - 15), 30, None, until), None);
+    }
+
+    #[test]
+    fn an_items_state_is_made_late_only_past_its_window_and_not_made_after_the_end() {
+        let today = date!(2026 - 12 - 02);
+        let due = date!(2026 - 11 - 22);
+        assert_eq!(
+            item_state(due, Some(date!(2026 - 11 - 20)), 14, today, true),
+            ("wykonany – kontakt 20.11.2026".to_owned(), false)
+        );
+        // Ten days late, within a window of 14: to be made, not overdue.
+        assert_eq!(
+            item_state(due, None, 14, today, true),
+            (
+                "do wykonania – 10 dni po terminie, okno kontaktu do 06.12.2026".to_owned(),
+                false
+            )
+        );
+        assert_eq!(
+            item_state(due, None, 7, today, true),
+            ("zaległy – po terminie od 10 dni".to_owned(), true)
+        );
+        assert_eq!(
+            item_state(due, None, 7, today, false),
+            ("niewykonany – monitoring zakończony".to_owned(), false)
+        );
     }
 }

@@ -10,7 +10,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::db::{self, CloserRecord, Contact, ContactData, Item, Person};
-use super::due::{self, DueState};
+use super::due;
 use super::form::{CloserInput, ExtraInput};
 use super::model::{ContactForm, ContactPartner, GraduateEmployment};
 use super::schedule;
@@ -152,14 +152,8 @@ fn closer_line(c: &CloserRecord) -> CloserLine {
 
 /// An item's line; after the follow-up (`followed` false) an open item was simply not made.
 fn item_line(item: &Item, window_days: i32, today: Date, followed: bool) -> ItemLine {
-    let (state, overdue) = match item.contacted_on {
-        Some(on) => (format!("wykonany – kontakt {}", dates::format(on)), false),
-        None if !followed => ("niewykonany – monitoring zakończony".to_owned(), false),
-        None => (
-            due::in_words(item.due_on, window_days, today),
-            due::state(item.due_on, window_days, today) == DueState::Overdue,
-        ),
-    };
+    let (state, overdue) =
+        due::item_state(item.due_on, item.contacted_on, window_days, today, followed);
     let note = match (&item.note, &item.added_by) {
         (Some(note), Some(by)) => format!("{note} ({by})"),
         (Some(note), None) => note.clone(),

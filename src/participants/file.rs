@@ -19,6 +19,7 @@ use crate::auth::policy::{self, Action, Field, ParticipantFacts, Refusal, Target
 use crate::auth::session::CurrentUser;
 use crate::domain::{Category, Sensitivity};
 use crate::error::{AppError, Result};
+use crate::follow_ups::{due, schedule};
 use crate::state::AppState;
 use crate::validate::dates;
 use crate::web::page::{Layout, render};
@@ -79,20 +80,19 @@ pub(super) struct FollowUpLine {
     pub(super) overdue: bool,
 }
 
-/// The follow-up schedule with each contact's state on `today`.
-fn follow_up_lines(contacts: Vec<FollowUpContact>, today: Date) -> Vec<FollowUpLine> {
+/// The follow-up schedule with each contact's state on `today`, by the follow-up's own rule
+/// (`follow_ups::due`: the window in force, the end of the follow-up), as its timeline says.
+fn follow_up_lines(
+    contacts: Vec<FollowUpContact>,
+    window_days: i32,
+    today: Date,
+    followed: bool,
+) -> Vec<FollowUpLine> {
     contacts
         .into_iter()
         .map(|c| {
-            let overdue = c.contacted_on.is_none() && c.due_on < today;
-            let state = match c.contacted_on {
-                Some(on) => format!("kontakt odbyty {}", dates::format(on)),
-                None if overdue => "zaległy".to_owned(),
-                None if (c.due_on.year(), c.due_on.month()) == (today.year(), today.month()) => {
-                    "w tym miesiącu".to_owned()
-                }
-                None => "zaplanowany".to_owned(),
-            };
+            let (state, overdue) =
+                due::item_state(c.due_on, c.contacted_on, window_days, today, followed);
             FollowUpLine {
                 number: c.sequence,
                 due: dates::format(c.due_on),
@@ -250,7 +250,23 @@ pub(super) async fn read_page(
         return Err(refused_view(state, user, id).await);
     };
     let facts = read.facts();
-    let mut page = page(state, user, &facts, &sees, read, before.is_none(), limit);
+    // The window of the follow-up's rule in force, for a graduate's schedule only.
+    let follow_up_window = if read.follow_ups.is_empty() {
+        0
+    } else {
+        schedule::timing(&state.db, user.centre_id, state.today())
+            .await?
+            .window_days
+    };
+    let mut page = page(
+        state,
+        user,
+        &facts,
+        &sees,
+        read,
+        (before.is_none(), limit),
+        follow_up_window,
+    );
     page.printing = print;
     Ok(page)
 }
@@ -275,14 +291,15 @@ fn page(
     facts: &ParticipantFacts,
     sees: &Visibility,
     read: FileRead,
-    first_page: bool,
-    limit: i64,
+    (first_page, limit): (bool, i64),
+    follow_up_window: i32,
 ) -> ShowPage {
     let FileRead {
         record: p,
         extensions,
         documents: stored,
         follow_ups,
+        follow_up_until,
         timeline,
         programme,
         contracts,
@@ -370,7 +387,12 @@ fn page(
             cap_end_on: p.cap_end_on,
             ended_on: p.ended_on,
             extensions,
-            follow_ups: follow_up_lines(follow_ups, state.today()),
+            follow_ups: follow_up_lines(
+                follow_ups,
+                follow_up_window,
+                state.today(),
+                due::under_follow_up(p.status, follow_up_until, state.today()),
+            ),
             follow_up_link: (p.status == crate::domain::Status::Graduate
                 && can(Action::ViewFollowUps))
             .then(|| format!("/participants/{}/follow-ups", p.participant_id)),

@@ -2261,33 +2261,70 @@ async fn a_graduates_file_shows_the_follow_up_schedule_with_what_is_due() {
     let id = app
         .fixture_participant(CENTRE_A, "Monitorowany", Some("socjalny1"), None)
         .await;
-    app.update_participant(id, "status = 'graduate', ended_on = current_date - 200, graduation_outcome = 'employment', employment_contract = 'permanent'").await;
+    app.update_participant(id, "status = 'graduate', ended_on = current_date - 200, graduation_outcome = 'employment', employment_contract = 'permanent', follow_up_until = current_date + 900").await;
+    // The installation's rule: a window of 14 days on each side of a due date.
     sqlx::query(
         "insert into follow_up (participant_id, centre_id, sequence, due_on, contacted_on)
          select $1, centre_id, s.n, s.due, s.contacted
          from participant, (values (1, current_date - 110, current_date - 105),
                                    (2, current_date - 20, null::date),
-                                   (3, current_date, null::date),
-                                   (4, current_date + 400, null::date)) s(n, due, contacted)
+                                   (3, current_date - 10, null::date),
+                                   (4, current_date, null::date),
+                                   (5, current_date + 400, null::date)) s(n, due, contacted)
          where participant_id = $1",
     )
     .bind(id)
     .execute(&app.db)
     .await
     .unwrap();
+    let day = today(&app).await;
     let worker = app.login("socjalny1").await;
+    let schedule = |file: &str| {
+        file.split("Monitoring absolwenta")
+            .nth(1)
+            .expect("the schedule is shown")
+            .split("</table>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
     let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
-    let schedule = file
-        .split("Monitoring absolwenta")
-        .nth(1)
-        .expect("the schedule is shown")
-        .split("</table>")
-        .next()
-        .unwrap();
-    assert!(schedule.contains("kontakt odbyty"), "{schedule}");
-    assert!(schedule.contains("<strong class=\"warning-text\">zaległy</strong>"));
-    assert!(schedule.contains("w tym miesiącu") && schedule.contains("zaplanowany"));
-    assert_eq!(schedule.matches("<tr><td>").count(), 4);
+    let lines = schedule(&file);
+    let days = time::Duration::days;
+    assert!(
+        lines.contains(&format!("wykonany – kontakt {}", polish(day - days(105)))),
+        "{lines}"
+    );
+    // 20 days late is past the window: overdue, marked.
+    assert!(
+        lines.contains("<strong class=\"warning-text\">zaległy – po terminie od 20 dni</strong>")
+    );
+    // 10 days late is still within it: to be made now, not overdue (as the timeline says).
+    assert!(lines.contains(&format!(
+        "<td>do wykonania – 10 dni po terminie, okno kontaktu do {}</td>",
+        polish(day + days(4))
+    )));
+    assert!(lines.contains("do wykonania – termin dziś"));
+    let far = day + days(400);
+    let opens = (far - days(14)).min(far.replace_day(1).unwrap());
+    assert!(lines.contains(&format!("zaplanowany – okno kontaktu od {}", polish(opens))));
+    assert_eq!(lines.matches("<tr><td>").count(), 5);
+    assert_eq!(lines.matches("warning-text").count(), 1);
+    // The same words as the graduate's follow-up page.
+    let (_, timeline) = page(&app, &format!("/participants/{id}/follow-ups"), &worker).await;
+    assert!(timeline.contains("zaległy – po terminie od 20 dni"));
+    assert!(timeline.contains("do wykonania – 10 dni po terminie"));
+    // After the follow-up has ended, what was not made says so.
+    app.update_participant(id, "follow_up_until = current_date - 1")
+        .await;
+    let (_, file) = page(&app, &format!("/participants/{id}"), &worker).await;
+    let lines = schedule(&file);
+    assert_eq!(
+        lines.matches("niewykonany – monitoring zakończony").count(),
+        4,
+        "{lines}"
+    );
+    assert!(!lines.contains("warning-text"));
     // An active participant's file has no schedule.
     let active = app
         .fixture_participant(CENTRE_A, "Aktywny", Some("socjalny1"), None)

@@ -47,14 +47,7 @@ async fn generation(app: &TestApp, centre: Uuid) -> i64 {
 /// the daily jobs and `teczka seed` write), with the triggers off when `unseen` (as a replica
 /// applies changes): a change the generation does not see, to show what Start kept.
 async fn write(app: &TestApp, centre: Option<Uuid>, unseen: bool, sql: &str, arg: Uuid) {
-    let mut tx = app.db.begin().await.unwrap();
-    if let Some(centre) = centre {
-        sqlx::query("select set_config('app.centre_id', $1, true)")
-            .bind(centre.to_string())
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-    }
+    let mut tx = for_centre(app, centre).await;
     if unseen {
         sqlx::query("set local session_replication_role = replica")
             .execute(&mut *tx)
@@ -63,6 +56,28 @@ async fn write(app: &TestApp, centre: Option<Uuid>, unseen: bool, sql: &str, arg
     }
     sqlx::query(sql).bind(arg).execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
+}
+
+/// A transaction (of the owner) for `centre`, as the server names it on its connections.
+async fn for_centre(
+    app: &TestApp,
+    centre: Option<Uuid>,
+) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut tx = app.db.begin().await.unwrap();
+    if let Some(centre) = centre {
+        sqlx::query("select set_config('app.centre_id', $1, true)")
+            .bind(centre.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx
+}
+
+/// The two centres and their numbers now.
+async fn two_centres(app: &TestApp) -> ((Uuid, i64), (Uuid, i64)) {
+    let (a, b) = (app.centre_id(CENTRE_A).await, app.centre_id(CENTRE_B).await);
+    ((a, generation(app, a).await), (b, generation(app, b).await))
 }
 
 const TOUCH_CENTRE: &str = "update centre set name = name where centre_id = $1";
@@ -89,17 +104,11 @@ async fn every_table_but_those_written_on_every_request_is_watched() {
 #[tokio::test]
 async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_moves_nothing() {
     let app = spawn_app().await;
-    let (a, b) = (app.centre_id(CENTRE_A).await, app.centre_id(CENTRE_B).await);
-    let (a0, b0) = (generation(&app, a).await, generation(&app, b).await);
+    let ((a, a0), (b, b0)) = two_centres(&app).await;
     let a_shards = shards(&app, a).await;
 
     // Two statements in one transaction of centre A: one step, seen only after the commit.
-    let mut tx = app.db.begin().await.unwrap();
-    sqlx::query("select set_config('app.centre_id', $1, true)")
-        .bind(a.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = for_centre(&app, Some(a)).await;
     for _ in 0..2 {
         sqlx::query(TOUCH_CENTRE)
             .bind(a)
@@ -119,12 +128,7 @@ async fn a_write_moves_its_centres_generation_once_at_commit_and_a_rollback_move
     );
 
     // Rolled back: nothing.
-    let mut tx = app.db.begin().await.unwrap();
-    sqlx::query("select set_config('app.centre_id', $1, true)")
-        .bind(a.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = for_centre(&app, Some(a)).await;
     sqlx::query(TOUCH_CENTRE)
         .bind(a)
         .execute(&mut *tx)
@@ -182,8 +186,7 @@ async fn a_write_under_repeatable_read_is_refused_at_once_and_a_read_is_not() {
 #[tokio::test]
 async fn a_failed_login_moves_only_its_accounts_centre_and_an_unknown_one_none() {
     let app = spawn_app().await;
-    let (a, b) = (app.centre_id(CENTRE_A).await, app.centre_id(CENTRE_B).await);
-    let (a0, b0) = (generation(&app, a).await, generation(&app, b).await);
+    let ((a, a0), (b, b0)) = two_centres(&app).await;
     let refused = reqwest::StatusCode::UNPROCESSABLE_ENTITY;
     assert_eq!(
         app.post_login("nikt-taki", "złe hasło").await.status(),

@@ -91,6 +91,8 @@ pub struct FileRead {
     /// A graduate's follow-up schedule (read with the participation dates).
     #[sqlx(json)]
     pub follow_ups: Vec<FollowUpContact>,
+    /// The last day of the graduate's follow-up (the schedule is shown as not made after it).
+    pub follow_up_until: Option<Date>,
     /// A page of the timeline, newest first (one more entry than a page when older ones exist).
     #[sqlx(json)]
     pub timeline: Vec<TimelineEntry>,
@@ -161,6 +163,7 @@ pub async fn read_file(
                     order by d.kind, d.document_date, d.created_at)
                 from recruitment_document d join staff_user u on u.staff_user_id = d.author_id
                 where d.participant_id = p.participant_id) end, '[]') as documents,
+            p.follow_up_until,
             coalesce(case when p.status = 'graduate' and ",
     );
     q.push_bind(parts.extensions);
