@@ -8,17 +8,21 @@
 //! suppressed count (the denominator, shown when it is at least 5, times the percentage would).
 //!
 //! Secondary suppression: in a line (or column) whose total is shown, one suppressed count
-//! alone could be computed as the total minus the shown ones (13 = 5 + 6 + "<5" gives 2). So
-//! when exactly one count of such a line is suppressed, the smallest shown count of the line
-//! (the first on a tie) is suppressed too, with its share: the line then hides at least two
-//! counts and only their sum can be computed. Lines with a total: the terminations by reason
-//! (the total of terminated), the situation at each point (of the graduates counted), the
-//! usefulness of skills (of the graduates). The categories do not add up (a person may have
-//! several), so they have no total.
-//! What this simple rule does not stop: a reader who knows it and sees two hidden counts whose
-//! sum is 9 or more knows one of them is the secondary (5 or more, at most the smallest count
-//! left shown); with a tie (4, 5, 5 …) that can pin the small one down. Closing that needs a
-//! protection-interval check (or suppressing a cell chosen by position, not by size).
+//! alone could be computed as the total minus the shown ones (13 = 5 + 6 + "<5" gives 2), and
+//! several could be pinned down too (two "<5" where the total leaves 8 are 4 and 4).
+//! So whenever a count of such a line is suppressed, the largest shown count of the line (the
+//! first of equal ones) is suppressed too, with its share. A reader who knows the rule then
+//! knows only that the hidden counts add up to what the total leaves, that the one hidden with
+//! them is at least as large as every count still shown, and that the others are below 5:
+//! every small count could be 0, the large one taking the rest, so none is ever pinned to one
+//! number but 0, not even when every count of a line is small (two "<5" of a total 8 could be
+//! 3 and a hidden 5 as well as 4 and 4): `tests::no_small_count_can_be_pinned_down_by_one_who_
+//! knows_the_rule` tries every line of two counts up to 20, three up to 12 and four up to 9.
+//! The largest count costs least to hide: the total less the counts shown gives it to within
+//! 4. Adding it only where the small counts alone would tell (one alone, or all at 4) is not
+//! enough: a line of three 4s then tells them, since no other line is shown that way. Lines with a total: the terminations by reason (the total of terminated), the situation
+//! at each point (of the graduates counted), the usefulness of skills (of the graduates). The
+//! categories do not add up (a person may have several), so they have no total.
 
 use super::figures::{Figures, POINTS, Period, PointLine, Situation, Skills};
 use crate::validate::dates;
@@ -54,20 +58,19 @@ pub fn shown_share(n: Option<i64>, of: i64) -> Cell {
 }
 
 /// The counts of a line whose `total` is shown with them, each as shown (`None`: "<5"): fewer
-/// than 5 people are suppressed; when that leaves exactly one suppressed and the total is
-/// shown, the smallest shown count (the first on a tie) is suppressed too (see the module).
+/// than 5 people are suppressed; when that suppresses any and the total is shown, the largest
+/// shown count (the first of equal ones) is suppressed too (see the module).
 pub fn suppress(counts: &[i64], total: i64) -> Vec<Option<i64>> {
     let mut shown: Vec<Option<i64>> = counts
         .iter()
         .map(|&n| (n >= SMALLEST_SHOWN).then_some(n))
         .collect();
-    let hidden = shown.iter().filter(|n| n.is_none()).count();
-    if total >= SMALLEST_SHOWN && hidden == 1 {
-        // `min_by_key` keeps the first of equal counts.
-        let smallest = (0..shown.len())
+    if total >= SMALLEST_SHOWN && shown.iter().any(Option::is_none) {
+        // The first of equal counts: the largest by count, then by the earliest position.
+        let largest = (0..shown.len())
             .filter_map(|i| shown[i].map(|n| (i, n)))
-            .min_by_key(|&(_, n)| n);
-        if let Some((i, _)) = smallest {
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)));
+        if let Some((i, _)) = largest {
             shown[i] = None;
         }
     }
@@ -263,9 +266,9 @@ pub fn period_text(period: Period) -> String {
 /// risk no rule inside one report can remove.
 pub const SUPPRESSION_NOTE: &str = "Liczby mniejsze niż 5 osób (także zero) pokazano jako „<5”, \
      tak samo odsetki obliczone z takich liczb – aby nikogo nie dało się rozpoznać. Gdy w wierszu \
-     lub kolumnie z sumą (razem, objęci) tylko jedna liczba byłaby ukryta, dałoby się ją obliczyć, \
-     odejmując pozostałe od sumy; dlatego ukrywamy wtedy także najmniejszą z pozostałych liczb i jej \
-     odsetek – w takim wierszu „<5” może więc oznaczać także 5 osób lub więcej.";
+     lub kolumnie z sumą (razem, objęci) jakaś liczba jest ukryta, ukrywamy także największą z \
+     pozostałych liczb i jej odsetek – inaczej ukrytą liczbę dałoby się obliczyć, odejmując pozostałe \
+     od sumy. W takim wierszu „<5” może więc oznaczać także 5 osób lub więcej.";
 
 /// See [`SUPPRESSION_NOTE`].
 pub const OVERLAP_NOTE: &str = "Sprawozdania za nakładające się okresy (np. styczeń–czerwiec \
@@ -337,20 +340,108 @@ mod tests {
     }
 
     #[test]
-    fn one_suppressed_count_beside_a_shown_total_takes_the_next_smallest_with_it() {
-        // 13 = 5 + 6 + 2: "<5" alone would be 13 - 5 - 6 = 2; with the 5 hidden too only
-        // their sum (7) can be computed.
-        assert_eq!(suppress(&[5, 6, 2], 13), [None, Some(6), None]);
-        // The smallest shown, wherever it stands; the first of equal ones.
-        assert_eq!(suppress(&[9, 2, 7, 7], 25), [Some(9), None, None, Some(7)]);
-        // Two or more suppressed already: nothing more (3 + 0 = 13 - 10 is a sum only).
-        assert_eq!(suppress(&[10, 3, 0], 13), [Some(10), None, None]);
+    fn a_suppressed_count_beside_a_shown_total_takes_the_largest_with_it() {
+        // 13 = 5 + 6 + 2: "<5" alone would be 13 - 5 - 6 = 2; with the 6 hidden too only
+        // their sum (8) can be computed, and the 2 could be anything from 0 to 3.
+        assert_eq!(suppress(&[5, 6, 2], 13), [Some(5), None, None]);
+        // The largest shown, wherever it stands; the first of equal ones.
+        assert_eq!(suppress(&[9, 2, 7, 9], 27), [None, None, Some(7), Some(9)]);
+        // 14 = 4 + 5 + 5: hiding a 5 (the smallest) would leave 9 for a count below 5 and
+        // one of at most 5: 4 and 5. The other 5 stays shown; the 4 could be 0 to 4.
+        assert_eq!(suppress(&[4, 5, 5], 14), [None, None, Some(5)]);
+        // Two suppressed: 28 - 20 = 8 would make them 4 and 4; the 20 goes with them.
+        assert_eq!(suppress(&[4, 4, 20], 28), [None, None, None]);
+        assert_eq!(suppress(&[10, 3, 0], 13), [None, None, None]);
         // Nothing suppressed: nothing to protect.
         assert_eq!(suppress(&[5, 6], 11), [Some(5), Some(6)]);
         // A zero is protected like any small count.
-        assert_eq!(suppress(&[0, 6, 7], 13), [None, None, Some(7)]);
+        assert_eq!(suppress(&[0, 6, 7], 13), [None, Some(6), None]);
         // A suppressed total leaves nothing to subtract from (its parts are all below 5).
         assert_eq!(suppress(&[4], 4), [None]);
+    }
+
+    /// Every line of `len` counts from 0 to `max`, in order.
+    fn lines(len: usize, max: i64) -> Vec<Vec<i64>> {
+        (0..len).fold(vec![Vec::new()], |lines, _| {
+            lines
+                .into_iter()
+                .flat_map(|line| {
+                    (0..=max).map(move |n| {
+                        let mut next = line.clone();
+                        next.push(n);
+                        next
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Every way of filling the hidden places of `shown` (`None`) so that the line adds up to
+    /// `total`.
+    fn fillings(shown: &[Option<i64>], total: i64) -> Vec<Vec<i64>> {
+        let left = total - shown.iter().flatten().sum::<i64>();
+        let hidden = shown.iter().filter(|n| n.is_none()).count();
+        let mut parts: Vec<Vec<i64>> = vec![Vec::new()];
+        for k in 0..hidden {
+            parts = parts
+                .into_iter()
+                .flat_map(|p| {
+                    let used: i64 = p.iter().sum();
+                    let last = k + 1 == hidden;
+                    let range = if last {
+                        left - used..=left - used
+                    } else {
+                        0..=left - used
+                    };
+                    range.map(move |n| {
+                        let mut next = p.clone();
+                        next.push(n);
+                        next
+                    })
+                })
+                .collect();
+        }
+        parts
+            .into_iter()
+            .map(|p| {
+                let mut values = p.into_iter();
+                shown
+                    .iter()
+                    .map(|n| n.unwrap_or_else(|| values.next().unwrap_or(0)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Whether one who knows the rule can tell a hidden count of 1 to 4 of `counts` exactly:
+    /// every line shown the same way (the same total, the same counts shown) has that value.
+    fn pinned(counts: &[i64]) -> bool {
+        let total: i64 = counts.iter().sum();
+        let shown = suppress(counts, total);
+        if total < SMALLEST_SHOWN || shown.iter().all(Option::is_some) {
+            return false;
+        }
+        let candidates: Vec<Vec<i64>> = fillings(&shown, total)
+            .into_iter()
+            .filter(|c| suppress(c, total) == shown)
+            .collect();
+        (0..counts.len()).any(|i| {
+            shown[i].is_none()
+                && (1..SMALLEST_SHOWN).contains(&counts[i])
+                && candidates.iter().all(|c| c[i] == counts[i])
+        })
+    }
+
+    #[test]
+    fn no_small_count_can_be_pinned_down_by_one_who_knows_the_rule() {
+        let all = lines(2, 20)
+            .into_iter()
+            .chain(lines(3, 12))
+            .chain(lines(4, 9));
+        for counts in all {
+            let shown = suppress(&counts, counts.iter().sum());
+            assert!(!pinned(&counts), "{counts:?} shown as {shown:?}");
+        }
     }
 
     #[test]
@@ -383,19 +474,23 @@ mod tests {
         };
         let t = tables(&f);
         let lt = || text(SUPPRESSED);
-        // By reason 13 = 6 + 2 + 5: the 2 takes the 5 with it.
+        // By reason 13 = 6 + 2 + 5: the 2 takes the 6 (the largest) with it.
         let reasons: Vec<&Cell> = t[1].rows.iter().map(|l| &l.cells[0]).collect();
-        assert_eq!(*reasons[0], Cell::Number(6));
+        assert_eq!(*reasons[0], lt());
         assert_eq!(*reasons[1], lt());
-        assert_eq!(*reasons[2], lt());
+        assert_eq!(*reasons[2], Cell::Number(5));
         assert_eq!(**reasons.last().unwrap(), Cell::Number(terminated));
-        // 13 = 5 + 6 + 2 + 0: two suppressed already, nothing more; 20 = 5 + 6 + 2 + 7: the
-        // 5 goes with the 2, and so do their shares (the shares 30% + 35% of 100% would
-        // leave 35% = 7 of 20 for the two).
+        // 13 = 5 + 6 + 2 + 0: the 6 goes with the 2 and the 0; 20 = 5 + 6 + 2 + 7: the 7
+        // goes with the 2, and so do their shares (the shares 25% + 30% of 100% would leave
+        // 45% = 9 of 20 for the two).
         assert_eq!(
             t[3].rows[0].cells,
+            [Cell::Number(13), Cell::Number(5), lt(), lt(), lt()]
+        );
+        assert_eq!(
+            t[3].rows[4].cells,
             [
-                Cell::Number(13),
+                Cell::Number(20),
                 Cell::Number(5),
                 Cell::Number(6),
                 lt(),
@@ -403,28 +498,18 @@ mod tests {
             ]
         );
         assert_eq!(
-            t[3].rows[4].cells,
-            [
-                Cell::Number(20),
-                lt(),
-                Cell::Number(6),
-                lt(),
-                Cell::Number(7)
-            ]
-        );
-        assert_eq!(
             t[4].rows[4].cells,
-            [Cell::Number(20), lt(), text("30%"), lt(), text("35%")]
+            [Cell::Number(20), text("25%"), text("30%"), lt(), lt()]
         );
         // Skills (a column): 20 graduates = 5 + 6 + 2 + 7 likewise.
         let skills: Vec<Vec<Cell>> = t[5].rows.iter().map(|l| l.cells.clone()).collect();
         assert_eq!(
             skills,
             [
-                vec![lt(), lt()],
+                vec![Cell::Number(5), text("25%")],
                 vec![Cell::Number(6), text("30%")],
                 vec![lt(), lt()],
-                vec![Cell::Number(7), text("35%")],
+                vec![lt(), lt()],
                 vec![Cell::Number(20), Cell::Empty],
             ]
         );
