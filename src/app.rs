@@ -90,6 +90,7 @@ async fn housekeeping(state: AppState) {
             }
         }
         state.login_limiter.prune();
+        state.export_limiter.prune();
         let now = state.clock.now();
         let idle_cutoff = now - state.config.session_idle;
         let absolute_cutoff = now - state.config.session_absolute;

@@ -81,6 +81,12 @@ pub struct Config {
     pub login_rate_burst: u32,
     /// One more attempt is allowed after each such period (`TECZKA_LOGIN_RATE_PERIOD_SECONDS`).
     pub login_rate_period: Duration,
+    /// Downloads of lists (CSV, XLSX, a subject-access export) one account may make in a burst
+    /// (`TECZKA_EXPORT_RATE_BURST`): a bound on how fast a stolen session can carry data off.
+    pub export_rate_burst: u32,
+    /// One more download is allowed after each such period
+    /// (`TECZKA_EXPORT_RATE_PERIOD_SECONDS`).
+    pub export_rate_period: Duration,
     /// A reverse proxy whose `X-Forwarded-For` is trusted (`TECZKA_TRUSTED_PROXY`).
     pub trusted_proxy: Option<IpAddr>,
     /// Pool size (`TECZKA_DB_MAX_CONNECTIONS`; default [`default_pool_size`]).
@@ -118,6 +124,8 @@ impl Default for Config {
             session_warning: Duration::from_secs(120),
             login_rate_burst: 10,
             login_rate_period: Duration::from_secs(6),
+            export_rate_burst: 20,
+            export_rate_period: Duration::from_secs(30),
             trusted_proxy: None,
             db_max_connections: default_pool_size(),
             db_acquire_timeout: Duration::from_secs(3),
@@ -164,6 +172,11 @@ impl Config {
             session_warning: d.session_warning,
             login_rate_burst: parsed("TECZKA_LOGIN_RATE_BURST", d.login_rate_burst)?,
             login_rate_period: Duration::from_secs(parsed("TECZKA_LOGIN_RATE_PERIOD_SECONDS", 6)?),
+            export_rate_burst: parsed("TECZKA_EXPORT_RATE_BURST", d.export_rate_burst)?,
+            export_rate_period: Duration::from_secs(parsed(
+                "TECZKA_EXPORT_RATE_PERIOD_SECONDS",
+                d.export_rate_period.as_secs(),
+            )?),
             trusted_proxy: optional("TECZKA_TRUSTED_PROXY")
                 .map(|v| {
                     v.parse()
@@ -215,10 +228,13 @@ impl Config {
                 "TECZKA_SESSION_IDLE_MINUTES must be > 0 and not longer than the absolute timeout"
             );
         }
-        if self.login_rate_burst == 0 || self.hash_concurrency == 0 || self.db_max_connections == 0
+        if self.login_rate_burst == 0
+            || self.export_rate_burst == 0
+            || self.hash_concurrency == 0
+            || self.db_max_connections == 0
         {
             bail!(
-                "TECZKA_LOGIN_RATE_BURST, TECZKA_HASH_CONCURRENCY and TECZKA_DB_MAX_CONNECTIONS must be > 0"
+                "TECZKA_LOGIN_RATE_BURST, TECZKA_EXPORT_RATE_BURST, TECZKA_HASH_CONCURRENCY and TECZKA_DB_MAX_CONNECTIONS must be > 0"
             );
         }
         Ok(())

@@ -25,6 +25,8 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// Per-IP limit on login attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// Per-account limit on downloads of lists (`Route::export`).
+    pub export_limiter: Arc<RateLimiter<uuid::Uuid>>,
     /// The key that seals the second-factor secrets (`TECZKA_SECRET_KEY_FILE`).
     pub sealing_key: Arc<sealed::Key>,
 }
@@ -41,6 +43,10 @@ impl AppState {
             login_limiter: Arc::new(RateLimiter::new(
                 config.login_rate_burst,
                 config.login_rate_period,
+            )),
+            export_limiter: Arc::new(RateLimiter::new(
+                config.export_rate_burst,
+                config.export_rate_period,
             )),
             config: Arc::new(config),
             clock: Clock::default(),

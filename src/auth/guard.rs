@@ -103,3 +103,27 @@ pub async fn enter(
     // second wall, `db::rls`).
     crate::db::rls::scope(user.centre_id, next.run(Request::from_parts(parts, body))).await
 }
+
+/// The route layer of a download of a list (`Route::export`), inside the gate: takes one of
+/// the account's downloads, or answers 429 with the wait and audits the refusal.
+pub async fn export_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
+        return AppError::Unauthorized { expired: false }.into_response();
+    };
+    if let Err(retry_after) = state.export_limiter.check(user.user_id) {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        tracing::warn!(user_id = %user.user_id, route, "download rate limited");
+        let event = AuditEvent::new("export.rate_limited", Outcome::Denied)
+            .by(user.audit_actor())
+            .detail(route);
+        if let Err(e) = audit::record(&state.db, &user.meta, event).await {
+            return AppError::from(e).into_response();
+        }
+        return AppError::TooManyRequests { retry_after }.into_response();
+    }
+    next.run(request).await
+}

@@ -43,6 +43,7 @@ fn download(path: &'static str, list: List, format: Format) -> Route {
             export(state, user, month, list, format)
         },
     )
+    .export()
 }
 
 /// The message of a month that is not closed (yet, or again after a reopen).

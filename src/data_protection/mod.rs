@@ -29,7 +29,7 @@ use crate::web::route::Route;
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get(search::PATH, Gate::Staff, search::page),
-        Route::get("/audit.csv", Gate::Staff, search::export),
+        Route::get("/audit.csv", Gate::Staff, search::export).export(),
         Route::get(reports::PATH, Gate::Staff, reports::page),
     ]
 }

@@ -51,14 +51,16 @@ pub fn routes() -> Vec<Route> {
             |state: State<AppState>, user: CurrentUser, query: Query<ReportQuery>| {
                 download(state, user, query, CSV)
             },
-        ),
+        )
+        .export(),
         Route::get(
             "/reports/effectiveness.xlsx",
             Gate::ParticipantWork,
             |state: State<AppState>, user: CurrentUser, query: Query<ReportQuery>| {
                 download(state, user, query, XLSX)
             },
-        ),
+        )
+        .export(),
     ];
     routes.extend(annual::routes());
     routes

@@ -1,19 +1,20 @@
-//! Per-client-IP rate limit for `POST /login` (a token bucket kept in memory).
-//!
-//! It counts requests, not failures; the per-login counter in `throttle` handles failures.
+//! Rate limits kept in memory, a token bucket per key: per client IP for `POST /login` (it
+//! counts requests, not failures; the per-login counter in `throttle` handles failures), and
+//! per account for the downloads of lists (`web::route::Route::export`).
 //! Memory stays bounded: idle buckets are dropped by `prune`, which the app runs periodically.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A token bucket per IP address.
+/// A token bucket per key (an IP address unless said otherwise).
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     burst: f64,
     period: Duration,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +23,7 @@ struct Bucket {
     updated: Instant,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     /// `burst` requests at once, then one more every `period`.
     pub fn new(burst: u32, period: Duration) -> Self {
         Self {
@@ -32,14 +33,14 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token for `ip`; `Err(seconds)` says how long to wait when none is left.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+    /// Takes one token for `key`; `Err(seconds)` says how long to wait when none is left.
+    pub fn check(&self, key: K) -> Result<(), u64> {
         let now = Instant::now();
         let mut buckets = self
             .buckets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let bucket = buckets.entry(ip).or_insert(Bucket {
+        let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: self.burst,
             updated: now,
         });

@@ -44,7 +44,8 @@ pub fn routes() -> Vec<Route> {
             "/participants/{id}/subject-access.json",
             Gate::Staff,
             download_export,
-        ),
+        )
+        .export(),
     ]
 }
 

@@ -24,6 +24,9 @@ pub struct Route {
     pub gate: Gate,
     /// The largest request body accepted (413 beyond): a form's, unless the route takes uploads.
     pub body_limit: usize,
+    /// A download of a list (CSV, XLSX, an export of a file): counted against the account's
+    /// limit on downloads ([`Route::export`]).
+    pub export: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -39,6 +42,7 @@ impl Route {
             path,
             gate,
             body_limit: FORM_LIMIT,
+            export: false,
             handler: get(handler),
         }
     }
@@ -54,6 +58,7 @@ impl Route {
             path,
             gate,
             body_limit: FORM_LIMIT,
+            export: false,
             handler: post(handler),
         }
     }
@@ -61,6 +66,14 @@ impl Route {
     /// The route with a larger body limit (an upload, a long document's form).
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
+        self
+    }
+
+    /// The route as a download of a list: past the gate, each account may make
+    /// `export_rate_burst` of them at once and one more every `export_rate_period`; beyond
+    /// that 429 with the wait, and the refusal audited (`guard::export_limit`).
+    pub fn export(mut self) -> Self {
+        self.export = true;
         self
     }
 
@@ -72,6 +85,15 @@ impl Route {
             .handler
             .route_layer(DefaultBodyLimit::max(self.body_limit))
             .route_layer(RequestBodyLimitLayer::new(self.body_limit));
+        // Inside the gate: the gate has signed the user in.
+        let handler = if self.export {
+            handler.route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                guard::export_limit,
+            ))
+        } else {
+            handler
+        };
         match self.gate {
             Gate::Anyone => handler,
             gate => handler.route_layer(middleware::from_fn_with_state(

@@ -437,3 +437,62 @@ async fn only_the_manager_exports_and_only_their_own_centre() {
     assert!(!rows.iter().flatten().any(|f| f == &people.kowalska_pesel));
     assert_eq!(row_named(&rows, 1, "Ogółem do refundacji")[8], "0,00");
 }
+
+/// Every download of a list counts against the account's limit: a route whose path names a
+/// file format is marked so (a new download cannot be added without it).
+#[test]
+fn every_download_is_counted_against_the_accounts_limit() {
+    let downloads: Vec<&str> = teczka::server::routes()
+        .into_iter()
+        .filter(|r| {
+            [".csv", ".xlsx", ".json", "/csv", "/xlsx"]
+                .iter()
+                .any(|end| r.path.ends_with(end))
+        })
+        .map(|r| {
+            assert!(r.export, "{} is a download but not counted", r.path);
+            r.path
+        })
+        .collect();
+    assert_eq!(downloads.len(), 10, "{downloads:?}");
+}
+
+#[tokio::test]
+async fn downloads_beyond_the_accounts_burst_wait_and_the_refusal_is_audited() {
+    let app = spawn_app_with(|config| {
+        config.export_rate_burst = 2;
+        config.export_rate_period = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let manager = app.login("kierownik").await;
+    let csv = format!("/reports/effectiveness.csv?{}", crate::reports::QUERY);
+    for _ in 0..2 {
+        assert_eq!(app.get(&csv, Some(&manager)).await.status(), StatusCode::OK);
+    }
+    // The third: refused with the wait, whatever the format, before any work or audit of a
+    // download.
+    for path in [csv.clone(), csv.replace(".csv", ".xlsx")] {
+        let refused = app.get(&path, Some(&manager)).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = refused.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=3600).contains(&wait), "{wait}");
+        assert!(refused.text().await.unwrap().contains("Zbyt wiele prób"));
+    }
+    assert_eq!(app.audit_count("report.export", Some("success")).await, 2);
+    assert_eq!(
+        app.audit_count("export.rate_limited", Some("denied")).await,
+        2
+    );
+    // Pages are not downloads; another account has its own count.
+    let page = format!("/reports/effectiveness?{}", crate::reports::QUERY);
+    assert_eq!(
+        app.get(&page, Some(&manager)).await.status(),
+        StatusCode::OK
+    );
+    let other = app.login("kierownik2").await;
+    assert_eq!(app.get(&csv, Some(&other)).await.status(), StatusCode::OK);
+}

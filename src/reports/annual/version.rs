@@ -35,12 +35,14 @@ pub(super) fn routes() -> Vec<Route> {
             "/reports/annual/{id}/csv",
             Gate::ParticipantWork,
             |state: State<AppState>, user: CurrentUser, id: IdPath| download(state, user, id, CSV),
-        ),
+        )
+        .export(),
         Route::get(
             "/reports/annual/{id}/xlsx",
             Gate::ParticipantWork,
             |state: State<AppState>, user: CurrentUser, id: IdPath| download(state, user, id, XLSX),
-        ),
+        )
+        .export(),
         Route::get("/reports/annual/{id}/diff", Gate::ParticipantWork, compare),
     ]
 }
