@@ -56,6 +56,64 @@ pub struct Shown {
     pub bonus: Option<Bonus>,
     /// Closed, but a recomputation now gives other amounts.
     pub differs: bool,
+    /// Closed with this person, whom a change has since taken out of the month.
+    pub gone: bool,
+}
+
+/// Who a statement is of, and the days of the month they took part.
+struct Who {
+    name: String,
+    pesel: String,
+    first: Date,
+    last: Date,
+}
+
+impl Who {
+    fn of(person: &compute::Person, month: Date) -> Self {
+        let (first, last) = person.period(month);
+        Self {
+            name: person.name(),
+            pesel: person
+                .pesel
+                .clone()
+                .or_else(|| person.id_document.clone())
+                .unwrap_or_default(),
+            first,
+            last,
+        }
+    }
+
+    /// From a closed statement (its period) and the file (the name and number as they are).
+    async fn closed(
+        conn: &mut sqlx::PgConnection,
+        centre_id: Uuid,
+        id: Uuid,
+        frozen: &db::Frozen,
+    ) -> Result<Self> {
+        let row = sqlx::query!(
+            "select surname, first_names, coalesce(pesel, id_document, '') as \"number!\"
+             from participant where participant_id = $1 and centre_id = $2",
+            id,
+            centre_id
+        )
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let day = |key: &str| {
+            frozen
+                .explanation
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .and_then(|d| dates::parse(d).ok())
+                .ok_or(AppError::NotFound)
+        };
+        Ok(Self {
+            name: format!("{} {}", row.surname, row.first_names),
+            pesel: row.number,
+            first: day("from")?,
+            last: day("to")?,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -96,14 +154,20 @@ async fn read(
     audit::record_read(&mut *tx, &user.meta, event).await?;
     let live = compute::month(&mut tx, user.centre_id, month, today, Some(id))
         .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+        .pop();
     let month_state = db::month_state(&mut *tx, user.centre_id, month).await?;
     let frozen = match month_state.as_ref().filter(|s| s.closed) {
         Some(s) => db::frozen(&mut *tx, user.centre_id, month, s.revision, Some(id))
             .await?
             .pop(),
         None => None,
+    };
+    // Who, and the days of the month they took part: from today's computation; for someone a
+    // change has since taken out of a closed month, from what was closed (the name as it is).
+    let who = match (&live, &frozen) {
+        (Some(live), _) => Who::of(&live.person, month),
+        (None, Some(f)) => Who::closed(&mut tx, user.centre_id, id, f).await?,
+        (None, None) => return Err(AppError::NotFound),
     };
     let bonus = sqlx::query!(
         r#"select b.amount_grosze, b.granted, b.justification, p.full_name as proposed_by,
@@ -119,8 +183,6 @@ async fn read(
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    let person = &live.person;
-    let (first, last) = person.period(month);
     let (steps, warnings, benefit, bonus_amount, differs) = match &frozen {
         Some(f) => {
             let steps = f
@@ -155,8 +217,10 @@ async fn read(
                         .collect()
                 })
                 .unwrap_or_default();
-            let differs = i64::from(f.benefit_grosze) != live.statement.benefit_grosze
-                || i64::from(f.bonus_grosze) != live.statement.bonus_grosze;
+            let differs = live.as_ref().is_none_or(|live| {
+                i64::from(f.benefit_grosze) != live.statement.benefit_grosze
+                    || i64::from(f.bonus_grosze) != live.statement.bonus_grosze
+            });
             (
                 steps,
                 warnings,
@@ -165,34 +229,36 @@ async fn read(
                 differs,
             )
         }
-        None => (
-            live.statement
-                .lines
-                .iter()
-                .map(|l| Step {
-                    text: l.text.clone(),
-                    amount: l.amount_grosze.map(format_pln).unwrap_or_default(),
-                })
-                .collect(),
-            live.statement.warnings.clone(),
-            live.statement.benefit_grosze,
-            live.statement.bonus_grosze,
-            false,
-        ),
+        None => {
+            let Some(live) = &live else {
+                return Err(AppError::NotFound);
+            };
+            (
+                live.statement
+                    .lines
+                    .iter()
+                    .map(|l| Step {
+                        text: l.text.clone(),
+                        amount: l.amount_grosze.map(format_pln).unwrap_or_default(),
+                    })
+                    .collect(),
+                live.statement.warnings.clone(),
+                live.statement.benefit_grosze,
+                live.statement.bonus_grosze,
+                false,
+            )
+        }
     };
     Ok(Shown {
         id,
         month: month_code(month),
         title: calendar::month_title(month),
-        name: person.name(),
-        pesel: person
-            .pesel
-            .clone()
-            .or_else(|| person.id_document.clone())
-            .unwrap_or_default(),
-        period: format!("{} – {}", dates::format(first), dates::format(last)),
+        name: who.name,
+        pesel: who.pesel,
+        period: format!("{} – {}", dates::format(who.first), dates::format(who.last)),
         state: super::month::describe(month_state.as_ref(), month, today),
         closed: frozen.is_some(),
+        gone: live.is_none(),
         steps,
         warnings,
         benefit: format_pln(benefit),

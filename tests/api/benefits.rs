@@ -364,3 +364,39 @@ async fn a_statement_is_read_by_the_manager_and_the_caseworker_and_every_read_is
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_closed_statement_still_shows_for_someone_a_change_has_taken_out_of_the_month() {
+    let app = spawn_app().await;
+    let g = group(&app).await;
+    let [a, _, _] = g.members;
+    let month = previous_month(&app).await;
+    fill(&app, g.workshop, a, month, 0).await;
+    let manager = app.login("kierownik").await;
+    let path = format!("/benefits/{}", code(month));
+    let closed = app
+        .post(
+            &format!("{path}/close"),
+            Some(&manager),
+            &[("confirm", "tak")],
+        )
+        .await;
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    // The admission is corrected to the first day after the month: today's computation no
+    // longer holds the person in it, but what was closed (and paid) still stands.
+    let after = teczka::domain::calendar::month_end(month)
+        .next_day()
+        .unwrap();
+    app.update_participant(a, &format!("admitted_on = '{}'", iso(after)))
+        .await;
+    let (status, page) = body(&app, &format!("{path}/{a}"), &manager).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("2\u{a0}140,68\u{a0}zł"), "{page}");
+    assert!(page.contains("ta osoba nie uczestniczyła w tym miesiącu"));
+    let period = format!(
+        "{} – {}",
+        polish(month),
+        polish(teczka::domain::calendar::month_end(month))
+    );
+    assert!(page.contains(&period), "{page}");
+}
