@@ -91,13 +91,7 @@ pub async fn enter(
             .map(|p| format!("{} {}", parts.method, p.as_str()))
             .unwrap_or_default();
         tracing::warn!(user_id = %user.user_id, route, "route refused");
-        let event = AuditEvent::new("route.enter", Outcome::Denied)
-            .by(user.audit_actor())
-            .detail(route);
-        if let Err(e) = audit::record(&state.db, &user.meta, event).await {
-            return AppError::from(e).into_response();
-        }
-        return AppError::from(refusal).into_response();
+        return refused_at_route(&state, &user, "route.enter", route, refusal.into()).await;
     }
     // Everything the handler does in the database works for the user's centre alone (the
     // second wall, `db::rls`).
@@ -117,13 +111,26 @@ pub async fn export_limit(State(state): State<AppState>, request: Request, next:
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default();
         tracing::warn!(user_id = %user.user_id, route, "download rate limited");
-        let event = AuditEvent::new("export.rate_limited", Outcome::Denied)
-            .by(user.audit_actor())
-            .detail(route);
-        if let Err(e) = audit::record(&state.db, &user.meta, event).await {
-            return AppError::from(e).into_response();
-        }
-        return AppError::TooManyRequests { retry_after }.into_response();
+        let limited = AppError::TooManyRequests { retry_after };
+        return refused_at_route(&state, &user, "export.rate_limited", route, limited).await;
     }
     next.run(request).await
+}
+
+/// A route layer's refusal: audited as `action` denied, with the route in its detail, then
+/// answered with `error`.
+async fn refused_at_route(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &'static str,
+    route: String,
+    error: AppError,
+) -> Response {
+    let event = AuditEvent::new(action, Outcome::Denied)
+        .by(user.audit_actor())
+        .detail(route);
+    match audit::record(&state.db, &user.meta, event).await {
+        Ok(()) => error.into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
 }
