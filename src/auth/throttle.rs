@@ -28,14 +28,13 @@ pub enum Gate {
 /// Locks the counter row for `key` for the rest of the transaction (creating it if needed),
 /// so concurrent attempts on one login are decided one at a time, and says whether to proceed.
 pub async fn gate(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> sqlx::Result<Gate> {
-    sqlx::query!(
-        "insert into login_throttle (login_key) values ($1) on conflict do nothing",
-        key
-    )
-    .execute(&mut *conn)
-    .await?;
+    // One statement: the row is made or locked, and read. (An insert, then a `select … for
+    // update`, let the pruning of counters delete a counter of nothing between the two: the
+    // code step of a login, whose password step had made it, then failed with no row.)
     let row = sqlx::query!(
-        "select failed_count, last_failed_at, locked_until from login_throttle where login_key = $1 for update",
+        "insert into login_throttle (login_key) values ($1)
+         on conflict (login_key) do update set login_key = excluded.login_key
+         returning failed_count, last_failed_at, locked_until",
         key
     )
     .fetch_one(&mut *conn)

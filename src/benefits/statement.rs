@@ -64,13 +64,25 @@ pub struct Shown {
 struct Who {
     name: String,
     pesel: String,
-    first: Date,
-    last: Date,
+    /// The first and the last day.
+    days: (Date, Date),
+}
+
+/// The days a closed statement was computed for (kept in its explanation).
+fn closed_days(frozen: &db::Frozen) -> Result<(Date, Date)> {
+    let day = |key: &str| {
+        frozen
+            .explanation
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|d| dates::parse(d).ok())
+            .ok_or(AppError::NotFound)
+    };
+    Ok((day("from")?, day("to")?))
 }
 
 impl Who {
     fn of(person: &compute::Person, month: Date) -> Self {
-        let (first, last) = person.period(month);
         Self {
             name: person.name(),
             pesel: person
@@ -78,8 +90,7 @@ impl Who {
                 .clone()
                 .or_else(|| person.id_document.clone())
                 .unwrap_or_default(),
-            first,
-            last,
+            days: person.period(month),
         }
     }
 
@@ -99,19 +110,10 @@ impl Who {
         .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)?;
-        let day = |key: &str| {
-            frozen
-                .explanation
-                .get(key)
-                .and_then(serde_json::Value::as_str)
-                .and_then(|d| dates::parse(d).ok())
-                .ok_or(AppError::NotFound)
-        };
         Ok(Self {
             name: format!("{} {}", row.surname, row.first_names),
             pesel: row.number,
-            first: day("from")?,
-            last: day("to")?,
+            days: closed_days(frozen)?,
         })
     }
 }
@@ -165,7 +167,12 @@ async fn read(
     // Who, and the days of the month they took part: from today's computation; for someone a
     // change has since taken out of a closed month, from what was closed (the name as it is).
     let who = match (&live, &frozen) {
-        (Some(live), _) => Who::of(&live.person, month),
+        (Some(live), None) => Who::of(&live.person, month),
+        // The closed days beside the closed amounts, whatever has changed since.
+        (Some(live), Some(f)) => Who {
+            days: closed_days(f)?,
+            ..Who::of(&live.person, month)
+        },
         (None, Some(f)) => Who::closed(&mut tx, user.centre_id, id, f).await?,
         (None, None) => return Err(AppError::NotFound),
     };
@@ -255,7 +262,11 @@ async fn read(
         title: calendar::month_title(month),
         name: who.name,
         pesel: who.pesel,
-        period: format!("{} – {}", dates::format(who.first), dates::format(who.last)),
+        period: format!(
+            "{} – {}",
+            dates::format(who.days.0),
+            dates::format(who.days.1)
+        ),
         state: super::month::describe(month_state.as_ref(), month, today),
         closed: frozen.is_some(),
         gone: live.is_none(),

@@ -46,7 +46,9 @@ pub fn routes(kind: &'static Kind, upload: &'static str, download: &'static str)
                   IdPairPath(id, scan): IdPairPath| async move {
                 self::download(&state, &user, kind, id, scan).await
             },
-        ),
+        )
+        // A signed document, as a file: a download like the lists.
+        .export(),
     ]
 }
 

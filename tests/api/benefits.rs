@@ -382,6 +382,23 @@ async fn a_closed_statement_still_shows_for_someone_a_change_has_taken_out_of_th
         )
         .await;
     assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    let period = format!(
+        "{} – {}",
+        polish(month),
+        polish(teczka::domain::calendar::month_end(month))
+    );
+    // The admission corrected to the month's 10th: the closed statement keeps its own days
+    // beside its amounts, and says that today's computation differs.
+    let tenth = month.replace_day(10).unwrap();
+    app.update_participant(a, &format!("admitted_on = '{}'", iso(tenth)))
+        .await;
+    let (status, page) = body(&app, &format!("{path}/{a}"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&period) && page.contains("2\u{a0}140,68\u{a0}zł"),
+        "{page}"
+    );
+    assert!(page.contains("daje inne kwoty niż zamknięte rozliczenie"));
     // The admission is corrected to the first day after the month: today's computation no
     // longer holds the person in it, but what was closed (and paid) still stands.
     let after = teczka::domain::calendar::month_end(month)
@@ -393,10 +410,11 @@ async fn a_closed_statement_still_shows_for_someone_a_change_has_taken_out_of_th
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("2\u{a0}140,68\u{a0}zł"), "{page}");
     assert!(page.contains("ta osoba nie uczestniczyła w tym miesiącu"));
-    let period = format!(
-        "{} – {}",
-        polish(month),
-        polish(teczka::domain::calendar::month_end(month))
-    );
     assert!(page.contains(&period), "{page}");
+    // The print for the participant says so too.
+    let (status, print) = body(&app, &format!("{path}/{a}/print"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        print.contains("Rozliczenie zamknięte. Według obecnych danych ta osoba nie uczestniczyła")
+    );
 }

@@ -438,14 +438,14 @@ async fn only_the_manager_exports_and_only_their_own_centre() {
     assert_eq!(row_named(&rows, 1, "Ogółem do refundacji")[8], "0,00");
 }
 
-/// Every download of a list counts against the account's limit: a route whose path names a
-/// file format is marked so (a new download cannot be added without it).
+/// Every download counts against the account's limit: a route whose path names a file format,
+/// or a scan of a signed document, is marked so (a new download cannot be added without it).
 #[test]
 fn every_download_is_counted_against_the_accounts_limit() {
     let downloads: Vec<&str> = teczka::server::routes()
         .into_iter()
         .filter(|r| {
-            [".csv", ".xlsx", ".json", "/csv", "/xlsx"]
+            [".csv", ".xlsx", ".json", "/csv", "/xlsx", "/scans/{scan}"]
                 .iter()
                 .any(|end| r.path.ends_with(end))
         })
@@ -454,7 +454,7 @@ fn every_download_is_counted_against_the_accounts_limit() {
             r.path
         })
         .collect();
-    assert_eq!(downloads.len(), 10, "{downloads:?}");
+    assert_eq!(downloads.len(), 12, "{downloads:?}");
 }
 
 #[tokio::test]

@@ -83,13 +83,6 @@ pub struct Figures {
     pub bonus_corrections: Paid,
 }
 
-impl Figures {
-    /// The economically independent people.
-    pub fn independent(&self) -> i64 {
-        self.independent_at_graduation + self.independent_at_follow_up
-    }
-}
-
 /// A role an account was given, at a moment (`staff_role_change`).
 #[derive(Clone, Debug)]
 pub struct RoleChange {

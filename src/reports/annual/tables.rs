@@ -1,8 +1,8 @@
 //! The annual report's tables, built from a version's saved figures with the effectiveness
 //! report's rule for small counts (`reports::tables`): a count of fewer than 5 participants
 //! shows as "<5" on the page, in the print and in the downloads alike; in a line with its
-//! total shown (graduates by outcome, terminations by reason, the economically independent),
-//! a hidden count takes the largest shown one with it. An amount paid to fewer than 5
+//! total shown (graduates by outcome, terminations by reason, the categories against the
+//! participants), a hidden count takes the largest shown one with it. An amount paid to fewer than 5
 //! people is hidden with their number (it would be close to one person's benefit). Staff are
 //! counted as they are (the staff list is not personal data of participants), and so are the
 //! hours of activities (a volume of services, not people).
@@ -59,11 +59,18 @@ pub fn tables(f: &Figures, visible: &[Category]) -> Vec<Table> {
         .iter()
         .map(|c| (c.code(), c.label()))
         .collect();
-    let mut by_category: Vec<Line> = f
+    // Against the total of participants (each has at least one category), as a line with its
+    // total: a hidden count takes the largest with it.
+    let shown_categories: Vec<&Count> = f
         .by_category
         .iter()
         .filter(|c| visible.iter().any(|v| v.code() == c.code))
-        .map(|c| Line::new(label_of(&c.code, &categories), vec![people(c.n)]))
+        .collect();
+    let ns: Vec<i64> = shown_categories.iter().map(|c| c.n).collect();
+    let mut by_category: Vec<Line> = shown_categories
+        .iter()
+        .zip(suppress(&ns, f.participants))
+        .map(|(c, n)| Line::new(label_of(&c.code, &categories), vec![shown(n)]))
         .collect();
     by_category.push(Line::total(
         "Uczestnicy razem (każda osoba raz)",
@@ -78,16 +85,7 @@ pub fn tables(f: &Figures, visible: &[Category]) -> Vec<Table> {
         .iter()
         .map(|r| (r.code(), r.label()))
         .collect();
-    let independent = [
-        Count {
-            code: "graduation".into(),
-            n: f.independent_at_graduation,
-        },
-        Count {
-            code: "follow_up".into(),
-            n: f.independent_at_follow_up,
-        },
-    ];
+
     let mut services: Vec<Line> = f
         .services
         .iter()
@@ -136,23 +134,18 @@ pub fn tables(f: &Figures, visible: &[Category]) -> Vec<Table> {
             head: count_head("Przyczyna"),
             rows: with_total(&f.by_reason, f.terminated, &reasons),
         },
+        // Those independent at graduation are the employment and own business lines of the
+        // outcomes above: shown again here, with a total, they would let a hidden count of
+        // either table be computed from the other. So only those found independent later.
         Table {
-            caption: "Uczestnicy i absolwenci, którzy usamodzielnili się ekonomicznie".into(),
+            caption: "Absolwenci, którzy usamodzielnili się ekonomicznie po ukończeniu udziału \
+                      (przy ukończeniu: zatrudnienie i działalność gospodarcza w tabeli powodów)"
+                .into(),
             head: count_head("Kiedy"),
-            rows: with_total(
-                &independent,
-                f.independent(),
-                &[
-                    (
-                        "graduation",
-                        "Przy ukończeniu udziału (zatrudnienie lub działalność gospodarcza)",
-                    ),
-                    (
-                        "follow_up",
-                        "W kontakcie po ukończeniu udziału w roku (praca lub własna działalność)",
-                    ),
-                ],
-            ),
+            rows: vec![Line::new(
+                "W kontakcie po ukończeniu udziału w roku (praca lub własna działalność)",
+                vec![people(f.independent_at_follow_up)],
+            )],
         },
         Table {
             caption: "Usługi – zajęcia według rodzaju (godziny obecności)".into(),
@@ -303,9 +296,9 @@ mod tests {
         // 13 = 6 + 2 + 5: the 2 takes the 6 (the largest) with it.
         let outcomes: Vec<Cell> = t[3].rows.iter().map(|l| l.cells[0].clone()).collect();
         assert_eq!(outcomes, [lt(), lt(), Cell::Number(5), Cell::Number(13)]);
-        // 9 = 8 + 1: the 1 takes the 8 with it.
+        // Independent later: 1, "<5"; those at graduation are the outcomes' lines.
         let independent: Vec<Cell> = t[5].rows.iter().map(|l| l.cells[0].clone()).collect();
-        assert_eq!(independent, [lt(), lt(), Cell::Number(9)]);
+        assert_eq!(independent, [lt()]);
         // Hours shown; the people "<5".
         assert_eq!(t[6].rows[0].cells, [lt(), text("1,5")]);
         // Money: shown for 8 people, hidden for 2.
